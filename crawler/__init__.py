@@ -1,0 +1,1 @@
+"""The Scrapy project: spider, pipelines, middlewares, settings and the runner that drives them."""

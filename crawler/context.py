@@ -1,0 +1,31 @@
+"""What one crawl shares between the runner, the spider and the pipelines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawler.report import FeedReport, FeedState
+from newswatch.config import Settings
+from newswatch.ingest import Ingestor
+from storage.db import Database
+from storage.models import utcnow
+
+
+@dataclass
+class CrawlContext:
+    """Passed to the spider as an argument (not a Scrapy setting: settings are deep-copied)."""
+
+    settings: Settings
+    db: Database
+    states: dict[str, FeedState]
+    ingestor: Ingestor | None = None
+    follow: bool = True  # False: list what would be collected (`feeds check`), fetch no article
+    record: bool = True  # False: store nothing, not even the poll log
+    progress: Callable[[FeedReport], None] | None = None
+    on_ingested: Callable[[Any], None] | None = None
+    clock: Callable[[], datetime] = utcnow
+    custom_judge: bool = False  # the caller passed a Judge object: ingest in this process
+    finished: list[str] = field(default_factory=list)

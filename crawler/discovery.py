@@ -1,0 +1,123 @@
+"""Feed discovery: is this URL a feed, or which feeds does this homepage announce or hide?
+
+Runs as a small Scrapy crawl so robots.txt, the User-Agent, timeouts and size limits are the
+same as for polling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+
+from crawler.parsing import parse_json_feed
+
+COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
+ALTERNATE_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+)
+
+
+@dataclass
+class FoundFeed:
+    """A feed found at or near the URL the user gave."""
+
+    url: str
+    kind: str  # rss | atom | json
+    title: str | None
+    entries: int
+    how: str  # given | link-alternate | common-path
+
+
+def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, str | None, int] | None:
+    """(kind, title, number of entries) when ``body`` is an RSS, Atom or JSON feed."""
+    head = body.lstrip()[:1]
+    if head == b"{":
+        parsed = parse_json_feed(body, url)
+        if parsed.error:
+            return None
+        return "json", parsed.title, len(parsed.entries)
+    if head != b"<":
+        return None
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    d = feedparser.parse(body, response_headers=headers)
+    version = d.get("version") or ""
+    if not version:
+        return None
+    return ("atom" if version.startswith("atom") else "rss"), d.feed.get("title"), len(d.entries)
+
+
+class DiscoverySpider(scrapy.Spider):
+    """Fetch the URL; if it is a page, follow its alternate links and the usual feed paths."""
+
+    name = "newswatch-discovery"
+
+    def __init__(self, url: str, found: list[FoundFeed], errors: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url = url
+        self.found = found
+        self.errors = errors
+        self._seen: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request(self.url, callback=self.parse_start, errback=self.start_failed, dont_filter=True,
+                      meta=self._meta())
+
+    def _meta(self) -> dict[str, Any]:
+        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES")}
+
+    def _record(self, response: Response, how: str) -> bool:
+        found = detect_feed(response.body, response.url, _ctype(response))
+        if found is None or response.url in self._seen:
+            return found is not None
+        self._seen.add(response.url)
+        kind, title, entries = found
+        self.found.append(FoundFeed(response.url, kind, title, entries, how))
+        return True
+
+    def parse_start(self, response: Response) -> Iterable[Request]:
+        if self._record(response, "given"):
+            return []
+        if not isinstance(response, TextResponse):
+            self.errors.append(f"{response.url} is neither a feed nor an HTML page")
+            return []
+        out = []
+        for link in response.xpath("//link[@href]"):
+            rel = (link.attrib.get("rel") or "").lower().split()
+            typ = (link.attrib.get("type") or "").lower().split(";")[0].strip()
+            if "alternate" in rel and typ in ALTERNATE_TYPES:
+                out.append(self._candidate(urljoin(response.url, link.attrib["href"]), "link-alternate", 0))
+        parts = urlsplit(response.url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        for i, path in enumerate(COMMON_PATHS, start=1):
+            out.append(self._candidate(root + path, "common-path", i))
+        return out
+
+    def _candidate(self, url: str, how: str, order: int) -> Request:
+        # lower priority for guessed paths so announced feeds are listed first
+        return Request(url, callback=self.parse_candidate, errback=lambda f: None, cb_kwargs={"how": how},
+                       priority=-order, meta=self._meta())
+
+    def parse_candidate(self, response: Response, how: str) -> None:
+        self._record(response, how)
+
+    def start_failed(self, failure: Any) -> None:
+        from crawler.failures import describe
+
+        self.errors.append(f"{self.url}: {describe(failure)[0]}")
+
+
+def _ctype(response: Response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,91 @@
+"""Trim what extractors commonly leave around a body: teasers, share prompts, credits."""
+from __future__ import annotations
+
+import re
+import warnings
+
+from dateutil import parser as dateparser
+
+_WORD = re.compile(r"\w+")
+# short lines that are furniture wherever they appear: a label alone, or a label and a colon
+_ANYWHERE = re.compile(
+    r"^(?:(?:advertisement|advertising|anzeige|реклама|loading|sponsored)\W*$"
+    r"|(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
+    r"| coverage)?|recommended|you may also like|more from \w+|читайте также|смотрите также"
+    r"|читать далее|lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|tags?|topics?"
+    r"|filed under)\s*(?::|\||»|›|>|$)"
+    r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+    r"|share this (?:article|story)"
+    r"|share on \w+$|skip advert)",
+    re.IGNORECASE,
+)
+# at the very start or end of the body these are credits, datelines of the page or chrome
+_EDGES = re.compile(
+    r"^(?:(?:photo|image|picture|video|credit|source|foto)s?\s*(?::|by\b)"
+    r"|(?:getty images|copyright\b|©|all rights reserved)"
+    r"|(?:published|updated|posted|last updated)\b[^.]{0,40}\d"
+    r"|comments?\s*(?:\(\d+\)|\d+)?\s*$|(?:print|email|share)\s*$"
+    r"|\d+ min(?:ute)?s? read\b|listen to this article)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+(?:[A-Z][\w.'-]*(?:\s+|$)){1,4}(?:and\s+(?:[A-Z][\w.'-]*"
+                     r"(?:\s+|$)){1,4})?$")
+MAX_FURNITURE_WORDS = 15
+
+
+def _is_date_line(line: str) -> bool:
+    """A short line that is nothing but a date or a time, like a dateline under the headline."""
+    if len(line) > 40 or not any(ch.isdigit() for ch in line):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dateparser.parse(line, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return True
+
+
+def _is_furniture(line: str, edge: bool) -> bool:
+    words = len(_WORD.findall(line))
+    if words == 0:
+        return True
+    if words > MAX_FURNITURE_WORDS:
+        return False
+    stripped = line.lstrip("-•*–— ")
+    return bool(_ANYWHERE.match(stripped)
+                or (edge and (_EDGES.match(stripped) or _BYLINE.match(stripped)
+                              or _is_date_line(stripped))))
+
+
+def trim_furniture(text: str) -> str:
+    """Drop short teaser/share/credit paragraphs, the broader set only at the edges."""
+    paragraphs = [p for p in text.split("\n\n") if not _is_furniture(p, edge=False)]
+    while paragraphs and _is_furniture(paragraphs[0], edge=True):
+        paragraphs.pop(0)
+    while paragraphs and _is_furniture(paragraphs[-1], edge=True):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:]))
+
+
+def keep_confirmed(text: str, reference: str, threshold: float = 0.5) -> str:
+    """Keep paragraphs whose word pairs mostly occur in a trusted reference text."""
+    ref_pairs = _bigrams(reference)
+    ref_words = set(_WORD.findall(reference.lower()))
+    kept = []
+    for paragraph in text.split("\n\n"):
+        pairs = _bigrams(paragraph)
+        if pairs:
+            share = len(pairs & ref_pairs) / len(pairs)
+        else:
+            words = _WORD.findall(paragraph.lower())
+            share = 1.0 if words and all(w in ref_words for w in words) else 0.0
+        if share >= threshold:
+            kept.append(paragraph)
+    return "\n\n".join(kept)
+

@@ -1,0 +1,110 @@
+"""Run the whole extraction for one page: decode, read signals, then body, title, date, language."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from .body import choose_body
+from .dates import as_utc, choose_date
+from .decode import parse, to_unicode
+from .landmarks import find_landmarks, flatten_layout_tables, paragraphs_from_breaks
+from .language import choose_language
+from .model import Extracted
+from .structured import PageSignals, clean_space, person_names, read_signals
+from .titles import choose_title
+
+log = logging.getLogger(__name__)
+_BYLINE = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    if not link:
+        return None
+    joined = urljoin(base or "", link.strip())
+    return joined if urlsplit(joined).scheme in ("http", "https") else None
+
+
+def _authors(signals: PageSignals) -> list[str]:
+    names = person_names(signals.article.get("author"))
+    if not names:
+        for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
+                    "sailthru.author"):
+            for value in signals.meta.get(key, []):
+                if value.strip() and not value.strip().startswith("http"):
+                    names.extend(clean_space(_BYLINE.sub("", part))
+                                 for part in re.split(r"\s*(?:,|;| and )\s*", value))
+            if names:
+                break
+    if not names:
+        names = list(signals.rel_authors)
+    seen: dict[str, None] = {}
+    for name in names:
+        if name and len(name) < 80:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _empty(url: str | None, feed_title: str | None, feed_published: datetime | None) -> Extracted:
+    published = as_utc(feed_published) if feed_published else None
+    return Extracted(
+        url=url, title=clean_space(feed_title) or None, text="", published=published,
+        published_source="feed" if published else None, authors=[], language=None,
+        canonical_url=None, title_source="feed" if feed_title else None, text_source=None,
+    )
+
+
+def extract(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    feed_title: str | None = None,
+    feed_published: datetime | None = None,
+    declared_encoding: str | None = None,
+) -> Extracted:
+    """Extract title, body, date, authors and language from one HTML page; never raises."""
+    try:
+        return _extract(html, url, feed_title, feed_published, declared_encoding)
+    except Exception:  # one hostile page must not stop a crawl
+        log.exception("extraction failed for %s", url)
+        return _empty(url, feed_title, feed_published)
+
+
+def _extract(
+    page: str | bytes,
+    url: str | None,
+    feed_title: str | None,
+    feed_published: datetime | None,
+    declared_encoding: str | None,
+) -> Extracted:
+    if not isinstance(page, (str, bytes)):
+        return _empty(url, feed_title, feed_published)
+    text = to_unicode(page, declared_encoding)
+    root = parse(text)
+    if root is None:
+        return _empty(url, feed_title, feed_published)
+    signals = read_signals(root)
+    canonical = _absolute(signals.canonical, url) or _absolute(signals.first_meta("og:url"), url)
+    title, title_source = choose_title(signals, url, feed_title)
+    flatten_layout_tables(root)
+    paragraphs_from_breaks(root)
+    marks = find_landmarks(root, title)
+    published, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    try:
+        body, body_source = choose_body(root, text, url, signals, title, marks)  # may prune
+    except Exception:  # keep the metadata already found when only the body fails
+        log.exception("body extraction failed for %s", url)
+        body, body_source = "", None
+    return Extracted(
+        url=url,
+        title=title,
+        text=body,
+        published=published,
+        published_source=published_source,
+        authors=_authors(signals),
+        language=choose_language(signals, body or title or ""),
+        canonical_url=canonical,
+        title_source=title_source,
+        text_source=body_source,
+    )

@@ -1,0 +1,126 @@
+"""Choose the publication date: feed > JSON-LD > meta > <time> > htmldate > URL, never 'now'."""
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from datetime import UTC, datetime
+
+from dateutil import parser as dateparser
+from htmldate import find_date
+from lxml import html
+
+from .decode import parse
+from .structured import PageSignals
+
+_META_KEYS = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "publication_date", "date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "dcterms.date", "dcterms.created", "dc.date.created", "sailthru.date", "parsely-pub-date",
+    "citation_publication_date", "article.published", "originalpublicationdate", "displaydate",
+    "cxenseparse:recs:publishtime", "date.available",
+)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)"
+    r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
+)
+_MIN_YEAR = 1995
+
+
+def as_utc(value: datetime) -> datetime:
+    """Make a datetime timezone-aware in UTC; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """Parse a machine-readable date string leniently; None when implausible."""
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()
+    if text.isdigit() and len(text) in (10, 13):
+        try:
+            return datetime.fromtimestamp(int(text[:10]), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = dateparser.parse(text, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError, TypeError, dateparser.ParserError):
+        return None
+    if value is None or value.year < _MIN_YEAR or value.year > 2100:
+        return None
+    try:
+        return as_utc(value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _from_url(url: str | None) -> datetime | None:
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    groups = [g for g in match.groups() if g]
+    try:
+        return datetime(int(groups[0]), int(groups[1]), int(groups[2]), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -> datetime | None:
+    # htmldate prunes the tree it gets, so it gets its own copy; the article block alone is
+    # much faster to search and carries no footer copyright or sidebar dates
+    root = copy.deepcopy(scope) if scope is not None else parse(text)
+    if root is None:
+        return None
+    try:
+        found = find_date(root, extensive_search=True, original_date=True, url=url,
+                          outputformat="%Y-%m-%dT%H:%M:%S")
+    except Exception:  # third-party heuristics must not break extraction
+        return None
+    value = parse_date(found)
+    if value and (value.month, value.day, value.hour, value.minute) == (1, 1, 0, 0):
+        # a bare year (usually the copyright line) is not a publication date
+        year = str(value.year)
+        pattern = rf"(?:©|&copy;|copyright)\W{{0,20}}(?:\d{{4}}\s*[-–]\s*)?{year}"
+        if re.search(pattern, text, re.IGNORECASE):
+            return None
+    return value
+
+
+def choose_date(
+    signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
+    scope: html.HtmlElement | None = None,
+) -> tuple[datetime | None, str | None]:
+    """Return (published UTC, source) following the documented precedence."""
+    if feed_published is not None:
+        return as_utc(feed_published), "feed"
+    for node in (signals.article, signals.webpage):
+        found = parse_date(node.get("datePublished") or node.get("dateCreated"))
+        if found:
+            return found, "jsonld"
+    for key in _META_KEYS:
+        for value in signals.meta.get(key, []):
+            found = parse_date(value)
+            if found:
+                return found, "meta"
+    # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
+    # today's date in the header, so it only comes after htmldate's weighing of the page
+    for value in (t for t, inside in signals.times if inside):
+        found = parse_date(value)
+        if found:
+            return found, "time"
+    found = _from_htmldate(text, url, scope)
+    if found:
+        return found, "htmldate"
+    for value in (t for t, inside in signals.times if not inside):
+        found = parse_date(value)
+        if found:
+            return found, "time"
+    found = _from_url(url)
+    if found:
+        return found, "url"
+    return None, None

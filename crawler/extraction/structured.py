@@ -1,0 +1,197 @@
+"""Read the page's own structured signals once: JSON-LD, meta tags, links, headings, <time>."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html
+
+_ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
+_PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+_TAGS = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/div|/h[1-6]|/li|/blockquote)\s*>", re.IGNORECASE)
+_CONTENT_XPATH = (
+    "//article | //main | //*[@role='main'] | //*[@itemprop='articleBody']"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' article')]"
+)
+
+
+def clean_space(text: str | None) -> str:
+    """Collapse whitespace runs to single spaces."""
+    return _WS.sub(" ", text or "").strip()
+
+
+@dataclass
+class PageSignals:
+    """Everything the title, date, author and language choosers need from one page."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    article: dict[str, Any] = field(default_factory=dict)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    webpage: dict[str, Any] = field(default_factory=dict)
+    site_names: list[str] = field(default_factory=list)
+    title_tag: str = ""
+    h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
+    times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
+    canonical: str | None = None
+    html_lang: str | None = None
+    rel_authors: list[str] = field(default_factory=list)
+
+    def first_meta(self, *keys: str) -> str | None:
+        """Return the first non-empty content among meta keys, in the order given."""
+        for key in keys:
+            for value in self.meta.get(key, []):
+                if value.strip():
+                    return value.strip()
+        return None
+
+
+def _iter_nodes(data: Any) -> list[dict[str, Any]]:
+    """Flatten JSON-LD lists, @graph containers and mainEntity into a list of objects."""
+    out: list[dict[str, Any]] = []
+    stack = [data]
+    while stack and len(out) < 200:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            out.append(item)
+            for key in ("@graph", "mainEntity", "hasPart"):
+                if key in item:
+                    stack.append(item[key])
+    return out
+
+
+def _types(node: dict[str, Any]) -> str:
+    kind = node.get("@type", "")
+    return " ".join(str(k) for k in kind) if isinstance(kind, list) else str(kind)
+
+
+def _load_json(raw: str) -> Any:
+    raw = raw.strip()
+    for wrapper in ("<!--", "-->", "//<![CDATA[", "//]]>", "<![CDATA[", "]]>"):
+        raw = raw.replace(wrapper, "")
+    try:
+        return json.loads(raw, strict=False)
+    except ValueError:
+        # trailing commas are the most common publisher mistake
+        try:
+            return json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+        except ValueError:
+            return None
+
+
+def _read_jsonld(root: html.HtmlElement, signals: PageSignals) -> None:
+    for script in root.iterfind(".//script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        data = _load_json(script.text or "")
+        if data is None:
+            continue
+        for node in _iter_nodes(data):
+            kinds = _types(node)
+            if _ARTICLE_TYPES.search(kinds):
+                signals.articles.append(node)
+            elif _PAGE_TYPES.search(kinds) and not signals.webpage:
+                signals.webpage = node
+            publisher = node.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                signals.site_names.append(publisher["name"])
+            if "WebSite" in kinds and isinstance(node.get("name"), str):
+                signals.site_names.append(node["name"])
+
+
+def _read_meta(root: html.HtmlElement, signals: PageSignals) -> None:
+    for meta in root.iterfind(".//meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        for attr in ("name", "property", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                signals.meta.setdefault(key.strip().lower(), []).append(content)
+
+
+def _main_article(signals: PageSignals) -> dict[str, Any]:
+    """The JSON-LD article describing this page, not a related one listed beside it."""
+    if len(signals.articles) < 2:
+        return signals.articles[0] if signals.articles else {}
+    visible = {_fold(text) for text, _ in signals.h1s}
+    visible.add(_fold(signals.first_meta("og:title") or ""))
+    for node in signals.articles:
+        if _fold(str(node.get("headline") or node.get("name") or "")) in visible:
+            return node
+    return signals.articles[0]
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _in_content(el: html.HtmlElement, content: set[html.HtmlElement]) -> bool:
+    return any(anc in content for anc in el.iterancestors()) or el in content
+
+
+def read_signals(root: html.HtmlElement) -> PageSignals:
+    """Collect the structured signals of a parsed page."""
+    signals = PageSignals()
+    _read_jsonld(root, signals)
+    _read_meta(root, signals)
+    head_title = root.find(".//title")
+    if head_title is not None:
+        signals.title_tag = clean_space(head_title.text_content())
+    content = set(root.xpath(_CONTENT_XPATH))
+    for h1 in root.iterfind(".//h1"):
+        for br in h1.iter("br"):
+            br.tail = " " + (br.tail or "")  # a line break in a headline separates words
+        text = clean_space(h1.text_content())
+        if text:
+            signals.h1s.append((text, _in_content(h1, content)))
+    for node in root.xpath("//*[@itemprop='datePublished' and not(self::meta)]"):
+        # microdata marks the publication date explicitly, wherever it sits
+        value = node.get("datetime") or node.get("content") or clean_space(node.text_content())
+        signals.times.append((value, True))
+    for node in root.xpath("//time[@datetime]"):
+        signals.times.append((node.get("datetime", ""), _in_content(node, content)))
+    for link in root.iterfind(".//link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href") and signals.canonical is None:
+            signals.canonical = link.get("href", "").strip()
+    for anchor in root.xpath("//a[@rel='author']")[:5]:
+        name = clean_space(anchor.text_content())
+        if name:
+            signals.rel_authors.append(name)
+    signals.article = _main_article(signals)
+    signals.html_lang = root.get("lang") or root.get("xml:lang")
+    site = signals.first_meta("og:site_name", "application-name", "twitter:site")
+    if site:
+        signals.site_names.append(site.lstrip("@"))
+    return signals
+
+
+def jsonld_text(value: Any) -> str:
+    """Plain text of a JSON-LD string value that may carry HTML markup or entities."""
+    if not isinstance(value, str):
+        return ""
+    text: str = value
+    if "<" in text or "&" in text:
+        text = _BLOCK_END.sub("\n", text)  # keep paragraphs apart once tags are gone
+        try:
+            text = str(html.fragment_fromstring(text, create_parent="div").text_content())
+        except Exception:  # malformed markup in publisher JSON is common
+            text = _TAGS.sub(" ", text)
+    return text.strip()
+
+
+def person_names(value: Any) -> list[str]:
+    """Names from a JSON-LD author field (string, object or list of either)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and clean_space(name) and not name.startswith("http"):
+            names.append(clean_space(name))
+    return names

@@ -1,0 +1,151 @@
+"""Choose the page's own headline among JSON-LD, og:title, <h1> and <title>."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .structured import PageSignals, clean_space, jsonld_text
+
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»|/|:)\s+")
+
+
+def _key(text: str) -> str:
+    """Comparison key: case-folded words without punctuation."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _site_keys(signals: PageSignals, url: str | None) -> set[str]:
+    keys = {_key(name) for name in signals.site_names if name}
+    if url:
+        host = urlsplit(url).hostname or ""
+        parts = [p for p in host.split(".") if p not in ("www", "m", "amp")]
+        if parts:
+            keys.add(_key(parts[0]))
+            keys.add(_key(".".join(parts)))
+    keys.discard("")
+    return keys
+
+
+def _initials(key: str) -> str:
+    return "".join(word[0] for word in key.split() if word != "the")
+
+
+def _is_site(segment: str, sites: set[str]) -> bool:
+    key = _key(segment)
+    compact = key.replace(" ", "")
+    if not compact:
+        return False
+    initials = _initials(key) if len(key.split()) <= 5 else ""
+    for site in sites:
+        flat = site.replace(" ", "")
+        if compact == flat or (site in key and len(key) <= len(site) + 12):
+            return True
+        if len(flat) >= 4 and flat in compact and len(key.split()) <= 4:
+            return True  # "BBC News" for bbc.co.uk
+        if len(initials) >= 2 and flat.startswith(initials) and len(flat) <= len(compact):
+            return True  # "The New York Times" for nytimes.com
+    return False
+
+
+def strip_site(title: str, sites: set[str]) -> str:
+    """Remove leading or trailing site-name segments such as ' | Outlet'."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATORS.findall(title)
+    while len(parts) > 1 and _is_site(parts[-1], sites):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and _is_site(parts[0], sites):
+        parts.pop(0)
+        seps.pop(0)
+    if len(parts) > 1 and "|" in seps[-1] and len(parts[-1]) < len(parts[0]) / 2:
+        # "Headline | Whatever" is the overwhelmingly common template even for unknown sites
+        parts.pop()
+        seps.pop()
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:]):
+        out += sep + part
+    return out.strip()
+
+
+def _strip_unknown_site(title: str) -> str:
+    """Drop a short trailing ' - Name' from a <title> when nothing else names the site."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    tail, head = parts[-1], title[: title.rfind(parts[-1])]
+    head = head.rstrip(" |-–—:·•/«»")
+    words = tail.split()
+    if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and all(
+        w[:1].isupper() or not w[:1].isalpha() for w in words
+    ):
+        return head.strip()
+    return title
+
+
+def _variants(title: str) -> list[str]:
+    """The title and every run of segments cut at separators, to match against <h1>."""
+    parts = _SEPARATORS.split(title)[:8]
+    seps = _SEPARATORS.findall(title)
+    out = [title]
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            if (i, j) != (0, len(parts)):
+                out.append(_join(parts[i:j], seps[i:j - 1]))
+    return out
+
+
+def _join(parts: list[str], seps: list[str]) -> str:
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:]):
+        out += sep + part
+    return out.strip()
+
+
+def choose_title(
+    signals: PageSignals, url: str | None, feed_title: str | None
+) -> tuple[str | None, str | None]:
+    """Return (title, source) preferring the candidate that agrees with the visible <h1>."""
+    sites = _site_keys(signals, url)
+    named: list[tuple[str, str]] = []
+    headline = jsonld_text(signals.article.get("headline") or signals.article.get("name"))
+    if headline:
+        named.append(("jsonld", clean_space(headline)))
+    for key, source in (("og:title", "og"), ("twitter:title", "twitter")):
+        value = signals.first_meta(key)
+        if value:
+            named.append((source, clean_space(value)))
+    if signals.title_tag:
+        named.append(("title", signals.title_tag))
+    if feed_title and clean_space(feed_title):
+        named.append(("feed", clean_space(feed_title)))
+    h1s = [(text, inside) for text, inside in signals.h1s if not _is_site(text, sites)]
+    h1s.sort(key=lambda pair: not pair[1])
+    # the visible headline wins when any other source confirms it
+    for text, _inside in h1s:
+        key = _key(text)
+        for _source, cand in named:
+            if any(_key(v) == key for v in _variants(cand)):
+                return text, "h1"
+    # a substantial headline inside the article body is what readers see as the title
+    content_h1 = [text for text, inside in h1s if inside]
+    if content_h1 and len(content_h1[0]) >= 15 and len(content_h1[0].split()) >= 3:
+        return content_h1[0], "h1"
+    keys: dict[str, list[str]] = {}
+    for source, cand in named:
+        stripped = strip_site(cand, sites)
+        keys.setdefault(_key(stripped), []).append(source)
+    for source, cand in named:
+        stripped = strip_site(cand, sites)
+        if len(keys[_key(stripped)]) > 1 and stripped:
+            return stripped, source
+    for source, cand in named:
+        stripped = strip_site(cand, sites)
+        if source == "title" and stripped == cand:
+            stripped = _strip_unknown_site(cand)
+        if stripped:
+            return stripped, source
+    if h1s:
+        return h1s[0][0], "h1"
+    return None, None

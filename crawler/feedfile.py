@@ -1,0 +1,156 @@
+"""Edit the feed list of the user's YAML file in place, keeping comments and order.
+
+A file without ``feeds:`` runs with the default list from ``seeds/``; the first edit copies
+that list into the file, so adding one feed never silently drops the defaults.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from newswatch.config import seed_feeds
+from newswatch.errors import ConfigError
+
+HEADER = "newswatch configuration (see `newswatch config check`); feeds added by `newswatch feeds add`"
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """(mapping indent, sequence dash offset) as the file's author wrote them."""
+    mapping, offset = None, None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for prev, line in itertools.pairwise(lines):
+        if prev[:1].isspace() or not prev.rstrip().endswith(":"):
+            continue
+        spaces = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("- "):
+            offset = spaces if offset is None else offset
+        elif spaces:
+            mapping = spaces if mapping is None else mapping
+    return mapping or 2, offset if offset is not None else 2
+
+
+def _yaml(mapping: int = 2, offset: int = 2) -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # one feed per line stays one line
+    y.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return y
+
+
+def _load(path: Path) -> tuple[CommentedMap, YAML]:
+    if not path.exists():
+        doc = CommentedMap()
+        doc.yaml_set_start_comment(HEADER)
+        return doc, _yaml()
+    text = path.read_text(encoding="utf-8")
+    y = _yaml(*_guess_indent(text))
+    try:
+        doc = y.load(text)
+    except YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if doc is None:
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise ConfigError(f"{path}:1: expected a mapping of settings at the top level")
+    return doc, y
+
+
+def _flow(feed: dict[str, Any]) -> CommentedMap:
+    m = CommentedMap()
+    for k, v in feed.items():
+        if isinstance(v, dict):
+            sub = CommentedMap(v)
+            sub.fa.set_flow_style()
+            v = sub
+        m[k] = v
+    m.fa.set_flow_style()
+    return m
+
+
+def _feed_list(doc: CommentedMap) -> CommentedSeq:
+    feeds = doc.get("feeds")
+    if isinstance(feeds, CommentedSeq):
+        return feeds
+    if feeds is not None:
+        raise ConfigError("feeds: expected a list of feeds")
+    seq = CommentedSeq()
+    if doc.get("default_feeds", True) is not False:
+        for feed in seed_feeds():
+            seq.append(_flow(feed))
+    doc["feeds"] = seq
+    if len(seq):
+        doc.yaml_set_comment_before_after_key("feeds", before="the default feed list, copied here when a feed was first added")
+    return seq
+
+
+def _write(path: Path, doc: CommentedMap, y: YAML) -> None:
+    """Atomic write: temp file in the same folder, fsync, rename."""
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(buf.getvalue())
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def feed_names(path: Path) -> set[str]:
+    """Names of the feeds in the file (or of the defaults when it lists none)."""
+    doc, _ = _load(path)
+    feeds = doc.get("feeds")
+    if feeds is None:
+        return {f["name"] for f in seed_feeds()} if doc.get("default_feeds", True) is not False else set()
+    return {f.get("name") for f in feeds if isinstance(f, dict)}
+
+
+def add_feed(path: Path, feed: dict[str, Any]) -> None:
+    """Append ``feed`` to the file's feed list (created, with the file, when missing)."""
+    doc, y = _load(path)
+    seq = _feed_list(doc)
+    if any(isinstance(f, dict) and f.get("name") == feed["name"] for f in seq):
+        raise ConfigError(f"{path}: a feed named {feed['name']!r} already exists", hint="choose another --name")
+    flow = bool(len(seq)) and isinstance(seq[-1], CommentedMap) and seq[-1].fa.flow_style()
+    seq.append(_flow(feed) if flow else CommentedMap(feed))
+    _write(path, doc, y)
+
+
+def remove_feed(path: Path, name: str) -> None:
+    """Drop the feed called ``name`` from the file's feed list."""
+    doc, y = _load(path)
+    seq = _feed_list(doc)
+    for i, f in enumerate(seq):
+        if isinstance(f, dict) and f.get("name") == name:
+            del seq[i]
+            _write(path, doc, y)
+            return
+    raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")
+
+
+def set_feed_fields(path: Path, name: str, **values: Any) -> None:
+    """Set keys of the feed called ``name`` in the file (e.g. ``verified=True``)."""
+    doc, y = _load(path)
+    seq = _feed_list(doc)
+    for f in seq:
+        if isinstance(f, dict) and f.get("name") == name:
+            for k, v in values.items():
+                f[k] = v
+            _write(path, doc, y)
+            return
+    raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")

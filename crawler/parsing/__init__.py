@@ -1,0 +1,29 @@
+"""Source parsers: a fetched feed, listing page or sitemap becomes a list of entries."""
+
+from __future__ import annotations
+
+from crawler.parsing.entries import Entry, Parsed
+from crawler.parsing.feeds import parse_feed, parse_json_feed
+from crawler.parsing.listing import parse_listing
+from crawler.parsing.sitemaps import parse_sitemap
+
+__all__ = ["Entry", "Parsed", "parse_feed", "parse_json_feed", "parse_listing", "parse_sitemap", "parse_source"]
+
+
+def parse_source(
+    kind: str,
+    body: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    selectors: object | None = None,
+    lookback_since: object | None = None,
+) -> Parsed:
+    """Dispatch on the configured kind; an RSS/Atom URL that serves JSON Feed still works."""
+    if kind == "html":
+        return parse_listing(body, url, selectors, content_type=content_type)  # type: ignore[arg-type]
+    if kind == "sitemap":
+        return parse_sitemap(body, url, since=lookback_since)  # type: ignore[arg-type]
+    if kind == "json" or body.lstrip()[:1] == b"{":
+        return parse_json_feed(body, url)
+    return parse_feed(body, url, content_type=content_type)

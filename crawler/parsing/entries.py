@@ -1,0 +1,59 @@
+"""What every source parser returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from dateutil import parser as dateparser
+
+
+@dataclass
+class Entry:
+    """One item a source lists: where the article is and what the source says about it."""
+
+    url: str
+    guid: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    summary: str | None = None
+
+
+@dataclass
+class Parsed:
+    """Entries of one source document; ``error`` set means nothing usable was found."""
+
+    entries: list[Entry] = field(default_factory=list)
+    error: str | None = None
+    warning: str | None = None  # recovered from a malformed document
+    children: list[str] = field(default_factory=list)  # sitemap index: sitemaps to fetch next
+    title: str | None = None
+
+
+def is_http_url(value: str | None) -> bool:
+    if not value:
+        return False
+    parts = urlsplit(value.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def absolute(base: str, link: str | None) -> str | None:
+    """``link`` resolved against ``base``; None unless the result is an http(s) URL."""
+    if not link or not link.strip():
+        return None
+    url = urljoin(base, link.strip())
+    return url if is_http_url(url) else None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A lenient date parser for feed and sitemap dates; naive times are taken as UTC."""
+    if not value or not value.strip():
+        return None
+    try:
+        dt = dateparser.parse(value.strip())
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)

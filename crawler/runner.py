@@ -1,0 +1,267 @@
+"""Run crawls from the program: one crawler per call, many feeds, inside the asyncio reactor.
+
+``crawl()`` is a coroutine for callers already inside the running reactor (the scheduler).
+``crawl_sync()`` serves plain code (the CLI, tests): it keeps one reactor running in a
+background thread for the life of the process, because a Twisted reactor starts only once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import socket
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings as ScrapySettings
+from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
+from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
+
+from crawler.context import CrawlContext
+from crawler.discovery import DiscoverySpider, FoundFeed
+from crawler.extraction import warm_up
+from crawler.report import CrawlReport, FeedReport, FeedState
+from crawler.settings import scrapy_settings
+from crawler.spiders.news import NewsSpider
+from newswatch.config import FeedConfig, Settings
+from newswatch.ingest import Ingestor
+from newswatch.judge import Judge
+from storage.db import Database
+from storage.models import Source, utcnow
+from storage.sources import record_crawl_run, sync_sources
+
+__all__ = [
+    "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
+    "run_sync", "select_feeds",
+]
+T = TypeVar("T")
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def install_reactor() -> None:
+    """Install Twisted's asyncio reactor unless it is already installed (idempotent)."""
+    with _lock:
+        if is_reactor_installed():
+            if not is_asyncio_reactor_installed():
+                from twisted.internet import reactor
+
+                raise RuntimeError(
+                    f"a different Twisted reactor ({type(reactor).__name__}) is already installed; "
+                    "call crawler.runner.install_reactor() before importing twisted.internet.reactor"
+                )
+            return
+        _scrapy_install_reactor(ASYNCIO_REACTOR)
+
+
+def select_feeds(settings: Settings, names: list[str] | None) -> list[FeedConfig]:
+    """The named feeds (enabled or not), else every enabled feed."""
+    if not names:
+        return [f for f in settings.feeds if f.enabled]
+    return [settings.feed(n) for n in dict.fromkeys(names)]
+
+
+@dataclass
+class _Prepared:
+    states: dict[str, FeedState]
+    skipped: list[FeedReport]
+
+
+def _prepare(db: Database, settings: Settings, feeds: list[FeedConfig], *, record: bool) -> _Prepared:
+    """Feed states from the source rows; with ``record=False`` nothing is written."""
+    states: dict[str, FeedState] = {}
+    skipped: list[FeedReport] = []
+    with db.session() as s:
+        if record:
+            rows = sync_sources(s, [f.model_dump(mode="json") for f in settings.feeds])
+        else:
+            rows = {r.name: r for r in s.scalars(sa.select(Source))}
+        for cfg in feeds:
+            src = rows.get(cfg.name)
+            if src is None:  # `feeds check` of a feed never polled: no row, no known entries
+                states[cfg.name] = FeedState(cfg=cfg, source_id=None, url=cfg.url)
+                continue
+            if not src.active and record:
+                skipped.append(
+                    FeedReport(cfg.name, status="inactive", error=src.deactivated_reason or "deactivated")
+                )
+                continue
+            use_row = record or src.url == cfg.url or (src.tags or {}).get("_moved_from") == cfg.url
+            states[cfg.name] = FeedState(
+                cfg=cfg,
+                source_id=src.id,
+                url=src.url if use_row else cfg.url,
+                etag=src.etag if use_row and record else None,
+                last_modified=src.last_modified if use_row and record else None,
+            )
+    return _Prepared(states, skipped)
+
+
+async def crawl(
+    settings: Settings,
+    db: Database,
+    feeds: list[str] | None = None,
+    *,
+    runner: AsyncCrawlerRunner | None = None,
+    progress: Callable[[FeedReport], None] | None = None,
+    extra_settings: dict[str, Any] | None = None,
+    judge: Judge | None = None,
+    on_ingested: Callable[[Any], None] | None = None,
+    follow: bool = True,
+    record: bool = True,
+    log_run: bool = True,
+) -> CrawlReport:
+    """Poll the given (or all enabled) feeds in one Scrapy crawl; must run in the reactor's loop.
+
+    ``follow=False, record=False`` is `feeds check`: fetch and parse, list what is new, store
+    nothing. ``log_run=False`` leaves the crawl-run log to a caller that keeps its own (the service).
+    """
+    started = utcnow()
+    warm_up()  # before any request is in flight: loading models blocks the reactor for ~1 s
+    chosen = select_feeds(settings, feeds)
+    prepared = _prepare(db, settings, chosen, record=record)
+    for report in prepared.skipped:
+        if progress is not None:
+            progress(report)
+    reports = {r.name: r for r in prepared.skipped}
+    if prepared.states:
+        ingestor = None
+        custom_judge = judge is not None
+        if record and follow:
+            ingestor = (
+                Ingestor(db, judge, dedup=settings.dedup)
+                if judge is not None
+                else Ingestor.from_settings(settings, db)
+            )
+        ctx = CrawlContext(
+            settings=settings,
+            db=db,
+            states=prepared.states,
+            ingestor=ingestor,
+            follow=follow,
+            record=record,
+            progress=progress,
+            on_ingested=on_ingested,
+            custom_judge=custom_judge,
+        )
+        crawler = Crawler(NewsSpider, ScrapySettings(scrapy_settings(settings, extra_settings)))
+        runner = runner or AsyncCrawlerRunner()
+        await runner.crawl(crawler, context=ctx)
+        reports.update({name: st.report for name, st in prepared.states.items()})
+    ordered = [reports[f.name] for f in chosen if f.name in reports]
+    report = CrawlReport(feeds=ordered, started=started, finished=utcnow())
+    if log_run and record and follow and prepared.states:
+        t = report.totals
+        with db.session() as s:
+            record_crawl_run(
+                s, started_at=report.started, finished_at=report.finished, sources=t["feeds"],
+                fetched=t["fetched"], new=t["new"], duplicates=t["duplicate"], failed=t["failed"],
+                status="ok" if not t["feeds_failed"] else "partial", worker=socket.gethostname(),
+            )
+    return report
+
+
+def _reactor_loop() -> asyncio.AbstractEventLoop:
+    """The asyncio loop of the reactor, started in a daemon thread when nobody runs it."""
+    global _thread
+    install_reactor()
+    from twisted.internet import reactor
+
+    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop  # type: ignore[attr-defined]
+    with _lock:
+        if reactor.running or (_thread is not None and _thread.is_alive()):  # type: ignore[attr-defined]
+            return loop
+        ready = threading.Event()
+        reactor.callWhenRunning(ready.set)  # type: ignore[attr-defined]
+        _thread = threading.Thread(
+            target=reactor.run,  # type: ignore[attr-defined]
+            kwargs={"installSignalHandlers": False},
+            name="newswatch-reactor",
+            daemon=True,
+        )
+        _thread.start()
+        atexit.register(_stop_reactor)
+    if not ready.wait(30):
+        raise RuntimeError("the Twisted reactor did not start")
+    return loop
+
+
+def _stop_reactor() -> None:
+    from twisted.internet import reactor
+
+    if reactor.running:  # type: ignore[attr-defined]
+        reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on the reactor's loop from ordinary code and wait for its result."""
+    loop = _reactor_loop()
+    if loop.is_running() and asyncio._get_running_loop() is loop:
+        coro.close()
+        raise RuntimeError("called from the reactor thread; await the coroutine instead")
+    future: Future[T] = asyncio.run_coroutine_threadsafe(coro, loop)
+    while True:
+        try:
+            # a timeout keeps the main thread responsive to Ctrl-C while it waits
+            return future.result(timeout=0.5)
+        except TimeoutError:
+            continue
+
+
+def crawl_sync(
+    settings: Settings, db: Database, feeds: list[str] | None = None, **kw: Any
+) -> CrawlReport:
+    """Run one crawl from ordinary (non-reactor) code and wait for its report.
+
+    Safe to call many times in one process; not from inside the reactor thread (await
+    ``crawl()`` there). Ctrl-C stops the crawl gracefully (polls so far are recorded), then
+    re-raises KeyboardInterrupt.
+    """
+    if feeds:
+        select_feeds(settings, feeds)  # unknown names fail here, before any work
+    runner = kw.pop("runner", None) or AsyncCrawlerRunner()
+    try:
+        return run_sync(crawl(settings, db, feeds, runner=runner, **kw))
+    except KeyboardInterrupt:
+        loop = _reactor_loop()
+        asyncio.run_coroutine_threadsafe(runner.stop(), loop).result(timeout=60)
+        raise
+
+
+async def discover(
+    settings: Settings, url: str, *, extra_settings: dict[str, Any] | None = None
+) -> tuple[list[FoundFeed], list[str]]:
+    """Feeds at ``url``: the URL itself, its alternate links, or the usual paths of its site."""
+    found: list[FoundFeed] = []
+    errors: list[str] = []
+    crawler = Crawler(DiscoverySpider, ScrapySettings(scrapy_settings(settings, extra_settings)))
+    await AsyncCrawlerRunner().crawl(crawler, url=url, found=found, errors=errors)
+    rank = {"given": 0, "link-alternate": 1, "common-path": 2}
+    found.sort(key=lambda f: rank.get(f.how, 3))
+    return found, errors
+
+
+def discover_sync(settings: Settings, url: str, **kw: Any) -> tuple[list[FoundFeed], list[str]]:
+    """``discover`` from ordinary code."""
+    return run_sync(discover(settings, url, **kw))
+
+
+class _QuietRobotsErrors(logging.Filter):
+    """robots.txt download errors: one line, no traceback (the feed's own error says the rest)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.exc_info:
+            record.exc_info = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_QuietRobotsErrors())

@@ -1,0 +1,1 @@
+"""Spiders of the crawler: ``news.NewsSpider`` polls every kind of source."""

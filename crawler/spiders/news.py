@@ -1,0 +1,268 @@
+"""The one spider: polls every due source, follows new entries, yields article items."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.context import CrawlContext
+from crawler.failures import describe
+from crawler.items import ArticleItem
+from crawler.middlewares import ROBOTS_META
+from crawler.parsing import Entry, parse_source
+from crawler.polling import finish_poll
+from crawler.report import FeedState
+from newswatch.ingest import identity
+from storage.models import Source
+from storage.sources import known_identities
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+_PERMANENT = {301, 308}
+_DOCUMENT_PRIORITY = 10  # feeds before articles, so every feed is polled early in a long crawl
+
+
+class NewsSpider(scrapy.Spider):
+    """Feeds, listings and sitemaps in; ArticleItem out. Tallies go to ``ctx.states``."""
+
+    name = "newswatch"
+
+    def __init__(self, context: CrawlContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ctx = context
+        self._following: set[str] = set()  # URL hashes requested in this crawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider._item_lost, signal=signals.item_dropped)
+        crawler.signals.connect(spider._item_lost, signal=signals.item_error)
+        return spider  # type: ignore[return-value]
+
+    # --- feed documents ---------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for state in self.ctx.states.values():
+            yield self._document_request(state, state.url, first=True)
+
+    def _document_request(self, state: FeedState, url: str, *, first: bool) -> Request:
+        headers = {"Accept": FEED_ACCEPT}
+        if first and state.etag:
+            headers["If-None-Match"] = state.etag
+        if first and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        state.documents += 1
+        return Request(
+            url,
+            callback=self.parse_document,
+            errback=self.document_failed,
+            headers=headers,
+            dont_filter=True,
+            priority=_DOCUMENT_PRIORITY,
+            meta={
+                "feed": state.name,
+                "first": first,
+                "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
+                ROBOTS_META: state.cfg.robots,
+            },
+        )
+
+    def parse_document(self, response: Response) -> list[Request]:
+        state = self.ctx.states[response.meta["feed"]]
+        state.documents -= 1
+        out: list[Request] = []
+        try:
+            out = self._parse_document(state, response)
+        except Exception as exc:  # a parser bug must not stop the other feeds
+            log.exception("feed %s: cannot parse %s", state.name, response.url)
+            state.fail(f"cannot parse: {type(exc).__name__}: {exc}")
+        self._maybe_finish(state)
+        return out
+
+    def _parse_document(self, state: FeedState, response: Response) -> list[Request]:
+        report = state.report
+        report.bytes += len(response.body)
+        if response.meta.get("first"):
+            report.http_status = response.status
+            reasons = response.meta.get("redirect_reasons") or []
+            if reasons and all(r in _PERMANENT for r in reasons) and response.url != state.url:
+                report.status, report.new_url = "moved", response.url
+            state.resp_etag = _header(response, b"ETag")
+            state.resp_last_modified = _header(response, b"Last-Modified")
+        cfg = state.cfg
+        since = self.ctx.clock() - cfg.lookback if cfg.kind == "sitemap" else None
+        parsed = parse_source(
+            cfg.kind,
+            response.body,
+            response.url,
+            content_type=_header(response, b"Content-Type"),
+            selectors=cfg.selectors,
+            lookback_since=since,
+        )
+        if parsed.error:
+            if response.meta.get("first"):
+                state.fail(parsed.error)
+            else:
+                report.warning = f"{response.url}: {parsed.error}"
+            return []
+        if parsed.warning:
+            report.warning = parsed.warning
+        out = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
+        report.found += len(parsed.entries)
+        out.extend(self._follow(state, parsed.entries))
+        return out
+
+    def document_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        state = self.ctx.states[request.meta["feed"]]
+        state.documents -= 1
+        message, status = describe(failure)
+        if not request.meta.get("first"):
+            state.report.warning = f"{request.url}: {message}"
+        elif status == 304:
+            state.report.status = "not_modified"
+            state.report.http_status = 304
+            response = failure.value.response  # type: ignore[union-attr]
+            state.resp_etag = _header(response, b"ETag") or state.etag
+            state.resp_last_modified = _header(response, b"Last-Modified") or state.last_modified
+        elif status == 410:
+            state.fail("410 Gone: the source was removed", "gone", 410)
+        else:
+            state.fail(message, http_status=status)
+        self._maybe_finish(state)
+
+    # --- entries and articles ---------------------------------------------------------------
+
+    def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request]:
+        cap = self.ctx.settings.crawl.max_entries_per_feed
+        if len(entries) > cap:
+            entries = sorted(entries, key=lambda e: (e.published is not None, e.published), reverse=True)
+            state.report.warning = f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed"
+            entries = entries[:cap]
+        idents = [(e, identity(e.url, None, e.guid or e.url)) for e in entries]
+        with self.ctx.db.session() as s:
+            urls, guids = known_identities(
+                s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
+            )
+        out = []
+        for entry, ident in idents:
+            if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:
+                state.report.skipped += 1
+                continue
+            self._following.add(ident.url_hash)
+            if not self.ctx.follow:
+                state.report.entries.append(entry)
+                continue
+            state.pending += 1
+            out.append(
+                Request(
+                    entry.url,
+                    callback=self.parse_article,
+                    errback=self.article_failed,
+                    dont_filter=True,
+                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots},
+                )
+            )
+        return out
+
+    def parse_article(self, response: Response) -> Iterable[ArticleItem]:
+        state = self.ctx.states[response.meta["feed"]]
+        entry: Entry = response.meta["entry"]
+        state.report.fetched += 1
+        if not isinstance(response, TextResponse):
+            state.report.failed += 1
+            state.pending -= 1
+            log.warning("feed %s: %s is not a text page", state.name, response.url)
+            self._maybe_finish(state)
+            return []
+        return [
+            ArticleItem(
+                url=response.url,
+                source=state.name,
+                guid=entry.guid or entry.url,
+                feed_title=entry.title,
+                feed_published=entry.published,
+                feed_summary=entry.summary,
+                body=response.body,
+                encoding=response.encoding,
+                entry_url=entry.url,
+            )
+        ]
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        state = self.ctx.states[request.meta["feed"]]
+        message, _ = describe(failure)
+        log.warning("feed %s: article %s failed: %s", state.name, request.url, message)
+        state.report.failed += 1
+        state.pending -= 1
+        self._maybe_finish(state)
+
+    # --- tallies from the pipelines ---------------------------------------------------------
+
+    def _item_scraped(self, item: Any, **_: Any) -> None:
+        if not isinstance(item, ArticleItem):
+            return
+        state = self.ctx.states[item.source]
+        result = item.extras.get("ingest")
+        status = getattr(result, "status", None)
+        if status == "new":
+            state.report.new += 1
+        elif status == "updated":
+            state.report.updated += 1
+        elif status is None:
+            state.report.failed += 1
+        else:
+            state.report.duplicate += 1
+        state.pending -= 1
+        self._maybe_finish(state)
+
+    def _item_lost(self, item: Any, **_: Any) -> None:
+        if not isinstance(item, ArticleItem):
+            return
+        state = self.ctx.states[item.source]
+        state.report.failed += 1
+        state.pending -= 1
+        self._maybe_finish(state)
+
+    # --- end of a feed's poll ---------------------------------------------------------------
+
+    def _maybe_finish(self, state: FeedState, *, force: bool = False) -> None:
+        if state.finished or not (force or state.done):
+            return
+        state.finished = True
+        if force and not state.done:
+            state.fail("the crawl ended before this source was finished")
+        if self.ctx.record:
+            now = self.ctx.clock()
+            with self.ctx.db.session() as s:
+                source = s.get(Source, state.source_id)
+                if source is not None:
+                    finish_poll(s, source, state, self.ctx.settings.crawl, now)
+        self.ctx.finished.append(state.name)
+        if self.ctx.progress is not None:
+            self.ctx.progress(state.report)
+
+    def closed(self, reason: str) -> None:
+        for state in self.ctx.states.values():
+            self._maybe_finish(state, force=True)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+__all__ = ["NewsSpider"]

@@ -1,0 +1,155 @@
+"""Render a digest view as HTML, plain text and JSON, and the archive (index.html, digests.atom)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from digests.build import section_title
+from digests.files import write_atomic
+from digests.safety import css_token
+from digests.view import DigestView
+
+FORMATS = ("html", "text", "json")
+_SUFFIX = {"html": "html", "text": "txt", "json": "json"}
+
+
+def _local(value: datetime | None, tz: str = "UTC", fmt: str = "%d %b %Y, %H:%M") -> str:
+    if value is None:
+        return "unknown"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz)).strftime(fmt)
+
+
+def _iso(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def environment() -> Environment:
+    """The Jinja2 environment: autoescaping on for every HTML and XML template."""
+    env = Environment(
+        loader=PackageLoader("digests", "templates"),
+        autoescape=select_autoescape(["html", "atom", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["local"] = _local
+    env.filters["iso"] = _iso
+    env.filters["css"] = css_token
+    env.filters["plural"] = _plural
+    env.globals["section_title"] = section_title
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def env() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
+def file_name(label: str, fmt: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip(".-") or "digest"
+    return f"digest-{safe}.{_SUFFIX[fmt]}"
+
+
+def summary_line(view: DigestView) -> str:
+    """The one-line overview shown at the top of every format."""
+    parts = [f"{section_title(k)}: {n}" for k, n in view.category_counts.items()]
+    head = f"{_plural(view.new_stories, 'new story', 'new stories')}, {_plural(view.update_count, 'update')}"
+    tail = f"{_plural(view.sources_polled, 'source')} polled"
+    return " · ".join([head, *parts, tail])
+
+
+def render_html(view: DigestView) -> str:
+    return env().get_template("digest.html").render(v=view, summary=summary_line(view))
+
+
+def render_text(view: DigestView) -> str:
+    text = env().get_template("digest.txt").render(v=view, summary=summary_line(view))
+    return text.rstrip() + "\n"
+
+
+def render_json(view: DigestView) -> str:
+    data = view.to_json()
+    data["summary"] = summary_line(view)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"html": render_html, "text": render_text, "json": render_json}
+
+
+def write_digest(view: DigestView, out_dir: Path) -> dict[str, Path]:
+    """Write the HTML, text and JSON files of one digest; their paths by format."""
+    return {
+        fmt: write_atomic(out_dir / file_name(view.label, fmt), RENDERERS[fmt](view))
+        for fmt in FORMATS
+    }
+
+
+@dataclass
+class ArchiveItem:
+    """One digest as the archive lists it."""
+
+    label: str
+    kind: str
+    title: str
+    summary: str
+    window_start: datetime | None
+    window_end: datetime | None
+    created_at: datetime | None
+    href: str
+
+
+def write_archive(
+    items: Sequence[ArchiveItem],
+    out_dir: Path,
+    *,
+    feed_id: str,
+    now: datetime,
+    timezone: str = "UTC",
+) -> dict[str, Path]:
+    """Write ``index.html`` and ``digests.atom`` listing every digest, newest first."""
+    updated = max((i.created_at for i in items if i.created_at), default=now)
+    index = env().get_template("index.html").render(items=items, timezone=timezone)
+    atom = env().get_template("digests.atom").render(items=items, updated=updated, feed_id=feed_id)
+    return {
+        "index": write_atomic(out_dir / "index.html", index),
+        "atom": write_atomic(out_dir / "digests.atom", atom),
+    }
+
+
+def archive_item(
+    label: str, kind: str, counts: dict[str, Any], files: dict[str, str], **times: Any
+) -> ArchiveItem:
+    html_name = Path(files.get("html", file_name(label, "html"))).name
+    return ArchiveItem(
+        label=label,
+        kind=kind,
+        title=str(counts.get("title") or f"Digest {label}"),
+        summary=str(counts.get("summary") or ""),
+        href=html_name,
+        **times,
+    )

@@ -1,0 +1,60 @@
+"""What every command shares: the loaded configuration and the database, built on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from newswatch.config import LoadedConfig, load_config
+from newswatch.errors import StorageError
+from storage.db import Database, DatabaseError
+
+
+@dataclass
+class AppState:
+    config_path: Path | None = None
+    db_url: str | None = None
+    verbose: bool = False
+    log_format: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _loaded: LoadedConfig | None = None
+    _db: Database | None = None
+
+    @property
+    def loaded(self) -> LoadedConfig:
+        if self._loaded is None:
+            over = dict(self.overrides)
+            if self.db_url:
+                over.setdefault("storage", {})["url"] = self.db_url
+            if self.log_format:
+                over.setdefault("service", {})["log_format"] = self.log_format
+            self._loaded = load_config(self.config_path, overrides=over)
+        return self._loaded
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.loaded.settings
+
+    def database(self, *, migrate: bool = True) -> Database:
+        if self._db is None:
+            try:
+                self._db = Database.open(self.settings.storage.url, migrate=migrate)
+            except DatabaseError as exc:
+                raise StorageError(str(exc), hint="check storage.url / --db / NEWSWATCH_DB") from exc
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppState):
+        obj = AppState()
+        ctx.find_root().obj = obj
+    return obj

@@ -1,0 +1,67 @@
+"""`newswatch crawl`: one pass over all enabled (or the named) feeds, reported per feed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newswatch.cli.context import state
+
+_STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red", "gone": "red", "inactive": "dim"}
+
+
+def report_table(report: object, *, title: str = "crawl") -> Table:
+    """The per-feed table of a CrawlReport, with totals in the footer."""
+    from crawler.report import CrawlReport
+
+    assert isinstance(report, CrawlReport)
+    t = report.totals
+    table = Table(title=title, show_footer=True)
+    table.add_column("feed", footer="total")
+    table.add_column("status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok")
+    for key, head in (("found", "found"), ("skipped", "known"), ("fetched", "fetched"), ("new", "new"),
+                      ("duplicate", "dup"), ("failed", "failed")):
+        table.add_column(head, justify="right", footer=str(t[key]), no_wrap=True)
+    table.add_column("note", overflow="fold", min_width=20)
+    for f in report.feeds:
+        note = f.error or f.warning or (f"moved to {f.new_url}" if f.new_url else "")
+        table.add_row(
+            f.name,
+            f"[{_STYLE.get(f.status, 'white')}]{f.status}[/]",
+            str(f.found), str(f.skipped), str(f.fetched), str(f.new), str(f.duplicate), str(f.failed),
+            note,
+        )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("crawl")
+    def crawl_cmd(
+        ctx: typer.Context,
+        feed: Annotated[
+            list[str] | None, typer.Option("--feed", "-f", help="poll only this feed (repeatable)")
+        ] = None,
+    ) -> None:
+        """Poll all enabled feeds (or the named ones) once and store new articles."""
+        from crawler.runner import crawl_sync, select_feeds
+
+        app_state = state(ctx)
+        settings = app_state.settings
+        chosen = select_feeds(settings, feed)
+        db = app_state.database()
+        err = Console(stderr=True)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("crawling", total=len(chosen))
+
+            def done(r: object) -> None:
+                progress.update(task, advance=1, description=f"crawling (last: {getattr(r, 'name', '')})")
+
+            report = crawl_sync(settings, db, feed or None, progress=done)
+        Console(soft_wrap=True).print(report_table(report))

@@ -1,0 +1,48 @@
+"""`newswatch extract`: run article extraction on saved HTML files and print JSON lines."""
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_page(path: Path) -> bytes:
+    """Bytes of a saved page, transparently un-gzipping .gz files."""
+    data = path.read_bytes()
+    if data[:2] == _GZIP_MAGIC or path.suffix == ".gz":
+        return gzip.decompress(data)
+    return data
+
+
+def extract_command(
+    paths: Annotated[list[Path], typer.Argument(help="Saved HTML files (plain or .gz).")],
+    url: Annotated[
+        str | None, typer.Option("--url", help="URL the pages were fetched from.")
+    ] = None,
+) -> None:
+    """Extract title, text, date, authors and language from saved pages, one JSON per line."""
+    from crawler.extraction import extract  # heavy imports only when the command runs
+
+    failed = 0
+    for path in paths:
+        try:
+            page = read_page(path)
+        except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            failed += 1
+            typer.echo(f"error: {path}: {exc}", err=True)
+            continue
+        result = extract(page, url)
+        typer.echo(json.dumps(result.as_json(str(path)), ensure_ascii=False))
+    if failed:
+        raise typer.Exit(code=1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `extract` command to the application."""
+    app.command("extract")(extract_command)

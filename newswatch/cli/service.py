@@ -1,0 +1,206 @@
+"""`newswatch run`, `reload` and `status`: the long-running service and its controls."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+from datetime import UTC, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newswatch.cli.context import AppState, state
+from newswatch.errors import LockHeldError, NewswatchError, StorageError
+from newswatch.logs import setup_logging
+from storage import locks
+from storage import service_state as state_sql
+
+
+def _lock_error(exc: locks.LockHeld) -> LockHeldError:
+    return LockHeldError(
+        str(exc),
+        hint="stop it first (systemctl stop newswatch / kill -TERM PID), or use another --db",
+    )
+
+
+def _reloader(st: AppState) -> Any:
+    """Loads the configuration again from the same file, environment and flags."""
+
+    def load() -> Any:
+        fresh = AppState(
+            config_path=st.config_path,
+            db_url=st.db_url,
+            log_format=st.log_format,
+            overrides=dict(st.overrides),
+        )
+        return fresh.loaded.settings
+
+    return load
+
+
+def _day_start(tz_name: str, now: datetime) -> datetime:
+    tz = ZoneInfo(tz_name)
+    local = now.astimezone(tz)
+    return datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
+
+
+def _when(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def status_data(st: AppState) -> dict[str, Any]:
+    """Everything `status` shows, from the database (works while the service runs)."""
+    settings = st.settings
+    db = st.database()
+    now = datetime.now(UTC)
+    info = locks.holder(db)
+    names = [f.name for f in settings.feeds if f.enabled]
+    with db.session() as s:
+        summary = state_sql.status_summary(
+            s, day_start=_day_start(settings.digest.timezone, now), now=now
+        )
+        facts = state_sql.get_state(s, "service")
+        next_poll = state_sql.next_poll(s, names)
+        due = state_sql.due_feeds(s, names, now)
+    service, updated = facts if facts else ({}, None)
+    return {
+        "running": info is not None,
+        "pid": info.pid if info else None,
+        "host": info.host if info else None,
+        "heartbeat_at": info.heartbeat_at if info else None,
+        "service": service,
+        "service_updated_at": updated,
+        "next_feed_poll": next_poll,
+        "feeds_due_now": len(due),
+        **summary,
+    }
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    svc = data["service"]
+    if data["running"]:
+        out.print(
+            f"[bold green]running[/] PID {data['pid']} on {data['host']}, since {_when(svc.get('started_at'))}"
+        )
+    else:
+        out.print(f"[bold]not running[/] (last state: {svc.get('state', 'never started')})")
+    jobs = svc.get("jobs") or {}
+    if jobs and data["running"]:
+        table = Table("job", "next run", "trigger", title="next runs")
+        for job_id, job in sorted(jobs.items()):
+            table.add_row(job_id, _when(job.get("next_run")), job.get("trigger", ""))
+        out.print(table)
+    out.print(
+        f"next feed poll: {_when(data['next_feed_poll']) if data['next_feed_poll'] else 'at the next tick'}"
+        f" ({data['feeds_due_now']} due now)"
+    )
+    crawl = data["last_crawl"]
+    if crawl:
+        out.print(
+            f"last crawl: #{crawl['id']} {crawl['status']} at {_when(crawl['started_at'])}: {crawl['sources']} feed(s),"
+            f" {crawl['fetched']} fetched, {crawl['new']} new, {crawl['duplicates']} duplicate(s), {crawl['failed']} failed"
+        )
+    else:
+        out.print("last crawl: none")
+    dig = data["last_digest"]
+    out.print(
+        f"last digest: {dig['label']} ({dig['kind']}, {dig['status']}) at {_when(dig['created_at'])}"
+        if dig
+        else "last digest: none"
+    )
+    out.print(f"deliveries waiting: {data['pending_deliveries']}")
+    f = data["feeds"]
+    out.print(
+        f"feeds: {f['active']} active, {f['failing']} failing, {f['never_polled']} never polled,"
+        f" {f['deactivated']} deactivated"
+    )
+    for row in data["failing_feeds"]:
+        out.print(
+            f"  ! {row['name']}: {row['consecutive_failures']} failure(s), last: {row['last_error'] or '-'}"
+        )
+    t = data["today"]
+    out.print(
+        f"today: {t['articles']} article(s), {t['relevant']} relevant, {t['crawls']} crawl(s);"
+        f" {t['undigested']} not yet in a digest"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        ctx: typer.Context,
+        role: Annotated[
+            str | None,
+            typer.Option("--role", help="standalone (crawl here) or scheduler (enqueue for `newswatch worker`s)"),
+        ] = None,
+    ) -> None:
+        """Run the service: poll due feeds and build digests until SIGTERM; SIGHUP reloads."""
+        st = state(ctx)
+        if role is not None:
+            if role not in ("standalone", "scheduler"):
+                raise typer.BadParameter("expected standalone or scheduler", param_hint="--role")
+            st.overrides.setdefault("service", {})["role"] = role
+        settings = st.settings
+        if settings.service.role == "scheduler":
+            from crawler.distributed import require_redis_url
+
+            require_redis_url(settings)  # before taking the lock or starting anything
+        level = logging.DEBUG if st.verbose else getattr(logging, settings.service.log_level)
+        setup_logging(settings.service.log_format, level)
+        from scheduler.app import quiet_libraries, serve
+
+        quiet_libraries(level)
+        db = st.database()
+        try:
+            lock = locks.acquire(db)
+        except locks.LockHeld as exc:
+            raise _lock_error(exc) from None
+        try:
+            code = serve(settings, db, lock=lock, load_settings=_reloader(st))
+        finally:
+            lock.release()
+        if code:
+            raise typer.Exit(code)
+
+    @app.command("reload")
+    def reload(ctx: typer.Context) -> None:
+        """Make the running service re-read its configuration (sends SIGHUP to its PID)."""
+        st = state(ctx)
+        st.settings  # noqa: B018 - a broken file is reported here, before signalling
+        info = locks.holder(st.database())
+        if info is None or not info.pid:
+            raise StorageError(
+                "no `newswatch run` holds this database", hint="start it with `newswatch run`"
+            )
+        if info.host and info.host != socket.gethostname():
+            raise NewswatchError(
+                f"the service runs on {info.host} (PID {info.pid}); reload it there"
+            )
+        try:
+            os.kill(info.pid, signal.SIGHUP)
+        except ProcessLookupError:
+            raise StorageError(f"the service (PID {info.pid}) is gone") from None
+        Console(stderr=True).print(f"sent SIGHUP to PID {info.pid}", highlight=False)
+
+    @app.command("status")
+    def status(
+        ctx: typer.Context,
+        as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    ) -> None:
+        """Show the service: next runs, last crawl and digest, feed health, today's counts."""
+        data = status_data(state(ctx))
+        if as_json:
+            typer.echo(json.dumps(data, default=str, indent=2))
+        else:
+            _print_status(data)

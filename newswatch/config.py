@@ -1,0 +1,437 @@
+"""Configuration: typed settings, their sources and their precedence.
+
+Precedence, lowest first: built-in defaults < ``seeds/`` (default feeds and topic profile) < the
+user's YAML file < ``NEWSWATCH_*`` environment variables < command-line flags. Only this module
+reads the environment. Unknown keys are errors; an error names the file, line and key and says
+what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from newswatch.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "newswatch.yaml"
+ENV_PREFIX = "NEWSWATCH_"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Accept seconds (int/float), a timedelta, or strings like '90s', '30m', '2h', '1d'."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 30m, 2h or 1d")
+    if isinstance(value, int | float):
+        return timedelta(seconds=float(value))
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            unit = (m.group(2) or "s").lower()
+            return timedelta(seconds=float(m.group(1)) * _UNITS[unit])
+    raise ValueError(f"expected a duration such as 30m, 2h or 1d, got {value!r}")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Selectors(_Strict):
+    """Selectors for HTML listing pages (CSS, or XPath when starting with '/' or '(')."""
+
+    links: str = Field(description="selector of the article links (href is followed)")
+    title: str | None = Field(None, description="selector of each link's title, relative to the link")
+    date: str | None = Field(None, description="selector of each link's date, relative to the link")
+
+
+class FeedConfig(_Strict):
+    """One source: a feed, an HTML listing page or a news sitemap."""
+
+    name: str = Field(description="unique short name, used on the command line")
+    url: str = Field(description="the feed, listing or sitemap URL")
+    kind: Literal["rss", "atom", "json", "html", "sitemap"] = Field("rss", description="source kind")
+    interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
+    language: str | None = Field(None, description="ISO 639-1 language of the outlet")
+    title: str | None = Field(None, description="the outlet's display name")
+    tags: dict[str, str] = Field(default_factory=dict, description="e.g. country: AM, perspective: armenian")
+    enabled: bool = Field(True, description="poll this source")
+    robots: bool | None = Field(None, description="obey robots.txt (default: crawl.obey_robots)")
+    verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
+    selectors: Selectors | None = Field(None, description="for kind: html")
+    lookback: Duration = Field(timedelta(days=2), description="sitemaps: ignore entries older than this")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", v):
+            raise ValueError("expected letters, digits, '.', '_' or '-' (no spaces)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("expected an http:// or https:// URL")
+        return v
+
+    @model_validator(mode="after")
+    def _html_needs_selectors(self) -> FeedConfig:
+        if self.kind == "html" and self.selectors is None:
+            raise ValueError("kind: html needs selectors (at least selectors.links)")
+        return self
+
+
+class StorageConfig(_Strict):
+    url: str = Field("sqlite:///newswatch.db", description="SQLAlchemy database URL")
+
+
+class CrawlConfig(_Strict):
+    user_agent: str = Field("newswatch/0.1 (+{contact})", description="User-Agent; {contact} is replaced")
+    contact_url: str = Field("https://github.com/newswatch/newswatch", description="contact URL in the UA")
+    obey_robots: bool = Field(True, description="obey robots.txt")
+    concurrent_requests: int = Field(16, ge=1, description="requests in flight overall")
+    concurrent_per_host: int = Field(2, ge=1, description="requests in flight per host")
+    download_delay: float = Field(1.0, ge=0, description="seconds between requests to one host")
+    autothrottle: bool = Field(True, description="adapt the delay to server latency")
+    timeout: float = Field(30.0, gt=0, description="download timeout in seconds")
+    retries: int = Field(3, ge=0, description="retries on 5xx/429/timeouts")
+    max_page_bytes: int = Field(5_000_000, ge=1024, description="largest article page")
+    max_feed_bytes: int = Field(20_000_000, ge=1024, description="largest feed or sitemap")
+    max_redirects: int = Field(5, ge=0, description="redirects followed per request")
+    min_interval: Duration = Field(timedelta(minutes=5), description="shortest poll interval")
+    max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
+    failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
+    max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
+
+
+class JudgeConfig(_Strict):
+    profile: Path | None = Field(None, description="topic profile YAML (default: seeds/profile.yaml)")
+    seed_dirs: list[Path] = Field(default_factory=list, description="extra folders of seed documents")
+
+
+class DedupConfig(_Strict):
+    near_duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard threshold")
+    story_window: Duration = Field(timedelta(hours=72), description="reports this close form a story")
+    story_threshold: float = Field(0.5, gt=0, le=1, description="score needed to join a story")
+
+
+class SmtpConfig(_Strict):
+    host: str = Field("localhost", description="SMTP server")
+    port: int = Field(587, ge=1, le=65535, description="SMTP port")
+    security: Literal["starttls", "ssl", "none"] = Field("starttls", description="transport security")
+    username: str | None = Field(None, description="login (password from NEWSWATCH_SMTP_PASSWORD)")
+    password: SecretStr | None = Field(None, description="from the environment only")
+    timeout: float = Field(30.0, gt=0, description="seconds")
+
+
+class DigestConfig(_Strict):
+    time: str = Field("07:00", description="local time of the daily digest (HH:MM)")
+    timezone: str = Field("UTC", description="IANA timezone of the digest time")
+    output_dir: Path = Field(Path("digests-out"), description="folder for digest files")
+    recipients: list[str] = Field(default_factory=list, description="email recipients")
+    sender: str = Field("newswatch <newswatch@localhost>", description="From: address")
+    subject: str = Field("newswatch digest {date}", description="subject; {date} is replaced")
+    list_id: str = Field("newswatch.digest.localhost", description="List-Id header")
+    include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="the mail server")
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", v):
+            raise ValueError("expected HH:MM, e.g. 07:30")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA timezone such as Europe/Paris or Asia/Yerevan")
+        return v
+
+
+class AlertRule(_Strict):
+    name: str = Field(description="rule name, shown in the alert")
+    categories: list[str] = Field(default_factory=list, description="match these categories (any)")
+    cues: list[str] = Field(default_factory=list, description="words that must appear (any)")
+    min_outlets: int = Field(1, ge=1, description="story reported by at least this many outlets")
+    within: Duration = Field(timedelta(hours=1), description="...within this time")
+    min_score: float = Field(0.0, ge=0, le=1, description="minimum relevance score")
+
+
+class AlertsConfig(_Strict):
+    enabled: bool = Field(False, description="send instant alerts")
+    urls: list[str] = Field(default_factory=list, description="apprise URLs (secrets via env)")
+    rules: list[AlertRule] = Field(default_factory=list, description="when to alert")
+
+
+class ServiceConfig(_Strict):
+    role: Literal["standalone", "scheduler"] = Field("standalone", description="scheduler: enqueue to Redis")
+    log_format: Literal["text", "json"] = Field("text", description="log line format")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level of the service")
+    metrics_port: int | None = Field(None, description="Prometheus endpoint port (off when unset)")
+    jitter: Duration = Field(timedelta(seconds=30), description="random delay added to feed polls")
+    misfire_grace: Duration = Field(timedelta(hours=12), description="late jobs still run this late")
+    redis_url: str | None = Field(None, description="Redis URL for distributed crawling")
+    worker_concurrency: int = Field(16, ge=1, description="requests in flight per worker")
+    digest_every: Duration | None = Field(
+        None, description="build digests on this interval instead of daily at digest.time"
+    )
+    poll_tick: Duration | None = Field(
+        None, description="how often due feeds are checked (default: shortest feed interval / 4, within 50 ms to 1 min)"
+    )
+    stop_timeout: Duration = Field(
+        timedelta(seconds=60), description="on SIGTERM, wait this long for in-flight work to be stored"
+    )
+    heartbeat: Duration = Field(
+        timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
+    )
+
+    @field_validator("digest_every", "poll_tick", "stop_timeout", "heartbeat")
+    @classmethod
+    def _positive(cls, v: timedelta | None) -> timedelta | None:
+        if v is not None and v.total_seconds() <= 0:
+            raise ValueError("expected a duration above zero")
+        return v
+
+
+class Settings(_Strict):
+    """The whole configuration."""
+
+    storage: StorageConfig = Field(default_factory=StorageConfig, description="where articles are stored")
+    default_feeds: bool = Field(True, description="include seeds/feeds.yaml when the file has no feeds")
+    feeds: list[FeedConfig] = Field(default_factory=list, description="the sources to poll")
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig, description="politeness and limits of the crawler")
+    judge: JudgeConfig = Field(default_factory=JudgeConfig, description="the topic profile")
+    dedup: DedupConfig = Field(default_factory=DedupConfig, description="near-duplicates and stories")
+    digest: DigestConfig = Field(default_factory=DigestConfig, description="the daily digest and its email")
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="instant alerts through apprise")
+    service: ServiceConfig = Field(default_factory=ServiceConfig, description="`newswatch run` and workers")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        seen: set[str] = set()
+        for feed in self.feeds:
+            if feed.name in seen:
+                raise ValueError(f"feed name {feed.name!r} is used twice")
+            seen.add(feed.name)
+        return self
+
+    def feed(self, name: str) -> FeedConfig:
+        for f in self.feeds:
+            if f.name == name:
+                return f
+        raise ConfigError(f"no feed named {name!r}", hint="`newswatch feeds list` shows the names")
+
+    @property
+    def user_agent(self) -> str:
+        return self.crawl.user_agent.replace("{contact}", self.crawl.contact_url)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def seed_feeds() -> list[dict[str, Any]]:
+    """The default feed list shipped in ``seeds/feeds.yaml``."""
+    text = resources.files("seeds").joinpath("feeds.yaml").read_text(encoding="utf-8")
+    data = YAML(typ="safe").load(text) or {}
+    return list(data.get("feeds", []))
+
+
+def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest node of ``loc`` found in a ruamel round-trip document."""
+    line: int | None = None
+    node = doc
+    for part in loc:
+        try:
+            if isinstance(part, int) and hasattr(node, "lc") and isinstance(node, list):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            elif hasattr(node, "lc") and isinstance(node, dict) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
+
+
+def _describe(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _env_overrides(env: dict[str, str]) -> dict[str, Any]:
+    """``NEWSWATCH_DB`` and ``NEWSWATCH_<SECTION>_<KEY>`` for every scalar setting."""
+    out: dict[str, Any] = {}
+    if env.get("NEWSWATCH_DB"):
+        out.setdefault("storage", {})["url"] = env["NEWSWATCH_DB"]
+    if env.get("NEWSWATCH_SMTP_PASSWORD"):
+        out.setdefault("digest", {}).setdefault("smtp", {})["password"] = env["NEWSWATCH_SMTP_PASSWORD"]
+    if env.get("NEWSWATCH_REDIS_URL"):
+        out.setdefault("service", {})["redis_url"] = env["NEWSWATCH_REDIS_URL"]
+    safe = YAML(typ="safe")
+    for section, field in Settings.model_fields.items():
+        sub = field.annotation
+        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
+            continue
+        for key in sub.model_fields:
+            name = f"{ENV_PREFIX}{section}_{key}".upper()
+            if name in env:
+                value = safe.load(env[name]) if env[name] != "" else None
+                out.setdefault(section, {})[key] = value
+    return out
+
+
+class LoadedConfig:
+    """Settings plus where they came from (for messages and for `feeds add`)."""
+
+    def __init__(self, settings: Settings, path: Path | None, *, from_file: bool) -> None:
+        self.settings = settings
+        self.path = path
+        self.from_file = from_file
+
+
+def config_path(explicit: str | Path | None = None, env: dict[str, str] | None = None) -> Path:
+    """The config file in force: flag, then ``NEWSWATCH_CONFIG``, then ./newswatch.yaml."""
+    env = dict(os.environ) if env is None else env
+    if explicit:
+        return Path(explicit)
+    if env.get("NEWSWATCH_CONFIG"):
+        return Path(env["NEWSWATCH_CONFIG"])
+    return Path(DEFAULT_CONFIG_NAME)
+
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    overrides: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    require_file: bool = False,
+) -> LoadedConfig:
+    """Build the settings from every source in precedence order."""
+    env = dict(os.environ) if env is None else env
+    explicit = path is not None or bool(env.get("NEWSWATCH_CONFIG"))
+    cfg_path = config_path(path, env)
+    doc: Any = None
+    user: dict[str, Any] = {}
+    from_file = cfg_path.exists()
+    if from_file:
+        try:
+            doc = _yaml().load(cfg_path.read_text(encoding="utf-8"))
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{cfg_path}:{mark.line + 1}" if mark is not None else str(cfg_path)
+            raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{cfg_path}: cannot read: {exc}") from exc
+        if doc is None:
+            doc = {}
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{cfg_path}:1: expected a mapping of settings at the top level")
+        user = _plain(doc)
+        secret = user.get("digest", {}).get("smtp", {}) if isinstance(user.get("digest"), dict) else {}
+        if isinstance(secret, dict) and "password" in secret:
+            line = _line_of(doc, ("digest", "smtp", "password"))
+            raise ConfigError(
+                f"{cfg_path}:{line}: digest.smtp.password: secrets are not read from files",
+                hint="set NEWSWATCH_SMTP_PASSWORD in the environment instead",
+            )
+    elif explicit or require_file:
+        raise ConfigError(f"{cfg_path}: configuration file not found")
+
+    merged: dict[str, Any] = {}
+    use_defaults = user.get("default_feeds", True)
+    if "feeds" not in user and use_defaults is not False:
+        merged["feeds"] = seed_feeds()
+    merged = _merge(merged, user)
+    merged = _merge(merged, _env_overrides(env))
+    if overrides:
+        merged = _merge(merged, overrides)
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line = _line_of(doc, loc) if doc is not None else None
+            where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
+            problems.append(f"{where}: {_key_path(loc)}: {_describe(err)}")
+        raise ConfigError(f"invalid configuration ({len(problems)} problem(s))", problems=problems) from None
+    return LoadedConfig(settings, cfg_path, from_file=from_file)
+
+
+def masked_dump(settings: Settings) -> dict[str, Any]:
+    """The effective configuration as plain data with secrets masked."""
+    data = settings.model_dump(mode="json")
+    smtp = data["digest"]["smtp"]
+    if smtp.get("password"):
+        smtp["password"] = "********"
+    data["alerts"]["urls"] = [re.sub(r"//[^@/]+@", "//****@", u) for u in data["alerts"]["urls"]]
+    data["storage"]["url"] = re.sub(r"//([^:/@]+):[^@/]+@", r"//\1:****@", data["storage"]["url"])
+    return data

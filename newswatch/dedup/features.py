@@ -1,0 +1,251 @@
+"""What is known of an article or a story for grouping, and the weights that compare them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from newswatch.dedup.names import name_keys
+from newswatch.dedup.stopwords import STOPWORDS
+from newswatch.dedup.text import normalise, words
+
+# How much an entity kind says about *which* development a report is about: a named person or
+# body pins it down, a country name barely does.
+ENTITY_KIND_WEIGHTS: dict[str, float] = {
+    "person": 1.0,
+    "event": 1.0,
+    "org": 0.8,
+    "law": 0.8,
+    "place": 0.5,
+}
+DEFAULT_KIND_WEIGHT = 0.6
+# Grouped thousands ("250,000", "250 000") or a plain/decimal number; the group form needs a
+# 1-3 digit head so "in 2023 100,000 people" stays two numbers.
+_NUMBER = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Only the start of a long report is the news; the rest is background shared across stories.
+LEAD_WORDS = 250
+BACKGROUND_DOCS = 20
+
+
+@dataclass
+class StoryFeatures:
+    """What is known of an article for grouping."""
+
+    article_id: int | str
+    title: str
+    text: str
+    language: str | None
+    published: datetime | None
+    first_seen: datetime
+    categories: list[str]
+    entities: set[str]
+    source: str
+
+    @property
+    def when(self) -> datetime:
+        """Publication time when known, else when the crawler first saw it (aware, UTC if naive)."""
+        return as_utc(self.published or self.first_seen)
+
+    @cached_property
+    def terms(self) -> Counter[str]:
+        """Content-word counts of the title (counted twice) and the lead."""
+        title = content_words(self.title)
+        return Counter(title + title + content_words(self.text)[:LEAD_WORDS])
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Script-independent keys of capitalised words in title and lead."""
+        lead = " ".join(self.text.split()[:LEAD_WORDS])
+        return frozenset(name_keys(f"{self.title}\n{lead}"))
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        """Multi-digit numbers in title and lead (amounts, tallies, days, years)."""
+        lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
+        return frozenset(extract_numbers(f"{self.title}\n{lead}"))
+
+
+@dataclass
+class StoryCandidate:
+    """An existing story, summarised."""
+
+    story_id: int | str
+    categories: list[str]
+    entities: dict[str, int]
+    first_seen: datetime
+    last_seen: datetime
+    titles: list[str]
+    keywords: dict[str, float] | None = None
+    members: list[StoryFeatures] = field(default_factory=list)
+
+
+def as_utc(dt: datetime) -> datetime:
+    """Naive datetimes are taken as UTC, so naive and aware times from different parts compare."""
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def content_words(text: str) -> list[str]:
+    """Tokens worth comparing: letters only, at least 3 long, not a stop word."""
+    return [w for w in words(normalise(text)) if len(w) >= 3 and w.isalpha() and w not in STOPWORDS]
+
+
+def extract_numbers(text: str) -> list[str]:
+    """Numbers with their thousands separators removed, so 250,000 and 250 000 match."""
+    out = []
+    for raw in _NUMBER.findall(text):
+        digits = re.sub(r"[.,\u00a0\u202f ](?=\d{3}\b)", "", raw).replace(",", ".")
+        if len(digits.replace(".", "")) >= 2:
+            out.append(digits)
+    return out
+
+
+def entity_kind_weight(entity: str) -> float:
+    """Prior weight of an entity id from its 'kind:' prefix."""
+    kind = entity.partition(":")[0] if ":" in entity else ""
+    return ENTITY_KIND_WEIGHTS.get(kind, DEFAULT_KIND_WEIGHT)
+
+
+@dataclass
+class DocStats:
+    """Document frequencies over a corpus, for IDF weights; without it every term weighs 1."""
+
+    n: int = 0
+    entity_df: Counter[str] = field(default_factory=Counter)
+    term_df: Counter[str] = field(default_factory=Counter)
+    number_df: Counter[str] = field(default_factory=Counter)
+    name_df: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def from_articles(cls, articles: Iterable[StoryFeatures]) -> DocStats:
+        """Count document frequencies over a batch."""
+        stats = cls()
+        for a in articles:
+            stats.add(a)
+        return stats
+
+    def add(self, a: StoryFeatures) -> None:
+        """Count one more article."""
+        self.n += 1
+        for counter, keys in self._parts(a):
+            counter.update(keys)
+
+    def remove(self, a: StoryFeatures) -> None:
+        """Forget an article that left the sliding window."""
+        self.n = max(0, self.n - 1)
+        for counter, keys in self._parts(a):
+            counter.subtract(keys)
+            for key in keys:
+                if counter[key] <= 0:
+                    del counter[key]
+
+    def _parts(self, a: StoryFeatures) -> list[tuple[Counter[str], Iterable[str]]]:
+        return [
+            (self.entity_df, a.entities),
+            (self.term_df, a.terms.keys()),
+            (self.number_df, a.numbers),
+            (self.name_df, a.names),
+        ]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form, for storage to persist between runs."""
+        return {
+            "n": self.n,
+            "entity_df": dict(self.entity_df),
+            "term_df": dict(self.term_df),
+            "number_df": dict(self.number_df),
+            "name_df": dict(self.name_df),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocStats:
+        """Inverse of to_dict."""
+        return cls(
+            n=int(data["n"]),
+            **{
+                k: Counter(data.get(k, {}))
+                for k in ("entity_df", "term_df", "number_df", "name_df")
+            },
+        )
+
+    def idf(self, df: int) -> float:
+        """Smoothed IDF scaled to (0, 1]: 1 for a term seen once, low for one seen everywhere."""
+        # Background pseudo-documents lacking the term keep a small batch that is all about one
+        # development from declaring that development's own names "common".
+        total = self.n + BACKGROUND_DOCS + 1
+        return math.log(total / (df + 0.5)) / math.log(total / 1.5)
+
+
+def entity_weight(entity: str, stats: DocStats | None) -> float:
+    """Kind prior times corpus rarity."""
+    base = entity_kind_weight(entity)
+    if stats is None:
+        return base
+    # Rarity already separates a village from a country, so the kind prior is softened.
+    return math.sqrt(base) * stats.idf(stats.entity_df[entity])
+
+
+def number_weight(number: str, stats: DocStats | None) -> float:
+    """Rare figures identify a development; years and common counts barely do."""
+    base = 0.3 if _YEAR.match(number) else 1.0
+    return base * stats.idf(stats.number_df[number]) if stats else base
+
+
+def name_weight(key: str, stats: DocStats | None) -> float:
+    """Rarity of a name key."""
+    return stats.idf(stats.name_df[key]) if stats else 1.0
+
+
+def term_vector(terms: Mapping[str, int | float], stats: DocStats | None) -> dict[str, float]:
+    """TF-IDF vector (sublinear tf)."""
+    vec = {}
+    for term, tf in terms.items():
+        idf = stats.idf(stats.term_df[term]) if stats else 1.0
+        vec[term] = (1.0 + math.log(tf)) * idf if tf > 0 else 0.0
+    return vec
+
+
+def keywords(a: StoryFeatures, stats: DocStats | None, top: int = 30) -> dict[str, float]:
+    """The article's strongest TF-IDF terms, for StoryCandidate.keywords."""
+    vec = term_vector(a.terms, stats)
+    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine similarity of two sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    if dot <= 0:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def weighted_overlap(
+    a: Iterable[str], b: Mapping[str, float], weight: Callable[[str], float]
+) -> tuple[float, float]:
+    """(cosine of the weighted sets, weight of what they share); b maps item -> presence 0..1."""
+    a_set = set(a)
+    shared = [x for x in a_set if x in b]
+    if not shared:
+        return 0.0, 0.0
+    dot = sum(weight(x) ** 2 * b[x] for x in shared)
+    na = math.sqrt(sum(weight(x) ** 2 for x in a_set))
+    nb = math.sqrt(sum((weight(x) * p) ** 2 for x, p in b.items()))
+    if na == 0 or nb == 0:
+        return 0.0, 0.0
+    return min(1.0, dot / (na * nb)), sum(weight(x) for x in shared)
+
+
+def story_presence(counts: Mapping[str, int], members: Sequence[StoryFeatures]) -> dict[str, float]:
+    """Share of a story's reports naming each entity (at least 1/n for anything named once)."""
+    n = max(len(members), max(counts.values(), default=1), 1)
+    return {e: min(1.0, c / n) for e, c in counts.items() if c > 0}

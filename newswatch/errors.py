@@ -1,0 +1,70 @@
+"""The error tree of newswatch.
+
+Every error a user can cause or meet derives from :class:`NewswatchError`, carries a message
+for the user and, where useful, a hint. Other libraries' errors are translated at the boundary;
+the command line turns these into an exit code in one place (``newswatch.cli.app.main``).
+
+    NewswatchError
+    ├── ConfigError          bad configuration file, key or value (file, line, key, expected)
+    ├── StorageError         database unreachable, locked, migration failure, disk full
+    │   └── LockHeldError    another ``newswatch run`` holds this database
+    ├── FetchError           a source could not be fetched or parsed
+    ├── ExtractionError      a saved page could not be read
+    ├── InputError           a bad line in an import / classify file
+    └── DeliveryError        email or alert channel failed
+"""
+
+from __future__ import annotations
+
+
+class NewswatchError(Exception):
+    """Base class: a message for the user and an optional hint."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class ConfigError(NewswatchError):
+    """The configuration is invalid; ``problems`` lists every finding."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None):
+        self.problems = problems or []
+        full = message if not self.problems else message + "\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+        super().__init__(full, hint=hint)
+
+
+class StorageError(NewswatchError):
+    """The database cannot be used as asked."""
+
+
+class LockHeldError(StorageError):
+    """Another instance holds the single-instance lock."""
+
+    exit_code = 3
+
+
+class FetchError(NewswatchError):
+    """A source could not be fetched or parsed."""
+
+
+class ExtractionError(NewswatchError):
+    """A saved page could not be read."""
+
+
+class InputError(NewswatchError):
+    """A bad record in an input file."""
+
+
+class DeliveryError(NewswatchError):
+    """A digest or alert could not be delivered."""

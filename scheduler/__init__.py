@@ -1,0 +1,6 @@
+"""The `newswatch run` service: APScheduler jobs on the asyncio reactor Scrapy also uses.
+
+``app.serve`` builds and runs it; ``service.Service`` holds the jobs and lifecycle; ``plan`` and
+``triggers`` derive schedules from the configuration; ``reload`` applies SIGHUP; ``retry``
+classifies database failures; ``metrics`` is the optional Prometheus endpoint.
+"""

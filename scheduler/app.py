@@ -1,0 +1,167 @@
+"""Build the service from the real crawler and digest code and run it on the shared reactor."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newswatch.config import Settings
+from scheduler import loop, plan
+from scheduler.service import PlanFn, Service
+from storage import service_state as state_sql
+from storage.db import Database
+from storage.locks import ServiceLockHandle
+
+# chatty at INFO on every tick; their warnings and errors still show
+QUIET_LOGGERS = ("apscheduler", "scrapy", "alembic")
+
+
+def jittered_plan(
+    next_poll_at: Callable[..., datetime | None], rng: random.Random | None = None
+) -> PlanFn:
+    """Plan each polled feed's next poll: the crawler's adaptive interval plus jitter."""
+
+    def plan_next(settings: Settings, db: Database, names: list[str], now: datetime) -> None:
+        feeds = {f.name: f for f in settings.feeds}
+        with db.session() as s:
+            for src in state_sql.sources_named(s, names):
+                cfg = feeds.get(src.name)
+                if cfg is None:
+                    continue
+                when = next_poll_at(src, cfg, settings.crawl, now)
+                if when is not None:
+                    when += plan.feed_jitter(cfg, settings, rng)
+                state_sql.set_next_poll(s, src.name, when)
+
+    return plan_next
+
+
+class ServiceCrawl:
+    """The crawler's ``crawl`` with the judge loaded once and the alert hook attached."""
+
+    def __init__(
+        self,
+        crawl: Callable[..., Any],
+        load_judge: Callable[[Settings], Any],
+        make_alerter: Callable[[Settings, Database], Any] | None = None,
+    ) -> None:
+        self._crawl = crawl
+        self._load_judge = load_judge
+        self._make_alerter = make_alerter
+        self._key: Any = None
+        self._judge: Any = None
+
+    def judge(self, settings: Settings) -> Any:
+        key = settings.judge.model_dump_json()
+        if key != self._key:
+            self._judge, self._key = self._load_judge(settings), key
+        return self._judge
+
+    async def __call__(
+        self, settings: Settings, db: Database, feeds: list[str], *, runner: Any = None
+    ) -> Any:
+        hook = None
+        if self._make_alerter is not None:
+            alerter = self._make_alerter(settings, db)
+            hook = alerter.on_ingested if alerter.enabled else None
+        return await self._crawl(
+            settings,
+            db,
+            feeds,
+            runner=runner,
+            judge=self.judge(settings),
+            on_ingested=hook,
+            log_run=False,  # the service logs its runs itself, "running" while in flight
+        )
+
+
+def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
+    """The digest job: daily (with one catch-up), or on service.digest_every when set."""
+    from digests.service import build_digest, retry_deliveries, run_daily_digest
+    from storage.ledger import count_unreported
+
+    if settings.service.digest_every is None:
+        return run_daily_digest(settings, db, now=now)
+    with db.session() as s:
+        waiting = count_unreported(s, now)
+    if not waiting:  # no empty digest every few seconds; still send what failed before
+        retry_deliveries(settings, db, now=now)
+        return None
+    # a label per run: daily labels would fold all of a day's interval digests into one
+    label = now.astimezone(ZoneInfo(settings.digest.timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    return build_digest(
+        settings,
+        db,
+        cutoff=now,
+        label=label,
+        now=now,
+        send=bool(settings.digest.recipients),
+        rerender_existing=False,
+    )
+
+
+def quiet_libraries(level: int) -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(
+            max(level, logging.WARNING) if level > logging.DEBUG else level
+        )
+
+
+def build(
+    settings: Settings,
+    db: Database,
+    *,
+    lock: ServiceLockHandle | None,
+    load_settings: Callable[[], Settings] | None,
+) -> Service:
+    """The service wired to the crawler and the digest code (call inside the running loop)."""
+    from scrapy.crawler import AsyncCrawlerRunner
+
+    from crawler.polling import next_poll_at
+    from crawler.runner import crawl
+    from digests.alerts import Alerter
+    from digests.service import retry_deliveries
+    from newswatch.judge import Judge
+
+    def load_judge(s: Settings) -> Any:
+        return Judge.load(s.judge.profile, s.judge.seed_dirs)
+
+    crawl_job: Any
+    if settings.service.role == "scheduler":
+        # workers (`newswatch worker`) crawl, judge and alert; this process only enqueues
+        from crawler.distributed import enqueue_crawl, require_redis_url
+
+        require_redis_url(settings)
+        crawl_job = enqueue_crawl
+    else:
+        crawl_job = ServiceCrawl(crawl, load_judge, Alerter.from_settings)
+    return Service(
+        settings,
+        db,
+        crawl=crawl_job,
+        digest=run_digest,
+        deliveries=retry_deliveries,
+        plan_next=jittered_plan(next_poll_at),
+        load_settings=load_settings,
+        lock=lock,
+        runner=AsyncCrawlerRunner(),
+    )
+
+
+def serve(
+    settings: Settings,
+    db: Database,
+    *,
+    lock: ServiceLockHandle | None,
+    load_settings: Callable[[], Settings] | None = None,
+) -> int:
+    """Run the service until it is stopped; its exit code."""
+
+    async def main() -> int:
+        return await build(settings, db, lock=lock, load_settings=load_settings).run()
+
+    return loop.run(main)

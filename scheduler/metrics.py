@@ -1,0 +1,43 @@
+"""Prometheus metrics of the service, served only when service.metrics_port is set."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+
+class Metrics:
+    """The service's counters on their own registry (several services may share a process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.crawls = Counter("newswatch_crawls", "crawl runs finished", ["outcome"], registry=r)
+        self.crawl_seconds = Histogram(
+            "newswatch_crawl_seconds", "duration of a crawl run", registry=r
+        )
+        self.articles = Counter(
+            "newswatch_articles", "articles handled by crawls", ["result"], registry=r
+        )
+        self.feeds_due = Gauge("newswatch_feeds_due", "feeds in the last crawl batch", registry=r)
+        self.digests = Counter("newswatch_digests", "digest jobs", ["outcome"], registry=r)
+        self.job_failures = Counter(
+            "newswatch_job_failures", "failed jobs", ["job", "transient"], registry=r
+        )
+        self.reloads = Counter(
+            "newswatch_reloads", "configuration reloads", ["outcome"], registry=r
+        )
+        self.feeds = Gauge("newswatch_feeds_configured", "enabled feeds", registry=r)
+        self._server: object | None = None
+
+    def serve(self, port: int, addr: str = "127.0.0.1") -> None:
+        """Start the /metrics HTTP endpoint in a background thread."""
+        self._server = start_http_server(port, addr=addr, registry=self.registry)
+
+    def stop(self) -> None:
+        server = self._server
+        if isinstance(server, tuple):
+            httpd, thread = server
+            httpd.shutdown()
+            httpd.server_close()
+            thread.join(timeout=5)
+        self._server = None

@@ -1,0 +1,159 @@
+"""Engine and session factory; migrations are applied on open."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///newswatch.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK = 0x6E77_6D69  # PostgreSQL advisory lock key held while migrating ("nwmi")
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened, migrated or used (storage's own error type)."""
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the pragmas and pool each backend needs."""
+    try:
+        sa_url = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    if sa_url.get_backend_name() == "sqlite":
+        db = sa_url.database
+        if db and db != ":memory:":
+            parent = Path(db).expanduser().resolve().parent
+            if not parent.exists():
+                raise DatabaseError(f"folder of the database does not exist: {parent}")
+        engine = sa.create_engine(
+            sa_url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # SQLite's own BEGIN is deferred; take the write lock at the start of a write
+        # transaction is not needed for our single-statement upserts.
+        return engine
+    return sa.create_engine(sa_url, pool_pre_ping=True)
+
+
+def relax_commit_durability(engine: Engine) -> None:
+    """PostgreSQL: commit without waiting for the WAL flush (``synchronous_commit=off``).
+
+    For crawl workers, whose writes a later poll re-collects: a server crash can lose the last
+    fraction of a second of commits but never corrupts or reorders them. Not for ledgers.
+    """
+    if engine.dialect.name != "postgresql":
+        return  # SQLite already runs with synchronous=NORMAL under WAL
+
+    def _set(dbapi_conn: Any, _record: object) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET synchronous_commit TO off")
+        dbapi_conn.commit()
+
+    event.listen(engine, "connect", _set)
+    engine.dispose()  # pooled connections were made without it
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to date (idempotent)."""
+    try:
+        with engine.begin() as conn:
+            # processes starting together (workers) would otherwise race to create the tables
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            elif conn.dialect.name == "sqlite":
+                # pysqlite runs DDL outside any transaction unless one is opened explicitly
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"cannot migrate {engine.url.render_as_string()}: {exc.orig}") from exc
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+class Database:
+    """An engine plus a session factory; ``Database.open(url)`` migrates first."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL, *, migrate: bool = True) -> Database:
+        engine = make_engine(url)
+        try:
+            with engine.connect():
+                pass
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from exc
+        if migrate:
+            upgrade(engine)
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success, rolled back on error."""
+        with self.sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def insert_for(session: Session, table: object) -> object:
+    """The dialect's INSERT (with ON CONFLICT support) for single-statement upserts."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)  # type: ignore[arg-type]
+    if name == "sqlite":
+        return sqlite.insert(table)  # type: ignore[arg-type]
+    raise DatabaseError(f"upserts are written for SQLite and PostgreSQL, not {name}")
+

@@ -1,0 +1,174 @@
+"""Stories: open-story lookup, recent members, creation and membership updates."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Story
+
+_OPEN = (
+    sa.select(Story)
+    .where(
+        Story.last_seen_at >= sa.bindparam("start"),  # type: ignore[operator]
+        Story.first_seen_at <= sa.bindparam("end"),  # type: ignore[operator]
+    )
+    .order_by(Story.last_seen_at.desc(), Story.id.desc())  # type: ignore[union-attr]
+    .limit(sa.bindparam("limit"))
+)
+
+
+# plain UPDATEs: the ORM's session synchronisation costs more than the statement
+_NO_SYNC = {"synchronize_session": False}
+
+
+def open_stories(
+    session: Session, start: datetime, end: datetime, *, limit: int = 200
+) -> list[Story]:
+    """Stories whose span [first_seen, last_seen] comes within [start, end], latest first."""
+    return list(session.scalars(_OPEN, {"start": start, "end": end, "limit": limit}))
+
+
+def _members_query() -> sa.Select[Any]:
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=Article.story_id, order_by=Article.id.desc())  # type: ignore[union-attr]
+        .label("rank")
+    )
+    inner = (
+        sa.select(Article.story_id, Article.id, rank)
+        .where(
+            Article.story_id.in_(sa.bindparam("ids", expanding=True)),  # type: ignore[union-attr]
+            Article.duplicate_of.is_(None),  # type: ignore[union-attr]
+        )
+        .subquery()
+    )
+    return (
+        sa.select(inner.c.story_id, inner.c.id)
+        .where(inner.c.rank <= sa.bindparam("per_story"))
+        .order_by(inner.c.id)
+    )
+
+
+# Built once, so its cache key is not recomputed for every article.
+_MEMBERS = _members_query()
+
+
+def recent_members(
+    session: Session, story_ids: Sequence[int], *, per_story: int = 4
+) -> dict[int, list[int]]:
+    """Ids of each story's newest original (not copied) reports, oldest first."""
+    if not story_ids:
+        return {}
+    rows = session.execute(_MEMBERS, {"ids": list(story_ids), "per_story": per_story})
+    out: dict[int, list[int]] = {}
+    for story_id, article_id in rows:
+        out.setdefault(int(story_id), []).append(int(article_id))
+    return out
+
+
+def articles_by_id(session: Session, ids: Iterable[int]) -> list[Article]:
+    """The articles with these ids (any order)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    return list(session.scalars(sa.select(Article).where(Article.id.in_(wanted))))  # type: ignore[union-attr]
+
+
+def recent_originals(session: Session, *, limit: int) -> list[Article]:
+    """The newest relevant, non-copied articles, for corpus statistics."""
+    q = (
+        sa.select(Article)
+        .where(Article.relevant.is_(True), Article.duplicate_of.is_(None))  # type: ignore[union-attr]
+        .order_by(Article.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return list(session.scalars(q))
+
+
+def create_story(
+    session: Session,
+    article_id: int,
+    *,
+    headline: str,
+    categories: Sequence[str],
+    entities: Iterable[str],
+    when: datetime,
+) -> int:
+    """Open a story led by one article and link the article to it; the story id."""
+    story = Story(
+        headline=headline,
+        lead_article_id=article_id,
+        primary_category=categories[0] if categories else None,
+        categories=list(categories),
+        entities=dict(Counter(entities)),
+        first_seen_at=when,
+        last_seen_at=when,
+        article_count=1,
+    )
+    session.add(story)
+    session.flush()
+    assert story.id is not None
+    set_story(session, article_id, story.id)
+    return story.id
+
+
+def join_story(
+    session: Session,
+    story_id: int,
+    article_id: int,
+    *,
+    when: datetime,
+    headline: str | None = None,
+    categories: Sequence[str] = (),
+    entities: Iterable[str] = (),
+) -> None:
+    """Add an article to a story: count, span, categories, entity counts; earliest report leads.
+
+    ``headline`` None means a copy of a report already counted: only the count and span move.
+    """
+    story = session.get(Story, story_id)
+    if story is None:
+        raise LookupError(f"story {story_id} does not exist")
+    values: dict[str, Any] = {
+        "article_count": Story.article_count + 1,
+        "last_seen_at": max(story.last_seen_at or when, when),
+        "first_seen_at": min(story.first_seen_at or when, when),
+    }
+    if headline is not None:
+        merged = list(story.categories or [])
+        merged += [c for c in categories if c not in merged]
+        values["categories"] = merged
+        values["entities"] = _add_counts(story.entities or {}, entities)
+        if story.first_seen_at is None or when < story.first_seen_at or not story.headline:
+            values.update(headline=headline or story.headline, lead_article_id=article_id)
+        if story.primary_category is None and merged:
+            values["primary_category"] = merged[0]
+    session.execute(
+        sa.update(Story).where(Story.id == story_id).values(**values),
+        execution_options=_NO_SYNC,
+    )
+    session.expire(story)
+    set_story(session, article_id, story_id)
+
+
+def _add_counts(counts: Mapping[str, int], entities: Iterable[str]) -> dict[str, int]:
+    return dict(Counter(counts) + Counter(set(entities)))
+
+
+def set_story(session: Session, article_id: int, story_id: int) -> None:
+    session.execute(
+        sa.update(Article).where(Article.id == article_id).values(story_id=story_id),
+        execution_options=_NO_SYNC,
+    )
+
+
+def story_members(session: Session, story_id: int) -> list[Article]:
+    """All articles of a story, oldest first."""
+    q = sa.select(Article).where(Article.story_id == story_id).order_by(Article.id)
+    return list(session.scalars(q))

@@ -1,0 +1,78 @@
+"""End-to-end runs of the core commands: config check, db upgrade, import, export, search, backtest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newswatch.cli.app import main
+
+ITEMS = [
+    {"id": "r1", "url": "https://a.example/news/1?utm_medium=rss", "title": "Chamber adopts Karabakh resolution",
+     "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release."},
+    {"id": "r2", "url": "https://a.example/news/1", "title": "Chamber adopts Karabakh resolution",
+     "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release."},
+    {"id": "s1", "url": "https://b.example/sport/9", "title": "Cup final in Yerevan", "text": "The cup final ended 2-1 after extra time."},
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_config_check_ok_and_masked(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_SMTP_PASSWORD", "s3cret")
+    cfg = tmp_path / "nw.yaml"
+    cfg.write_text("digest:\n  timezone: Asia/Baku\n", encoding="utf-8")
+    rc, out, err = run(capsys, "--config", str(cfg), "config", "check")
+    assert rc == 0 and "configuration OK" in err
+    assert "Asia/Baku" in out and "s3cret" not in out and "********" in out
+
+
+def test_config_check_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "nw.yaml"
+    cfg.write_text("crawl:\n  timeout: soon\n", encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "config", "check")
+    assert rc == 2 and f"{cfg}:2: crawl.timeout" in err
+
+
+def test_db_upgrade(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "--db", sqlite_url, "db", "upgrade")
+    assert rc == 0 and "at revision" in out
+
+
+def test_db_unreachable_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, "--db", f"sqlite:///{tmp_path}/missing/dir/x.db", "db", "upgrade")
+    assert rc == 1 and "folder of the database does not exist" in err
+
+
+def test_import_export_search_backtest(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "items.jsonl"
+    src.write_text("\n".join(json.dumps(i) for i in ITEMS) + "\n{broken\n", encoding="utf-8")
+    rc, out, err = run(capsys, "--db", sqlite_url, "import", str(src))
+    assert rc == 1  # one bad line, the others are kept
+    assert f"{src}:4: not valid JSON" in err
+    assert "new: 2" in out and "unchanged: 1" in out
+    rc, out, _ = run(capsys, "--db", sqlite_url, "import", str(src))
+    assert "unchanged: 3" in out and "new:" not in out  # a second import adds nothing
+    rc, out, _ = run(capsys, "--db", sqlite_url, "export")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["r1", "s1"]
+    assert rows[0]["relevant"] is True and rows[1]["relevant"] is False
+    rc, out, _ = run(capsys, "--db", sqlite_url, "search", "prisoners")
+    assert rc == 0 and "Chamber adopts Karabakh resolution" in out
+    rc, out, _ = run(capsys, "--db", sqlite_url, "backtest", "--days", "2")
+    assert rc == 0 and "2 articles re-judged" in out
+
+
+def test_scheduler_role_needs_redis(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "nw.yaml"
+    cfg.write_text("feeds: []\n", encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "--db", sqlite_url, "run", "--role", "scheduler")
+    assert rc == 2 and "service.redis_url" in err
+    rc, _, err = run(capsys, "--config", str(cfg), "--db", sqlite_url, "run", "--role", "boss")
+    assert rc == 2 and "expected standalone or scheduler" in err

@@ -1,0 +1,56 @@
+"""`newswatch crawl` end to end: real local site, real database, exit codes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from newswatch.cli.app import app, main
+from newswatch.errors import ConfigError
+from storage.db import Database
+from storage.models import Article
+from tests.plugins.crawl_fixtures import FAST_CRAWL, site_feeds
+
+
+def _config(tmp_path, feeds, db_url) -> str:
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "newswatch.yaml"
+    YAML().dump({"storage": {"url": db_url}, "feeds": feeds, "crawl": dict(FAST_CRAWL)}, path)
+    return str(path)
+
+
+def test_crawl_reports_per_feed_and_stores(tmp_path, test_site, sqlite_url):
+    cfg = _config(tmp_path, site_feeds(test_site), sqlite_url)
+    result = CliRunner().invoke(app, ["--config", cfg, "crawl"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for name in ("herald-rss", "herald-atom", "herald-json", "herald-latest", "herald-sitemap"):
+        assert name in result.output
+    assert "5/5 ok" in result.output
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 8
+    db.close()
+
+
+def test_crawl_named_feed_and_failures_still_exit_zero(tmp_path, test_site, fault_server, sqlite_url):
+    feeds = site_feeds(test_site)[:1] + [{"name": "broken", "url": fault_server.url("/error500.xml")}]
+    cfg = _config(tmp_path, feeds, sqlite_url)
+    result = CliRunner().invoke(app, ["--config", cfg, "crawl", "--feed", "broken"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "broken" in result.output and "HTTP 500" in result.output
+    assert "herald-rss" not in result.output
+
+
+def test_crawl_unknown_feed_is_a_usage_error(tmp_path, test_site, sqlite_url, capsys):
+    cfg = _config(tmp_path, site_feeds(test_site), sqlite_url)
+    result = CliRunner().invoke(app, ["--config", cfg, "crawl", "--feed", "nope"])
+    assert isinstance(result.exception, ConfigError)
+    assert main(["--config", cfg, "crawl", "--feed", "nope"]) == ConfigError.exit_code
+    assert "no feed named 'nope'" in capsys.readouterr().err
+
+
+def test_crawl_unusable_database_is_a_storage_error(tmp_path, test_site, capsys):
+    cfg = _config(tmp_path, site_feeds(test_site), f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    assert main(["--config", cfg, "crawl"]) == 1
+    assert "database" in capsys.readouterr().err

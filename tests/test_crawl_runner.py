@@ -1,0 +1,96 @@
+"""The runner: one crawler per call, usable inside the running reactor, repeatable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from scrapy.crawler import AsyncCrawlerRunner
+
+from crawler.polling import due_feeds
+from crawler.runner import crawl, crawl_sync, install_reactor, run_sync
+from storage.models import CrawlRun, Source, utcnow
+from tests.plugins.crawl_fixtures import FAST_SCRAPY, site_feeds
+
+
+class CountingRunner(AsyncCrawlerRunner):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def crawl(self, crawler_or_spidercls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return super().crawl(crawler_or_spidercls, *args, **kwargs)
+
+
+def test_install_reactor_is_idempotent():
+    install_reactor()
+    install_reactor()
+    from twisted.internet import reactor
+
+    assert type(reactor).__name__ == "AsyncioSelectorReactor"
+
+
+def test_crawl_awaited_inside_the_running_reactor_uses_one_crawler(test_site, db, make_settings):
+    settings = make_settings(site_feeds(test_site))
+    runner = CountingRunner()
+
+    async def service_job():  # what the scheduler does: await crawl() in the reactor's loop
+        first = await crawl(settings, db, runner=runner, extra_settings=FAST_SCRAPY)
+        second = await crawl(settings, db, runner=runner, extra_settings=FAST_SCRAPY)
+        return first, second
+
+    first, second = run_sync(service_job())
+    assert runner.calls == 2  # five feeds, one crawler per call
+    assert first.totals["new"] == 8 and second.totals["fetched"] == 0
+    with db.session() as s:
+        runs = list(s.scalars(sa.select(CrawlRun).order_by(CrawlRun.id)))
+    assert [(r.sources, r.new, r.status) for r in runs] == [(5, 8, "ok"), (5, 0, "ok")]
+
+
+def test_crawl_sync_refuses_the_reactor_thread(test_site, db, make_settings):
+    settings = make_settings(site_feeds(test_site))
+
+    async def wrong():
+        return crawl_sync(settings, db)
+
+    with pytest.raises(RuntimeError, match="reactor thread"):
+        run_sync(wrong())
+
+
+def test_due_feeds_follow_next_poll_at(test_site, db, make_settings):
+    settings = make_settings(site_feeds(test_site))
+    now = utcnow()
+    with db.session() as s:
+        assert due_feeds(s, settings.feeds, now) == [f.name for f in settings.feeds]
+    crawl_sync(settings, db, ["herald-json"], extra_settings=FAST_SCRAPY)
+    with db.session() as s:
+        due = due_feeds(s, settings.feeds, utcnow())
+        assert "herald-json" not in due and len(due) == 4
+        later = s.scalar(sa.select(Source.next_poll_at).where(Source.name == "herald-json"))
+        assert "herald-json" in due_feeds(s, settings.feeds, later + timedelta(seconds=1))
+
+
+def test_ctrl_c_stops_gracefully_and_records_polls(fault_server, sqlite_url, make_settings):
+    import _thread
+
+    from storage.db import Database
+    from storage.models import Poll
+
+    db = Database.open(sqlite_url)
+    settings = make_settings([{"name": "quick", "url": fault_server.url("/ok.xml")},
+                              {"name": "slow", "url": fault_server.url("/stall.xml")}], timeout=5.0)
+
+    def interrupt(report):
+        if report.name == "quick":
+            _thread.interrupt_main()
+
+    with pytest.raises(KeyboardInterrupt):
+        crawl_sync(settings, db, progress=interrupt, extra_settings=FAST_SCRAPY)
+    with db.session() as s:
+        polls = {src: (outcome, error) for src, outcome, error in s.execute(
+            sa.select(Source.name, Poll.outcome, Poll.error).join(Poll, Poll.source_id == Source.id))}
+    db.close()
+    # the stop is graceful: the download in flight finishes and both polls are on record
+    assert polls == {"quick": ("ok", None), "slow": ("ok", None)}

@@ -1,0 +1,120 @@
+"""Full crawls of the bundled test site over real HTTP: every source kind, re-polls, hooks."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage.models import Article, Poll, Source
+from tests.plugins.crawl_fixtures import site_feeds
+
+
+def _articles(db) -> list[Article]:
+    with db.session() as s:
+        return list(s.scalars(sa.select(Article).order_by(Article.id)))
+
+
+def test_full_crawl_stores_every_kind_once(test_site, db, make_settings, run_crawl):
+    settings = make_settings(site_feeds(test_site))
+    seen = []
+    report = run_crawl(settings, db, progress=lambda r: seen.append(r.name))
+
+    assert sorted(seen) == sorted(f["name"] for f in site_feeds(test_site))
+    by = {f.name: f for f in report.feeds}
+    assert all(f.status == "ok" for f in report.feeds), [(f.name, f.error) for f in report.feeds]
+    # rss: absolute link, relative link, and an entry whose only link is its GUID; two of its
+    # pages are listed by other sources too, and whichever source asks first fetches them
+    rss = by["herald-rss"]
+    assert rss.found == 3 and rss.new + rss.skipped == 3 and rss.new >= 1
+    # JSON Feed: the item without any link is not followed
+    assert (by["herald-json"].found, by["herald-json"].new) == (1, 1)
+    # the sitemap index lists an archive sitemap and an old story, both outside the look-back
+    assert by["herald-sitemap"].new == 1 and "look-back" in (by["herald-sitemap"].warning or "")
+    totals = report.totals
+    # eight distinct pages; pages listed by two sources are fetched once
+    assert totals["new"] == 8 and totals["fetched"] == 8 and totals["failed"] == 0
+    assert totals["found"] == totals["new"] + totals["skipped"]
+
+    arts = _articles(db)
+    assert len(arts) == 8
+    titles = {a.title for a in arts}
+    assert "Trial of former Karabakh leaders continues in Baku" in titles
+    trial = next(a for a in arts if "baku-trial" in a.url)
+    assert "military court in Baku" in trial.text
+    assert trial.relevant is True
+    weather = next(a for a in arts if "lisbon-weather" in a.url)
+    assert weather.relevant is False
+    assert all(a.source_id is not None for a in arts)
+
+
+def test_second_poll_fetches_no_article(test_site, db, make_settings, run_crawl):
+    settings = make_settings(site_feeds(test_site))
+    first = run_crawl(settings, db)
+    assert first.totals["new"] == 8
+
+    second = run_crawl(settings, db)
+    assert second.totals["fetched"] == 0 and second.totals["new"] == 0
+    # the site answers If-None-Match with 304; every feed document is unchanged
+    assert {f.status for f in second.feeds} == {"not_modified"}
+    assert len(_articles(db)) == 8
+    with db.session() as s:
+        outcomes = s.execute(sa.select(Poll.outcome, sa.func.count()).group_by(Poll.outcome)).all()
+        sources = list(s.scalars(sa.select(Source)))
+    assert dict(outcomes) == {"ok": 5, "not_modified": 5}
+    assert all(src.etag and src.next_poll_at and src.consecutive_failures == 0 for src in sources)
+
+
+def test_repoll_without_validators_skips_known_entries(test_site, db, make_settings, run_crawl):
+    settings = make_settings(site_feeds(test_site)[:1])
+    run_crawl(settings, db)
+    with db.session() as s:  # forget the validators: the feed is downloaded and parsed again
+        s.execute(sa.update(Source).values(etag=None, last_modified=None))
+    # SiteServer sends the same ETag; without If-None-Match it must answer 200
+    report = run_crawl(settings, db)
+    rss = report.feed("herald-rss")
+    assert rss.status == "ok" and rss.found == 3 and rss.skipped == 3 and rss.fetched == 0
+
+
+def test_named_feed_only_and_hook_sees_every_result(test_site, db, make_settings, run_crawl):
+    settings = make_settings(site_feeds(test_site))
+    results = []
+    report = run_crawl(settings, db, ["herald-json"], on_ingested=results.append)
+    assert [f.name for f in report.feeds] == ["herald-json"]
+    assert [r.status for r in results] == ["new"]
+    assert results[0].article_id == _articles(db)[0].id
+
+
+def test_disabled_feeds_are_skipped_unless_named(test_site, db, make_settings, run_crawl):
+    feeds = site_feeds(test_site)
+    for f in feeds[1:]:
+        f["enabled"] = False
+    settings = make_settings(feeds)
+    assert [f.name for f in run_crawl(settings, db).feeds] == ["herald-rss"]
+    assert [f.name for f in run_crawl(settings, db, ["herald-atom"]).feeds] == ["herald-atom"]
+
+
+def test_check_mode_lists_new_entries_and_stores_nothing(test_site, db, make_settings, run_crawl):
+    settings = make_settings(site_feeds(test_site)[:1])
+    report = run_crawl(settings, db, follow=False, record=False)
+    rss = report.feed("herald-rss")
+    assert rss.entries[0].title == "Belgian chamber backs resolution on Nagorno-Karabakh"
+    assert rss.fetched == 0 and len(rss.entries) == 3
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Poll)) == 0
+    assert _articles(db) == []
+
+
+def test_worker_processes_store_the_same(test_site, sqlite_url, make_settings, run_crawl):
+    from crawler import workers
+    from storage.db import Database
+
+    db = Database.open(sqlite_url)
+    try:
+        results = []
+        report = run_crawl(make_settings(site_feeds(test_site)), db, on_ingested=results.append,
+                           extra_settings={"NEWSWATCH_WORKERS": 1})
+        assert report.totals["new"] == 8 and len(results) == 8
+        assert {a.title for a in _articles(db)} >= {"Demining teams clear farmland near Aghdam"}
+        assert run_crawl(make_settings(site_feeds(test_site)), db).totals["fetched"] == 0
+    finally:
+        workers.shutdown()
+        db.close()

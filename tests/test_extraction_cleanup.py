@@ -1,0 +1,53 @@
+"""Furniture trimming must drop page chrome without eating short news paragraphs."""
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction.cleanup import keep_confirmed, trim_furniture
+
+ARTICLE = ["The delegations met for seven hours and agreed to continue the talks next month.",
+           "A joint statement is expected on Friday, officials said."]
+
+
+@pytest.mark.parametrize("line", [
+    "Read more: Senate vote on Karabakh", "Advertisement", "Also read: what comes next",
+    "Subscribe to our newsletter", "Related:", "Photo: Reuters", "By Jane Smith",
+    "By Jane Smith and John Doe", "Updated 16:40", "Comments (12)", "© 2026 Example Media",
+    "Tags: demining, Belgium", "Читайте также: курс рубля", "03.03.2025 12:40",
+    "17 February 2025", "July 18, 2025 9:41 AM",
+])
+def test_furniture_at_the_edges_is_dropped(line: str) -> None:
+    assert trim_furniture("\n\n".join([line, *ARTICLE, line])) == "\n\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize("line", [
+    "Shares of the company rose 5% on Tuesday.", "By the end of the day it was over.",
+    "Updated figures will be released next week.", "Related talks are expected in April.",
+    "Photos of the meeting were not released.", "Comments by the minister drew criticism.",
+    "By Tuesday, the talks had ended.", "Sources said the talks would resume.",
+    "2,000 people marched", "4 killed",
+])
+def test_short_news_paragraphs_survive(line: str) -> None:
+    text = "\n\n".join([line, *ARTICLE, line])
+    assert trim_furniture(text) == text
+
+
+def test_only_paragraphs_the_reference_confirms_are_kept() -> None:
+    extracted = "\n\n".join([*ARTICLE, "Sign in to leave a comment on this story"])
+    assert keep_confirmed(extracted, " ".join(ARTICLE)) == "\n\n".join(ARTICLE)
+
+
+def test_double_breaks_become_paragraphs() -> None:
+    from lxml import html
+
+    from crawler.extraction.landmarks import paragraphs_from_breaks
+
+    root = html.fromstring("<div><div>First <b>bold</b> line<br>same paragraph<br><br>Second"
+                           "<br/>\n<br/>Third <a href='#'>link</a>.</div><div>Text<br><br>"
+                           "<div>block</div></div></div>")
+    paragraphs_from_breaks(root)
+    first, mixed = root
+    assert [p.text_content() for p in first.iter("p")] == [
+        "First bold linesame paragraph", "Second\n", "Third link."]
+    assert first.find("p/br") is not None  # a single break stays inside its paragraph
+    assert mixed.find("p") is None  # block children: left alone

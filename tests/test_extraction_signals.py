@@ -1,0 +1,110 @@
+"""Title, date and language choices on small hand-made pages."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extraction import extract
+
+BODY = "<p>" + " ".join(["The commission met again to discuss the border."] * 20) + "</p>"
+
+
+def _page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "url", "title"),
+    [
+        ("<title>World - Talks resume in Almaty - Caucasus Wire</title>",
+         f"<h1>Talks resume in Almaty</h1>{BODY}", None, "Talks resume in Almaty"),
+        ("<title>Talks resume | Caucasus Wire</title>",
+         f'<h1 class="logo"><a href="/">Caucasus Wire</a></h1><article><h1>Talks resume</h1>'
+         f"{BODY}</article>", "https://caucasuswire.example/a", "Talks resume"),
+        ('<meta property="og:title" content="Talks resume in Almaty | Caucasus Wire">'
+         '<meta property="og:site_name" content="Caucasus Wire"><title>Caucasus Wire</title>',
+         BODY, None, "Talks resume in Almaty"),
+        ("<title>Peace talks resume in Almaty - Caucasus Wire</title>", BODY, None,
+         "Peace talks resume in Almaty"),
+        ("<title>Armenia - Azerbaijan border talks resume</title>", BODY, None,
+         "Armenia - Azerbaijan border talks resume"),
+        ("<title>Ministers meet - The New York Times</title>", BODY,
+         "https://www.nytimes.com/2026/01/02/world/x.html", "Ministers meet"),
+        ("<title>EU Desk</title>", f"<article><h1>Talks resume<br>in Almaty</h1>{BODY}</article>",
+         None, "Talks resume in Almaty"),
+        ('<meta property="og:title" content="Ministers meet in Brussels">'
+         "<title>Ministers meet in Brussels &#8211; EU Desk</title>",
+         f'<div class="hero"><h1>Ministers meet in Brussels</h1></div>{BODY}', None,
+         "Ministers meet in Brussels"),
+    ],
+    ids=["h1-middle-segment", "logo-h1-skipped", "og-suffix-stripped", "unknown-site-dash",
+         "dash-inside-headline", "site-by-initials", "br-in-headline", "h1-agrees-with-og"],
+)
+def test_title_choice(head: str, body: str, url: str | None, title: str) -> None:
+    assert extract(_page(head, body), url).title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "url", "expected", "source"),
+    [
+        ('<script type="application/ld+json">{"@type":"NewsArticle",'
+         '"datePublished":"2025-03-01T10:00:00+04:00"}</script>'
+         '<meta property="article:published_time" content="2025-02-01T00:00:00Z">',
+         BODY, None, datetime(2025, 3, 1, 6, 0, tzinfo=UTC), "jsonld"),
+        ('<meta property="article:published_time" content="2025-02-01T12:30:00-05:00">',
+         f'<article><time datetime="2025-01-01">1 Jan</time>{BODY}</article>', None,
+         datetime(2025, 2, 1, 17, 30, tzinfo=UTC), "meta"),
+        ('<meta name="parsely-pub-date" content="1735732800">', BODY, None,
+         datetime(2025, 1, 1, 12, 0, tzinfo=UTC), "meta"),
+        ("", f'<article><h1>Title</h1><time datetime="2024-05-06T08:00:00Z">May 6</time>'
+         f"{BODY}</article>", None, datetime(2024, 5, 6, 8, 0, tzinfo=UTC), "time"),
+        ("", f'<div><span itemprop="datePublished" content="2024-07-08">8 July</span>{BODY}</div>',
+         None, datetime(2024, 7, 8, tzinfo=UTC), "time"),
+        ("", BODY, "https://news.example/2023/10/09/story", datetime(2023, 10, 9,
+                                                                    tzinfo=UTC), None),
+    ],
+    ids=["jsonld-first", "meta-over-time", "unix-timestamp", "time-in-article", "microdata",
+         "url-pattern"],
+)
+def test_date_choice(head: str, body: str, url: str | None, expected: datetime,
+                     source: str | None) -> None:
+    found = extract(_page(head, body), url)
+    assert found.published == expected
+    if source:
+        assert found.published_source == source
+    else:
+        assert found.published_source in ("htmldate", "url")
+
+
+def test_copyright_year_is_not_a_date() -> None:
+    found = extract(_page("", BODY + "<footer>&copy; 2025 Example Media</footer>"))
+    assert found.published is None
+
+
+def test_canonical_falls_back_to_og_url() -> None:
+    head = '<meta property="og:url" content="/news/item-7">'
+    assert extract(_page(head, BODY), "https://x.example/a?utm=1").canonical_url == (
+        "https://x.example/news/item-7")
+
+
+def test_jsonld_article_matching_the_headline_wins() -> None:
+    head = ('<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Other",'
+            ' "datePublished": "2020-01-01"}, {"@type": "NewsArticle", "headline": '
+            '"Ministers meet in Brussels", "datePublished": "2021-02-02T10:00:00Z"}]</script>')
+    found = extract(_page(head, f"<h1>Ministers meet in Brussels</h1>{BODY}"))
+    assert found.published == datetime(2021, 2, 2, 10, 0, tzinfo=UTC)
+
+
+def test_jsonld_body_markup_keeps_paragraphs_apart() -> None:
+    paragraphs = [f"Paragraph {i} tells how the delegations met and what they agreed on, "
+                  "with enough words to count as a real paragraph of an article." for i in range(8)]
+    body_html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    ld = ('{"@type": "NewsArticle", "headline": "H", "articleBody": "'
+          + body_html.replace('"', '\\"') + '"}')
+    page = _page(f'<script type="application/ld+json">{ld}</script>',
+                 "<h1>H</h1><div>" + "".join(f"<span>{p}</span> " for p in paragraphs[:2])
+                 + "</div>")
+    found = extract(page)
+    assert found.text_source in ("jsonld", "trafilatura+jsonld")
+    assert found.text.split("\n\n") == paragraphs
