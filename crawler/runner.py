@@ -216,6 +216,22 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
             continue
 
 
+async def stop_crawls(runner: AsyncCrawlerRunner, poll: float = 0.1) -> None:
+    """Stop every crawl of ``runner`` gracefully and return once they have all ended.
+
+    Scrapy's ``Crawler.stop_async()`` called while the spider is still opening marks the
+    crawler stopped without stopping its engine; that engine then never closes (when idle it
+    asks the crawler to stop, a no-op by then) and the crawl hangs. So only crawlers whose
+    engine runs are asked to stop; one still opening is asked on a later round.
+    """
+    while runner.crawlers:
+        for crawler in list(runner.crawlers):
+            engine = getattr(crawler, "_engine", None)
+            if crawler.crawling and engine is not None and engine.running:
+                await crawler.stop_async()
+        await asyncio.sleep(poll)
+
+
 def crawl_sync(
     settings: Settings, db: Database, feeds: list[str] | None = None, **kw: Any
 ) -> CrawlReport:
@@ -232,7 +248,7 @@ def crawl_sync(
         return run_sync(crawl(settings, db, feeds, runner=runner, **kw))
     except KeyboardInterrupt:
         loop = _reactor_loop()
-        asyncio.run_coroutine_threadsafe(runner.stop(), loop).result(timeout=60)
+        asyncio.run_coroutine_threadsafe(stop_crawls(runner), loop).result(timeout=60)
         raise
 
 

@@ -68,6 +68,9 @@ def scrapy_settings(settings: Settings, extra: dict[str, Any] | None = None) -> 
         "CONCURRENT_ITEMS": 4,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        # Scrapy >= 2.19 starts a code-execution HTTP server per crawl and leaves a job file in
+        # ~/.local/state/scrapy for each: a service polling every few minutes needs neither
+        "REMOTE_CONTROL_ENABLED": False,
         "STATS_DUMP": False,
         "LOG_ENABLED": False,
         "LOGSTATS_INTERVAL": 0,

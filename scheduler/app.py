@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,7 +123,7 @@ def build(
     from scrapy.crawler import AsyncCrawlerRunner
 
     from crawler.polling import next_poll_at
-    from crawler.runner import crawl
+    from crawler.runner import crawl, stop_crawls
     from digests.alerts import Alerter
     from digests.service import retry_deliveries
     from newswatch.judge import Judge
@@ -139,6 +140,7 @@ def build(
         crawl_job = enqueue_crawl
     else:
         crawl_job = ServiceCrawl(crawl, load_judge, Alerter.from_settings)
+    runner = AsyncCrawlerRunner()
     return Service(
         settings,
         db,
@@ -148,7 +150,8 @@ def build(
         plan_next=jittered_plan(next_poll_at),
         load_settings=load_settings,
         lock=lock,
-        runner=AsyncCrawlerRunner(),
+        runner=runner,
+        stop_crawl=partial(stop_crawls, runner),
     )
 
 

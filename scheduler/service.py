@@ -65,12 +65,15 @@ class Service:
         load_settings: Callable[[], Settings] | None = None,
         lock: ServiceLockHandle | None = None,
         runner: Any = None,
+        stop_crawl: Callable[[], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
         self.db = db
         self.lock = lock
         self.runner = runner
+        # how to stop the runner's crawls gracefully (``crawler.runner.stop_crawls`` for Scrapy)
+        self._stop_crawl = stop_crawl or (runner.stop if runner is not None else None)
         self.clock = clock
         self.metrics = Metrics()
         self._crawl = crawl
@@ -176,9 +179,9 @@ class Service:
 
     async def _drain(self) -> None:
         while self._inflight:
-            if self.runner is not None and getattr(self.runner, "crawlers", None):
+            if self._stop_crawl is not None and getattr(self.runner, "crawlers", None):
                 log.info("stopping the crawl; waiting for in-flight items to be stored")
-                await self.runner.stop()
+                await self._stop_crawl()
             await asyncio.wait(set(self._inflight), timeout=0.5)
 
     # --- jobs ---------------------------------------------------------------------------------

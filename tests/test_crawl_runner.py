@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner
 
 from crawler.polling import due_feeds
-from crawler.runner import crawl, crawl_sync, install_reactor, run_sync
+from crawler.runner import crawl, crawl_sync, install_reactor, run_sync, stop_crawls
 from storage.models import CrawlRun, Source, utcnow
 from tests.plugins.crawl_fixtures import FAST_SCRAPY, site_feeds
 
@@ -94,3 +95,50 @@ def test_ctrl_c_stops_gracefully_and_records_polls(fault_server, sqlite_url, mak
     db.close()
     # the stop is graceful: the download in flight finishes and both polls are on record
     assert polls == {"quick": ("ok", None), "slow": ("ok", None)}
+
+
+class SlowOpening:
+    """A pipeline that keeps the spider opening for a while: a stop can arrive meanwhile."""
+
+    async def open_spider(self, *args: object) -> None:
+        await asyncio.sleep(0.5)
+
+    def process_item(self, item: object, *args: object) -> object:
+        return item
+
+
+def test_a_stop_while_the_spider_opens_still_ends_the_crawl(test_site, db, make_settings):
+    # Scrapy's own Crawler.stop_async() at this moment leaves the engine running forever
+    settings = make_settings(site_feeds(test_site))
+    runner = AsyncCrawlerRunner()
+    extra = {**FAST_SCRAPY, "ITEM_PIPELINES": {f"{__name__}.SlowOpening": 1}}
+
+    async def stopped_early():
+        task = asyncio.ensure_future(crawl(settings, db, runner=runner, extra_settings=extra))
+        while not runner.crawlers:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # the spider is opening now
+        await asyncio.wait_for(stop_crawls(runner), timeout=10)
+        # with Scrapy's own runner.stop() the crawl lingers until the service gives up on it
+        return await asyncio.wait_for(task, timeout=10)
+
+    report = run_sync(stopped_early())
+    assert not runner.crawlers
+    assert report.totals["feeds"] == 5
+
+
+def test_crawls_open_no_remote_control_server(test_site, db, make_settings):
+    settings = make_settings(site_feeds(test_site))
+    runner = CountingRunner()
+    crawlers = []
+
+    async def job():
+        task = asyncio.ensure_future(crawl(settings, db, runner=runner, extra_settings=FAST_SCRAPY))
+        while not runner.crawlers:
+            await asyncio.sleep(0.01)
+        crawlers.extend(runner.crawlers)
+        return await task
+
+    run_sync(job())
+    names = [type(e).__name__ for e in crawlers[0].extensions.middlewares]
+    assert "TelnetConsole" not in names and "RemoteControl" not in names, names
