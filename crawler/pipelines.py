@@ -11,6 +11,7 @@ import asyncio
 import html
 import logging
 import re
+from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -61,45 +62,26 @@ class NormalizePipeline:
         return item
 
 
-def _pool(crawler: Crawler, ctx: CrawlContext | None) -> Any:
-    """The worker pool when NEWSWATCH_WORKERS > 0 and the database can be shared, else None."""
-    workers = crawler.settings.getint("NEWSWATCH_WORKERS", 0)
-    if workers <= 0:
-        return None
-    from crawler import workers as pool
-
-    db_url = None
-    if ctx is not None and ctx.db.engine.url.database not in (None, "", ":memory:"):
-        db_url = ctx.db.engine.url.render_as_string(hide_password=False)
-    if ctx is None:
-        return None
-    return pool.get_pool(workers, db_url, ctx.settings)
-
-
 class ExtractPipeline:
     """Turn the page into title, text, date, authors and language."""
-
-    def __init__(self, pool: Any = None) -> None:
-        self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSWATCH_EXTRACT", True):
             raise NotConfigured
-        ctx = getattr(crawler.spider, "ctx", None)
-        return cls(_pool(crawler, ctx if isinstance(ctx, CrawlContext) else None))
+        return cls()
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.text is not None:
             return item
-        args = (item.body, item.url, item.feed_title, item.feed_published, item.encoding)
+        ex = extract(
+            item.body,
+            item.url,
+            feed_title=item.feed_title,
+            feed_published=item.feed_published,
+            declared_encoding=item.encoding,
+        )
         item.body = b""  # the page is not needed any more; items can queue up
-        if self.pool is not None:
-            from crawler.workers import extract_job
-
-            ex = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
-        else:
-            ex = extract(args[0], args[1], feed_title=args[2], feed_published=args[3], declared_encoding=args[4])
         item.title = ex.title or item.feed_title
         item.text = ex.text or ""
         item.published = ex.published or item.feed_published
@@ -113,12 +95,19 @@ class ExtractPipeline:
 
 
 class StorePipeline:
-    """Judge, deduplicate and store through the shared Ingestor; keep the result on the item."""
+    """Judge, deduplicate and store through the shared Ingestor; keep the result on the item.
 
-    def __init__(self, ctx: CrawlContext, pool: Any = None) -> None:
+    With ``crawl.store_process`` (see ``crawler.workers``) the Ingestor runs in a second
+    process once that process has loaded; until then, and if it dies, articles are stored here.
+    """
+
+    def __init__(self, ctx: CrawlContext, mode: str = "off", min_articles: int = 0) -> None:
         self.ctx = ctx
         self.ingestor = ctx.ingestor
-        self.pool = pool
+        self.mode = mode
+        self.min_articles = min_articles
+        self.writer: Any = None
+        self.announced = False
         self.source_ids = {name: st.source_id for name, st in ctx.states.items()}
 
     @classmethod
@@ -126,11 +115,12 @@ class StorePipeline:
         ctx = _context(crawler)
         if ctx.ingestor is None or not ctx.record:
             raise NotConfigured
+        mode = crawler.settings.get("NEWSWATCH_STORE_PROCESS", "off")
         # a judge handed in by the caller lives in this process, and an in-memory database
-        # cannot be opened by a worker: ingest here then
+        # cannot be opened by another process: store here then
         if ctx.custom_judge or not _shared_db(ctx):
-            return cls(ctx)
-        return cls(ctx, _pool(crawler, ctx))
+            mode = "off"
+        return cls(ctx, mode, crawler.settings.getint("NEWSWATCH_STORE_PROCESS_MIN", 0))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
@@ -151,14 +141,51 @@ class StorePipeline:
             meta={"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {},
         )
         source_id = self.source_ids[item.source]
-        if self.pool is not None:
-            from crawler.workers import ingest_job
-
-            result = await asyncio.wrap_future(self.pool.submit(ingest_job, raw, source_id))
-        else:
+        writer = self._writer()
+        result = None
+        if writer is not None:
+            try:
+                result = await asyncio.wrap_future(writer.submit(raw, source_id))
+            except BrokenExecutor as exc:
+                self._lost(writer, exc)
+        if result is None:
             result = self.ingestor.ingest(raw, source_id)
         item.extras["ingest"] = result
         return item
+
+    def _writer(self) -> Any:
+        """The store process when it should be and is ready, else None (store here)."""
+        if self.mode not in ("auto", "on"):
+            return None
+        if self.writer is None:
+            followed = sum(st.report.found - st.report.skipped for st in self.ctx.states.values())
+            if self.mode == "auto" and followed < self.min_articles:
+                return None
+            from crawler import workers
+
+            url = self.ctx.db.engine.url.render_as_string(hide_password=False)
+            self.writer = workers.start(url, self.ctx.settings, keep=self.mode == "on")
+        if self.writer.usable():
+            if not self.announced:
+                self.announced = True
+                log.info("storing articles in a second process (pid %s)", self.writer.pid())
+            return self.writer
+        if self.writer.failed() is not None:
+            self._lost(self.writer, self.writer.failed())
+        return None
+
+    def _lost(self, writer: Any, exc: BaseException | None) -> None:
+        from crawler import workers
+
+        log.warning("the store process failed (%s); storing in the crawl process", exc)
+        workers.discard(writer)
+        self.mode = "off"
+
+    async def close_spider(self, *args: Any) -> None:
+        # ``auto`` starts the process for this crawl only; ``on`` keeps it for the next
+        if self.writer is not None and self.mode == "auto":
+            await asyncio.to_thread(self.writer.close)
+        self.writer = None
 
 
 def _shared_db(ctx: CrawlContext) -> bool:

@@ -1,9 +1,17 @@
-"""A process pool for the CPU-heavy stages (extraction; judge → dedup → store).
+"""The store stage (judge → deduplicate → store) in a second process.
 
-The reactor runs Scrapy on one core; with ``workers > 0`` the pipelines hand pages and articles
-to these processes, so downloads continue while pages are parsed and judged. Each worker opens
-its own database connection and loads its own judge. The pool outlives one crawl (the service
-crawls again and again) and is rebuilt only when the database or judge profile changes.
+The reactor thread runs Scrapy and extraction; judging, hashing, story linking and the SQL of
+one article cost about as much again. With the store stage in a process of its own the two
+halves run on two cores, one article after another like a production line.
+
+One writer process, not a pool: every write takes the database's write lock, so two writers
+mostly wait for each other (bench/crawl_throughput.py: one writer 131 articles/s, two 106).
+Extraction stays in the crawl process: shipping pages out and results back cost more than it
+saved.
+
+``auto`` starts the process for a crawl that follows many articles and stops it when that
+crawl ends (a service that polls a few new entries at a time stays one small process);
+``on`` starts it for the first article stored and keeps it for the life of the process.
 """
 
 from __future__ import annotations
@@ -11,71 +19,103 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
-from typing import Any
+from concurrent.futures import Future, ProcessPoolExecutor
 
-from crawler.extraction import Extracted, extract
 from newswatch.config import Settings
 from newswatch.ingest import Ingestor, IngestResult, RawArticle
 
+_ingestor: Ingestor | None = None  # in the store process
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_key: tuple[Any, ...] | None = None
-_ingestor: Ingestor | None = None  # in each worker process
+_kept: StoreProcess | None = None  # ``on``: one process kept between crawls
 
 
-def _init(db_url: str | None, settings: Settings) -> None:
+def _init(db_url: str, settings: Settings) -> None:
     global _ingestor
-    from crawler.extraction import warm_up
-
-    warm_up()
-    if db_url is None:
-        return
     from storage.db import Database
 
     _ingestor = Ingestor.from_settings(settings, Database.open(db_url, migrate=False))
 
 
-def extract_job(
-    body: bytes, url: str, feed_title: str | None, feed_published: datetime | None, encoding: str | None
-) -> Extracted:
-    return extract(body, url, feed_title=feed_title, feed_published=feed_published, declared_encoding=encoding)
+def _ready() -> bool:
+    assert _ingestor is not None
+    # load the judge's lexicons and seed vectors now, not on the first article
+    _ingestor.judge.judge("", "", None)
+    return True
 
 
 def ingest_job(raw: RawArticle, source_id: int | None) -> IngestResult:
     if _ingestor is None:
-        raise RuntimeError("this worker was started without a database")
+        raise RuntimeError("the store process was started without a database")
     return _ingestor.ingest(raw, source_id)
 
 
-def get_pool(workers: int, db_url: str | None, settings: Settings) -> ProcessPoolExecutor:
-    """The shared pool for this configuration (started, or restarted, on demand)."""
-    global _pool, _key
-    key = (workers, db_url, settings.model_dump_json(include={"judge", "dedup"}))
-    with _lock:
-        if _pool is not None and _key == key:
-            return _pool
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
+class StoreProcess:
+    """One spawned process running ``Ingestor.ingest`` for the crawl process."""
+
+    def __init__(self, db_url: str, settings: Settings) -> None:
+        self.key = _key(db_url, settings)
         # spawn, not fork: the parent runs a reactor thread that a forked child must not inherit
-        _pool = ProcessPoolExecutor(
-            max_workers=workers,
+        self._pool = ProcessPoolExecutor(
+            max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
             initargs=(db_url, settings),
         )
-        _key = key
-        return _pool
+        self.ready: Future[bool] = self._pool.submit(_ready)
+
+    def usable(self) -> bool:
+        """Loaded and alive (until then the caller stores in its own process)."""
+        return self.ready.done() and self.ready.exception() is None
+
+    def failed(self) -> BaseException | None:
+        return self.ready.exception() if self.ready.done() else None
+
+    def pid(self) -> int | None:
+        procs = list((getattr(self._pool, "_processes", None) or {}).keys())
+        return procs[0] if procs else None
+
+    def submit(self, raw: RawArticle, source_id: int | None) -> Future[IngestResult]:
+        return self._pool.submit(ingest_job, raw, source_id)
+
+    def close(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _key(db_url: str, settings: Settings) -> tuple[str, str]:
+    return db_url, settings.model_dump_json(include={"judge", "dedup"})
+
+
+def start(db_url: str, settings: Settings, *, keep: bool) -> StoreProcess:
+    """A new store process, or (``keep``) the one kept for this database and profile."""
+    global _kept
+    if not keep:
+        return StoreProcess(db_url, settings)
+    with _lock:
+        if _kept is not None and (_kept.key != _key(db_url, settings) or _kept.failed()):
+            _kept.close(wait=False)
+            _kept = None
+        if _kept is None:
+            _kept = StoreProcess(db_url, settings)
+        return _kept
+
+
+def discard(proc: StoreProcess) -> None:
+    """Forget a kept process that broke, so the next crawl starts a fresh one."""
+    global _kept
+    with _lock:
+        if _kept is proc:
+            _kept = None
+    proc.close(wait=False)
 
 
 def shutdown() -> None:
-    """Stop the pool's processes (at exit, or when a test wants a clean slate)."""
-    global _pool, _key
+    """Stop the kept process (at exit, or when a test wants a clean slate)."""
+    global _kept
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-        _pool, _key = None, None
+        if _kept is not None:
+            _kept.close(wait=True)
+        _kept = None
 
 
 atexit.register(shutdown)
+

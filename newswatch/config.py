@@ -126,6 +126,10 @@ class CrawlConfig(_Strict):
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
+    store_process: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="judge, deduplicate and store in a second process (auto: for big crawls)",
+    )
 
 
 class JudgeConfig(_Strict):

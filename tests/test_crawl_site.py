@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import signal
+
 import sqlalchemy as sa
 
 from storage.models import Article, Poll, Source
@@ -103,18 +108,67 @@ def test_check_mode_lists_new_entries_and_stores_nothing(test_site, db, make_set
     assert _articles(db) == []
 
 
-def test_worker_processes_store_the_same(test_site, sqlite_url, make_settings, run_crawl):
+def _store_process_used(caplog) -> bool:
+    return any("storing articles in a second process" in r.getMessage() for r in caplog.records)
+
+
+def test_the_store_process_stores_the_same(test_site, sqlite_url, make_settings, run_crawl, caplog):
+    from crawler import workers
+    from storage.db import Database
+
+    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    db = Database.open(sqlite_url)
+    settings = make_settings(site_feeds(test_site))
+    try:
+        # what ``on`` keeps between a service's crawls: a loaded process
+        workers.start(sqlite_url, settings, keep=True).ready.result(timeout=60)
+        results = []
+        report = run_crawl(settings, db, on_ingested=results.append,
+                           extra_settings={"NEWSWATCH_STORE_PROCESS": "on"})
+        assert _store_process_used(caplog)
+        assert report.totals["new"] == 8 and len(results) == 8
+        assert len({r.article_id for r in results}) == 8
+        assert {a.title for a in _articles(db)} >= {"Demining teams clear farmland near Aghdam"}
+        assert any(r.story_id for r in results)  # judged and grouped over there
+        assert run_crawl(settings, db).totals["fetched"] == 0
+    finally:
+        workers.shutdown()
+        db.close()
+
+
+def test_auto_starts_the_store_process_only_for_big_crawls(
+    test_site, sqlite_url, make_settings, run_crawl, caplog
+):
+    from storage.db import Database
+
+    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    db = Database.open(sqlite_url)
+    try:
+        settings = make_settings(site_feeds(test_site))
+        assert settings.crawl.store_process == "auto"
+        run_crawl(settings, db)  # 8 articles: below STORE_PROCESS_MIN
+        assert not _store_process_used(caplog)
+        assert multiprocessing.active_children() == []
+    finally:
+        db.close()
+
+
+def test_a_dead_store_process_loses_no_article(
+    test_site, sqlite_url, make_settings, run_crawl, caplog
+):
     from crawler import workers
     from storage.db import Database
 
     db = Database.open(sqlite_url)
+    settings = make_settings(site_feeds(test_site))
     try:
-        results = []
-        report = run_crawl(make_settings(site_feeds(test_site)), db, on_ingested=results.append,
-                           extra_settings={"NEWSWATCH_WORKERS": 1})
-        assert report.totals["new"] == 8 and len(results) == 8
-        assert {a.title for a in _articles(db)} >= {"Demining teams clear farmland near Aghdam"}
-        assert run_crawl(make_settings(site_feeds(test_site)), db).totals["fetched"] == 0
+        proc = workers.start(sqlite_url, settings, keep=True)
+        proc.ready.result(timeout=60)
+        os.kill(proc.pid(), signal.SIGKILL)  # dies between crawls (OOM killer, say)
+        report = run_crawl(settings, db, extra_settings={"NEWSWATCH_STORE_PROCESS": "on"})
+        assert report.totals["new"] == 8 and report.totals["failed"] == 0
+        assert len(_articles(db)) == 8
+        assert any("store process failed" in r.getMessage() for r in caplog.records)
     finally:
         workers.shutdown()
         db.close()
