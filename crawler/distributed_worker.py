@@ -219,8 +219,9 @@ class WorkerSpider(RedisMixin, NewsSpider):
 class WorkerStorePipeline(StorePipeline):
     """The crawler's store stage; source ids are looked up as feeds appear, not fixed at start."""
 
-    def __init__(self, ctx: CrawlContext, pool: Any = None) -> None:
-        super().__init__(ctx, pool)
+    def __init__(self, ctx: CrawlContext, *_: Any) -> None:
+        # a worker stores in its own process: scale out with more workers instead
+        super().__init__(ctx)
         self.source_ids = _SourceIds(ctx)  # type: ignore[assignment]
 
 
