@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import ctypes
+import gc
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
@@ -25,7 +28,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 
 from crawler.context import CrawlContext
 from crawler.discovery import DiscoverySpider, FoundFeed
-from crawler.extraction import warm_up
+from crawler.extraction import release_models, warm_up
 from crawler.report import CrawlReport, FeedReport, FeedState
 from crawler.settings import scrapy_settings
 from crawler.spiders.news import NewsSpider
@@ -214,6 +217,22 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
             return future.result(timeout=0.5)
         except TimeoutError:
             continue
+
+
+def release_memory() -> None:
+    """Give back what a crawl loaded or left behind, in a process that waits for the next one.
+
+    Drops the language model (about 70 MB; the next crawl that extracts a page loads it again
+    in 0.4 s), collects garbage, and returns the freed heap to the system (glibc's malloc
+    otherwise keeps it for the process).
+    """
+    release_models()
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
 
 
 async def stop_crawls(runner: AsyncCrawlerRunner, poll: float = 0.1) -> None:

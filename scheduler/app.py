@@ -49,8 +49,10 @@ class ServiceCrawl:
         crawl: Callable[..., Any],
         load_judge: Callable[[Settings], Any],
         make_alerter: Callable[[Settings, Database], Any] | None = None,
+        release: Callable[[], None] | None = None,
     ) -> None:
         self._crawl = crawl
+        self._release = release
         self._load_judge = load_judge
         self._make_alerter = make_alerter
         self._key: Any = None
@@ -69,15 +71,19 @@ class ServiceCrawl:
         if self._make_alerter is not None:
             alerter = self._make_alerter(settings, db)
             hook = alerter.on_ingested if alerter.enabled else None
-        return await self._crawl(
-            settings,
-            db,
-            feeds,
-            runner=runner,
-            judge=self.judge(settings),
-            on_ingested=hook,
-            log_run=False,  # the service logs its runs itself, "running" while in flight
-        )
+        try:
+            return await self._crawl(
+                settings,
+                db,
+                feeds,
+                runner=runner,
+                judge=self.judge(settings),
+                on_ingested=hook,
+                log_run=False,  # the service logs its runs itself, "running" while in flight
+            )
+        finally:
+            if self._release is not None:
+                self._release()  # the service idles until the next poll: stay small
 
 
 def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
@@ -123,7 +129,7 @@ def build(
     from scrapy.crawler import AsyncCrawlerRunner
 
     from crawler.polling import next_poll_at
-    from crawler.runner import crawl, stop_crawls
+    from crawler.runner import crawl, release_memory, stop_crawls
     from digests.alerts import Alerter
     from digests.service import retry_deliveries
     from newswatch.judge import Judge
@@ -139,7 +145,7 @@ def build(
         require_redis_url(settings)
         crawl_job = enqueue_crawl
     else:
-        crawl_job = ServiceCrawl(crawl, load_judge, Alerter.from_settings)
+        crawl_job = ServiceCrawl(crawl, load_judge, Alerter.from_settings, release_memory)
     runner = AsyncCrawlerRunner()
     return Service(
         settings,

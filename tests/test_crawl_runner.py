@@ -142,3 +142,21 @@ def test_crawls_open_no_remote_control_server(test_site, db, make_settings):
     run_sync(job())
     names = [type(e).__name__ for e in crawlers[0].extensions.middlewares]
     assert "TelnetConsole" not in names and "RemoteControl" not in names, names
+
+
+def test_release_memory_drops_the_language_model_until_it_is_needed_again():
+    from crawler.extraction import extract, language
+    from crawler.runner import release_memory
+
+    page = (
+        "<html><head><title>Переговоры</title></head><body><article><h1>Переговоры</h1>"
+        + "<p>Министры иностранных дел встретились в столице, чтобы обсудить работу комиссий "
+        "по делимитации границы и текст мирного договора.</p>" * 4
+        + "</article></body></html>"
+    )
+    assert extract(page, "https://example.org/a").language == "ru"
+    assert language._IDENTIFIER is not None
+    release_memory()
+    assert language._IDENTIFIER is None
+    assert extract(page, "https://example.org/b").language == "ru"
+    assert language._IDENTIFIER is not None

@@ -20,7 +20,7 @@ from functools import cache
 from .core import extract
 from .model import Extracted
 
-__all__ = ["Extracted", "extract", "warm_up"]
+__all__ = ["Extracted", "extract", "release_models", "warm_up"]
 
 _SAMPLE = (
     "<html lang='en'><head><title>Sample</title></head><body><article><h1>Sample headline</h1>"
@@ -33,3 +33,10 @@ _SAMPLE = (
 def warm_up() -> None:
     """Load the language model and stoplists now (about a second), not in the middle of a crawl."""
     extract(_SAMPLE, "https://example.org/sample")
+
+
+def release_models() -> None:
+    """Free the language model between crawls (a service that sits idle for minutes)."""
+    from . import language
+
+    language.release()

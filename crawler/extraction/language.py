@@ -37,6 +37,12 @@ def _identifier() -> LanguageIdentifier:
     return _IDENTIFIER
 
 
+def release() -> None:
+    """Drop the language model (about 70 MB); the next detection loads it again (0.4 s)."""
+    global _IDENTIFIER
+    _IDENTIFIER = None
+
+
 def _normalise(code: str | None) -> str | None:
     if not code:
         return None
