@@ -2,7 +2,7 @@
 
 Run from the repository root (PostgreSQL and Redis on 127.0.0.1):
 
-    /work/venv/bin/python bench/scale_workers.py [--feeds 8] [--per-feed 75] [--workers 1 2]
+    .venv/bin/python bench/scale_workers.py [--feeds 8] [--per-feed 75] [--workers 1 2]
 
 A generated site is served by Twisted's static file server in its own process; each run gets
 a fresh database and Redis prefix; workers start first, then the feeds are enqueued, and the

@@ -149,7 +149,8 @@ class StorePipeline:
             except BrokenExecutor as exc:
                 self._lost(writer, exc)
         if result is None:
-            result = self.ingestor.ingest(raw, source_id)
+            # the spider follows only entries not stored yet
+            result = self.ingestor.ingest(raw, source_id, expect_new=True)
         item.extras["ingest"] = result
         return item
 

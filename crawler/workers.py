@@ -46,7 +46,7 @@ def _ready() -> bool:
 def ingest_job(raw: RawArticle, source_id: int | None) -> IngestResult:
     if _ingestor is None:
         raise RuntimeError("the store process was started without a database")
-    return _ingestor.ingest(raw, source_id)
+    return _ingestor.ingest(raw, source_id, expect_new=True)
 
 
 class StoreProcess:

@@ -161,18 +161,25 @@ class Ingestor:
         judge = cached_judge(settings.judge.profile, tuple(settings.judge.seed_dirs))
         return cls(db, judge, dedup=settings.dedup)
 
-    def ingest(self, raw: RawArticle, source_id: int | None = None) -> IngestResult:
-        """Judge, deduplicate, store and group one article."""
+    def ingest(
+        self, raw: RawArticle, source_id: int | None = None, *, expect_new: bool = False
+    ) -> IngestResult:
+        """Judge, deduplicate, store and group one article.
+
+        ``expect_new``: the caller follows only entries it does not know (the crawler), so the
+        first look without the lock, which answers known articles cheaply, is skipped.
+        """
         ident = identity(raw.url, raw.canonical_url, raw.guid)
         chash = content_fingerprint(raw.title, raw.text)
         if source_id is None and raw.source:
             source_id = self._import_source(raw.source)
-        # Most entries of a re-polled feed are known and unchanged: answer those without a lock.
-        with self.db.session() as s:
-            existing = self._find(s, ident, chash, source_id)
-            settled = self._settled(existing, _match(existing, ident, source_id), raw, chash)
-            if settled is not None:
-                return settled
+        if not expect_new:
+            # Most entries of a re-polled feed are known and unchanged: answer those unlocked.
+            with self.db.session() as s:
+                existing = self._find(s, ident, chash, source_id)
+                settled = self._settled(existing, _match(existing, ident, source_id), raw, chash)
+                if settled is not None:
+                    return settled
         judgement = self.judge.judge(raw.title, raw.text, raw.language)
         sig, bands = sketch(self.hasher, raw.title, raw.text)
         with self.db.session() as s:

@@ -23,8 +23,13 @@ _OPEN = (
 )
 
 
-# plain UPDATEs: the ORM's session synchronisation costs more than the statement
-_NO_SYNC = {"synchronize_session": False}
+_STORIES = Story.__table__  # type: ignore[attr-defined]
+_ARTICLES = Article.__table__  # type: ignore[attr-defined]
+_SET_STORY = (
+    sa.update(_ARTICLES)
+    .where(_ARTICLES.c.id == sa.bindparam("aid"))
+    .values(story_id=sa.bindparam("sid"))
+)
 
 
 def open_stories(
@@ -136,7 +141,7 @@ def join_story(
     if story is None:
         raise LookupError(f"story {story_id} does not exist")
     values: dict[str, Any] = {
-        "article_count": Story.article_count + 1,
+        "article_count": _STORIES.c.article_count + 1,
         "last_seen_at": max(story.last_seen_at or when, when),
         "first_seen_at": min(story.first_seen_at or when, when),
     }
@@ -149,10 +154,7 @@ def join_story(
             values.update(headline=headline or story.headline, lead_article_id=article_id)
         if story.primary_category is None and merged:
             values["primary_category"] = merged[0]
-    session.execute(
-        sa.update(Story).where(Story.id == story_id).values(**values),
-        execution_options=_NO_SYNC,
-    )
+    _core(session, sa.update(_STORIES).where(_STORIES.c.id == story_id).values(**values))
     session.expire(story)
     set_story(session, article_id, story_id)
 
@@ -162,10 +164,14 @@ def _add_counts(counts: Mapping[str, int], entities: Iterable[str]) -> dict[str,
 
 
 def set_story(session: Session, article_id: int, story_id: int) -> None:
-    session.execute(
-        sa.update(Article).where(Article.id == article_id).values(story_id=story_id),
-        execution_options=_NO_SYNC,
-    )
+    _core(session, _SET_STORY, {"aid": article_id, "sid": story_id})
+
+
+def _core(session: Session, stmt: Any, params: Mapping[str, Any] | None = None) -> None:
+    """Run a plain UPDATE on the session's connection: the ORM's bulk-update path around it
+    cost more than the statement (callers expire any loaded object it changes)."""
+    session.flush()
+    session.connection().execute(stmt, params or {})
 
 
 def story_members(session: Session, story_id: int) -> list[Article]:
