@@ -35,8 +35,11 @@ def warm_up() -> None:
     extract(_SAMPLE, "https://example.org/sample")
 
 
-def release_models() -> None:
-    """Free the language model between crawls (a service that sits idle for minutes)."""
+def release_models() -> bool:
+    """Free the language model between crawls (a service that sits idle for minutes).
+
+    True when something was loaded and is now freed.
+    """
     from . import language
 
-    language.release()
+    return language.release()

@@ -37,10 +37,14 @@ def _identifier() -> LanguageIdentifier:
     return _IDENTIFIER
 
 
-def release() -> None:
-    """Drop the language model (about 70 MB); the next detection loads it again (0.4 s)."""
+def release() -> bool:
+    """Drop the language model (about 70 MB; the next detection loads it again in 0.4 s).
+
+    True when it was loaded.
+    """
     global _IDENTIFIER
-    _IDENTIFIER = None
+    loaded, _IDENTIFIER = _IDENTIFIER is not None, None
+    return loaded
 
 
 def _normalise(code: str | None) -> str | None:
