@@ -149,10 +149,14 @@ class StorePipeline:
             except BrokenExecutor as exc:
                 self._lost(writer, exc)
         if result is None:
-            # the spider follows only entries not stored yet
-            result = self.ingestor.ingest(raw, source_id, expect_new=True)
+            result = await self._store_here(raw, source_id)
         item.extras["ingest"] = result
         return item
+
+    async def _store_here(self, raw: RawArticle, source_id: int | None) -> Any:
+        assert self.ingestor is not None
+        # the spider follows only entries not stored yet
+        return self.ingestor.ingest(raw, source_id, expect_new=True)
 
     def _writer(self) -> Any:
         """The store process when it should be and is ready, else None (store here)."""

@@ -51,14 +51,25 @@ class _Handler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class LocalHTTPServer(ThreadingHTTPServer):
+    """A threaded server whose accept queue holds a crawl's burst of connections.
+
+    The standard library's queue of 5 overflows when a crawler opens a dozen connections at
+    once on a busy machine; the dropped connection is retried by the kernel a second later,
+    after a short download timeout has already given up on it.
+    """
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class SiteServer:
     """Serve ``root`` on 127.0.0.1 (a free port unless given) in a background thread."""
 
     def __init__(self, root: str | Path, port: int = 0) -> None:
         self.root = Path(root)
         handler = functools.partial(type("H", (_Handler,), {}), directory=str(self.root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = LocalHTTPServer(("127.0.0.1", port), handler)
         host, real_port = self.httpd.server_address[:2]
         self.base_url = f"http://{host}:{real_port}/"
         handler.func.base_url = self.base_url  # type: ignore[attr-defined]

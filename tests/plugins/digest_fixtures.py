@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from newswatch.config import Settings
+from newswatch.siteserver import LocalHTTPServer
 from storage.articles import insert_article
 from storage.db import Database
 from storage.models import Source, Story
@@ -199,7 +200,7 @@ def json_receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = LocalHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     box.url = f"json://127.0.0.1:{server.server_address[1]}/hook"
