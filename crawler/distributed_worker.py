@@ -8,7 +8,6 @@ first document records the poll; article requests are handed to the shared queue
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -17,7 +16,6 @@ import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +48,6 @@ from crawler.report import FeedState
 from crawler.settings import PIPELINES, scrapy_settings
 from crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
-from newswatch.ingest import RawArticle
 from storage.db import Database, relax_commit_durability
 from storage.sources import get_source, sync_sources
 
@@ -226,19 +223,6 @@ class WorkerStorePipeline(StorePipeline):
         # a worker stores in its own process: scale out with more workers instead
         super().__init__(ctx)
         self.source_ids = _SourceIds(ctx)  # type: ignore[assignment]
-        # One thread, so articles are still stored one at a time: waiting for PostgreSQL and
-        # for the write lock another worker holds no longer stops this worker's downloads and
-        # extraction on the reactor thread.
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="newswatch-store")
-
-    async def _store_here(self, raw: RawArticle, source_id: int | None) -> Any:
-        assert self.ingestor is not None
-        future = self._thread.submit(self.ingestor.ingest, raw, source_id, expect_new=True)
-        return await asyncio.wrap_future(future)
-
-    async def close_spider(self, *args: Any) -> None:
-        await super().close_spider(*args)
-        await asyncio.to_thread(self._thread.shutdown, True)
 
 
 class _SourceIds:
