@@ -118,9 +118,12 @@ def test_a_stop_while_the_spider_opens_still_ends_the_crawl(test_site, db, make_
         while not runner.crawlers:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.1)  # the spider is opening now
-        await asyncio.wait_for(stop_crawls(runner), timeout=10)
-        # with Scrapy's own runner.stop() the crawl lingers until the service gives up on it
-        return await asyncio.wait_for(task, timeout=10)
+        await asyncio.wait_for(stop_crawls(runner), timeout=15)
+        # stop_crawls returns once the crawl has ended. After Scrapy's own runner.stop() the
+        # crawl hangs (in the service, until its stop_timeout gave up on it); waiting on it with
+        # a timeout would not show that, as Scrapy swallows the cancellation and returns.
+        assert task.done(), "the stop returned while the crawl still runs"
+        return task.result()
 
     report = run_sync(stopped_early())
     assert not runner.crawlers
