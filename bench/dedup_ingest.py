@@ -182,7 +182,7 @@ def speed(n: int, tmp: Path, workload: str) -> None:
         sig_s += time.perf_counter() - t1
         judge_s += t1 - t0
     statuses: dict[str, int] = {}
-    timed = _time_calls(storylink, "assign_story")
+    timed = _time_calls(storylink, "best_story")
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     for raw in batch:

@@ -83,6 +83,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far, all cores (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def fresh_database(admin: sa.Engine) -> str:
     name = f"nw_bench_{uuid.uuid4().hex[:10]}"
     with admin.connect() as c:
@@ -134,6 +141,7 @@ def run(
                 )
             time.sleep(0.1)
         cpu0 = sum(cpu_seconds(p.pid) for p in procs)
+        machine0 = machine_cpu_seconds()
         started = time.perf_counter()
         enqueue_feeds(settings, db, prefix=prefix, client=client)
         with db.engine.connect() as c:
@@ -143,6 +151,7 @@ def run(
                 time.sleep(0.05)
         elapsed = time.perf_counter() - started
         cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
+        machine = machine_cpu_seconds() - machine0
     finally:
         for p in procs:
             if p.poll() is None:
@@ -170,6 +179,9 @@ def run(
         "db_statements_per_article": sum(s["db_statements"] for s in sums) / total,
         "worker_cpu_ms_per_article": 1000 * cpu / total,
         "worker_busy": cpu / elapsed / n_workers,
+        # PostgreSQL, Redis, the site server and this script: what the workers make others do
+        "other_cpu_ms_per_article": 1000 * (machine - cpu) / total,
+        "machine_busy": machine / elapsed / (os.cpu_count() or 1),
         "items_per_worker": [s["items"] for s in sums],  # type: ignore[dict-item]
     }
 
@@ -209,14 +221,16 @@ def main() -> None:
     admin.dispose()
     print(
         f"{'workers':>7} {'seconds':>8} {'art/s':>7} {'redis ms/art':>12} {'redis calls/art':>15} "
-        f"{'pg ms/art':>9} {'pg stmts/art':>12} {'cpu ms/art':>10} {'busy':>5}  items per worker"
+        f"{'pg ms/art':>9} {'pg stmts/art':>12} {'cpu ms/art':>10} {'busy':>5} "
+        f"{'other cpu ms/art':>16} {'machine':>7}  items per worker"
     )
     for r in results:
         print(
             f"{r['workers']:>7} {r['seconds']:>8.2f} {r['articles_per_s']:>7.1f} {r['redis_ms_per_article']:>12.2f} "
             f"{r['redis_calls_per_article']:>15.1f} {r['db_ms_per_article']:>9.2f} "
             f"{r['db_statements_per_article']:>12.1f} {r['worker_cpu_ms_per_article']:>10.1f} "
-            f"{r['worker_busy']:>5.0%}  {r['items_per_worker']}"
+            f"{r['worker_busy']:>5.0%} {r['other_cpu_ms_per_article']:>16.1f} "
+            f"{r['machine_busy']:>7.0%}  {r['items_per_worker']}"
         )
     print(
         f"load average after: {os.getloadavg()[0]:.1f} (other processes on the machine skew these figures)"

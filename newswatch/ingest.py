@@ -10,7 +10,8 @@ Stories: other relevant reports join the best open story (``newswatch.stories``)
 Several workers may share one database: the lookups and writes of one article run in one
 transaction under ``storage.articles.write_lock`` (BEGIN IMMEDIATE on SQLite, an advisory
 lock on PostgreSQL), so a copy stored by one worker is seen by the next and two reports of one
-development never open two stories. Judging and hashing happen before the lock is taken.
+development never open two stories. Judging, hashing and choosing a story happen before the
+lock is taken; under it only the stories changed since are scored again (``StoryLinker.link``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from newswatch.config import DedupConfig, Settings
-from newswatch.dedup import MinHasher, canonical_url, content_fingerprint, diff_summary, url_hash
+from newswatch.dedup import (
+    MinHasher,
+    StoryFeatures,
+    canonical_url,
+    content_fingerprint,
+    diff_summary,
+    url_hash,
+)
 from newswatch.judge import Judge, Judgement
-from newswatch.storylink import StoryLinker
+from newswatch.storylink import Prepared, StoryLinker
 from storage import articles as store
 from storage.db import Database
 from storage.models import Article, utcnow
@@ -173,14 +181,21 @@ class Ingestor:
         chash = content_fingerprint(raw.title, raw.text)
         if source_id is None and raw.source:
             source_id = self._import_source(raw.source)
-        if not expect_new:
-            # Most entries of a re-polled feed are known and unchanged: answer those unlocked.
-            with self.db.session() as s:
+        now = self.clock()
+        prepared: Prepared | None = None
+        feats: StoryFeatures | None = None
+        with self.db.session() as s:
+            if not expect_new:
+                # Most entries of a re-polled feed are known and unchanged: answer those unlocked.
                 existing = self._find(s, ident, chash, source_id)
                 settled = self._settled(existing, _match(existing, ident, source_id), raw, chash)
                 if settled is not None:
                     return settled
-        judgement = self.judge.judge(raw.title, raw.text, raw.language)
+            judgement = self.judge.judge(raw.title, raw.text, raw.language)
+            if judgement.relevant:
+                # Choosing a story is the costly part of storing: do it before the lock.
+                feats = self._features(0, raw, now, judgement, source_id)
+                prepared = self.stories.prepare(s, feats)
         sig, bands = sketch(self.hasher, raw.title, raw.text)
         with self.db.session() as s:
             store.write_lock(s)
@@ -193,7 +208,17 @@ class Ingestor:
             if match == "same":
                 assert existing is not None
                 return self._update(s, existing, raw, chash, judgement)
-            return self._insert(s, raw, ident, chash, source_id, judgement, (sig, bands), existing)
+            return self._insert(
+                s,
+                raw,
+                ident,
+                chash,
+                source_id,
+                judgement,
+                (sig, bands),
+                existing,
+                (now, feats, prepared),
+            )
 
     def remove(
         self, url: str, *, source_id: int | None = None, guid: str | None = None
@@ -272,8 +297,10 @@ class Ingestor:
         judgement: Judgement,
         sketched: tuple[Any, list[tuple[int, int]]],
         copy_of: Article | None,
+        story: tuple[datetime, StoryFeatures | None, Prepared | None],
     ) -> IngestResult:
         sig, bands = sketched
+        now, feats, prepared = story
         root: int | None = None
         similarity: float | None = None
         status = "new"
@@ -283,7 +310,7 @@ class Ingestor:
             hit = self._near_duplicate(s, bands, sig)
             if hit is not None:
                 (root, similarity), status = hit, "near_duplicate"
-        values = self._values(raw, ident, chash, source_id, judgement)
+        values = self._values(raw, ident, chash, source_id, judgement, now)
         values.update(signature=self.hasher.to_bytes(sig), duplicate_of=root)
         new_id = store.insert_article(s, values)
         if new_id is None:  # stored by a writer that does not take the lock
@@ -292,20 +319,37 @@ class Ingestor:
             )
             return IngestResult("duplicate", again.id if again else None, judgement)
         store.add_bands(s, new_id, bands)
-        feats = self.stories.features_of(
+        if feats is None:
+            feats = self._features(new_id, raw, now, judgement, source_id)
+        feats.article_id = new_id
+        story_id = self.stories.link(
+            s,
             new_id,
+            feats,
+            relevant=bool(judgement.relevant),
+            original=root,
+            prepared=prepared,
+        )
+        return IngestResult(status, new_id, judgement, root, story_id, similarity)
+
+    def _features(
+        self,
+        article_id: int,
+        raw: RawArticle,
+        first_seen: datetime,
+        judgement: Judgement,
+        source_id: int | None,
+    ) -> StoryFeatures:
+        return self.stories.features_of(
+            article_id,
             raw.title,
             raw.text,
             raw.language,
             raw.published,
-            values["first_seen_at"],
+            first_seen,
             judgement,
             source_id,
         )
-        story_id = self.stories.link(
-            s, new_id, feats, relevant=bool(judgement.relevant), original=root
-        )
-        return IngestResult(status, new_id, judgement, root, story_id, similarity)
 
     def _values(
         self,
@@ -314,6 +358,7 @@ class Ingestor:
         chash: str | None,
         source_id: int | None,
         j: Judgement,
+        now: datetime,
     ) -> dict[str, Any]:
         return {
             "url_hash": ident.url_hash,
@@ -329,7 +374,7 @@ class Ingestor:
             "published_source": raw.published_source,
             "language": raw.language,
             "authors": list(raw.authors),
-            "first_seen_at": self.clock(),
+            "first_seen_at": now,
             "content_hash": chash,
             **self._verdict(j),
             "status": "new",

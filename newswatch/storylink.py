@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, assign_story
+from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
 from newswatch.dedup.features import entity_kind_weight
 from newswatch.judge import Judgement
 from storage import stories as store
-from storage.models import Article, Story
+from storage.models import Article
 
 # Scoring reads a few recent reports of each open story; more adds time, not accuracy
 # (the story's entity counts already summarise the rest).
@@ -67,7 +68,7 @@ def _of_article(a: Article) -> StoryFeatures:
     )
 
 
-def _kinship(story: Story, cats: set[str], entities: set[str]) -> float:
+def _kinship(story: Any, cats: set[str], entities: set[str]) -> float:
     """Story-level pre-ranking: weight of shared entities, plus one for a shared category.
 
     Categories only rank, never exclude: judges file one development under different
@@ -76,6 +77,20 @@ def _kinship(story: Story, cats: set[str], entities: set[str]) -> float:
     """
     shared = sum(entity_kind_weight(e) for e in entities if e in (story.entities or {}))
     return shared + (1.0 if cats & set(story.categories or []) else 0.0)
+
+
+@dataclass
+class Prepared:
+    """A story choice made before the write lock, from the articles stored up to ``mark``.
+
+    ``StoryLinker.link`` checks it under the lock: only stories that reports stored since the
+    mark started or joined are scored again, so the costly scoring of the open stories runs
+    while other writers store.
+    """
+
+    mark: int
+    story_id: int | None
+    score: float
 
 
 class StoryLinker:
@@ -96,6 +111,8 @@ class StoryLinker:
         self.stats: DocStats | None = None
         self._window: deque[StoryFeatures] = deque()
         self._cache: OrderedDict[int, StoryFeatures] = OrderedDict()
+        # story id -> (its article count when read, recent member ids)
+        self._member_ids: OrderedDict[int, tuple[int, list[int]]] = OrderedDict()
 
     def features_of(
         self,
@@ -121,8 +138,22 @@ class StoryLinker:
             source_id,
         )
 
+    def prepare(self, s: Any, feats: StoryFeatures) -> Prepared:
+        """Choose the story of a relevant report not stored yet (no lock needed)."""
+        mark = store.newest_article_id(s)  # read first: anything stored later is re-checked
+        self._ensure_stats(s, exclude=None)
+        story_id, score = self._choose(s, feats)
+        return Prepared(mark, story_id, score)
+
     def link(
-        self, s: Any, article_id: int, feats: StoryFeatures, *, relevant: bool, original: int | None
+        self,
+        s: Any,
+        article_id: int,
+        feats: StoryFeatures,
+        *,
+        relevant: bool,
+        original: int | None,
+        prepared: Prepared | None = None,
     ) -> int | None:
         """The story the stored article now belongs to (None for off-topic reports)."""
         if original is not None:
@@ -134,14 +165,10 @@ class StoryLinker:
         if not relevant:
             return None
         self._ensure_stats(s, exclude=article_id)
-        candidates = sorted(self._candidates(s, feats), key=lambda c: -_affinity(feats, c))
-        chosen = assign_story(
-            feats,
-            candidates[:MAX_SCORED],
-            threshold=self.threshold,
-            window=self.window,
-            stats=self.stats,
-        )
+        if prepared is None:
+            chosen, _ = self._choose(s, feats)
+        else:
+            chosen = self._recheck(s, feats, prepared)
         if chosen is None:
             story_id = store.create_story(
                 s,
@@ -152,7 +179,7 @@ class StoryLinker:
                 when=feats.when,
             )
         else:
-            story_id = int(chosen.story_id)
+            story_id = chosen
             store.join_story(
                 s,
                 story_id,
@@ -166,6 +193,34 @@ class StoryLinker:
             self._remember(feats)
         return story_id
 
+    def _choose(self, s: Any, feats: StoryFeatures) -> tuple[int | None, float]:
+        """(best open story or None, its score) among the stories closest to the report."""
+        candidates = sorted(self._candidates(s, feats), key=lambda c: -_affinity(feats, c))
+        return self._best(feats, candidates[:MAX_SCORED])
+
+    def _best(
+        self, feats: StoryFeatures, candidates: Sequence[StoryCandidate]
+    ) -> tuple[int | None, float]:
+        chosen, score = best_story(
+            feats, candidates, threshold=self.threshold, window=self.window, stats=self.stats
+        )
+        return (int(chosen.story_id) if chosen is not None else None), score
+
+    def _recheck(self, s: Any, feats: StoryFeatures, prepared: Prepared) -> int | None:
+        """The prepared choice, unless a story changed since then now fits better."""
+        changed = store.stories_joined_since(s, prepared.mark)
+        if not changed:
+            return prepared.story_id
+        story_id, score = self._best(
+            feats, self._as_candidates(s, store.stories_by_id(s, changed))
+        )
+        if prepared.story_id is None:
+            return story_id  # the unchanged stories did not reach the threshold before either
+        if prepared.story_id in changed:
+            # the prepared story itself changed: if it no longer wins, choose afresh
+            return story_id if story_id == prepared.story_id else self._choose(s, feats)[0]
+        return story_id if story_id is not None and score > prepared.score else prepared.story_id
+
     def forget(self, article_id: int) -> None:
         """Drop cached features of an edited or removed article."""
         self._cache.pop(article_id, None)
@@ -176,9 +231,10 @@ class StoryLinker:
         open_ = store.open_stories(s, when - self.window, when + self.window, limit=MAX_OPEN)
         # sorted() is stable: among equals the most recently active stories come first
         stories = sorted(open_, key=lambda st: -_kinship(st, cats, feats.entities))
-        stories = stories[: self.max_candidates]
-        ids = [st.id for st in stories if st.id is not None]
-        members = store.recent_members(s, ids, per_story=self.members)
+        return self._as_candidates(s, stories[: self.max_candidates])
+
+    def _as_candidates(self, s: Any, stories: Sequence[Any]) -> list[StoryCandidate]:
+        members = self._members(s, stories)
         known = self._features(s, [m for ms in members.values() for m in ms])
         out = []
         for st in stories:
@@ -198,6 +254,26 @@ class StoryLinker:
             )
         return out
 
+    def _members(self, s: Any, stories: Sequence[Any]) -> dict[int, list[int]]:
+        """Recent member ids per story, read only for stories whose article count moved."""
+        out: dict[int, list[int]] = {}
+        stale = []
+        for st in stories:
+            cached = self._member_ids.get(st.id)
+            if cached is not None and cached[0] == st.article_count:
+                self._member_ids.move_to_end(st.id)
+                out[st.id] = cached[1]
+            else:
+                stale.append(st)
+        if stale:
+            read = store.recent_members(s, [st.id for st in stale], per_story=self.members)
+            for st in stale:
+                out[st.id] = read.get(st.id, [])
+                self._member_ids[st.id] = (st.article_count, out[st.id])
+            while len(self._member_ids) > FEATURE_CACHE:
+                self._member_ids.popitem(last=False)
+        return out
+
     def _features(self, s: Any, ids: Sequence[int]) -> dict[int, StoryFeatures]:
         """Member features from the cache, reading only the articles not cached yet."""
         missing = [i for i in ids if i not in self._cache]
@@ -215,7 +291,7 @@ class StoryLinker:
         while len(self._cache) > FEATURE_CACHE:
             self._cache.popitem(last=False)
 
-    def _ensure_stats(self, s: Any, *, exclude: int) -> None:
+    def _ensure_stats(self, s: Any, *, exclude: int | None) -> None:
         """Seed the statistics from the newest stored reports (once per process)."""
         if self.stats is not None:
             return

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.db import insert_for
+from storage.db import DatabaseError, insert_for
 from storage.models import Article, ArticleBand, Source, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
@@ -46,29 +46,49 @@ def insert_article(session: Session, values: Mapping[str, Any]) -> int | None:
     """
     row = {**_article_defaults(), **values}
     row.setdefault("first_seen_at", utcnow())
-    stmt = _insert(session, Article.__table__).values(**row).on_conflict_do_nothing()
-    new_id = session.execute(stmt.returning(Article.__table__.c.id)).scalar_one_or_none()
+    table = Article.__table__  # type: ignore[attr-defined]
+    unknown = set(row) - set(table.c.keys())
+    if unknown:
+        raise TypeError(f"articles have no column {', '.join(sorted(unknown))}")
+    # one statement per dialect and set of columns, so SQLAlchemy compiles it once
+    stmt = _insert_statement(session.get_bind().dialect.name, tuple(sorted(row)))
+    new_id = session.connection().execute(stmt, row).scalar_one_or_none()
     return int(new_id) if new_id is not None else None
+
+
+@lru_cache(maxsize=32)
+def _insert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = Article.__table__  # type: ignore[attr-defined]
+    if dialect not in ("postgresql", "sqlite"):
+        raise DatabaseError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return (
+        ins.values({c: sa.bindparam(c, type_=table.c[c].type) for c in columns})
+        .on_conflict_do_nothing()
+        .returning(table.c.id)
+    )
 
 
 # Built once: a NULL parameter never equals anything, so unknown keys simply match nothing, and
 # the statement's cache key is computed once instead of per article.
+# Plain rows with an Article's attributes: ORM objects cost more than the lookup, which runs
+# under the write lock for every article.
+_A = Article.__table__.c  # type: ignore[attr-defined]
 _FIND_EXISTING = (
-    sa.select(Article)
+    sa.select(Article.__table__)  # type: ignore[attr-defined]
     .where(
         sa.or_(
-            Article.url_hash == sa.bindparam("url_hash"),
+            _A.url_hash == sa.bindparam("url_hash"),
             sa.and_(
-                Article.source_id == sa.bindparam("source_id"),
-                Article.guid_hash == sa.bindparam("guid_hash"),
+                _A.source_id == sa.bindparam("source_id"),
+                _A.guid_hash == sa.bindparam("guid_hash"),
             ),
-            sa.and_(
-                Article.content_hash == sa.bindparam("content_hash"),
-                Article.duplicate_of.is_(None),
-            ),
+            sa.and_(_A.content_hash == sa.bindparam("content_hash"), _A.duplicate_of.is_(None)),
         )
     )
-    .order_by(Article.id)
+    .order_by(_A.id)
     .limit(5)
 )
 
@@ -80,15 +100,18 @@ def find_existing(
     source_id: int | None = None,
     guid_hash: str | None = None,
     content_hash: str | None = None,
-) -> Article | None:
-    """The stored article this one is the same as: by URL, GUID in the source, or content."""
+) -> Any:
+    """The stored article this one is the same as: by URL, GUID in the source, or content.
+
+    A read-only row with the Article's attributes, or None.
+    """
     params = {
         "url_hash": url_hash,
         "source_id": source_id,
         "guid_hash": guid_hash or None,
         "content_hash": content_hash or None,
     }
-    found = list(session.scalars(_FIND_EXISTING, params))
+    found = list(session.connection().execute(_FIND_EXISTING, params))
     for rank in (
         lambda a: a.url_hash == url_hash,
         lambda a: bool(guid_hash) and a.guid_hash == guid_hash and a.source_id == source_id,

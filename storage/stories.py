@@ -9,22 +9,37 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from storage.models import Article, Story
 
-_OPEN = (
-    sa.select(Story)
-    .where(
-        Story.last_seen_at >= sa.bindparam("start"),  # type: ignore[operator]
-        Story.first_seen_at <= sa.bindparam("end"),  # type: ignore[operator]
-    )
-    .order_by(Story.last_seen_at.desc(), Story.id.desc())  # type: ignore[union-attr]
-    .limit(sa.bindparam("limit"))
-)
-
-
 _STORIES = Story.__table__  # type: ignore[attr-defined]
 _ARTICLES = Article.__table__  # type: ignore[attr-defined]
+
+# What story assignment reads of a story, as plain rows (attribute access like a Story):
+# loading a few hundred open stories as ORM objects for every article cost more than scoring.
+_SUMMARY = sa.select(
+    _STORIES.c.id,
+    _STORIES.c.headline,
+    _STORIES.c.categories,
+    _STORIES.c.entities,
+    _STORIES.c.first_seen_at,
+    _STORIES.c.last_seen_at,
+    _STORIES.c.article_count,
+).order_by(_STORIES.c.last_seen_at.desc(), _STORIES.c.id.desc())
+_OPEN = _SUMMARY.where(
+    _STORIES.c.last_seen_at >= sa.bindparam("start"),
+    _STORIES.c.first_seen_at <= sa.bindparam("end"),
+).limit(sa.bindparam("limit"))
+_JOINED = sa.select(
+    _STORIES.c.headline,
+    _STORIES.c.categories,
+    _STORIES.c.entities,
+    _STORIES.c.first_seen_at,
+    _STORIES.c.last_seen_at,
+    _STORIES.c.primary_category,
+).where(_STORIES.c.id == sa.bindparam("id"))
+_BY_ID = _SUMMARY.where(_STORIES.c.id.in_(sa.bindparam("ids", expanding=True)))
 _SET_STORY = (
     sa.update(_ARTICLES)
     .where(_ARTICLES.c.id == sa.bindparam("aid"))
@@ -34,9 +49,43 @@ _SET_STORY = (
 
 def open_stories(
     session: Session, start: datetime, end: datetime, *, limit: int = 200
-) -> list[Story]:
-    """Stories whose span [first_seen, last_seen] comes within [start, end], latest first."""
-    return list(session.scalars(_OPEN, {"start": start, "end": end, "limit": limit}))
+) -> list[sa.Row[Any]]:
+    """Stories whose span [first_seen, last_seen] comes within [start, end], latest first.
+
+    Rows with a story's id, headline, categories, entities, first_seen_at, last_seen_at and
+    article_count (which changes whenever the story's members do).
+    """
+    params = {"start": start, "end": end, "limit": limit}
+    return list(session.connection().execute(_OPEN, params))
+
+
+def stories_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
+    """The stories with these ids as ``open_stories`` rows, latest activity first."""
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    return list(session.connection().execute(_BY_ID, {"ids": wanted}))
+
+
+def newest_article_id(session: Session) -> int:
+    """The highest article id stored (0 for none): a mark to ask what changed since."""
+    return int(session.scalar(sa.select(sa.func.max(_ARTICLES.c.id))) or 0)
+
+
+_CHANGED = (
+    sa.select(_ARTICLES.c.story_id)
+    .where(_ARTICLES.c.id > sa.bindparam("mark"), _ARTICLES.c.story_id.is_not(None))
+    .distinct()
+)
+
+
+def stories_joined_since(session: Session, mark: int) -> set[int]:
+    """Stories that articles stored after ``newest_article_id() == mark`` started or joined.
+
+    Writers store under ``storage.articles.write_lock``, which makes ids commit in order, so
+    under the lock this is every story another writer changed since the mark was read.
+    """
+    return {int(r) for r in session.scalars(_CHANGED, {"mark": mark})}
 
 
 def _members_query() -> sa.Select[Any]:
@@ -137,7 +186,8 @@ def join_story(
 
     ``headline`` None means a copy of a report already counted: only the count and span move.
     """
-    story = session.get(Story, story_id)
+    session.flush()
+    story = session.connection().execute(_JOINED, {"id": story_id}).first()
     if story is None:
         raise LookupError(f"story {story_id} does not exist")
     values: dict[str, Any] = {
@@ -155,7 +205,9 @@ def join_story(
         if story.primary_category is None and merged:
             values["primary_category"] = merged[0]
     _core(session, sa.update(_STORIES).where(_STORIES.c.id == story_id).values(**values))
-    session.expire(story)
+    loaded = session.identity_map.get(identity_key(Story, story_id))
+    if loaded is not None:
+        session.expire(loaded)
     set_story(session, article_id, story_id)
 
 

@@ -338,3 +338,44 @@ def test_copies_and_stories_are_found_after_a_restart(db_url: str) -> None:
         second_run.close()
     assert copy.status == "near_duplicate" and copy.duplicate_of == orig.article_id
     assert copy.story_id == orig.story_id is not None
+
+
+def test_a_story_started_by_another_writer_while_choosing_is_joined(db: Database) -> None:
+    """The story is chosen before the write lock; what another writer stored meanwhile counts.
+
+    Writer A chooses a story for the Russian report while none exists; before A takes the lock,
+    writer B stores the English report of the same development, which starts a story. A must
+    join B's story, not start a second one for the same development.
+    """
+    labelled = {
+        a.features.article_id: a.features for a in load_labelled([DATA / "developments_a.yaml"])
+    }
+    clock = Clock()
+    a, b = _ingestor(db, clock), _ingestor(db, clock)
+
+    def raw(key: str) -> RawArticle:
+        f = labelled[key]
+        return RawArticle(
+            url=f"https://{f.source}/{key}",
+            title=f.title,
+            text=f.text,
+            source=f.source,
+            language=f.language,
+            published=f.published,
+        )
+
+    clock.now = labelled["be-res-3"].when
+    prepare = a.stories.prepare
+    stored_meanwhile = []
+
+    def prepare_then_other_writer(s, feats):  # type: ignore[no-untyped-def]
+        prepared = prepare(s, feats)
+        stored_meanwhile.append(b.ingest(raw("be-res-1")))
+        return prepared
+
+    a.stories.prepare = prepare_then_other_writer  # type: ignore[method-assign]
+    late = a.ingest(raw("be-res-3"))
+    (first,) = stored_meanwhile
+    assert first.status == "new" and first.story_id is not None
+    assert late.status == "new" and late.story_id == first.story_id
+    assert _count(db, Story) == 1

@@ -19,7 +19,14 @@ from __future__ import annotations
 from newswatch.dedup.features import DocStats, StoryCandidate, StoryFeatures, keywords
 from newswatch.dedup.fingerprint import content_fingerprint, diff_summary
 from newswatch.dedup.minhash import MinHasher
-from newswatch.dedup.stories import add_member, assign_story, cluster, new_story, story_score
+from newswatch.dedup.stories import (
+    add_member,
+    assign_story,
+    best_story,
+    cluster,
+    new_story,
+    story_score,
+)
 from newswatch.dedup.urls import canonical_url, registered_domain, url_hash
 
 __all__ = [
@@ -29,6 +36,7 @@ __all__ = [
     "StoryFeatures",
     "add_member",
     "assign_story",
+    "best_story",
     "canonical_url",
     "cluster",
     "content_fingerprint",

@@ -214,13 +214,23 @@ def _best(
     threshold: float,
     window: timedelta,
 ) -> StoryCandidate | None:
+    return _best_scored(scorer, a, candidates, threshold, window)[0]
+
+
+def _best_scored(
+    scorer: _Scorer,
+    a: StoryFeatures,
+    candidates: Sequence[StoryCandidate],
+    threshold: float,
+    window: timedelta,
+) -> tuple[StoryCandidate | None, float]:
     best: StoryCandidate | None = None
     best_score = threshold
     for s in candidates:
         score, _ = scorer.score(a, s, window)
         if score >= best_score and (best is None or score > best_score):
             best, best_score = s, score
-    return best
+    return best, best_score
 
 
 def assign_story(
@@ -232,7 +242,20 @@ def assign_story(
     stats: DocStats | None = None,
 ) -> StoryCandidate | None:
     """The best-fitting story at or above threshold, or None for a new story."""
-    return _best(_Scorer(stats or _local_stats(a, candidates)), a, candidates, threshold, window)
+    return best_story(a, candidates, threshold=threshold, window=window, stats=stats)[0]
+
+
+def best_story(
+    a: StoryFeatures,
+    candidates: Sequence[StoryCandidate],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    window: timedelta = DEFAULT_WINDOW,
+    stats: DocStats | None = None,
+) -> tuple[StoryCandidate | None, float]:
+    """``assign_story`` with the winning score (the threshold when no story qualifies)."""
+    scorer = _Scorer(stats or _local_stats(a, candidates))
+    return _best_scored(scorer, a, candidates, threshold, window)
 
 
 def new_story(story_id: int | str, a: StoryFeatures) -> StoryCandidate:
