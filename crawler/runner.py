@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import ctypes
+import functools
 import gc
 import logging
 import socket
@@ -128,7 +129,11 @@ async def crawl(
     nothing. ``log_run=False`` leaves the crawl-run log to a caller that keeps its own (the service).
     """
     started = utcnow()
-    warm_up()  # before any request is in flight: loading models blocks the reactor for ~1 s
+    conf = scrapy_settings(settings, extra_settings)
+    if conf.get("NEWSWATCH_STORE_PROCESS") != "crawl" or judge is not None:
+        # before any request is in flight: loading models blocks the reactor for ~1 s (in mode
+        # ``crawl`` the store process extracts, and this process never loads them)
+        warm_up()
     chosen = select_feeds(settings, feeds)
     prepared = _prepare(db, settings, chosen, record=record)
     for report in prepared.skipped:
@@ -136,26 +141,29 @@ async def crawl(
             progress(report)
     reports = {r.name: r for r in prepared.skipped}
     if prepared.states:
-        ingestor = None
+        ingestor = make_ingestor = None
         custom_judge = judge is not None
         if record and follow:
-            ingestor = (
-                Ingestor(db, judge, dedup=settings.dedup)
-                if judge is not None
-                else Ingestor.from_settings(settings, db)
-            )
+            if judge is not None:
+                ingestor = Ingestor(db, judge, dedup=settings.dedup)
+            elif conf.get("NEWSWATCH_STORE_PROCESS") == "crawl":
+                # the store process does it; built here only if that process fails
+                make_ingestor = functools.partial(Ingestor.from_settings, settings, db)
+            else:
+                ingestor = Ingestor.from_settings(settings, db)
         ctx = CrawlContext(
             settings=settings,
             db=db,
             states=prepared.states,
             ingestor=ingestor,
+            make_ingestor=make_ingestor,
             follow=follow,
             record=record,
             progress=progress,
             on_ingested=on_ingested,
             custom_judge=custom_judge,
         )
-        crawler = Crawler(NewsSpider, ScrapySettings(scrapy_settings(settings, extra_settings)))
+        crawler = Crawler(NewsSpider, ScrapySettings(conf))
         runner = runner or AsyncCrawlerRunner()
         await runner.crawl(crawler, context=ctx)
         reports.update({name: st.report for name, st in prepared.states.items()})

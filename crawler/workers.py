@@ -20,6 +20,7 @@ import atexit
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from newswatch.config import Settings
 from newswatch.ingest import Ingestor, IngestResult, RawArticle
@@ -49,6 +50,21 @@ def ingest_job(raw: RawArticle, source_id: int | None) -> IngestResult:
     return _ingestor.ingest(raw, source_id, expect_new=True)
 
 
+def page_job(
+    item: Any, source_id: int | None, default_language: str | None
+) -> tuple[Any, IngestResult | None, str | None]:
+    """Extract a fetched page and store it: (the extracted item, the result, why it was dropped)."""
+    from scrapy.exceptions import DropItem
+
+    from crawler.pipelines import extract_item, raw_article
+
+    try:
+        extract_item(item)
+    except DropItem as exc:
+        return item, None, str(exc)
+    return item, ingest_job(raw_article(item, default_language), source_id), None
+
+
 class StoreProcess:
     """One spawned process running ``Ingestor.ingest`` for the crawl process."""
 
@@ -76,6 +92,12 @@ class StoreProcess:
 
     def submit(self, raw: RawArticle, source_id: int | None) -> Future[IngestResult]:
         return self._pool.submit(ingest_job, raw, source_id)
+
+    def submit_page(
+        self, item: Any, source_id: int | None, default_language: str | None
+    ) -> Future[tuple[Any, IngestResult | None, str | None]]:
+        """Extract and store a page there (the crawl process then never loads extraction)."""
+        return self._pool.submit(page_job, item, source_id, default_language)
 
     def close(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)

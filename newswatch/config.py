@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     SecretStr,
     ValidationError,
     field_validator,
@@ -53,7 +54,18 @@ def parse_duration(value: Any) -> timedelta:
     raise ValueError(f"expected a duration such as 30m, 2h or 1d, got {value!r}")
 
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+def show_seconds(d: timedelta) -> str:
+    """A duration as parse_duration reads it: whole seconds, or up to microseconds."""
+    secs = d.total_seconds()
+    return f"{int(secs)}s" if secs.is_integer() else f"{secs:.6f}".rstrip("0") + "s"
+
+
+# JSON carries durations as seconds ("90s"), which parse_duration reads back (ISO "PT1M" not)
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(lambda d: show_seconds(d), return_type=str, when_used="json"),
+]
 
 
 class _Strict(BaseModel):

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch.config import DedupConfig, Settings
 from newswatch.dedup import (
-    MinHasher,
     StoryFeatures,
     canonical_url,
     content_fingerprint,
@@ -39,6 +38,9 @@ from storage import articles as store
 from storage.db import Database
 from storage.models import Article, utcnow
 from storage.sources import source_for_import
+
+if TYPE_CHECKING:
+    from newswatch.dedup.minhash import MinHasher
 
 # The LSH layout needs a threshold below 1; a configured 1.0 means "identical signatures".
 MAX_LSH_THRESHOLD = 0.99
@@ -104,6 +106,8 @@ def cached_judge(profile: Path | None, seed_dirs: tuple[Path, ...]) -> Judge:
 @lru_cache(maxsize=4)
 def cached_hasher(threshold: float) -> MinHasher:
     """One MinHasher per threshold (building its permutations is the costly part)."""
+    from newswatch.dedup.minhash import MinHasher  # datasketch: only where articles are stored
+
     return MinHasher(threshold=min(threshold, MAX_LSH_THRESHOLD))
 
 

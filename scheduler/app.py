@@ -42,7 +42,13 @@ def jittered_plan(
 
 
 class ServiceCrawl:
-    """The crawler's ``crawl`` with the judge loaded once and the alert hook attached."""
+    """The crawler's ``crawl`` with the alert hook attached, storing where the service should.
+
+    ``crawl.store_process``: ``auto`` stores each crawl's articles in a process started for
+    that crawl, so the service that waits for its next poll never loads the judge, MinHash
+    (datasketch and scipy) or story linking; ``on`` keeps that process between crawls; ``off``
+    stores in the service, with the judge loaded once.
+    """
 
     def __init__(
         self,
@@ -71,13 +77,15 @@ class ServiceCrawl:
         if self._make_alerter is not None:
             alerter = self._make_alerter(settings, db)
             hook = alerter.on_ingested if alerter.enabled else None
+        mode = settings.crawl.store_process
         try:
             return await self._crawl(
                 settings,
                 db,
                 feeds,
                 runner=runner,
-                judge=self.judge(settings),
+                judge=self.judge(settings) if mode == "off" else None,
+                extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl" if mode == "auto" else mode},
                 on_ingested=hook,
                 log_run=False,  # the service logs its runs itself, "running" while in flight
             )

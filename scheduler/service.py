@@ -182,7 +182,8 @@ class Service:
             if self._stop_crawl is not None and getattr(self.runner, "crawlers", None):
                 log.info("stopping the crawl; waiting for in-flight items to be stored")
                 await self._stop_crawl()
-            await asyncio.wait(set(self._inflight), timeout=0.5)
+            if self._inflight:  # the stop may have let the last job finish
+                await asyncio.wait(set(self._inflight), timeout=0.5)
 
     # --- jobs ---------------------------------------------------------------------------------
 

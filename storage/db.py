@@ -8,14 +8,15 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,9 @@ DEFAULT_URL = "sqlite:///newswatch.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x6E77_6D69  # PostgreSQL advisory lock key held while migrating ("nwmi")
+# The newest migration in storage/migrations/versions (a test keeps the two in step): a database
+# already there opens without loading Alembic, which a long-running service would carry (11 MB).
+HEAD_REVISION = "0001"
 
 
 class DatabaseError(Exception):
@@ -98,6 +102,8 @@ def relax_commit_durability(engine: Engine) -> None:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -107,6 +113,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to date (idempotent)."""
+    from alembic import command
+
     try:
         with engine.begin() as conn:
             # processes starting together (workers) would otherwise race to create the tables
@@ -120,6 +128,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
     except sa.exc.OperationalError as exc:
         raise DatabaseError(f"cannot migrate {engine.url.render_as_string()}: {exc.orig}") from exc
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (None for a new one), read without Alembic."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -144,7 +161,7 @@ class Database:
                 pass
         except sa.exc.OperationalError as exc:
             raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from exc
-        if migrate:
+        if migrate and stored_revision(engine) != HEAD_REVISION:
             upgrade(engine)
         return cls(engine)
 

@@ -172,3 +172,100 @@ def test_a_dead_store_process_loses_no_article(
     finally:
         workers.shutdown()
         db.close()
+
+
+def _stored(db) -> dict[str, tuple]:
+    # what the page gives (dates and verdicts may come from whichever feed listed it first)
+    return {a.url: (a.title, a.text, a.language, a.canonical_url) for a in _articles(db)}
+
+
+def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
+    test_site, tmp_path, make_settings, run_crawl, caplog
+):
+    """The service's ``auto``: pages go to a store process started for the crawl; same result."""
+    from storage.db import Database
+
+    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    settings = make_settings(site_feeds(test_site))
+    here = Database.open(f"sqlite:///{tmp_path / 'here.db'}")
+    there = Database.open(f"sqlite:///{tmp_path / 'there.db'}")
+    try:
+        run_crawl(settings, here, extra_settings={"NEWSWATCH_STORE_PROCESS": "off"})
+        assert not _store_process_used(caplog)
+        results = []
+        report = run_crawl(settings, there, on_ingested=results.append,
+                           extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+        assert _store_process_used(caplog)
+        assert report.totals["new"] == 8 and len(results) == 8 and report.totals["failed"] == 0
+        assert _stored(there) == _stored(here)  # extracted over there exactly as here
+        assert all(title and text for title, text, *_ in _stored(there).values())
+        assert multiprocessing.active_children() == []  # gone with its crawl
+        assert run_crawl(settings, there).totals["fetched"] == 0
+    finally:
+        here.close()
+        there.close()
+
+
+def test_crawl_mode_survives_its_store_process_dying(
+    test_site, sqlite_url, make_settings, run_crawl, caplog
+):
+    from storage.db import Database
+
+    db = Database.open(sqlite_url)
+    settings = make_settings(site_feeds(test_site))
+    killed = []
+
+    def kill_the_store_process(result) -> None:
+        if not killed:  # after the first article: the rest meet a dead process
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+
+    try:
+        report = run_crawl(settings, db, on_ingested=kill_the_store_process,
+                           extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+        assert killed
+        assert report.totals["new"] == 8 and report.totals["failed"] == 0
+        stored = _articles(db)
+        assert len(stored) == 8 and all(a.title and a.text for a in stored)
+        assert any("store process failed" in r.getMessage() for r in caplog.records)
+    finally:
+        db.close()
+
+
+CRAWL_PROCESS = """
+import json, sys
+from newswatch.config import Settings
+from crawler.runner import crawl_sync
+from storage.db import Database
+
+settings = Settings.model_validate_json(open(sys.argv[1]).read())
+db = Database.open(sys.argv[2])
+report = crawl_sync(settings, db, extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+heavy = ["trafilatura", "py3langid", "numpy", "datasketch", "scipy", "alembic"]
+print(json.dumps({"new": report.totals["new"], "loaded": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
+    """What keeps an idle service small: extraction, MinHash and migrations stay out of it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from storage.db import Database
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    Database.open(url).close()  # migrated already, as a service's database is
+    cfg = tmp_path / "settings.json"
+    cfg.write_text(make_settings(site_feeds(test_site)).model_dump_json())
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", CRAWL_PROCESS, str(cfg), url],
+        capture_output=True, text=True, timeout=120, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"new": 8, "loaded": []}

@@ -50,6 +50,30 @@ def test_jittered_plan_spreads_next_polls(db: Database, tmp_path: Path) -> None:
     assert planned["a"] != planned["b"]
 
 
+def _with_store_process(settings: Settings, mode: str) -> Settings:
+    return Settings.model_validate(
+        {**settings.model_dump(), "crawl": {**settings.crawl.model_dump(), "store_process": mode}}
+    )
+
+
+def test_service_crawl_stores_in_a_process_of_the_crawl_by_default(tmp_path: Path) -> None:
+    calls: list[dict[str, Any]] = []
+
+    async def crawl(settings: Settings, db: Any, feeds: list[str], **kw: Any) -> None:
+        calls.append(kw)
+
+    def load_judge(settings: Settings) -> object:
+        raise AssertionError("the service loads no judge when a store process judges")
+
+    sc = ServiceCrawl(crawl, load_judge)
+    settings = _settings(tmp_path)
+    assert settings.crawl.store_process == "auto"
+    asyncio.run(sc(settings, None, ["a"], runner=None))  # type: ignore[arg-type]
+    asyncio.run(sc(_with_store_process(settings, "on"), None, ["a"], runner=None))  # type: ignore[arg-type]
+    assert [c["extra_settings"]["NEWSWATCH_STORE_PROCESS"] for c in calls] == ["crawl", "on"]
+    assert all(c["judge"] is None for c in calls)
+
+
 def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) -> None:
     loads: list[str] = []
     calls: list[dict[str, Any]] = []
@@ -68,7 +92,7 @@ def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) 
         return object()
 
     sc = ServiceCrawl(crawl, load_judge, lambda settings, db: Alerter())
-    first = _settings(tmp_path)
+    first = _with_store_process(_settings(tmp_path), "off")  # stored in the service itself
     other = Settings.model_validate(
         {**first.model_dump(), "judge": {"profile": str(tmp_path / "p.yaml")}}
     )

@@ -27,8 +27,29 @@ def _article(n: int, source_id: int | None = None, **kw: object) -> dict[str, ob
 
 
 def test_migrated_to_head(db: Database) -> None:
-    assert current_revision(db.engine) is not None
+    from alembic.script import ScriptDirectory
+
+    from storage.db import HEAD_REVISION, alembic_config, stored_revision
+
+    # the constant that lets an up-to-date database open without Alembic names the real head
+    assert ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == HEAD_REVISION
+    assert current_revision(db.engine) == stored_revision(db.engine) == HEAD_REVISION
     Database.open(db.engine.url.render_as_string(hide_password=False)).close()  # idempotent
+
+
+def test_an_up_to_date_database_opens_without_alembic(db: Database) -> None:
+    import subprocess
+    import sys
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    code = (
+        "import sys; from storage.db import Database; Database.open(sys.argv[1]).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, url], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_times_are_utc_aware(db: Database) -> None:

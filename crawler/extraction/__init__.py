@@ -15,9 +15,10 @@
 """
 from __future__ import annotations
 
+import sys
 from functools import cache
+from typing import Any
 
-from .core import extract
 from .model import Extracted
 
 __all__ = ["Extracted", "extract", "release_models", "warm_up"]
@@ -32,6 +33,8 @@ _SAMPLE = (
 @cache
 def warm_up() -> None:
     """Load the language model and stoplists now (about a second), not in the middle of a crawl."""
+    from .core import extract
+
     extract(_SAMPLE, "https://example.org/sample")
 
 
@@ -40,6 +43,15 @@ def release_models() -> bool:
 
     True when something was loaded and is now freed.
     """
-    from . import language
+    language = sys.modules.get(f"{__name__}.language")
+    return language is not None and bool(language.release())
 
-    return language.release()
+
+def __getattr__(name: str) -> Any:
+    # trafilatura, lxml's cleaners and the language model (numpy) load with the first use, so
+    # a service whose crawls extract in a store process never carries them
+    if name == "extract":
+        from .core import extract
+
+        return extract
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

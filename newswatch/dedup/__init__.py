@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from newswatch.dedup.features import DocStats, StoryCandidate, StoryFeatures, keywords
 from newswatch.dedup.fingerprint import content_fingerprint, diff_summary
-from newswatch.dedup.minhash import MinHasher
 from newswatch.dedup.stories import (
     add_member,
     assign_story,
@@ -47,3 +46,13 @@ __all__ = [
     "story_score",
     "url_hash",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # MinHasher loads datasketch, which loads scipy (about 50 MB): only a process that stores
+    # articles needs it, not a service waiting for its next poll
+    if name == "MinHasher":
+        from newswatch.dedup.minhash import MinHasher
+
+        return MinHasher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

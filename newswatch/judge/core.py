@@ -28,7 +28,6 @@ from newswatch.judge.profile import (
     load_profile,
     read_documents,
 )
-from newswatch.judge.similarity import SeedIndex
 
 # Token positions skipped between paragraphs (more than any look-alike window).
 PARAGRAPH_GAP = 1000
@@ -81,6 +80,9 @@ class Judge:
         self._entity_lexicon = Lexicon(
             [t for t in terms if t.key.startswith("e:")], profile.min_stem, profile.max_suffix
         )
+        # numpy comes with the seed index: a process that only reads verdicts never loads it
+        from newswatch.judge.similarity import SeedIndex
+
         self._seeds = SeedIndex(seeds, background)
         self._side_ids = {e for side in profile.sides for e in side}
 
