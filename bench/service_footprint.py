@@ -86,6 +86,22 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages split among the processes that map them."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """Child processes (the store process of a crawl, while it runs)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -149,6 +165,13 @@ def main() -> None:
                 idle_cpu = cpu_seconds(proc.pid) - cpu0
                 idle_wall = time.monotonic() - t0
                 idle_rss = rss_mb(proc.pid)
+                idle_children = children(proc.pid)
+                tree_pss = sum(pss_mb(p) for p in [proc.pid, *idle_children])
+                helpers = [
+                    f"{Path(f'/proc/{c}/cmdline').read_text().strip(chr(0)).split(chr(0))[-1][:60]!r} "
+                    f"{rss_mb(c):.0f} MB RSS"
+                    for c in idle_children
+                ]
             finally:
                 proc.send_signal(signal.SIGTERM)
                 code = proc.wait(60)
@@ -172,6 +195,10 @@ def main() -> None:
         f"(from the first mark: {last - first:+.1f} MB)"
     )
     print(f"idle RSS: {idle_rss:.0f} MB (goal <= 150)")
+    print(
+        f"child processes while idle: {len(idle_children)} {helpers} (a crawl's store process "
+        f"ends with its crawl); PSS of the service and its children: {tree_pss:.0f} MB"
+    )
     print(
         f"idle CPU: {idle_cpu:.3f} s over {idle_wall:.1f} s = {100 * idle_cpu / idle_wall:.2f} % of one core"
     )

@@ -140,7 +140,8 @@ class CrawlConfig(_Strict):
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
     store_process: Literal["auto", "on", "off"] = Field(
         "auto",
-        description="judge, deduplicate and store in a second process (auto: for big crawls)",
+        description="judge, deduplicate and store in a second process (auto: big crawls; "
+        "every crawl of `newswatch run`)",
     )
 
 
