@@ -53,7 +53,7 @@ def features(
     )
 
 
-def _of_article(a: Article) -> StoryFeatures:
+def _of_article(a: Any) -> StoryFeatures:
     assert a.id is not None
     return features(
         a.id,
@@ -208,12 +208,11 @@ class StoryLinker:
 
     def _recheck(self, s: Any, feats: StoryFeatures, prepared: Prepared) -> int | None:
         """The prepared choice, unless a story changed since then now fits better."""
-        changed = store.stories_joined_since(s, prepared.mark)
-        if not changed:
+        rows = store.stories_joined_since(s, prepared.mark)
+        if not rows:
             return prepared.story_id
-        story_id, score = self._best(
-            feats, self._as_candidates(s, store.stories_by_id(s, changed))
-        )
+        changed = {int(r.id) for r in rows}
+        story_id, score = self._best(feats, self._as_candidates(s, rows))
         if prepared.story_id is None:
             return story_id  # the unchanged stories did not reach the threshold before either
         if prepared.story_id in changed:

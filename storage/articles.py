@@ -136,10 +136,26 @@ def update_article(session: Session, article_id: int, values: Mapping[str, Any])
 
 def add_bands(session: Session, article_id: int, bands: Iterable[tuple[int, int]]) -> None:
     """Persist an article's LSH band hashes (idempotent)."""
-    rows = [{"article_id": article_id, "band": b, "hash": h} for b, h in bands]
-    if rows:
-        # executemany with one cached statement: a multi-VALUES insert is compiled anew each time
-        session.execute(_insert(session, ArticleBand.__table__).on_conflict_do_nothing(), rows)
+    pairs = list(bands)
+    if not pairs:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # one statement and round trip for all bands (executemany cost more than the insert)
+        session.connection().execute(
+            _PG_BANDS,
+            {"id": article_id, "bands": [b for b, _ in pairs], "hashes": [h for _, h in pairs]},
+        )
+        return
+    rows = [{"article_id": article_id, "band": b, "hash": h} for b, h in pairs]
+    # executemany with one cached statement: a multi-VALUES insert is compiled anew each time
+    session.execute(_insert(session, ArticleBand.__table__).on_conflict_do_nothing(), rows)
+
+
+_PG_BANDS = sa.text(
+    "INSERT INTO article_bands (article_id, band, hash) "
+    "SELECT :id, b, h FROM unnest(CAST(:bands AS integer[]), CAST(:hashes AS bigint[])) AS t(b, h) "
+    "ON CONFLICT DO NOTHING"
+)
 
 
 def replace_bands(session: Session, article_id: int, bands: Iterable[tuple[int, int]]) -> None:

@@ -39,7 +39,6 @@ _JOINED = sa.select(
     _STORIES.c.last_seen_at,
     _STORIES.c.primary_category,
 ).where(_STORIES.c.id == sa.bindparam("id"))
-_BY_ID = _SUMMARY.where(_STORIES.c.id.in_(sa.bindparam("ids", expanding=True)))
 _SET_STORY = (
     sa.update(_ARTICLES)
     .where(_ARTICLES.c.id == sa.bindparam("aid"))
@@ -59,33 +58,28 @@ def open_stories(
     return list(session.connection().execute(_OPEN, params))
 
 
-def stories_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
-    """The stories with these ids as ``open_stories`` rows, latest activity first."""
-    wanted = list(set(ids))
-    if not wanted:
-        return []
-    return list(session.connection().execute(_BY_ID, {"ids": wanted}))
-
-
 def newest_article_id(session: Session) -> int:
     """The highest article id stored (0 for none): a mark to ask what changed since."""
     return int(session.scalar(sa.select(sa.func.max(_ARTICLES.c.id))) or 0)
 
 
-_CHANGED = (
-    sa.select(_ARTICLES.c.story_id)
-    .where(_ARTICLES.c.id > sa.bindparam("mark"), _ARTICLES.c.story_id.is_not(None))
-    .distinct()
+_CHANGED = _SUMMARY.where(
+    _STORIES.c.id.in_(
+        sa.select(_ARTICLES.c.story_id).where(
+            _ARTICLES.c.id > sa.bindparam("mark"), _ARTICLES.c.story_id.is_not(None)
+        )
+    )
 )
 
 
-def stories_joined_since(session: Session, mark: int) -> set[int]:
-    """Stories that articles stored after ``newest_article_id() == mark`` started or joined.
+def stories_joined_since(session: Session, mark: int) -> list[sa.Row[Any]]:
+    """Stories (``open_stories`` rows) that articles stored after ``newest_article_id() == mark``
+    started or joined, latest activity first.
 
     Writers store under ``storage.articles.write_lock``, which makes ids commit in order, so
     under the lock this is every story another writer changed since the mark was read.
     """
-    return {int(r) for r in session.scalars(_CHANGED, {"mark": mark})}
+    return list(session.connection().execute(_CHANGED, {"mark": mark}))
 
 
 def _members_query() -> sa.Select[Any]:
@@ -126,12 +120,26 @@ def recent_members(
     return out
 
 
-def articles_by_id(session: Session, ids: Iterable[int]) -> list[Article]:
-    """The articles with these ids (any order)."""
+# What story grouping reads of a member report, as plain rows (attribute access like an Article)
+_MEMBER_ROWS = sa.select(
+    _ARTICLES.c.id,
+    _ARTICLES.c.title,
+    _ARTICLES.c.text,
+    _ARTICLES.c.language,
+    _ARTICLES.c.published_at,
+    _ARTICLES.c.first_seen_at,
+    _ARTICLES.c.categories,
+    _ARTICLES.c.entities,
+    _ARTICLES.c.source_id,
+).where(_ARTICLES.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def articles_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
+    """Id, title, text, language, dates, categories, entities and source of these articles."""
     wanted = list(set(ids))
     if not wanted:
         return []
-    return list(session.scalars(sa.select(Article).where(Article.id.in_(wanted))))  # type: ignore[union-attr]
+    return list(session.connection().execute(_MEMBER_ROWS, {"ids": wanted}))
 
 
 def recent_originals(session: Session, *, limit: int) -> list[Article]:
