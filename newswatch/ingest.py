@@ -323,6 +323,7 @@ class Ingestor:
             )
             return IngestResult("duplicate", again.id if again else None, judgement)
         store.add_bands(s, new_id, bands)
+        self.stories.stored(new_id)
         if feats is None:
             feats = self._features(new_id, raw, now, judgement, source_id)
         feats.article_id = new_id

@@ -110,6 +110,8 @@ class StoryLinker:
         self.max_candidates = max_candidates
         self.stats: DocStats | None = None
         self._window: deque[StoryFeatures] = deque()
+        self._counted: set[int] = set()  # article ids in the statistics' window
+        self._seen_upto = 0  # highest article id looked at for the statistics
         self._cache: OrderedDict[int, StoryFeatures] = OrderedDict()
         # story id -> (its article count when read, recent member ids)
         self._member_ids: OrderedDict[int, tuple[int, list[int]]] = OrderedDict()
@@ -142,6 +144,7 @@ class StoryLinker:
         """Choose the story of a relevant report not stored yet (no lock needed)."""
         mark = store.newest_article_id(s)  # read first: anything stored later is re-checked
         self._ensure_stats(s, exclude=None)
+        self._catch_up(s, mark)
         story_id, score = self._choose(s, feats)
         return Prepared(mark, story_id, score)
 
@@ -219,6 +222,11 @@ class StoryLinker:
             # the prepared story itself changed: if it no longer wins, choose afresh
             return story_id if story_id == prepared.story_id else self._choose(s, feats)[0]
         return story_id if story_id is not None and score > prepared.score else prepared.story_id
+
+    def stored(self, article_id: int) -> None:
+        """This process stored the article with the next id: nothing of others to catch up on."""
+        if article_id == self._seen_upto + 1:
+            self._seen_upto = article_id
 
     def forget(self, article_id: int) -> None:
         """Drop cached features of an edited or removed article."""
@@ -298,13 +306,33 @@ class StoryLinker:
         for art in reversed(store.recent_originals(s, limit=STATS_SIZE)):
             if art.id != exclude:  # the report being linked is counted by link() itself
                 self._remember(_of_article(art))
+            self._seen_upto = max(self._seen_upto, int(art.id))
+
+    def _catch_up(self, s: Any, mark: int) -> None:
+        """Count the reports other writers stored since this process last looked.
+
+        Word rarity decides how much shared words weigh; statistics of only this process's own
+        reports would make two writers group one article differently (a writer that stored
+        little sees every word as rare and joins stories too readily).
+        """
+        if mark <= self._seen_upto:
+            return
+        for art in reversed(store.recent_originals(s, limit=STATS_SIZE, after=self._seen_upto)):
+            self._remember(_of_article(art))
+        self._seen_upto = mark
 
     def _remember(self, feats: StoryFeatures) -> None:
         assert self.stats is not None
+        article_id = int(feats.article_id)
+        if article_id in self._counted:
+            return  # stored here and counted then; now read back from the database
+        self._counted.add(article_id)
         self.stats.add(feats)
         self._window.append(feats)
         if len(self._window) > STATS_SIZE:
-            self.stats.remove(self._window.popleft())
+            old = self._window.popleft()
+            self.stats.remove(old)
+            self._counted.discard(int(old.article_id))
         self._cache_put(feats)
 
 

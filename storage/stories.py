@@ -142,11 +142,15 @@ def articles_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
     return list(session.connection().execute(_MEMBER_ROWS, {"ids": wanted}))
 
 
-def recent_originals(session: Session, *, limit: int) -> list[Article]:
-    """The newest relevant, non-copied articles, for corpus statistics."""
+def recent_originals(session: Session, *, limit: int, after: int = 0) -> list[Article]:
+    """The newest relevant, non-copied articles (with ids above ``after``), for statistics."""
     q = (
         sa.select(Article)
-        .where(Article.relevant.is_(True), Article.duplicate_of.is_(None))  # type: ignore[union-attr]
+        .where(
+            Article.relevant.is_(True),  # type: ignore[union-attr]
+            Article.duplicate_of.is_(None),  # type: ignore[union-attr]
+            Article.id > after,  # type: ignore[operator]
+        )
         .order_by(Article.id.desc())  # type: ignore[union-attr]
         .limit(limit)
     )

@@ -142,3 +142,49 @@ def test_two_writers_importing_one_file_store_everything_once(
         r["story_id"] is None and not r["relevant"] for k, r in rows.items() if k.startswith("f")
     )
     assert not any(r["updated"] for r in rows.values())
+
+
+def test_interleaved_writers_group_as_one_writer_would(tmp_path: Path) -> None:
+    """Writer B stores whole articles while writer A chooses stories before taking the lock.
+
+    A writer that had stored little used to weigh every word as rare (its word statistics held
+    only its own reports) and put the drone report into the shooting story; writers now count
+    what the others stored too. The seeds include interleavings that failed that way.
+    """
+    import random
+
+    from newswatch.ingest import Ingestor, RawArticle, cached_judge
+
+    items = _concurrent_items()
+
+    def raw(i: dict[str, str]) -> RawArticle:
+        return RawArticle(
+            url=i["url"], title=i["title"], text=i["text"], source=i["source"], external_id=i["id"]
+        )
+
+    for seed in range(28, 46):
+        rng = random.Random(seed)
+        db = Database.open(f"sqlite:///{tmp_path / f'{seed}.db'}")
+        a, b = Ingestor(db, cached_judge(None, ())), Ingestor(db, cached_judge(None, ()))
+        behind = list(items)
+        prepare = a.stories.prepare
+
+        def prepare_while_b_stores(s, feats, prepare=prepare, rng=rng, behind=behind, b=b):  # type: ignore[no-untyped-def]
+            prepared = prepare(s, feats)
+            while behind and rng.random() < 0.6:
+                b.ingest(raw(behind.pop(0)))
+            return prepared
+
+        a.stories.prepare = prepare_while_b_stores  # type: ignore[method-assign]
+        for item in items:
+            a.ingest(raw(item))
+            if behind and rng.random() < 0.5:
+                b.ingest(raw(behind.pop(0)))
+        while behind:
+            b.ingest(raw(behind.pop(0)))
+        with db.session() as s:
+            story_of = {x.external_id: x.story_id for x in s.scalars(sa.select(Article))}
+        assert _count(db, Story) == 3, seed
+        for group in (("v1", "v2", "v3"), ("s1", "s2"), ("d1", "d2")):
+            assert len({story_of[k] for k in group}) == 1, (seed, group)
+        db.close()
