@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -34,7 +36,26 @@ def _init(db_url: str, settings: Settings) -> None:
     global _ingestor
     from storage.db import Database
 
+    _exit_with_parent()
+
     _ingestor = Ingestor.from_settings(settings, Database.open(db_url, migrate=False))
+
+
+def _exit_with_parent(every: float = 1.0) -> None:
+    """End this process when the crawl process dies (``kill -9``, OOM), instead of living on.
+
+    A ProcessPoolExecutor worker only notices its parent's end when it next reads a task;
+    an idle one would wait forever, holding its memory and database connection.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:  # re-parented: the crawl process is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="newswatch-parent-watch", daemon=True).start()
 
 
 def _ready() -> bool:

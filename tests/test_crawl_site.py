@@ -269,3 +269,51 @@ def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path,
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got == {"new": 8, "loaded": []}
+
+
+ORPHAN_PARENT = """
+import sys, time
+from newswatch.config import Settings
+from crawler import workers
+
+proc = workers.start(sys.argv[1], Settings.model_validate({}), keep=True)
+proc.ready.result(timeout=60)
+print(proc.pid(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_store_process_ends_when_its_crawl_process_is_killed(tmp_path):
+    """``kill -9`` of the service (or an OOM kill) must not leave its store process running."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from storage.db import Database
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    Database.open(url).close()
+    root = Path(__file__).resolve().parents[1]
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_PARENT, url], stdout=subprocess.PIPE, text=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
+            if Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break  # exited, waiting to be reaped
+            time.sleep(0.2)
+        alive = Path(f"/proc/{child}").exists() and (
+            Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        )
+        if alive:
+            os.kill(child, signal.SIGKILL)
+        assert not alive, "the store process outlived its crawl process"
+    finally:
+        if parent.poll() is None:
+            parent.kill()

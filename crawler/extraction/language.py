@@ -8,6 +8,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from .structured import PageSignals
 
 _IDENTIFIER: LanguageIdentifier | None = None
+DETECTION_SAMPLE = 1000  # characters of the text given to detection
 _SCRIPTS = {
     "Cyrl": re.compile(r"[\u0400-\u04ff]"),
     "Armn": re.compile(r"[\u0530-\u058f]"),
@@ -81,7 +82,9 @@ def _declared(signals: PageSignals) -> str | None:
 def choose_language(signals: PageSignals, text: str) -> str | None:
     """Return an ISO 639-1 code or None when neither declaration nor text gives one."""
     declared = _declared(signals)
-    sample = text[:2000]
+    # py3langid walks every byte of its input in Python (1-2 ms for 2,000 characters, a tenth
+    # of a page's extraction); 1,000 characters (150-200 words) decide as well
+    sample = text[:DETECTION_SAMPLE]
     if len(sample.strip()) < 20:
         return declared
     script = dominant_script(sample)
