@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,42 +83,39 @@ def stories_joined_since(session: Session, mark: int) -> list[sa.Row[Any]]:
     return list(session.connection().execute(_CHANGED, {"mark": mark}))
 
 
-def _members_query() -> sa.Select[Any]:
-    rank = (
-        sa.func.row_number()
-        .over(partition_by=Article.story_id, order_by=Article.id.desc())  # type: ignore[union-attr]
-        .label("rank")
-    )
-    inner = (
-        sa.select(Article.story_id, Article.id, rank)
-        .where(
-            Article.story_id.in_(sa.bindparam("ids", expanding=True)),  # type: ignore[union-attr]
-            Article.duplicate_of.is_(None),  # type: ignore[union-attr]
-        )
+@lru_cache(maxsize=64)
+def _members_query(n: int) -> Any:
+    """The newest originals of n stories: one index walk per story (story_id, then id descending).
+
+    A window function (row_number per story) read every report of each story, which grew
+    with the story; a LIMIT per story stops after ``per_story`` rows.
+    """
+    a = _ARTICLES.c
+    parts = [
+        sa.select(a.story_id, a.id)
+        .where(a.story_id == sa.bindparam(f"s{i}"), a.duplicate_of.is_(None))
+        .order_by(a.id.desc())
+        .limit(sa.bindparam("per_story"))
         .subquery()
-    )
-    return (
-        sa.select(inner.c.story_id, inner.c.id)
-        .where(inner.c.rank <= sa.bindparam("per_story"))
-        .order_by(inner.c.id)
-    )
-
-
-# Built once, so its cache key is not recomputed for every article.
-_MEMBERS = _members_query()
+        .select()
+        for i in range(n)
+    ]
+    return sa.union_all(*parts) if n > 1 else parts[0]
 
 
 def recent_members(
     session: Session, story_ids: Sequence[int], *, per_story: int = 4
 ) -> dict[int, list[int]]:
     """Ids of each story's newest original (not copied) reports, oldest first."""
-    if not story_ids:
+    ids = list(dict.fromkeys(story_ids))
+    if not ids:
         return {}
-    rows = session.execute(_MEMBERS, {"ids": list(story_ids), "per_story": per_story})
+    params: dict[str, Any] = {f"s{i}": sid for i, sid in enumerate(ids)}
+    params["per_story"] = per_story
     out: dict[int, list[int]] = {}
-    for story_id, article_id in rows:
+    for story_id, article_id in session.connection().execute(_members_query(len(ids)), params):
         out.setdefault(int(story_id), []).append(int(article_id))
-    return out
+    return {sid: sorted(members) for sid, members in out.items()}
 
 
 # What story grouping reads of a member report, as plain rows (attribute access like an Article)
