@@ -26,6 +26,10 @@ MAX_SCORED = 6
 # Recent reports whose document frequencies weigh names and words (a sliding window).
 STATS_SIZE = 2000
 FEATURE_CACHE = 4096
+# Other writers' reports are counted in batches of this many once the statistics hold
+# YOUNG_CORPUS reports; before that, every one counts at once (a young corpus is fragile).
+CATCH_UP_EVERY = 16
+YOUNG_CORPUS = 500
 
 
 def features(
@@ -317,8 +321,11 @@ class StoryLinker:
         """
         if mark <= self._seen_upto:
             return
+        if mark - self._seen_upto < CATCH_UP_EVERY and len(self._window) >= YOUNG_CORPUS:
+            return  # a few reports among thousands barely move the statistics: read them later
         for art in reversed(store.recent_originals(s, limit=STATS_SIZE, after=self._seen_upto)):
-            self._remember(_of_article(art))
+            # a member read for scoring already has its features
+            self._remember(self._cache.get(int(art.id)) or _of_article(art))
         self._seen_upto = mark
 
     def _remember(self, feats: StoryFeatures) -> None:

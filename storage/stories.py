@@ -119,7 +119,7 @@ def recent_members(
 
 
 # What story grouping reads of a member report, as plain rows (attribute access like an Article)
-_MEMBER_ROWS = sa.select(
+_MEMBER_COLUMNS = sa.select(
     _ARTICLES.c.id,
     _ARTICLES.c.title,
     _ARTICLES.c.text,
@@ -129,7 +129,8 @@ _MEMBER_ROWS = sa.select(
     _ARTICLES.c.categories,
     _ARTICLES.c.entities,
     _ARTICLES.c.source_id,
-).where(_ARTICLES.c.id.in_(sa.bindparam("ids", expanding=True)))
+)
+_MEMBER_ROWS = _MEMBER_COLUMNS.where(_ARTICLES.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def articles_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
@@ -140,19 +141,16 @@ def articles_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
     return list(session.connection().execute(_MEMBER_ROWS, {"ids": wanted}))
 
 
-def recent_originals(session: Session, *, limit: int, after: int = 0) -> list[Article]:
-    """The newest relevant, non-copied articles (with ids above ``after``), for statistics."""
+def recent_originals(session: Session, *, limit: int, after: int = 0) -> list[sa.Row[Any]]:
+    """The newest relevant, non-copied articles with ids above ``after`` (``articles_by_id``
+    rows, newest first), for corpus statistics."""
+    a = _ARTICLES.c
     q = (
-        sa.select(Article)
-        .where(
-            Article.relevant.is_(True),  # type: ignore[union-attr]
-            Article.duplicate_of.is_(None),  # type: ignore[union-attr]
-            Article.id > after,  # type: ignore[operator]
-        )
-        .order_by(Article.id.desc())  # type: ignore[union-attr]
+        _MEMBER_COLUMNS.where(a.relevant.is_(True), a.duplicate_of.is_(None), a.id > after)
+        .order_by(a.id.desc())
         .limit(limit)
     )
-    return list(session.scalars(q))
+    return list(session.connection().execute(q))
 
 
 def create_story(
