@@ -203,11 +203,11 @@ def serving_rate(base: str, paths: list[str], workers: int = 16) -> float:
 
 
 def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_url: str) -> dict[str, float]:
-    from crawler import workers
-    from crawler.runner import crawl_sync
-    from crawler.settings import BENCH_PROFILE
+    from newswatch.crawler import workers
+    from newswatch.crawler.runner import crawl_sync
+    from newswatch.crawler.settings import BENCH_PROFILE
     from newswatch.config import Settings
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     db = Database.open(db_url)
     per_feed = -(-args.articles // args.feeds)
@@ -239,7 +239,7 @@ def main() -> None:
                     help="crawl.store_process values to measure (auto is the default)")
     args = ap.parse_args()
 
-    from crawler.extraction import extract
+    from newswatch.crawler.extraction import extract
 
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     site = AsyncSiteProcess(args.articles, args.feeds)

@@ -26,9 +26,9 @@ from newswatch.config import DedupConfig
 from newswatch.dedup.evaluate import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 from newswatch.ingest import MIN_SKETCH_WORDS, Ingestor, RawArticle, cached_judge, signature_text
-from storage import articles as store
-from storage.db import Database
-from storage.models import Article
+from newswatch.storage import articles as store
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "stories"
 JUDGE_DEV = DATA.parent / "judge" / "dev.jsonl"

@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digests import render, service  # noqa: E402
-from digests.mail import build_message, subject_for  # noqa: E402
+from newswatch.digests import render, service  # noqa: E402
+from newswatch.digests.mail import build_message, subject_for  # noqa: E402
 from newswatch.categories import CATEGORIES  # noqa: E402
 from newswatch.config import Settings  # noqa: E402
-from storage.articles import insert_article  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import Source, Story  # noqa: E402
+from newswatch.storage.articles import insert_article  # noqa: E402
+from newswatch.storage.db import Database  # noqa: E402
+from newswatch.storage.models import Source, Story  # noqa: E402
 
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 SOURCES = [
@@ -121,7 +121,7 @@ def main() -> None:
     rerender_s = time.perf_counter() - t
     assert again is not None and not again.created
     with db.session() as s:
-        from storage import ledger
+        from newswatch.storage import ledger
 
         digest = ledger.get_digest(s, result.digest_id)
         view = service.view_of(settings, s, digest)

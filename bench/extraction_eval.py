@@ -16,9 +16,9 @@ from pathlib import Path
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from crawler.extraction import extract
-from crawler.extraction.dates import parse_date
-from crawler.extraction.evaluate import (
+from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.dates import parse_date
+from newswatch.crawler.extraction.evaluate import (
     corpus_f1,
     load_cases,
     same_day,

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 import redis
 import sqlalchemy as sa
 
-from crawler.distributed import connected_workers, enqueue_feeds
+from newswatch.crawler.distributed import connected_workers, enqueue_feeds
 from newswatch.config import load_config
-from storage.db import Database
+from newswatch.storage.db import Database
 from tests.plugins.scale_fixtures import site_config, write_site
 
 PG_ADMIN = os.environ.get("NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -128,7 +128,7 @@ def main() -> None:
         tmp = Path(tmp_s)
         make_site(tmp / "site", args.feeds, args.per_feed)
         db_url = f"sqlite:///{tmp / 'bench.db'}"
-        from storage.db import Database
+        from newswatch.storage.db import Database
 
         Database.open(db_url).close()
         engine = sa.create_engine(db_url)

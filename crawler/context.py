@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from crawler.report import FeedReport, FeedState
+from newswatch.crawler.report import FeedReport, FeedState
 from newswatch.config import Settings
 from newswatch.ingest import Ingestor
-from storage.db import Database
-from storage.models import utcnow
+from newswatch.storage.db import Database
+from newswatch.storage.models import utcnow
 
 
 @dataclass

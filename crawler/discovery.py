@@ -15,7 +15,7 @@ import feedparser
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.parsing import parse_json_feed
+from newswatch.crawler.parsing import parse_json_feed
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -113,7 +113,7 @@ class DiscoverySpider(scrapy.Spider):
         self._record(response, how)
 
     def start_failed(self, failure: Any) -> None:
-        from crawler.failures import describe
+        from newswatch.crawler.failures import describe
 
         self.errors.append(f"{self.url}: {describe(failure)[0]}")
 

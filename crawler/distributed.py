@@ -24,16 +24,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import redis
-from redis.connection import Connection
-from scrapy.http import Request
-from scrapy_redis.dupefilter import RFPDupeFilter
+from newswatch.errors import require_extra
 
-from crawler.report import CrawlReport, FeedReport
+require_extra("redis", "distributed", "distributed crawling")
+require_extra("scrapy_redis", "distributed", "distributed crawling")
+
+import redis  # noqa: E402
+from redis.connection import Connection  # noqa: E402
+from scrapy.http import Request  # noqa: E402
+from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
+
+from newswatch.crawler.report import CrawlReport, FeedReport
 from newswatch.config import FeedConfig, Settings
-from storage.db import Database
-from storage.models import utcnow
-from storage.sources import get_source, sync_sources
+from newswatch.storage.db import Database
+from newswatch.storage.models import utcnow
+from newswatch.storage.sources import get_source, sync_sources
 
 DEFAULT_PREFIX = "newswatch"
 DEFAULT_LEASE = 600  # seconds an article request is owned before another poll may queue it again
@@ -258,7 +263,7 @@ def scrapy_settings(
         "SCHEDULER_QUEUE_KEY": k["requests"],
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_DUPEFILTER_KEY": k["seen"],
-        "DUPEFILTER_CLASS": "crawler.distributed.LeaseDupeFilter",
+        "DUPEFILTER_CLASS": "newswatch.crawler.distributed.LeaseDupeFilter",
         "REDIS_URL": redis_url,
         # named, so `CLIENT LIST` shows the workers of a deployment
         "REDIS_PARAMS": {

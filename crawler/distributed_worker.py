@@ -24,13 +24,16 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy.http import Request, Response
-from scrapy_redis.spiders import RedisMixin
+from newswatch.errors import require_extra
+
+require_extra("scrapy_redis", "distributed", "distributed crawling")
+from scrapy_redis.spiders import RedisMixin  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
-from crawler.context import CrawlContext
-from crawler.distributed import (
+from newswatch.crawler.context import CrawlContext
+from newswatch.crawler.distributed import (
     DEFAULT_LEASE,
     DEFAULT_PREFIX,
     FEED_META,
@@ -39,17 +42,17 @@ from crawler.distributed import (
     feed_from_meta,
     feed_meta,
 )
-from crawler.distributed import (
+from newswatch.crawler.distributed import (
     scrapy_settings as frontier_settings,
 )
-from crawler.parsing import Entry
-from crawler.pipelines import StorePipeline
-from crawler.report import FeedState
-from crawler.settings import PIPELINES, scrapy_settings
-from crawler.spiders.news import NewsSpider
+from newswatch.crawler.parsing import Entry
+from newswatch.crawler.pipelines import StorePipeline
+from newswatch.crawler.report import FeedState
+from newswatch.crawler.settings import PIPELINES, scrapy_settings
+from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
-from storage.db import Database, relax_commit_durability
-from storage.sources import get_source, sync_sources
+from newswatch.storage.db import Database, relax_commit_durability
+from newswatch.storage.sources import get_source, sync_sources
 
 log = logging.getLogger(__name__)
 POLL_META = "newswatch_poll"  # request meta: which poll a feed document belongs to
@@ -328,10 +331,10 @@ def worker_settings(
         )
     )
     pipelines = dict(PIPELINES)
-    order = pipelines.pop("crawler.pipelines.StorePipeline")
-    pipelines["crawler.distributed_worker.WorkerStorePipeline"] = order
+    order = pipelines.pop("newswatch.crawler.pipelines.StorePipeline")
+    pipelines["newswatch.crawler.distributed_worker.WorkerStorePipeline"] = order
     out["ITEM_PIPELINES"] = pipelines
-    out["EXTENSIONS"] = {"crawler.distributed_worker.FrontierPoll": 500}
+    out["EXTENSIONS"] = {"newswatch.crawler.distributed_worker.FrontierPoll": 500}
     if extra:
         out.update(extra)
     return out

@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.middlewares import retry_after_seconds
+from newswatch.crawler.middlewares import retry_after_seconds
 
 
 def status_text(status: int) -> str:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.misc import load_object
 
-from crawler.context import CrawlContext
-from crawler.items import ArticleItem
+from newswatch.crawler.context import CrawlContext
+from newswatch.crawler.items import ArticleItem
 from newswatch.ingest import RawArticle
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ _EXTRACTED = ("title", "text", "published", "published_source", "authors", "lang
 
 def extract_item(item: ArticleItem) -> ArticleItem:
     """Fill the item from its page: title, text, date, authors, language (DropItem if empty)."""
-    from crawler.extraction import extract  # trafilatura loads with the first page
+    from newswatch.crawler.extraction import extract  # trafilatura loads with the first page
 
     ex = extract(
         item.body,
@@ -223,7 +223,7 @@ class StorePipeline:
             followed = sum(st.report.found - st.report.skipped for st in self.ctx.states.values())
             if self.mode == "auto" and followed < self.min_articles:
                 return None
-            from crawler import workers
+            from newswatch.crawler import workers
 
             url = self.ctx.db.engine.url.render_as_string(hide_password=False)
             self.writer = workers.start(url, self.ctx.settings, keep=self.mode == "on")
@@ -239,7 +239,7 @@ class StorePipeline:
         return self.writer if self.mode == "crawl" else None
 
     def _lost(self, writer: Any, exc: BaseException | None) -> None:
-        from crawler import workers
+        from newswatch.crawler import workers
 
         log.warning("the store process failed (%s); storing in the crawl process", exc)
         workers.discard(writer)

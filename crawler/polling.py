@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from crawler.report import FeedState
+from newswatch.crawler.report import FeedState
 from newswatch.config import CrawlConfig, FeedConfig
-from storage.models import Source
-from storage.sources import PollOutcome, due_sources, record_poll
+from newswatch.storage.models import Source
+from newswatch.storage.sources import PollOutcome, due_sources, record_poll
 
 # Failures tolerated at the normal interval before back-off starts (one blip is not an outage).
 FAILURES_BEFORE_BACKOFF = 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from crawler.parsing import Entry
+from newswatch.crawler.parsing import Entry
 from newswatch.config import FeedConfig
 
 

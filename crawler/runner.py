@@ -27,18 +27,18 @@ from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
-from crawler.context import CrawlContext
-from crawler.discovery import DiscoverySpider, FoundFeed
-from crawler.extraction import release_models, warm_up
-from crawler.report import CrawlReport, FeedReport, FeedState
-from crawler.settings import scrapy_settings
-from crawler.spiders.news import NewsSpider
+from newswatch.crawler.context import CrawlContext
+from newswatch.crawler.discovery import DiscoverySpider, FoundFeed
+from newswatch.crawler.extraction import release_models, warm_up
+from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
+from newswatch.crawler.settings import scrapy_settings
+from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
 from newswatch.ingest import Ingestor
 from newswatch.judge import Judge
-from storage.db import Database
-from storage.models import Source, utcnow
-from storage.sources import record_crawl_run, sync_sources
+from newswatch.storage.db import Database
+from newswatch.storage.models import Source, utcnow
+from newswatch.storage.sources import record_crawl_run, sync_sources
 
 __all__ = [
     "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",

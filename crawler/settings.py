@@ -7,18 +7,18 @@ from typing import Any
 from newswatch.config import Settings
 
 PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 100,
-    "crawler.pipelines.ExtractPipeline": 200,
-    "crawler.pipelines.StorePipeline": 500,
-    "crawler.pipelines.IngestedHookPipeline": 800,
+    "newswatch.crawler.pipelines.NormalizePipeline": 100,
+    "newswatch.crawler.pipelines.ExtractPipeline": 200,
+    "newswatch.crawler.pipelines.StorePipeline": 500,
+    "newswatch.crawler.pipelines.IngestedHookPipeline": 800,
 }
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.RobotsPolicyMiddleware": 99,  # just before the robots.txt check (100)
+    "newswatch.crawler.middlewares.RobotsPolicyMiddleware": 99,  # just before the robots.txt check (100)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+    "newswatch.crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "newswatch.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
 # Below this many articles a second process costs more to start (about 2 s) than it saves.
@@ -82,8 +82,8 @@ def scrapy_settings(settings: Settings, extra: dict[str, Any] | None = None) -> 
         "HTTPCACHE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
         "ITEM_PIPELINES": dict(PIPELINES),
-        "SPIDER_MODULES": ["crawler.spiders"],
-        "NEWSPIDER_MODULE": "crawler.spiders",
+        "SPIDER_MODULES": ["newswatch.crawler.spiders"],
+        "NEWSPIDER_MODULE": "newswatch.crawler.spiders",
     }
     if extra:
         out.update(extra)

@@ -34,7 +34,7 @@ _kept: StoreProcess | None = None  # ``on``: one process kept between crawls
 
 def _init(db_url: str, settings: Settings) -> None:
     global _ingestor
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     _exit_with_parent()
 
@@ -77,7 +77,7 @@ def page_job(
     """Extract a fetched page and store it: (the extracted item, the result, why it was dropped)."""
     from scrapy.exceptions import DropItem
 
-    from crawler.pipelines import extract_item, raw_article
+    from newswatch.crawler.pipelines import extract_item, raw_article
 
     try:
         extract_item(item)

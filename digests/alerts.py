@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 
 import apprise
 
-from digests.safety import plain_text, safe_url
-from digests.summarize import summarize
+from newswatch.digests.safety import plain_text, safe_url
+from newswatch.digests.summarize import summarize
 from newswatch.config import AlertRule, Settings
 from newswatch.ingest import IngestResult
-from storage import ledger
-from storage.articles import get_article
-from storage.db import Database
-from storage.models import Article, Source, Story, utcnow
+from newswatch.storage import ledger
+from newswatch.storage.articles import get_article
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Source, Story, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from digests.safety import plain_text, safe_url
-from digests.summarize import sentence_keys, summarize, terms_of
-from digests.view import DigestView, Entry, HealthRow, Outlet, Section
+from newswatch.digests.safety import plain_text, safe_url
+from newswatch.digests.summarize import sentence_keys, summarize, terms_of
+from newswatch.digests.view import DigestView, Entry, HealthRow, Outlet, Section
 from newswatch.categories import CATEGORIES
-from storage.models import Article, Source, Story
+from newswatch.storage.models import Article, Source, Story
 
 SECTION_TITLES = {
     "resolutions": "Parliamentary resolutions",

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from digests.build import section_title
-from digests.files import write_atomic
-from digests.safety import css_token
-from digests.view import DigestView
+from newswatch.digests.build import section_title
+from newswatch.digests.files import write_atomic
+from newswatch.digests.safety import css_token
+from newswatch.digests.view import DigestView
 
 FORMATS = ("html", "text", "json")
 _SUFFIX = {"html": "html", "text": "txt", "json": "json"}
@@ -45,7 +45,7 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 def environment() -> Environment:
     """The Jinja2 environment: autoescaping on for every HTML and XML template."""
     env = Environment(
-        loader=PackageLoader("digests", "templates"),
+        loader=PackageLoader("newswatch.digests", "templates"),
         autoescape=select_autoescape(["html", "atom", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

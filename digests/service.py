@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from digests import render
-from digests.build import DigestMeta, build_view, classify, reported_sentences
-from digests.mail import build_message, send_message, subject_for
-from digests.view import DigestView, HealthRow
+from newswatch.digests import render
+from newswatch.digests.build import DigestMeta, build_view, classify, reported_sentences
+from newswatch.digests.mail import build_message, send_message, subject_for
+from newswatch.digests.view import DigestView, HealthRow
 from newswatch.config import Settings
 from newswatch.errors import DeliveryError, NewswatchError
-from storage import ledger
-from storage.db import Database
-from storage.models import Digest, utcnow
-from storage.sources import feed_health
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Digest, utcnow
+from newswatch.storage.sources import feed_health
 
 log = logging.getLogger(__name__)
 

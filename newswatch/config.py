@@ -282,7 +282,7 @@ def _yaml() -> YAML:
 
 def seed_feeds() -> list[dict[str, Any]]:
     """The default feed list shipped in ``seeds/feeds.yaml``."""
-    text = resources.files("seeds").joinpath("feeds.yaml").read_text(encoding="utf-8")
+    text = resources.files("newswatch.seeds").joinpath("feeds.yaml").read_text(encoding="utf-8")
     data = YAML(typ="safe").load(text) or {}
     return list(data.get("feeds", []))
 

@@ -8,6 +8,7 @@ the command line turns these into an exit code in one place (``newswatch.cli.app
     ├── ConfigError          bad configuration file, key or value (file, line, key, expected)
     ├── StorageError         database unreachable, locked, migration failure, disk full
     │   └── LockHeldError    another ``newswatch run`` holds this database
+    ├── MissingExtraError    a feature needs an optional dependency that is not installed
     ├── FetchError           a source could not be fetched or parsed
     ├── ExtractionError      a saved page could not be read
     ├── InputError           a bad line in an import / classify file
@@ -52,6 +53,29 @@ class LockHeldError(StorageError):
     """Another instance holds the single-instance lock."""
 
     exit_code = 3
+
+
+class MissingExtraError(NewswatchError):
+    """A feature needs an optional dependency (an extra of the distribution) that is missing."""
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        super().__init__(
+            f"{feature} needs the Python package {module!r}, which is not installed",
+            hint=f"pip install 'newswatch[{extra}]' (or pipx inject newswatch '{module}')",
+        )
+        self.extra = extra
+
+
+def require_extra(module: str, extra: str, feature: str) -> None:
+    """Import ``module`` or raise :class:`MissingExtraError` naming the extra that provides it."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name.split(".")[0]):
+            raise MissingExtraError(feature, module, extra) from exc
+        raise
 
 
 class FetchError(NewswatchError):

@@ -34,10 +34,10 @@ from newswatch.dedup import (
 )
 from newswatch.judge import Judge, Judgement
 from newswatch.storylink import Prepared, StoryLinker
-from storage import articles as store
-from storage.db import Database
-from storage.models import Article, utcnow
-from storage.sources import source_for_import
+from newswatch.storage import articles as store
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, utcnow
+from newswatch.storage.sources import source_for_import
 
 if TYPE_CHECKING:
     from newswatch.dedup.minhash import MinHasher

@@ -11,8 +11,8 @@ from typing import Any
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
 from newswatch.dedup.features import entity_kind_weight
 from newswatch.judge import Judgement
-from storage import stories as store
-from storage.models import Article
+from newswatch.storage import stories as store
+from newswatch.storage.models import Article
 
 # Scoring reads a few recent reports of each open story; more adds time, not accuracy
 # (the story's entity counts already summarise the rest).

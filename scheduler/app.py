@@ -11,11 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newswatch.config import Settings
-from scheduler import loop, plan
-from scheduler.service import PlanFn, Service
-from storage import service_state as state_sql
-from storage.db import Database
-from storage.locks import ServiceLockHandle
+from newswatch.scheduler import loop, plan
+from newswatch.scheduler.service import PlanFn, Service
+from newswatch.storage import service_state as state_sql
+from newswatch.storage.db import Database
+from newswatch.storage.locks import ServiceLockHandle
 
 # chatty at INFO on every tick; their warnings and errors still show
 QUIET_LOGGERS = ("apscheduler", "scrapy", "alembic")
@@ -96,8 +96,8 @@ class ServiceCrawl:
 
 def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
     """The digest job: daily (with one catch-up), or on service.digest_every when set."""
-    from digests.service import build_digest, retry_deliveries, run_daily_digest
-    from storage.ledger import count_unreported
+    from newswatch.digests.service import build_digest, retry_deliveries, run_daily_digest
+    from newswatch.storage.ledger import count_unreported
 
     if settings.service.digest_every is None:
         return run_daily_digest(settings, db, now=now)
@@ -136,10 +136,10 @@ def build(
     """The service wired to the crawler and the digest code (call inside the running loop)."""
     from scrapy.crawler import AsyncCrawlerRunner
 
-    from crawler.polling import next_poll_at
-    from crawler.runner import crawl, release_memory, stop_crawls
-    from digests.alerts import Alerter
-    from digests.service import retry_deliveries
+    from newswatch.crawler.polling import next_poll_at
+    from newswatch.crawler.runner import crawl, release_memory, stop_crawls
+    from newswatch.digests.alerts import Alerter
+    from newswatch.digests.service import retry_deliveries
     from newswatch.judge import Judge
 
     def load_judge(s: Settings) -> Any:
@@ -148,7 +148,7 @@ def build(
     crawl_job: Any
     if settings.service.role == "scheduler":
         # workers (`newswatch worker`) crawl, judge and alert; this process only enqueues
-        from crawler.distributed import enqueue_crawl, require_redis_url
+        from newswatch.crawler.distributed import enqueue_crawl, require_redis_url
 
         require_redis_url(settings)
         crawl_job = enqueue_crawl

@@ -9,7 +9,7 @@ from typing import Any
 
 def run(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Install the asyncio reactor, run ``main()`` to completion on it, return its result."""
-    from crawler.runner import install_reactor
+    from newswatch.crawler.runner import install_reactor
 
     install_reactor()  # before anything imports twisted.internet.reactor
     from twisted.internet import reactor

@@ -11,7 +11,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import FeedConfig, Settings
-from scheduler.triggers import DailyTrigger
+from newswatch.scheduler.triggers import DailyTrigger
 
 MIN_TICK = timedelta(milliseconds=50)
 MAX_TICK = timedelta(minutes=1)

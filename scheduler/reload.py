@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from newswatch.config import Settings
 from newswatch.errors import ConfigError
-from scheduler import plan
-from storage import service_state as state_sql
+from newswatch.scheduler import plan
+from newswatch.storage import service_state as state_sql
 
 if TYPE_CHECKING:
-    from scheduler.service import Service
+    from newswatch.scheduler.service import Service
 
 log = logging.getLogger("newswatch.service")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from newswatch.errors import StorageError
-from storage.db import DatabaseError
+from newswatch.storage.db import DatabaseError
 
 BASE_DELAY = timedelta(seconds=2)
 MAX_DELAY = timedelta(minutes=5)

@@ -22,15 +22,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Settings
-from scheduler import plan
-from scheduler.metrics import Metrics
-from scheduler.reload import apply_reload
-from scheduler.report import crawl_figures, format_figures
-from scheduler.retry import backoff, is_transient
-from storage import service_state as state_sql
-from storage.db import Database
-from storage.locks import LockHeld, ServiceLockHandle
-from storage.models import utcnow
+from newswatch.scheduler import plan
+from newswatch.scheduler.metrics import Metrics
+from newswatch.scheduler.reload import apply_reload
+from newswatch.scheduler.report import crawl_figures, format_figures
+from newswatch.scheduler.retry import backoff, is_transient
+from newswatch.storage import service_state as state_sql
+from newswatch.storage.db import Database
+from newswatch.storage.locks import LockHeld, ServiceLockHandle
+from newswatch.storage.models import utcnow
 
 log = logging.getLogger("newswatch.service")
 
@@ -100,10 +100,10 @@ class Service:
         """Start the jobs, serve until SIGTERM/SIGINT (or ``stop()``), drain, return an exit code."""
         loop = asyncio.get_running_loop()
         await asyncio.to_thread(self._close_interrupted)
-        self._add_jobs()
-        self.scheduler.start()
         if self.settings.service.metrics_port:
             self.metrics.serve(self.settings.service.metrics_port)
+        self._add_jobs()
+        self.scheduler.start()
         handled = self._install_signals(loop)
         busy = _SkipBusyPoll()
         logging.getLogger("apscheduler.scheduler").addFilter(busy)

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.db import DatabaseError, insert_for
-from storage.models import Article, ArticleBand, Source, utcnow
+from newswatch.storage.db import DatabaseError, insert_for
+from newswatch.storage.models import Article, ArticleBand, Source, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
 DEDUP_LOCK_KEY = 0x6E7764656475

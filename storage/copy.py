@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
-from storage.db import Database, DatabaseError
+import newswatch.storage.models  # noqa: F401  (registers the tables)
+from newswatch.storage.db import Database, DatabaseError
 
 DEFAULT_BATCH = 1000
 

@@ -80,7 +80,15 @@ def make_engine(url: str) -> Engine:
         # SQLite's own BEGIN is deferred; take the write lock at the start of a write
         # transaction is not needed for our single-statement upserts.
         return engine
-    return sa.create_engine(sa_url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(sa_url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        # the driver is an optional dependency (newswatch[postgres] brings psycopg)
+        extra = "postgres" if sa_url.get_backend_name() == "postgresql" else "all"
+        raise DatabaseError(
+            f"the database driver for {sa_url.drivername!r} is not installed ({exc.name}): "
+            f"pip install 'newswatch[{extra}]'"
+        ) from exc
 
 
 def relax_commit_durability(engine: Engine) -> None:

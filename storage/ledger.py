@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
-from storage.db import insert_for
-from storage.models import AlertSent, Article, Delivery, Digest, DigestEntry, Poll, Source, Story
+from newswatch.storage.db import insert_for
+from newswatch.storage.models import AlertSent, Article, Delivery, Digest, DigestEntry, Poll, Source, Story
 
 _ENTRIES = SQLModel.metadata.tables["digest_entries"]
 _DELIVERIES = SQLModel.metadata.tables["deliveries"]

@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from storage.db import Database
-from storage.models import ServiceLock, utcnow
+from newswatch.storage.db import Database
+from newswatch.storage.models import ServiceLock, utcnow
 
 DEFAULT_NAME = "run"
 # holder() probes by taking the lock for an instant; a starting service retries past such probes

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import (
+from newswatch.storage.models import (
     Article,
     CrawlRun,
     Delivery,

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.models import Article, CrawlRun, Poll, Source, utcnow
+from newswatch.storage.models import Article, CrawlRun, Poll, Source, utcnow
 
 
 def sync_sources(session: Session, feeds: Iterable[Mapping[str, Any]]) -> dict[str, Source]:

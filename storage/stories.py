@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from storage.models import Article, Story
+from newswatch.storage.models import Article, Story
 
 _STORIES = Story.__table__  # type: ignore[attr-defined]
 _ARTICLES = Article.__table__  # type: ignore[attr-defined]

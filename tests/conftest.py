@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import Database
+from newswatch.storage.db import Database
 
 TESTS = Path(__file__).parent
 pytest_plugins = sorted(

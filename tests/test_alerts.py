@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from digests.alerts import Alerter, channel_label
+from newswatch.digests.alerts import Alerter, channel_label
 from newswatch.config import Settings
 from newswatch.ingest import Ingestor, IngestResult, RawArticle
 from newswatch.judge import Judge
-from storage import ledger
-from storage.db import Database
-from storage.models import Article
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article
 from tests.plugins.digest_fixtures import T0, News, Receiver
 
 RULE = {

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from newswatch.cli.app import app, main
 from newswatch.errors import ConfigError
-from storage.db import Database
-from storage.models import Article
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article
 from tests.plugins.crawl_fixtures import FAST_CRAWL, site_feeds
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from storage.models import Article, ArticleBand, Poll, Source
+from newswatch.storage.models import Article, ArticleBand, Poll, Source
 
 
 def _feed(server, name: str, path: str, **kw) -> dict:
@@ -28,7 +28,7 @@ def _polls(db, name: str) -> list[Poll]:
 
 @pytest.fixture
 def sdb(sqlite_url):
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     database = Database.open(sqlite_url)
     yield database

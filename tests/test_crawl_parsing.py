@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import parse_feed, parse_json_feed, parse_listing, parse_sitemap, parse_source
+from newswatch.crawler.parsing import parse_feed, parse_json_feed, parse_listing, parse_sitemap, parse_source
 from newswatch.config import Selectors
 
 FEEDS = Path(__file__).parent / "data" / "feeds"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.polling import next_poll_at, outcome_of, poll_interval
-from crawler.report import FeedState
+from newswatch.crawler.polling import next_poll_at, outcome_of, poll_interval
+from newswatch.crawler.report import FeedState
 from newswatch.config import CrawlConfig, FeedConfig
-from storage.models import Source
+from newswatch.storage.models import Source
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 FEED = FeedConfig(name="f", url="http://x.test/feed", interval="30m")

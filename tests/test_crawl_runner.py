@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner
 
-from crawler.polling import due_feeds
-from crawler.runner import crawl, crawl_sync, install_reactor, run_sync, stop_crawls
-from storage.models import CrawlRun, Source, utcnow
+from newswatch.crawler.polling import due_feeds
+from newswatch.crawler.runner import crawl, crawl_sync, install_reactor, run_sync, stop_crawls
+from newswatch.storage.models import CrawlRun, Source, utcnow
 from tests.plugins.crawl_fixtures import FAST_SCRAPY, site_feeds
 
 
@@ -76,8 +76,8 @@ def test_due_feeds_follow_next_poll_at(test_site, db, make_settings):
 def test_ctrl_c_stops_gracefully_and_records_polls(fault_server, sqlite_url, make_settings):
     import _thread
 
-    from storage.db import Database
-    from storage.models import Poll
+    from newswatch.storage.db import Database
+    from newswatch.storage.models import Poll
 
     db = Database.open(sqlite_url)
     settings = make_settings([{"name": "quick", "url": fault_server.url("/ok.xml")},
@@ -148,8 +148,8 @@ def test_crawls_open_no_remote_control_server(test_site, db, make_settings):
 
 
 def test_release_memory_drops_the_language_model_until_it_is_needed_again():
-    from crawler.extraction import extract, language
-    from crawler.runner import release_memory
+    from newswatch.crawler.extraction import extract, language
+    from newswatch.crawler.runner import release_memory
 
     page = (
         "<html><head><title>Переговоры</title></head><body><article><h1>Переговоры</h1>"

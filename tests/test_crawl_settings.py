@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.settings import BENCH_PROFILE, scrapy_settings
+from newswatch.crawler.settings import BENCH_PROFILE, scrapy_settings
 from newswatch.config import Settings
 
 

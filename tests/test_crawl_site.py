@@ -9,7 +9,7 @@ import signal
 
 import sqlalchemy as sa
 
-from storage.models import Article, Poll, Source
+from newswatch.storage.models import Article, Poll, Source
 from tests.plugins.crawl_fixtures import site_feeds
 
 
@@ -113,10 +113,10 @@ def _store_process_used(caplog) -> bool:
 
 
 def test_the_store_process_stores_the_same(test_site, sqlite_url, make_settings, run_crawl, caplog):
-    from crawler import workers
-    from storage.db import Database
+    from newswatch.crawler import workers
+    from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
     db = Database.open(sqlite_url)
     settings = make_settings(site_feeds(test_site))
     try:
@@ -139,9 +139,9 @@ def test_the_store_process_stores_the_same(test_site, sqlite_url, make_settings,
 def test_auto_starts_the_store_process_only_for_big_crawls(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
     db = Database.open(sqlite_url)
     try:
         settings = make_settings(site_feeds(test_site))
@@ -156,8 +156,8 @@ def test_auto_starts_the_store_process_only_for_big_crawls(
 def test_a_dead_store_process_loses_no_article(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
-    from crawler import workers
-    from storage.db import Database
+    from newswatch.crawler import workers
+    from newswatch.storage.db import Database
 
     db = Database.open(sqlite_url)
     settings = make_settings(site_feeds(test_site))
@@ -183,9 +183,9 @@ def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
     test_site, tmp_path, make_settings, run_crawl, caplog
 ):
     """The service's ``auto``: pages go to a store process started for the crawl; same result."""
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
     settings = make_settings(site_feeds(test_site))
     here = Database.open(f"sqlite:///{tmp_path / 'here.db'}")
     there = Database.open(f"sqlite:///{tmp_path / 'there.db'}")
@@ -209,7 +209,7 @@ def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
 def test_crawl_mode_survives_its_store_process_dying(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     db = Database.open(sqlite_url)
     settings = make_settings(site_feeds(test_site))
@@ -236,8 +236,8 @@ def test_crawl_mode_survives_its_store_process_dying(
 CRAWL_PROCESS = """
 import json, sys
 from newswatch.config import Settings
-from crawler.runner import crawl_sync
-from storage.db import Database
+from newswatch.crawler.runner import crawl_sync
+from newswatch.storage.db import Database
 
 settings = Settings.model_validate_json(open(sys.argv[1]).read())
 db = Database.open(sys.argv[2])
@@ -254,7 +254,7 @@ def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path,
     import sys
     from pathlib import Path
 
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     url = f"sqlite:///{tmp_path / 'n.db'}"
     Database.open(url).close()  # migrated already, as a service's database is
@@ -274,7 +274,7 @@ def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path,
 ORPHAN_PARENT = """
 import sys, time
 from newswatch.config import Settings
-from crawler import workers
+from newswatch.crawler import workers
 
 proc = workers.start(sys.argv[1], Settings.model_validate({}), keep=True)
 proc.ready.result(timeout=60)
@@ -290,7 +290,7 @@ def test_a_store_process_ends_when_its_crawl_process_is_killed(tmp_path):
     import time
     from pathlib import Path
 
-    from storage.db import Database
+    from newswatch.storage.db import Database
 
     url = f"sqlite:///{tmp_path / 'n.db'}"
     Database.open(url).close()

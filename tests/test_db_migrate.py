@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from newswatch.cli.app import main
-from storage.copy import CopyError, copy_database
-from storage.db import Database
-from storage.models import Article
+from newswatch.storage.copy import CopyError, copy_database
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article
 from tests.plugins.scale_fixtures import dump, fill_installation
 
 
@@ -58,7 +58,7 @@ def test_copied_postgresql_keeps_working(tmp_path: Path, pg_url: str) -> None:
         s.add(art)
         s.flush()
         assert art.id == 13
-    from storage.articles import search
+    from newswatch.storage.articles import search
 
     with pg.session() as s:
         hits = search(s, "military court")
@@ -86,7 +86,7 @@ def test_non_empty_target_needs_force(tmp_path: Path, force: bool) -> None:
     assert report.ok
     assert {t.name: t.target_rows for t in report.tables}["articles"] == 5
     target = _open(b)
-    from storage.articles import search
+    from newswatch.storage.articles import search
 
     with target.session() as s:
         # the FTS index follows the replaced rows

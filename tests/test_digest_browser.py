@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from digests import service
-from storage.db import Database
-from storage.models import Source
-from storage.sources import PollOutcome, record_poll
+from newswatch.digests import service
+from newswatch.storage.db import Database
+from newswatch.storage.models import Source
+from newswatch.storage.sources import PollOutcome, record_poll
 from tests.conftest import missing_service
 from tests.plugins.digest_fixtures import T0, News, make_settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.cli.app import main
-from storage.db import Database
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News
 
 

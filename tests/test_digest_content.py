@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from digests import service
-from storage.db import Database
+from newswatch.digests import service
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 CUT = T0 + timedelta(days=1)
@@ -107,7 +107,7 @@ def test_story_groups_articles_and_lead_is_best_report(
     assert entry["url"] == f"https://oc-media.example/news/{best}"
     assert len(entry["outlets"]) == 2
     with db.session() as s:
-        from storage.models import Story
+        from newswatch.storage.models import Story
 
         assert s.get(Story, story).reported_at is not None
 
@@ -245,7 +245,7 @@ def test_update_summary_says_only_what_is_new(db: Database, newsroom: News, tmp_
 
 
 def test_sentences_split_armenian_and_russian_punctuation() -> None:
-    from digests.summarize import sentences
+    from newswatch.digests.summarize import sentences
 
     hy = "Խորհրդարանը ընդունեց բանաձևը։ Քվեարկությունը տեղի ունեցավ երեկ։"
     ru = "Суд в Баку продолжил процесс. Следующее заседание назначено на понедельник!"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from digests import service
-from storage.db import Database
+from newswatch.digests import service
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 EXPECTED = """\

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from digests import service
-from storage import ledger
-from storage.db import Database
-from storage.models import Digest
+from newswatch.digests import service
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Digest
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 

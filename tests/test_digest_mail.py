@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from digests import service
+from newswatch.digests import service
 from newswatch.config import Settings
-from storage import ledger
-from storage.db import Database
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port, make_settings
 
 RECIPIENT = "Ani Հակոբյան <ani@example.org>"

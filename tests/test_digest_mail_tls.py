@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from digests import service
+from newswatch.digests import service
 from newswatch.config import load_config
-from storage.db import Database
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port
 
 pytest.importorskip("aiosmtpd")

@@ -11,10 +11,10 @@ import lxml.etree as etree
 import lxml.html
 import pytest
 
-from digests import service
-from digests.files import write_atomic
-from digests.safety import plain_text, safe_url
-from storage.db import Database
+from newswatch.digests import service
+from newswatch.digests.files import write_atomic
+from newswatch.digests.safety import plain_text, safe_url
+from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 PAYLOAD_TITLE = '<script>alert(1)</script><img src=x onerror="alert(2)">Karabakh talks'
@@ -136,8 +136,8 @@ def test_archive_index_atom_text_and_json(db: Database, newsroom: News, tmp_path
 def test_feed_health_footer_names_failing_and_silent_feeds(
     db: Database, newsroom: News, tmp_path: Path
 ) -> None:
-    from storage.models import Source
-    from storage.sources import PollOutcome, record_poll
+    from newswatch.storage.models import Source
+    from newswatch.storage.sources import PollOutcome, record_poll
 
     newsroom.article("A report", seen=T0 + timedelta(hours=1))
     ids = {name: newsroom.source(name) for name in ("apa", "oc-media", "armenpress")}

@@ -11,8 +11,8 @@ import pytest
 import redis
 from scrapy import Request
 
-import crawler.distributed_worker  # noqa: F401  (imported while collecting: trafilatura warns on import)
-from crawler.distributed import (
+import newswatch.crawler.distributed_worker  # noqa: F401  (imported while collecting: trafilatura warns on import)
+from newswatch.crawler.distributed import (
     LeaseDupeFilter,
     enqueue_feeds,
     feed_from_meta,
@@ -21,8 +21,8 @@ from crawler.distributed import (
 )
 from newswatch.config import Settings
 from newswatch.errors import ConfigError
-from storage.db import Database
-from storage.sources import PollOutcome, get_source, record_poll
+from newswatch.storage.db import Database
+from newswatch.storage.sources import PollOutcome, get_source, record_poll
 
 
 def _settings(redis_url: str) -> Settings:
@@ -170,7 +170,7 @@ def test_enqueue_crawl_stands_in_for_the_crawl(
 ) -> None:
     import asyncio
 
-    from crawler.distributed import enqueue_crawl
+    from newswatch.crawler.distributed import enqueue_crawl
 
     settings = _settings(redis_url)
     report = asyncio.run(

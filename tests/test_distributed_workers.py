@@ -15,10 +15,10 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from crawler.distributed import connected_workers, enqueue_feeds, keys
+from newswatch.crawler.distributed import connected_workers, enqueue_feeds, keys
 from newswatch.config import load_config
 from newswatch.siteserver import SiteServer
-from storage.db import Database
+from newswatch.storage.db import Database
 from tests.plugins.scale_fixtures import site_config, write_site
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extraction import Extracted, extract
-from crawler.extraction.evaluate import Case, load_cases, same_day, token_f1
+from newswatch.crawler.extraction import Extracted, extract
+from newswatch.crawler.extraction.evaluate import Case, load_cases, same_day, token_f1
 
 DATA = Path(__file__).parent / "data" / "extraction"
 CASES = load_cases(DATA)
@@ -205,7 +205,7 @@ def test_recirculation_grid_is_left_out(results: dict[str, Extracted]) -> None:
 
 
 def test_body_failure_keeps_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
-    import crawler.extraction.core as core
+    import newswatch.crawler.extraction.core as core
 
     def broken(*args: object, **kwargs: object) -> tuple[str, str | None]:
         raise RuntimeError("extractor crashed")

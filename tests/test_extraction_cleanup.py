@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.cleanup import keep_confirmed, trim_furniture
+from newswatch.crawler.extraction.cleanup import keep_confirmed, trim_furniture
 
 ARTICLE = ["The delegations met for seven hours and agreed to continue the talks next month.",
            "A joint statement is expected on Friday, officials said."]
@@ -40,7 +40,7 @@ def test_only_paragraphs_the_reference_confirms_are_kept() -> None:
 def test_double_breaks_become_paragraphs() -> None:
     from lxml import html
 
-    from crawler.extraction.landmarks import paragraphs_from_breaks
+    from newswatch.crawler.extraction.landmarks import paragraphs_from_breaks
 
     root = html.fromstring("<div><div>First <b>bold</b> line<br>same paragraph<br><br>Second"
                            "<br/>\n<br/>Third <a href='#'>link</a>.</div><div>Text<br><br>"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extraction import extract
+from newswatch.crawler.extraction import extract
 
 BODY = "<p>" + " ".join(["The commission met again to discuss the border."] * 20) + "</p>"
 

@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from crawler.health import flag
+from newswatch.crawler.health import flag
 from newswatch.cli.app import app, main
 from newswatch.cli.feeds import suggest_name
 from newswatch.config import FeedConfig, load_config
-from storage.db import Database
-from storage.models import Article, Poll, Source
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Poll, Source
 from tests.plugins.crawl_fixtures import FAST_CRAWL, site_feeds
 
 ENV = {"COLUMNS": "200", "NEWSWATCH_CONFIG": ""}

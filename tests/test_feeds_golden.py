@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import parse_source
+from newswatch.crawler.parsing import parse_source
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 GOLDEN = FEEDS / "golden"

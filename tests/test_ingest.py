@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from newswatch.config import DedupConfig, Settings
 from newswatch.ingest import Ingestor, RawArticle, cached_judge
-from storage import articles as store
-from storage.db import Database
-from storage.models import Article, ArticleBand, Source, Story
-from storage.sources import sync_sources
+from newswatch.storage import articles as store
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, ArticleBand, Source, Story
+from newswatch.storage.sources import sync_sources
 
 BODY = (
     "The Chamber adopted a resolution on Nagorno-Karabakh calling for the release of the "

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from storage import articles as store
-from storage.db import Database, alembic_config, current_revision, upgrade
-from storage.models import Article, Digest, DigestEntry, Source
+from newswatch.storage import articles as store
+from newswatch.storage.db import Database, alembic_config, current_revision, upgrade
+from newswatch.storage.models import Article, Digest, DigestEntry, Source
 
 YEREVAN = timezone(timedelta(hours=4))
 
@@ -226,7 +226,7 @@ def test_digest_ledger_takes_each_article_once(db: Database) -> None:
 
 def test_processes_starting_together_migrate_once(db_url: str) -> None:
     """Workers start side by side on a fresh database; each one's migration must succeed."""
-    from storage.db import make_engine
+    from newswatch.storage.db import make_engine
 
     engines = [make_engine(db_url) for _ in range(4)]
 
@@ -243,7 +243,7 @@ def test_processes_starting_together_migrate_once(db_url: str) -> None:
 
 
 def test_relaxed_commits_still_store(db: Database) -> None:
-    from storage.db import relax_commit_durability
+    from newswatch.storage.db import relax_commit_durability
 
     relax_commit_durability(db.engine)
     with db.session() as s:
@@ -255,7 +255,7 @@ def test_relaxed_commits_still_store(db: Database) -> None:
 
 
 def test_racing_digests_claim_each_article_once(db: Database) -> None:
-    from storage import ledger
+    from newswatch.storage import ledger
 
     with db.session() as s:
         for i in range(40):

@@ -11,14 +11,14 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from crawler.polling import next_poll_at
+from newswatch.crawler.polling import next_poll_at
 from newswatch.config import Settings
-from scheduler.app import ServiceCrawl, jittered_plan, run_digest
-from scheduler.service import Service
-from storage.articles import insert_article
-from storage.db import Database
-from storage.models import DigestEntry, Source
-from storage.sources import sync_sources
+from newswatch.scheduler.app import ServiceCrawl, jittered_plan, run_digest
+from newswatch.scheduler.service import Service
+from newswatch.storage.articles import insert_article
+from newswatch.storage.db import Database
+from newswatch.storage.models import DigestEntry, Source
+from newswatch.storage.sources import sync_sources
 
 
 def _settings(tmp_path: Path, **service: Any) -> Settings:

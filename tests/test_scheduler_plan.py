@@ -11,8 +11,8 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Settings
-from scheduler import plan
-from scheduler.triggers import DailyTrigger
+from newswatch.scheduler import plan
+from newswatch.scheduler.triggers import DailyTrigger
 
 
 def _fires(trigger: DailyTrigger, start: datetime, days: int) -> list[datetime]:

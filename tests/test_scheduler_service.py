@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from newswatch.config import Settings
 from newswatch.errors import ConfigError
-from scheduler.service import Service
-from storage import service_state as state_sql
-from storage.db import Database
-from storage.locks import LockHeld, LockInfo
-from storage.models import Source, utcnow
-from storage.sources import sync_sources
+from newswatch.scheduler.service import Service
+from newswatch.storage import service_state as state_sql
+from newswatch.storage.db import Database
+from newswatch.storage.locks import LockHeld, LockInfo
+from newswatch.storage.models import Source, utcnow
+from newswatch.storage.sources import sync_sources
 
 
 def _settings(feeds: list[str], interval: str = "1s", **service: Any) -> Settings:
@@ -243,7 +243,7 @@ def test_lost_lock_stops_with_exit_code_3(db: Database) -> None:
 
 
 def test_interrupted_runs_are_closed_at_start(db: Database) -> None:
-    from storage.models import CrawlRun, utcnow
+    from newswatch.storage.models import CrawlRun, utcnow
 
     with db.session() as s:
         s.add(CrawlRun(started_at=utcnow(), status="running"))

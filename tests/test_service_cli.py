@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from newswatch.siteserver import SiteServer
-from storage import locks
-from storage.db import Database
+from newswatch.storage import locks
+from newswatch.storage.db import Database
 from tests.plugins.service_fixtures import run_cli, service_config
 
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from storage import locks
-from storage.db import Database
+from newswatch.storage import locks
+from newswatch.storage.db import Database
 
 
 def test_second_acquire_names_the_holder(db: Database) -> None:
@@ -51,8 +51,8 @@ def test_kill_9_releases_the_lock(db_url: str) -> None:
     code = textwrap.dedent(
         f"""
         import sys, time
-        from storage.db import Database
-        from storage import locks
+        from newswatch.storage.db import Database
+        from newswatch.storage import locks
         h = locks.acquire(Database.open({db_url!r}))
         print("held", flush=True)
         time.sleep(60)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from storage import articles as store
-from storage.db import Database, current_revision
-from storage.models import Article, Source
-from storage.sources import PollOutcome, feed_health, known_identities, record_poll, sync_sources
+from newswatch.storage import articles as store
+from newswatch.storage.db import Database, current_revision
+from newswatch.storage.models import Article, Source
+from newswatch.storage.sources import PollOutcome, feed_health, known_identities, record_poll, sync_sources
 
 
 def _article(n: int, source_id: int | None = None, **kw: object) -> dict[str, object]:
@@ -29,7 +29,7 @@ def _article(n: int, source_id: int | None = None, **kw: object) -> dict[str, ob
 def test_migrated_to_head(db: Database) -> None:
     from alembic.script import ScriptDirectory
 
-    from storage.db import HEAD_REVISION, alembic_config, stored_revision
+    from newswatch.storage.db import HEAD_REVISION, alembic_config, stored_revision
 
     # the constant that lets an up-to-date database open without Alembic names the real head
     assert ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == HEAD_REVISION

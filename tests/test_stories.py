@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from digests.build import classify
+from newswatch.digests.build import classify
 from newswatch.dedup.evaluate import load_labelled
 from newswatch.ingest import Ingestor, RawArticle, cached_judge
-from storage import ledger
-from storage.db import Database
-from storage.models import Article, ArticleBand, Story
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, ArticleBand, Story
 
 DATA = Path(__file__).parent / "data" / "stories"
 T0 = datetime(2025, 7, 17, 9, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from storage.db import Database
-from storage.models import Article, Story
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Story
 from tests.test_stories import DRONE, SHOOTING, VERDICT, _count
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.parsing.entries import Entry, Parsed
-from crawler.parsing.feeds import parse_feed, parse_json_feed
-from crawler.parsing.listing import parse_listing
-from crawler.parsing.sitemaps import parse_sitemap
+from newswatch.crawler.parsing.entries import Entry, Parsed
+from newswatch.crawler.parsing.feeds import parse_feed, parse_json_feed
+from newswatch.crawler.parsing.listing import parse_listing
+from newswatch.crawler.parsing.sitemaps import parse_sitemap
 
 __all__ = ["Entry", "Parsed", "parse_feed", "parse_json_feed", "parse_listing", "parse_sitemap", "parse_source"]
 

@@ -11,7 +11,7 @@ from typing import Any
 import charset_normalizer
 import feedparser
 
-from crawler.parsing.entries import Entry, Parsed, absolute, is_http_url, parse_date
+from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, is_http_url, parse_date
 
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 

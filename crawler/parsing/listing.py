@@ -7,7 +7,7 @@ from lxml.etree import XPathError
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
-from crawler.parsing.entries import Entry, Parsed, absolute, parse_date
+from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
 from newswatch.config import Selectors
 
 _SELECTOR_ERRORS = (SelectorError, XPathError)

@@ -9,7 +9,7 @@ import lxml.etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.parsing.entries import Entry, Parsed, absolute, parse_date
+from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
 
 _NEWS_FIELDS = {"publication_date", "title", "name", "language", "keywords"}
 

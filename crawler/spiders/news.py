@@ -12,16 +12,16 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.context import CrawlContext
-from crawler.failures import describe
-from crawler.items import ArticleItem
-from crawler.middlewares import ROBOTS_META
-from crawler.parsing import Entry, parse_source
-from crawler.polling import finish_poll
-from crawler.report import FeedState
+from newswatch.crawler.context import CrawlContext
+from newswatch.crawler.failures import describe
+from newswatch.crawler.items import ArticleItem
+from newswatch.crawler.middlewares import ROBOTS_META
+from newswatch.crawler.parsing import Entry, parse_source
+from newswatch.crawler.polling import finish_poll
+from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
-from storage.models import Source
-from storage.sources import known_identities
+from newswatch.storage.models import Source
+from newswatch.storage.sources import known_identities
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from newswatch.cli.context import state
 from newswatch.judge import Judge
-from storage.articles import articles_between
-from storage.models import utcnow
+from newswatch.storage.articles import articles_between
+from newswatch.storage.models import utcnow
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from newswatch.config import LoadedConfig, load_config
 from newswatch.errors import StorageError
-from storage.db import Database, DatabaseError
+from newswatch.storage.db import Database, DatabaseError
 
 
 @dataclass

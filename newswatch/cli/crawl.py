@@ -16,7 +16,7 @@ _STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red
 
 def report_table(report: object, *, title: str = "crawl") -> Table:
     """The per-feed table of a CrawlReport, with totals in the footer."""
-    from crawler.report import CrawlReport
+    from newswatch.crawler.report import CrawlReport
 
     assert isinstance(report, CrawlReport)
     t = report.totals
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Poll all enabled feeds (or the named ones) once and store new articles."""
-        from crawler.runner import crawl_sync, select_feeds
+        from newswatch.crawler.runner import crawl_sync, select_feeds
 
         app_state = state(ctx)
         settings = app_state.settings

@@ -17,8 +17,8 @@ from rich.table import Table
 from newswatch.cli.context import state
 from newswatch.errors import InputError
 from newswatch.ingest import Ingestor, RawArticle
-from storage import articles as store
-from storage.models import Article
+from newswatch.storage import articles as store
+from newswatch.storage.models import Article
 
 REQUIRED = ("id", "url", "title", "text")
 

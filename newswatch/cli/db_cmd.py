@@ -10,8 +10,8 @@ from rich.table import Table
 
 from newswatch.cli.context import state
 from newswatch.errors import StorageError
-from storage.copy import DEFAULT_BATCH, CopyError, CopyReport, copy_database
-from storage.db import DatabaseError, current_revision
+from newswatch.storage.copy import DEFAULT_BATCH, CopyError, CopyReport, copy_database
+from newswatch.storage.db import DatabaseError, current_revision
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ DEMO_PORT = 8765  # preferred, so URLs stay the same between runs; any free port
 
 
 def demo_root() -> Path:
-    return Path(str(resources.files("seeds").joinpath("demo")))
+    return Path(str(resources.files("newswatch.seeds").joinpath("demo")))
 
 
 def demo_feeds(base_url: str) -> list[dict[str, Any]]:
@@ -58,11 +58,11 @@ def register(app: typer.Typer) -> None:
         ] = Path("newswatch-demo"),
     ) -> None:
         """Crawl the bundled sample news site on 127.0.0.1 and write a digest (offline)."""
-        from crawler.runner import crawl_sync
-        from digests.service import build_digest, label_for
+        from newswatch.crawler.runner import crawl_sync
+        from newswatch.digests.service import build_digest, label_for
         from newswatch.cli.crawl import report_table
-        from storage.db import Database
-        from storage.models import utcnow
+        from newswatch.storage.db import Database
+        from newswatch.storage.models import utcnow
 
         console = Console()
         workdir.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Build the digest of everything not yet reported, and print the file written."""
-        from digests import service
+        from newswatch.digests import service
 
         if fmt not in FORMATS:
             raise InputError("--format: expected html, text or json")
@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
     @alerts_app.command("test")
     def alerts_test(ctx: typer.Context) -> None:
         """Send a test alert to every configured channel."""
-        from digests.alerts import Alerter
+        from newswatch.digests.alerts import Alerter
 
         st = state(ctx)
         alerter = Alerter(st.settings, db=None)

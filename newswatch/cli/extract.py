@@ -27,7 +27,7 @@ def extract_command(
     ] = None,
 ) -> None:
     """Extract title, text, date, authors and language from saved pages, one JSON per line."""
-    from crawler.extraction import extract  # heavy imports only when the command runs
+    from newswatch.crawler.extraction import extract  # heavy imports only when the command runs
 
     failed = 0
     for path in paths:

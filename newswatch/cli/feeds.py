@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", "-y", help="add the first feed found without asking")] = False,
     ) -> None:
         """Find the feed(s) at URL and add them to the configuration file (comments kept)."""
-        from crawler.feedfile import add_feed, feed_names
-        from crawler.runner import discover_sync
+        from newswatch.crawler.feedfile import add_feed, feed_names
+        from newswatch.crawler.runner import discover_sync
 
         if not re.match(r"^https?://[^/\s]+", url):
             raise typer.BadParameter("expected an http:// or https:// URL", param_hint="URL")
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("remove")
     def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="feed name")]) -> None:
         """Remove a feed from the configuration file (its stored articles are kept)."""
-        from crawler.feedfile import remove_feed
+        from newswatch.crawler.feedfile import remove_feed
 
         path = config_path(state(ctx).config_path)
         remove_feed(path, name)
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Fetch feeds now and report what would be collected; stores nothing."""
-        from crawler.runner import crawl_sync
+        from newswatch.crawler.runner import crawl_sync
         from newswatch.cli.crawl import report_table
 
         app_state = state(ctx)
@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
         failed = [f.name for f in report.feeds if not f.ok]
         if verify:
-            from crawler.feedfile import set_feed_fields
+            from newswatch.crawler.feedfile import set_feed_fields
 
             path = config_path(app_state.config_path)
             for f in report.feeds:
@@ -172,9 +172,9 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("status")
     def status(ctx: typer.Context) -> None:
         """Health of every source: last success, last error, failures, items in 7 days."""
-        from crawler.health import flag
-        from storage.models import utcnow
-        from storage.sources import feed_health
+        from newswatch.crawler.health import flag
+        from newswatch.storage.models import utcnow
+        from newswatch.storage.sources import feed_health
 
         app_state = state(ctx)
         configured = {f.name: f for f in app_state.settings.feeds}

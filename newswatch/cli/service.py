@@ -18,8 +18,8 @@ from rich.table import Table
 from newswatch.cli.context import AppState, state
 from newswatch.errors import LockHeldError, NewswatchError, StorageError
 from newswatch.logs import setup_logging
-from storage import locks
-from storage import service_state as state_sql
+from newswatch.storage import locks
+from newswatch.storage import service_state as state_sql
 
 
 def _lock_error(exc: locks.LockHeld) -> LockHeldError:
@@ -153,12 +153,12 @@ def register(app: typer.Typer) -> None:
             st.overrides.setdefault("service", {})["role"] = role
         settings = st.settings
         if settings.service.role == "scheduler":
-            from crawler.distributed import require_redis_url
+            from newswatch.crawler.distributed import require_redis_url
 
             require_redis_url(settings)  # before taking the lock or starting anything
         level = logging.DEBUG if st.verbose else getattr(logging, settings.service.log_level)
         setup_logging(settings.service.log_format, level)
-        from scheduler.app import quiet_libraries, serve
+        from newswatch.scheduler.app import quiet_libraries, serve
 
         quiet_libraries(level)
         db = st.database()

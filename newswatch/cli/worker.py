@@ -22,6 +22,9 @@ def _redis_url(settings: Settings, given: str | None) -> str:
             "distributed crawling needs a Redis URL",
             hint="set service.redis_url, NEWSWATCH_REDIS_URL or --redis-url",
         )
+    from newswatch.errors import require_extra
+
+    require_extra("redis", "distributed", "distributed crawling")
     import redis
 
     try:
@@ -74,7 +77,7 @@ def register(app: typer.Typer) -> None:
                 }
             )
         url = _redis_url(settings, redis_url)
-        from crawler.distributed_worker import run_worker  # Scrapy and the pipelines: only when needed
+        from newswatch.crawler.distributed_worker import run_worker  # Scrapy and the pipelines: only when needed
 
         summary = run_worker(
             settings, st.database(), url, prefix=prefix, lease=lease, max_idle=max_idle
@@ -97,7 +100,7 @@ def register(app: typer.Typer) -> None:
         """Put feeds on the shared frontier now (what `run --role scheduler` does when they are due)."""
         import redis
 
-        from crawler.distributed import enqueue_feeds
+        from newswatch.crawler.distributed import enqueue_feeds
 
         st = state(ctx)
         url = _redis_url(st.settings, redis_url)

@@ -135,12 +135,12 @@ class Profile(_Strict):
 
 def default_profile_path() -> Path:
     """The profile shipped in the `seeds` package."""
-    return Path(str(resources.files("seeds").joinpath("profile.yaml")))
+    return Path(str(resources.files("newswatch.seeds").joinpath("profile.yaml")))
 
 
 def default_documents_dir() -> Path:
     """The seed documents shipped in the `seeds` package."""
-    return Path(str(resources.files("seeds").joinpath("documents")))
+    return Path(str(resources.files("newswatch.seeds").joinpath("documents")))
 
 
 def load_profile(source: str | Path | dict[str, Any] | None) -> Profile:

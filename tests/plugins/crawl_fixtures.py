@@ -253,7 +253,7 @@ def site_feeds(site: SiteServer) -> list[dict[str, Any]]:
 @pytest.fixture
 def run_crawl() -> Callable[..., Any]:
     """crawl_sync with the fast retry profile (many crawls per process share one reactor)."""
-    from crawler.runner import crawl_sync
+    from newswatch.crawler.runner import crawl_sync
 
     def run(settings: Settings, db: Any, feeds: list[str] | None = None, **kw: Any) -> Any:
         extra = {**FAST_SCRAPY, **kw.pop("extra_settings", {})}

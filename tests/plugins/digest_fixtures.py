@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from newswatch.config import Settings
 from newswatch.siteserver import LocalHTTPServer
-from storage.articles import insert_article
-from storage.db import Database
-from storage.models import Source, Story
+from newswatch.storage.articles import insert_article
+from newswatch.storage.db import Database
+from newswatch.storage.models import Source, Story
 
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 

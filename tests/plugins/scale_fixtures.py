@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from storage.db import Database
-from storage.models import (
+from newswatch.storage.db import Database
+from newswatch.storage.models import (
     AlertSent,
     Article,
     ArticleBand,
@@ -229,7 +229,7 @@ _TABLES = [
 
 def dump(db: Database) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, as the ORM types read them, sorted by primary key."""
-    from storage.copy import row_json, tables
+    from newswatch.storage.copy import row_json, tables
 
     out: dict[str, list[dict[str, Any]]] = {}
     with db.engine.connect() as c:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 
 from newswatch.siteserver import SiteServer
-from storage.db import Database
+from newswatch.storage.db import Database
 
 TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent
