@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from newswatch.crawler.report import FeedState
-from newswatch.config import CrawlConfig, FeedConfig
+from newswatch.config import CrawlConfig, FeedConfig, base_interval
 from newswatch.storage.models import Source
-from newswatch.storage.sources import PollOutcome, due_sources, record_poll
+from newswatch.storage.sources import PollOutcome, record_poll
 
 # Failures tolerated at the normal interval before back-off starts (one blip is not an outage).
 FAILURES_BEFORE_BACKOFF = 2
@@ -25,7 +25,7 @@ def _aware(dt: datetime | None, now: datetime) -> datetime | None:
 
 def poll_interval(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime) -> timedelta:
     """The wait before the next poll: back-off on failures, stretched for quiet feeds."""
-    base = max(feed_cfg.interval, crawl_cfg.min_interval)
+    base = base_interval(feed_cfg, crawl_cfg)
     failures = source.consecutive_failures or 0
     if failures >= FAILURES_BEFORE_BACKOFF:
         steps = failures - FAILURES_BEFORE_BACKOFF + 1
@@ -46,11 +46,6 @@ def next_poll_at(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, n
     if not source.active:
         return None
     return now + poll_interval(source, feed_cfg, crawl_cfg, now)
-
-
-def due_feeds(session: Session, feeds: list[FeedConfig], now: datetime) -> list[str]:
-    """Names of the enabled feeds whose next poll is due (never-polled feeds are due)."""
-    return due_sources(session, [f.name for f in feeds if f.enabled], now)
 
 
 def outcome_of(state: FeedState) -> PollOutcome:

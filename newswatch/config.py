@@ -384,6 +384,17 @@ def config_path(explicit: str | Path | None = None, env: dict[str, str] | None =
     return Path(DEFAULT_CONFIG_NAME)
 
 
+def base_interval(feed: FeedConfig, crawl: CrawlConfig) -> timedelta:
+    """A feed's poll interval before adaptation: as configured, never below crawl.min_interval.
+
+    The one rule for "how often is this feed polled": the crawler's adaptive interval starts
+    from it (stretched for quiet feeds up to crawl.max_interval, backed off on failures) and the
+    scheduler's tick, jitter and reload use it. crawl.max_interval bounds only the stretching,
+    never a longer interval the user configured.
+    """
+    return max(feed.interval, crawl.min_interval)
+
+
 def load_config(
     path: str | Path | None = None,
     *,

@@ -196,21 +196,3 @@ def record_crawl_run(
     session.add(run)
     session.flush()
     return run
-
-
-def due_sources(session: Session, names: Iterable[str], now: datetime) -> list[str]:
-    """Which of these sources are due: active and never scheduled or scheduled at/before now."""
-    wanted = list(names)
-    rows = {s.name: s for s in session.scalars(sa.select(Source).where(Source.name.in_(wanted)))}
-    due = []
-    for name in wanted:
-        src = rows.get(name)
-        if src is None:
-            due.append(name)
-            continue
-        when = src.next_poll_at
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=now.tzinfo)
-        if src.active and (when is None or when <= now):
-            due.append(name)
-    return due
