@@ -12,6 +12,8 @@ from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import sentence_keys, summarize, terms_of
 from newswatch.digests.view import DigestView, Entry, HealthRow, Outlet, Section
 from newswatch.categories import CATEGORIES
+from newswatch.config import FeedConfig
+from newswatch.health import flag
 from newswatch.storage.models import Article, Source, Story
 
 SECTION_TITLES = {
@@ -25,7 +27,6 @@ SECTION_TITLES = {
     "diplomacy": "Diplomacy",
     "other": "Other reports",
 }
-SILENT_AFTER = timedelta(days=3)
 MAX_REASONS = 8
 
 
@@ -186,27 +187,22 @@ def _sort_entries(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (-len(e.outlets), -e.score, e.first_seen_at or far, e.key))
 
 
-def health_rows(rows: Iterable[Mapping[str, Any]], now: datetime) -> tuple[int, list[HealthRow]]:
-    """Total feeds and the failing or silent ones, from ``storage.sources.feed_health``."""
+def health_rows(
+    rows: Iterable[Mapping[str, Any]],
+    now: datetime,
+    feeds: Mapping[str, FeedConfig] | None = None,
+) -> tuple[int, list[HealthRow]]:
+    """Total feeds and the ones that need a look, by the rule `feeds status` uses (``health.flag``)."""
     total = 0
     bad: list[HealthRow] = []
     for row in rows:
         total += 1
         name = str(row["name"])
-        if not row.get("active", True):
-            bad.append(HealthRow(name, "deactivated", plain_text(row.get("last_error")) or None))
-        elif row.get("consecutive_failures"):
-            n = int(row["consecutive_failures"])
-            bad.append(
-                HealthRow(
-                    name, f"failing ({n} in a row)", plain_text(row.get("last_error")) or None
-                )
-            )
-        elif row.get("last_success_at") is not None:
-            last_new = row.get("last_new_item_at")
-            if last_new is None or now - last_new > SILENT_AFTER:
-                since = f"nothing new since {last_new:%Y-%m-%d}" if last_new else "nothing new yet"
-                bad.append(HealthRow(name, "silent", since))
+        problem = flag(dict(row), (feeds or {}).get(name), now)
+        if problem is None:
+            continue
+        detail = None if problem.startswith("silent") else plain_text(row.get("last_error")) or None
+        bad.append(HealthRow(name, problem, detail))
     return total, bad
 
 
@@ -217,6 +213,7 @@ def build_view(
     sources: Mapping[int, Source],
     stories: Mapping[int, Story],
     health: Iterable[Mapping[str, Any]] = (),
+    feeds: Mapping[str, FeedConfig] | None = None,
     sources_polled: int = 0,
     include_offtopic: bool = False,
     timezone: str = "UTC",
@@ -250,7 +247,7 @@ def build_view(
         for k in section_order(by_section)
     ]
     now = meta.window_end or meta.created_at or datetime.now(UTC)
-    total, bad = health_rows(health, now)
+    total, bad = health_rows(health, now, feeds)
     return DigestView(
         digest_id=meta.digest_id,
         label=meta.label,

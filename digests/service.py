@@ -183,6 +183,7 @@ def _claim_and_render(
         sources=ledger.sources_by_id(session),
         stories=stories,
         health=feed_health(session, now=cutoff),
+        feeds={f.name: f for f in settings.feeds},
         # the first digest counts every poll so far: its window starts at its first article
         sources_polled=ledger.sources_polled(session, last.window_end if last is not None else None, cutoff),
         include_offtopic=settings.digest.include_offtopic,

@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("status")
     def status(ctx: typer.Context) -> None:
         """Health of every source: last success, last error, failures, items in 7 days."""
-        from newswatch.crawler.health import flag
+        from newswatch.health import flag
         from newswatch.storage.models import utcnow
         from newswatch.storage.sources import feed_health
 
