@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from newswatch.storage.models import Article, CrawlRun, Poll, Source, utcnow
+from newswatch.storage.models import Article, Poll, Source, utcnow
 
 
 def sync_sources(session: Session, feeds: Iterable[Mapping[str, Any]]) -> dict[str, Source]:
@@ -173,26 +173,3 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
             }
         )
     return rows
-
-
-def record_crawl_run(
-    session: Session,
-    *,
-    started_at: datetime,
-    finished_at: datetime,
-    sources: int,
-    fetched: int,
-    new: int,
-    duplicates: int,
-    failed: int,
-    status: str = "ok",
-    worker: str | None = None,
-) -> CrawlRun:
-    """Log one collection pass (``newswatch status`` and the service read these)."""
-    run = CrawlRun(
-        started_at=started_at, finished_at=finished_at, sources=sources, fetched=fetched, new=new,
-        duplicates=duplicates, failed=failed, status=status, worker=worker,
-    )
-    session.add(run)
-    session.flush()
-    return run
