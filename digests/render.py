@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,13 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _isolate(text: str) -> str:
+    """Plain text with right-to-left letters wrapped in FSI…PDI, so it cannot reorder its line."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
@@ -56,6 +65,7 @@ def environment() -> Environment:
     env.filters["iso"] = _iso
     env.filters["css"] = css_token
     env.filters["plural"] = _plural
+    env.filters["isolate"] = _isolate
     env.globals["section_title"] = section_title
     return env
 
@@ -121,6 +131,13 @@ class ArchiveItem:
     window_end: datetime | None
     created_at: datetime | None
     href: str
+    top: list[str] = field(default_factory=list)  # headlines of the leading stories
+
+    @property
+    def summary_html(self) -> str:
+        """The feed entry's summary as HTML: the counts and the leading headlines."""
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in self.top)
+        return f"<p>{html.escape(self.summary)}</p>" + (f"<ul>{items}</ul>" if items else "")
 
 
 def write_archive(
@@ -130,11 +147,17 @@ def write_archive(
     feed_id: str,
     now: datetime,
     timezone: str = "UTC",
+    base: str = "",
 ) -> dict[str, Path]:
-    """Write ``index.html`` and ``digests.atom`` listing every digest, newest first."""
+    """Write ``index.html`` and ``digests.atom`` listing every digest, newest first.
+
+    ``base`` is the URL the files are published under: feed readers need absolute links.
+    """
     updated = max((i.created_at for i in items if i.created_at), default=now)
     index = env().get_template("index.html").render(items=items, timezone=timezone)
-    atom = env().get_template("digests.atom").render(items=items, updated=updated, feed_id=feed_id)
+    atom = env().get_template("digests.atom").render(
+        items=items, updated=updated, feed_id=feed_id, base=base
+    )
     return {
         "index": write_atomic(out_dir / "index.html", index),
         "atom": write_atomic(out_dir / "digests.atom", atom),
@@ -150,6 +173,7 @@ def archive_item(
         kind=kind,
         title=str(counts.get("title") or f"Digest {label}"),
         summary=str(counts.get("summary") or ""),
+        top=[str(t) for t in counts.get("top") or []],
         href=html_name,
         **times,
     )

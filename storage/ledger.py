@@ -22,6 +22,9 @@ _DELIVERIES = SQLModel.metadata.tables["deliveries"]
 _ALERTS = SQLModel.metadata.tables["alerts"]
 
 
+# ledger kinds of articles claimed without being reported (off-topic, or old when first seen)
+UNSHOWN = ("offtopic", "backlog")
+
 def _insert(session: Session, table: Any) -> Any:
     return insert_for(session, table)
 
@@ -78,7 +81,7 @@ def ledgered(session: Session, article_ids: Iterable[int], *, shown: bool = Fals
         return set()
     q = sa.select(col(DigestEntry.article_id)).where(col(DigestEntry.article_id).in_(ids))
     if shown:
-        q = q.where(col(DigestEntry.kind) != "offtopic")
+        q = q.where(col(DigestEntry.kind).not_in(UNSHOWN))
     return set(session.scalars(q))
 
 
@@ -176,7 +179,7 @@ def reported_texts(
     q = (
         sa.select(col(Article.story_id), col(Article.text))
         .join(DigestEntry, col(DigestEntry.article_id) == col(Article.id))
-        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind) != "offtopic")
+        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind).not_in(UNSHOWN))
         .order_by(col(Article.id).desc())
         .limit(limit)
     )
