@@ -93,8 +93,10 @@ def summary_line(view: DigestView) -> str:
     return " · ".join([head, *parts, tail])
 
 
-def render_html(view: DigestView) -> str:
-    return env().get_template("digest.html").render(v=view, summary=summary_line(view))
+def render_html(view: DigestView, *, email: bool = False) -> str:
+    """The HTML page; in ``email`` a relative archive link would lead nowhere, so it is left out."""
+    archive = view.archive_url if not email or "://" in view.archive_url else ""
+    return env().get_template("digest.html").render(v=view, summary=summary_line(view), archive=archive)
 
 
 def render_text(view: DigestView) -> str:

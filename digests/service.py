@@ -115,7 +115,8 @@ def _view_options(settings: Settings) -> dict[str, Any]:
         "timezone": settings.digest.timezone,
         "explainer": explainer_for(settings.judge.profile),
         "reader_language": settings.digest.language,
-        "archive_url": base_url(settings) + "index.html",
+        # the page sits beside index.html; only a published base makes a link that works in email
+        "archive_url": (base_url(settings) if settings.digest.base_url else "") + "index.html",
     }
 
 
@@ -318,7 +319,7 @@ def _send(settings: Settings, db: Database, digest_id: int, now: datetime) -> tu
         settings.digest,
         subject=subject_for(settings.digest, view.label, view.kind),
         text=render.render_text(view),
-        html=render.render_html(view),
+        html=render.render_html(view, email=True),
         now=now,
     )
     return view.label, send_message(msg, settings.digest.smtp)

@@ -46,7 +46,8 @@ _CATEGORY_WORDS = {
     "security": "security incidents",
     "diplomacy": "diplomacy",
 }
-MAX_QUOTES = 4
+MAX_QUOTES = 3
+MAX_CATEGORIES = 2  # the article's leading categories explained
 MAX_GLOSS_ITEMS = 6
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -111,6 +112,7 @@ class Explainer:
                 # so that the nested-cue rule drops the shorter cue inside them, as the judge does
                 terms += _terms(f"c:{cat}:{name}", group.terms)
         self._lexicon = Lexicon(terms, profile.min_stem, profile.max_suffix)
+        self._side_ids = {e for side in profile.sides for e in side}
 
     def matches(self, title: str, text: str) -> dict[str, Match]:
         """Every key found in the title and text, with the words as the article writes them."""
@@ -142,10 +144,16 @@ class Explainer:
         found = self.matches(title, text)
         ordered = sorted(found.values(), key=lambda m: m.first)
         by_verb: dict[str, list[str]] = {}
+        entity_ids = [m.key[2:] for m in ordered if m.key.startswith("e:")]
+        # the two countries and capitals are named in nearly every report: they say why only
+        # when nothing more specific was found
+        specific = [e for e in entity_ids if e not in self._side_ids]
         for m in ordered:
             if not m.key.startswith("e:"):
                 continue
             entity_id = m.key[2:]
+            if specific and entity_id in self._side_ids and entity_id.startswith("place:"):
+                continue
             entity = self.profile.entities[entity_id]
             quote = m.quotes[0]
             shown = f"“{quote}”"
@@ -153,11 +161,13 @@ class Explainer:
                 shown += f" ({entity.label})"  # the English label beside another spelling
             verb = _VERBS.get(entity_id.split(":")[0], "mentions")
             by_verb.setdefault(verb, []).append(shown)
-        out = [f"{verb} {', '.join(items[:MAX_QUOTES])}" for verb, items in by_verb.items()]
+        # people first, then institutions and events, then places: who before where
+        verbs = sorted(by_verb, key=lambda v: ("names", "refers to", "mentions").index(v))
+        out = [f"{verb} {', '.join(by_verb[verb][:MAX_QUOTES])}" for verb in verbs]
         topic = _quotes(m for m in ordered if m.key.startswith("t:"))
         if topic:
             out.append(f"speaks of {topic}")
-        wanted = list(categories) or sorted(
+        wanted = list(categories)[:MAX_CATEGORIES] or sorted(
             {m.key.split(":")[1] for m in ordered if m.key.startswith("c:")}
         )
         for cat in wanted:
@@ -177,11 +187,15 @@ class Explainer:
         found = self.matches(title, text)
         ordered = sorted(found.values(), key=lambda m: m.first)
         items: list[str] = []
-        for m in ordered:
-            if m.key.startswith("e:"):
-                label = self.profile.entities[m.key[2:]].label
-                if label not in items:
-                    items.append(label)
+        kinds = ("person", "org", "event", "place")
+        entities = [m.key[2:] for m in ordered if m.key.startswith("e:")]
+        entities.sort(key=lambda e: kinds.index(e.split(":")[0]) if e.split(":")[0] in kinds else 4)
+        if any(e not in self._side_ids for e in entities):
+            entities = [e for e in entities if not (e in self._side_ids and e.startswith("place:"))]
+        for entity_id in entities:
+            label = self.profile.entities[entity_id].label
+            if label not in items:
+                items.append(label)
         labels = items[: MAX_GLOSS_ITEMS - 2]
         events: list[str] = []
         cats = list(categories) or [m.key.split(":")[1] for m in ordered if m.key.startswith("c:")]
