@@ -75,27 +75,43 @@ def test_duplicates_fold_into_their_original(db: Database, newsroom: News, tmp_p
     assert kinds == ["duplicate", "duplicate", "new"]
 
 
-def test_story_groups_articles_and_lead_is_best_report(
+LONG = (
+    "The Baku Military Court opened the trial of eight former Karabakh leaders on Tuesday. "
+    "Prosecutors read out the charges against the defendants for most of the first day. "
+    "Relatives of the detainees were not allowed into the courtroom, lawyers said. "
+    "The next hearing was set for the following week."
+)
+RUSSIAN = (
+    "Военный суд Баку во вторник начал процесс над восемью бывшими лидерами Карабаха. "
+    "Прокуроры большую часть первого дня зачитывали обвинения подсудимым. "
+    "Родственников задержанных не пустили в зал суда, сообщили адвокаты."
+)
+
+
+def test_entry_is_shown_by_one_representative_report(
     db: Database, newsroom: News, tmp_path: Path
 ) -> None:
+    """Headline, link, summary and date come from the earliest full report in the reader's
+    language, although a stub and a report in Russian came first; outlets collapse."""
     story = newsroom.story("Detainees' trial opens in Baku", "detainees")
     newsroom.article(
-        "Trial opens",
-        seen=T0 + timedelta(hours=1),
-        story_id=story,
-        score=0.5,
-        categories=("detainees",),
-    )
-    best = newsroom.article(
-        "Baku court opens trial of detainees",
-        seen=T0 + timedelta(hours=2),
-        source="oc-media",
-        story_id=story,
-        score=0.9,
-        categories=("detainees",),
+        "Trial opens", seen=T0 + timedelta(hours=1), story_id=story, text="Trial opens.",
+        categories=("detainees",), language="en",
     )
     newsroom.article(
-        "Unrelated heritage report", seen=T0 + timedelta(hours=3), categories=("heritage",)
+        "В Баку начался суд над бывшими лидерами Карабаха", seen=T0 + timedelta(hours=2),
+        source="civilnet", story_id=story, text=RUSSIAN, categories=("detainees",), language="ru",
+    )
+    best = newsroom.article(
+        "Baku court opens trial of former Karabakh leaders", seen=T0 + timedelta(hours=3),
+        source="oc-media", story_id=story, text=LONG, categories=("detainees",), language="en",
+    )
+    newsroom.article(
+        "Baku trial: day one", seen=T0 + timedelta(hours=4), source="oc-media", story_id=story,
+        text=LONG.replace("Tuesday", "Tuesday morning"), categories=("detainees",), language="en",
+    )
+    newsroom.article(
+        "Unrelated heritage report", seen=T0 + timedelta(hours=5), categories=("heritage",)
     )
     result = service.build_digest(make_settings(tmp_path), db, cutoff=CUT)
     assert result is not None
@@ -103,13 +119,40 @@ def test_story_groups_articles_and_lead_is_best_report(
     detainees = data["sections"][0]
     assert detainees["key"] == "detainees"
     [entry] = detainees["entries"]
-    assert entry["headline"] == "Detainees' trial opens in Baku"
+    assert entry["lead_id"] == best
+    assert entry["headline"] == "Baku court opens trial of former Karabakh leaders"
     assert entry["url"] == f"https://oc-media.example/news/{best}"
-    assert len(entry["outlets"]) == 2
+    assert entry["summary"][0].startswith("The Baku Military Court opened the trial")
+    assert all(sentence in LONG for sentence in entry["summary"])
+    assert entry["published_at"] == (T0 + timedelta(hours=3, minutes=-20)).isoformat()
+    # three outlets, four reports: OC Media's two reports are one line, the representative's
+    assert entry["outlet_count"] == 3 and entry["report_count"] == 4
+    assert [o["name"] for o in entry["outlets"]] == ["oc-media", "armenpress", "civilnet"]
+    assert entry["outlets"][0]["reports"] == 2
+    assert entry["outlets"][0]["url"] == f"https://oc-media.example/news/{best}"
+    assert entry["outlets"][2]["language"] == "Russian"
     with db.session() as s:
         from newswatch.storage.models import Story
 
         assert s.get(Story, story).reported_at is not None
+
+
+def test_outlets_are_capped_and_counted(db: Database, newsroom: News, tmp_path: Path) -> None:
+    story = newsroom.story("Treaty signed", "peace-treaty")
+    for i in range(12):
+        for _copy in range(3):  # one outlet reporting a story many times is still one outlet
+            newsroom.article(
+                f"Treaty signed ({i})", seen=T0 + timedelta(minutes=10 * i + 1),
+                source=f"outlet{i}", story_id=story, categories=("peace-treaty",),
+            )
+    result = service.build_digest(make_settings(tmp_path), db, cutoff=CUT)
+    assert result is not None
+    [entry] = _json(result.files["json"])["sections"][0]["entries"]
+    assert entry["outlet_count"] == 12 and entry["report_count"] == 36
+    assert len(entry["outlets"]) == 8 and entry["more_outlets"] == 4
+    text = result.files["text"].read_text(encoding="utf-8")
+    assert "(12 outlets, 36 reports in all)" in text and "+4 more outlets" in text
+    assert "+4 more outlets" in result.files["html"].read_text(encoding="utf-8")
 
 
 def test_offtopic_is_ledgered_but_hidden_unless_asked(

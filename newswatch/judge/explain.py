@@ -53,6 +53,7 @@ _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _CJK_TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+")
 _SPACE = regex.compile(r"\s+")
+_BREAK = regex.compile(r"[.,;:!?()\[\]«»“”\"]")
 
 
 def language_name(code: str | None) -> str | None:
@@ -127,6 +128,8 @@ class Explainer:
                 k = len(term.parts)
                 start, end = spans[i][1], spans[i + k - 1][2]
                 quote = _SPACE.sub(" ", line[start:end]).strip()
+                if k > 1 and _BREAK.search(quote):
+                    continue  # "war, crimes" is two words that happen to meet, not the term
                 match = found.setdefault(term.key, Match(term.key, first=position + i))
                 if quote and all(q.casefold() != quote.casefold() for q in match.quotes):
                     match.quotes.append(quote)
@@ -167,9 +170,8 @@ class Explainer:
         topic = _quotes(m for m in ordered if m.key.startswith("t:"))
         if topic:
             out.append(f"speaks of {topic}")
-        wanted = list(categories)[:MAX_CATEGORIES] or sorted(
-            {m.key.split(":")[1] for m in ordered if m.key.startswith("c:")}
-        )
+        cue_cats = [m.key.split(":")[1] for m in ordered if m.key.startswith("c:")]
+        wanted = (list(categories) or list(dict.fromkeys(cue_cats)))[:MAX_CATEGORIES]
         for cat in wanted:
             cues = _quotes(
                 m
@@ -190,8 +192,8 @@ class Explainer:
         kinds = ("person", "org", "event", "place")
         entities = [m.key[2:] for m in ordered if m.key.startswith("e:")]
         entities.sort(key=lambda e: kinds.index(e.split(":")[0]) if e.split(":")[0] in kinds else 4)
-        if any(e not in self._side_ids for e in entities):
-            entities = [e for e in entities if not (e in self._side_ids and e.startswith("place:"))]
+        # the sides' own places last: "Baku" says more after the people than before them
+        entities.sort(key=lambda e: e in self._side_ids and e.startswith("place:"))
         for entity_id in entities:
             label = self.profile.entities[entity_id].label
             if label not in items:
