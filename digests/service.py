@@ -191,6 +191,9 @@ def _claim_and_render(
     start = last.window_end if last is not None else None
     if start is None and articles:
         start = min(a.first_seen_at for a in articles if a.first_seen_at is not None)
+        if not interval:
+            # a first daily digest covers at least its day, so that its window reads as one
+            start = min(start, cutoff - timedelta(days=1))
     digest.window_start = start
     if interval:
         digest.kind = "interval"

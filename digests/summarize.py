@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+
+import regex
 from collections.abc import Iterable
 
 # sentence ends: Latin/Cyrillic punctuation and the Armenian full stop (verjaket)
-_SPLIT = re.compile(r"(?<=[.!?\u0589\u3002])[\"'»”)]*\s+")
+_SPLIT = regex.compile(
+    r"(?<=[.!?\u0589\u3002])[\"'»”)]*\s+"
+    # pages glue paragraphs together ("…under Azerbaijani law.Baku rejected…"): a full stop
+    # after a lower-case word and before a capital ends a sentence too
+    r"|(?<=\p{Ll}{2}[.!?\u0589])(?=\p{Lu}\p{Ll})"
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
     "about after also among and are been before being between both but from had has have into its "
@@ -71,7 +78,7 @@ def summarize(
     for sent in sentences(text):
         key = _key(sent)
         # pages repeat their lead (teaser, body, caption): a sentence is shown once
-        if len(sent) >= MIN_CHARS and key not in seen:
+        if len(sent) >= MIN_CHARS and key not in seen and not any(key in k for k in seen):
             fresh.append(sent)
             seen.add(key)
     # positions count among fresh sentences: in an update the first new sentence is the lead
