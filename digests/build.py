@@ -428,8 +428,7 @@ def digest_title(meta: DigestMeta, timezone: str = "UTC") -> str:
     end = (meta.window_end or meta.created_at or datetime.now(UTC)).astimezone(tz)
     start = meta.window_start.astimezone(tz) if meta.window_start is not None else None
     if meta.kind == "catchup":
-        since = _day(start) if start is not None else "the start"
-        return f"Catch-up digest, {since} – {_day(end)}, {timezone}"
+        return f"Catch-up digest, {window_words(meta, timezone)} {timezone}"
     if meta.kind == "interval":
         return f"Interval digest, {window_words(meta, timezone)} {timezone}"
     hours = f"{start:%H:%M}–{end:%H:%M} " if start is not None else f"to {end:%H:%M} "
