@@ -319,3 +319,58 @@ def test_copy_with_its_own_story_still_folds_into_original(
     [section] = _json(result.files["json"])["sections"]
     [entry] = section["entries"]
     assert [o["name"] for o in entry["outlets"]] == ["armenpress", "apa"]
+
+
+def test_old_entries_of_a_first_poll_are_stored_not_reported(
+    db: Database, newsroom: News, tmp_path: Path
+) -> None:
+    old = newsroom.article(
+        "Archive: talks in Brussels",
+        seen=T0 + timedelta(hours=1),
+        published=T0 - timedelta(days=480),
+        categories=("diplomacy",),
+    )
+    newsroom.article(
+        "Border commissions meet", seen=T0 + timedelta(hours=2), categories=("peace-treaty",)
+    )
+    result = service.build_digest(make_settings(tmp_path / "a"), db, cutoff=CUT)
+    assert result is not None
+    data = _json(result.files["json"])
+    assert data["new_stories"] == 1
+    assert "Archive: talks" not in result.files["html"].read_text(encoding="utf-8")
+    # claimed once, as backlog: it will not come back in the next digest either
+    assert newsroom.ledger_counts()[old] == 1
+    with db.session() as s:
+        import sqlalchemy as sa
+
+        kinds = dict(s.execute(sa.text("SELECT article_id, kind FROM digest_entries")).all())
+    assert kinds[old] == "backlog"
+    assert service.build_digest(make_settings(tmp_path / "a"), db, cutoff=CUT + timedelta(days=1)) is not None
+    assert newsroom.ledger_counts()[old] == 1
+
+
+def test_backfill_reports_old_entries_when_the_look_back_is_off(
+    db: Database, newsroom: News, tmp_path: Path
+) -> None:
+    newsroom.article(
+        "Archive: talks in Brussels",
+        seen=T0 + timedelta(hours=1),
+        published=T0 - timedelta(days=480),
+        categories=("diplomacy",),
+    )
+    result = service.build_digest(make_settings(tmp_path, lookback=None), db, cutoff=CUT)
+    assert result is not None
+    assert "Archive: talks in Brussels" in result.files["html"].read_text(encoding="utf-8")
+
+
+def test_interval_digests_say_so(db: Database, newsroom: News, tmp_path: Path) -> None:
+    newsroom.article("Border commissions meet", seen=T0 + timedelta(hours=2))
+    settings = make_settings(tmp_path, timezone="Asia/Yerevan")
+    now = T0 + timedelta(hours=6)
+    result = service.build_digest(
+        settings, db, cutoff=now, label="2026-11-20 17:00:00", now=now, interval=True
+    )
+    assert result is not None and result.kind == "interval"
+    text = result.files["text"].read_text(encoding="utf-8")
+    # the first interval digest starts at its first report (11:00 UTC = 13:00 in Yerevan)
+    assert text.startswith("Interval digest, 20 November 2026, 13:00–17:00 Asia/Yerevan\n")
