@@ -133,7 +133,9 @@ def _when(art: Article) -> datetime:
 
 
 def _is_full(art: Article) -> bool:
-    return art.duplicate_of is None and bool(art.title.strip()) and len(art.text) >= FULL_CHARS
+    # a copy counts too: which of two identical texts is "the copy" depends on crawl order,
+    # and the earlier-published one is the original whatever the deduplicator met first
+    return bool(art.title.strip()) and len(art.text) >= FULL_CHARS
 
 
 def representative(
@@ -142,8 +144,8 @@ def representative(
     """The report an entry is shown by: the earliest full report in the reader's language,
     else the earliest full report, else the earliest report.
 
-    "Full" means an original (not a copy) with a title and at least FULL_CHARS of text; the
-    earliest is by publication time, else first-seen time (the id breaks ties).
+    "Full" means a title and at least FULL_CHARS of text; the earliest is by publication time,
+    else first-seen time (the id breaks ties).
     """
     ordered = sorted(members, key=lambda a: (_when(a), a.id or 0))
     reader = reader_language.split("-")[0].casefold()
