@@ -154,7 +154,10 @@ def representative(
         code = _language(art, sources)
         return bool(code) and code.split("-")[0].casefold() == reader  # type: ignore[union-attr]
 
-    for wanted in (lambda a: _is_full(a) and in_reader_language(a), _is_full):
+    def full_in_reader_language(art: Article) -> bool:
+        return _is_full(art) and in_reader_language(art)
+
+    for wanted in (full_in_reader_language, _is_full):
         found = next((a for a in ordered if wanted(a)), None)
         if found is not None:
             return found

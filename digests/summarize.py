@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import regex
-from collections.abc import Iterable
 
 # sentence ends: Latin/Cyrillic punctuation and the Armenian full stop (verjaket)
 _SPLIT = regex.compile(

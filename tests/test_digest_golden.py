@@ -14,11 +14,11 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
-
 from newswatch.digests import render, service
 from newswatch.digests.mail import build_message, subject_for
 from newswatch.storage import ledger
 from newswatch.storage.db import Database
+
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 GOLDEN = Path(__file__).parent / "data" / "digest_golden"

@@ -11,7 +11,6 @@ profile's labels (entity labels and cue-group names): no translation service is 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -180,8 +179,7 @@ class Explainer:
             )
             if cues:
                 out.append(f"about {category_words(cat)}: {cues}")
-        seen: set[str] = set()
-        unique = [r for r in out if not (r.casefold() in seen or seen.add(r.casefold()))]
+        unique = list({r.casefold(): r for r in reversed(out)}.values())[::-1]
         return unique[:limit]
 
     def gloss(self, title: str, text: str, categories: Sequence[str] = ()) -> str:
@@ -220,7 +218,7 @@ def _quotes(matches: Iterable[Match]) -> str:
 
 def quoted(reason: str) -> list[str]:
     """The quoted words of a reason (what must occur in its article)."""
-    return regex.findall(r"“([^”]*)”", reason)
+    return [str(q) for q in regex.findall(r"“([^”]*)”", reason)]
 
 
 @lru_cache(maxsize=4)
@@ -228,13 +226,3 @@ def explainer_for(profile: Path | None) -> Explainer:
     """The explainer of a profile file (default: the packaged one), built once per process."""
     return Explainer(load_profile(profile))
 
-
-def is_rtl(text: str) -> bool:
-    """Whether the first strong character of a text is right-to-left."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
