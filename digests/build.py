@@ -48,17 +48,30 @@ class DigestMeta:
     created_at: datetime | None
 
 
-def is_backlog(art: Article, lookback: timedelta | None) -> bool:
-    """Whether an article was already old when first seen (a feed's first poll brings its
-    whole archive): published more than ``lookback`` before the crawler found it."""
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def is_backlog(
+    art: Article,
+    lookback: timedelta | None,
+    first_poll_end: Mapping[int, datetime] | None = None,
+) -> bool:
+    """Whether an article came with its feed's first poll (which brings the feed's whole
+    archive) and was published more than ``lookback`` before it was first seen.
+
+    ``first_poll_end`` maps a source to the end of its first successful poll; an article of
+    a source with no such poll yet (or of no source, as imports) counts as a first poll's.
+    Without the map every article is judged by its age alone.
+    """
     if lookback is None or art.published_at is None or art.first_seen_at is None:
         return False
-    published, seen = art.published_at, art.first_seen_at
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    if seen.tzinfo is None:
-        seen = seen.replace(tzinfo=UTC)
-    return seen - published > lookback
+    seen = _aware(art.first_seen_at)
+    if first_poll_end is not None and art.source_id is not None:
+        end = first_poll_end.get(art.source_id)
+        if end is not None and seen > _aware(end):
+            return False  # found on a later poll: new to the reader, however old
+    return seen - _aware(art.published_at) > lookback
 
 
 def classify(
@@ -66,19 +79,20 @@ def classify(
     stories: Mapping[int, Story],
     reported_before: set[int],
     lookback: timedelta | None = None,
+    first_poll_end: Mapping[int, datetime] | None = None,
 ) -> list[tuple[str, Article]]:
     """The ledger kind of each article: offtopic, backlog, update, duplicate or new.
 
     ``reported_before`` holds ids of articles already in an earlier digest: a copy of one of
-    them is news about something already reported, so it is an update. An article older than
-    ``lookback`` when first seen is ``backlog``: stored and claimed, but not reported.
+    them is news about something already reported, so it is an update. An article of a feed's
+    first poll older than ``lookback`` is ``backlog``: stored and claimed, but not reported.
     """
     out: list[tuple[str, Article]] = []
     for art in articles:
         story = stories.get(art.story_id) if art.story_id is not None else None
         if not art.relevant:
             kind = "offtopic"
-        elif is_backlog(art, lookback):
+        elif is_backlog(art, lookback, first_poll_end):
             kind = "backlog"
         elif (story is not None and story.reported_at is not None) or (
             art.duplicate_of is not None and art.duplicate_of in reported_before

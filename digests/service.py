@@ -205,7 +205,10 @@ def _claim_and_render(
     before = ledger.ledgered(
         session, (a.duplicate_of for a in articles if a.duplicate_of is not None), shown=True
     )
-    items = classify(articles, stories, before, settings.digest.lookback)
+    first_polls = ledger.first_poll_ends(
+        session, (a.source_id for a in articles if a.source_id is not None)
+    )
+    items = classify(articles, stories, before, settings.digest.lookback, first_polls)
     ledger.claim_entries(session, digest, [(a.id, a.story_id, k) for k, a in items])  # type: ignore[misc]
     listed = {
         a.story_id for k, a in items if k not in ("offtopic", "backlog") and a.story_id is not None

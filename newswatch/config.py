@@ -176,7 +176,7 @@ class DigestConfig(_Strict):
     include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
     lookback: Duration | None = Field(
         timedelta(days=3),
-        description="entries published this long before they were first seen (a feed's first poll) are stored, not reported as new",
+        description="entries of a feed's first poll published this long before they were seen are stored, not reported (null: report all)",
     )
     language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
     base_url: str | None = Field(

@@ -7,7 +7,7 @@ and its entries are written in one transaction, so a crash leaves either both or
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -206,6 +206,29 @@ def sources_polled(session: Session, start: datetime | None, end: datetime) -> i
     if start is not None:
         q = q.where(col(Poll.started_at) >= start)
     return int(session.scalar(q) or 0)
+
+
+def first_poll_ends(session: Session, source_ids: Iterable[int]) -> dict[int, datetime]:
+    """When the first successful poll of each source ended (sources never polled are absent)."""
+    ids = list(set(source_ids))
+    if not ids:
+        return {}
+    ok = ("ok", "not_modified", "moved")
+    first = (
+        sa.select(col(Poll.source_id), sa.func.min(col(Poll.started_at)).label("first"))
+        .where(col(Poll.source_id).in_(ids), col(Poll.outcome).in_(ok))
+        .group_by(col(Poll.source_id))
+        .subquery()
+    )
+    q = sa.select(col(Poll.source_id), col(Poll.started_at), col(Poll.duration_ms)).join(
+        first,
+        sa.and_(col(Poll.source_id) == first.c.source_id, col(Poll.started_at) == first.c.first),
+    )
+    out: dict[int, datetime] = {}
+    for source_id, started, duration in session.execute(q):
+        end = started + timedelta(milliseconds=duration or 0)
+        out[int(source_id)] = max(out.get(int(source_id), end), end)
+    return out
 
 
 # --- deliveries ----------------------------------------------------------------------------

@@ -374,3 +374,37 @@ def test_interval_digests_say_so(db: Database, newsroom: News, tmp_path: Path) -
     text = result.files["text"].read_text(encoding="utf-8")
     # the first interval digest starts at its first report (11:00 UTC = 13:00 in Yerevan)
     assert text.startswith("Interval digest, 20 November 2026, 13:00–17:00 Asia/Yerevan\n")
+
+
+def test_an_old_entry_found_on_a_later_poll_is_still_new(
+    db: Database, newsroom: News, tmp_path: Path
+) -> None:
+    from newswatch.storage.models import Source
+    from newswatch.storage.sources import PollOutcome, record_poll
+
+    first = newsroom.article(
+        "Archive: talks in Brussels", seen=T0, published=T0 - timedelta(days=480)
+    )
+    with db.session() as s:
+        # the feed's first poll ended a minute after that article was stored
+        record_poll(
+            s,
+            s.get(Source, newsroom.source("armenpress")),
+            PollOutcome("ok", duration_ms=60_000, items_new=1),
+            now=T0 + timedelta(minutes=1),
+        )
+    late = newsroom.article(
+        "Late-indexed report on the border commissions",
+        seen=T0 + timedelta(hours=3),
+        published=T0 - timedelta(days=5),
+        categories=("peace-treaty",),
+    )
+    result = service.build_digest(make_settings(tmp_path), db, cutoff=CUT)
+    assert result is not None
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert "Late-indexed report" in html and "Archive: talks" not in html
+    with db.session() as s:
+        import sqlalchemy as sa
+
+        kinds = dict(s.execute(sa.text("SELECT article_id, kind FROM digest_entries")).all())
+    assert kinds[first] == "backlog" and kinds[late] == "new"
