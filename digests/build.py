@@ -258,13 +258,13 @@ def make_entry(
     category = (story.primary_category if story is not None else None) or lead.primary_category
     category = category or (categories[0] if categories else "other")
     code = _language(lead, sources)
+    foreign = bool(code) and code.split("-")[0] != reader_language.split("-")[0]  # type: ignore[union-attr]
+    gloss: str | None = None
     if explainer is not None:
-        reasons = explainer.reasons(title, lead.text, lead.categories or [])
+        reasons, line = explainer.explain(title, lead.text, lead.categories or [], gloss=foreign)
+        gloss = line or None
     else:
         reasons = list(dict.fromkeys(plain_text(str(r)) for r in lead.reasons or []))
-    gloss = None
-    if explainer is not None and code and code.split("-")[0] != reader_language.split("-")[0]:
-        gloss = explainer.gloss(title, lead.text, lead.categories or []) or None
     lines = outlet_lines(ordered, sources, lead)
     sides = list(dict.fromkeys(o.perspective.capitalize() for o in lines if o.perspective))
     return Entry(

@@ -48,6 +48,7 @@ _CATEGORY_WORDS = {
 MAX_QUOTES = 3
 MAX_CATEGORIES = 2  # the article's leading categories explained
 MAX_GLOSS_ITEMS = 6
+MAX_TEXT = 4000  # characters of the text looked at
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _CJK_TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+")
@@ -73,6 +74,7 @@ class Match:
     key: str
     quotes: list[str] = field(default_factory=list)
     first: int = 0
+    seen: set[str] = field(default_factory=set)  # quotes case-folded, to keep each once
 
 
 def _spans(line: str) -> list[tuple[str, int, int]]:
@@ -81,9 +83,15 @@ def _spans(line: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for m in pattern.finditer(line):
         # folding can split a word (a zero-width non-joiner becomes a space): both parts keep it
-        for part in _WORD.findall(fold(m.group())):
+        for part in _folded(m.group()):
             out.append((part, m.start(), m.end()))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _folded(word: str) -> tuple[str, ...]:
+    # vocabularies repeat across reports: fold each distinct word once
+    return tuple(_WORD.findall(fold(word)))
 
 
 def _terms(key: str, names: Names) -> list[Term]:
@@ -118,7 +126,14 @@ class Explainer:
         """Every key found in the title and text, with the words as the article writes them."""
         found: dict[str, Match] = {}
         position = 0
-        for line in [title, *text.split("\n")]:
+        # a reader's reasons come from the lead: past it, a long page only adds time
+        lines, budget = [title], MAX_TEXT
+        for line in text.split("\n"):
+            if budget <= 0:
+                break
+            lines.append(line[:budget])
+            budget -= len(line) + 1
+        for line in lines:
             spans = _spans(line)
             if not spans:
                 continue
@@ -130,7 +145,9 @@ class Explainer:
                 if k > 1 and _BREAK.search(quote):
                     continue  # "war, crimes" is two words that happen to meet, not the term
                 match = found.setdefault(term.key, Match(term.key, first=position + i))
-                if quote and all(q.casefold() != quote.casefold() for q in match.quotes):
+                folded = quote.casefold()
+                if quote and folded not in match.seen and len(match.quotes) < MAX_QUOTES * 2:
+                    match.seen.add(folded)
                     match.quotes.append(quote)
             position += len(spans) + 1000
         return found
@@ -139,11 +156,27 @@ class Explainer:
         _c, cat, name = key.split(":", 2)
         return self.profile.categories[cat].groups[name].weight == 0
 
+    def explain(
+        self, title: str, text: str, categories: Sequence[str] = (), *, gloss: bool = False
+    ) -> tuple[list[str], str]:
+        """Reasons and (when asked) the English gloss, from one pass over the article."""
+        found = self.matches(title, text)
+        return (
+            self.reasons(title, text, categories, found=found),
+            self.gloss(title, text, categories, found=found) if gloss else "",
+        )
+
     def reasons(
-        self, title: str, text: str, categories: Sequence[str] = (), *, limit: int = 6
+        self,
+        title: str,
+        text: str,
+        categories: Sequence[str] = (),
+        *,
+        limit: int = 6,
+        found: dict[str, Match] | None = None,
     ) -> list[str]:
         """Plain reasons, each quoting the matched words of the article ("names “…”")."""
-        found = self.matches(title, text)
+        found = self.matches(title, text) if found is None else found
         ordered = sorted(found.values(), key=lambda m: m.first)
         by_verb: dict[str, list[str]] = {}
         entity_ids = [m.key[2:] for m in ordered if m.key.startswith("e:")]
@@ -182,9 +215,16 @@ class Explainer:
         unique = list({r.casefold(): r for r in reversed(out)}.values())[::-1]
         return unique[:limit]
 
-    def gloss(self, title: str, text: str, categories: Sequence[str] = ()) -> str:
+    def gloss(
+        self,
+        title: str,
+        text: str,
+        categories: Sequence[str] = (),
+        *,
+        found: dict[str, Match] | None = None,
+    ) -> str:
         """One English line of what the article is about, from the profile's labels."""
-        found = self.matches(title, text)
+        found = self.matches(title, text) if found is None else found
         ordered = sorted(found.values(), key=lambda m: m.first)
         items: list[str] = []
         kinds = ("person", "org", "event", "place")
