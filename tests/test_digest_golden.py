@@ -152,3 +152,25 @@ def test_email_matches_golden(built: service.DigestResult, db: Database, tmp_pat
     got = _email(db, tmp_path, built.label)
     assert "<details" not in got and "Why it matched:" in got
     _check("email.txt", re.sub(r"boundary=\"[^\"]+\"", 'boundary="…"', got))
+
+
+def test_every_reason_quotes_its_representative_report(
+    built: service.DigestResult, db: Database
+) -> None:
+    import json
+
+    from newswatch.judge.explain import quoted
+    from newswatch.storage.models import Article
+
+    data = json.loads(built.files["json"].read_text(encoding="utf-8"))
+    entries = [e for s in data["sections"] for e in s["entries"]] + data["updates"]
+    assert entries
+    with db.session() as s:
+        for entry in entries:
+            lead = s.get(Article, entry["lead_id"])
+            assert lead is not None and entry["url"] == lead.url
+            article = " ".join(f"{lead.title}\n{lead.text}".split())
+            for reason in entry["reasons"]:
+                assert quoted(reason), reason
+                for words in quoted(reason):
+                    assert words in article, (words, entry["headline"])
