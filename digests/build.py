@@ -275,7 +275,7 @@ def make_entry(
         summary=summary,
         category=category,
         categories=categories,
-        outlets=lines[:MAX_OUTLETS],
+        outlets=lines,
         more_outlets=max(0, len(lines) - MAX_OUTLETS),
         outlet_count=len(lines),
         report_count=len(ordered),

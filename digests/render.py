@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from newswatch.digests.build import section_title
+from newswatch.digests.build import MAX_OUTLETS, section_title
 from newswatch.digests.files import write_atomic
 from newswatch.digests.safety import css_token
-from newswatch.digests.view import DigestView
+from newswatch.digests.view import DigestView, Entry
 
 FORMATS = ("html", "text", "json")
 _SUFFIX = {"html": "html", "text": "txt", "json": "json"}
@@ -67,6 +67,8 @@ def environment() -> Environment:
     env.filters["plural"] = _plural
     env.filters["isolate"] = _isolate
     env.globals["section_title"] = section_title
+    env.globals["max_outlets"] = MAX_OUTLETS
+    env.globals["story_page"] = story_page
     return env
 
 
@@ -85,6 +87,11 @@ def file_name(label: str, fmt: str) -> str:
     return f"digest-{safe}.{_SUFFIX[fmt]}"
 
 
+def story_page(label: str, key: str) -> str:
+    """The file of one story's page (every outlet), beside its digest."""
+    return file_name(label, "html").removesuffix(".html") + f"-{css_token(key)}.html"
+
+
 def summary_line(view: DigestView) -> str:
     """The one-line overview shown at the top of every format."""
     parts = [f"{section_title(k)}: {n}" for k, n in view.category_counts.items()]
@@ -94,9 +101,21 @@ def summary_line(view: DigestView) -> str:
 
 
 def render_html(view: DigestView, *, email: bool = False) -> str:
-    """The HTML page; in ``email`` a relative archive link would lead nowhere, so it is left out."""
-    archive = view.archive_url if not email or "://" in view.archive_url else ""
-    return env().get_template("digest.html").render(v=view, summary=summary_line(view), archive=archive)
+    """The HTML page; in ``email`` relative links (archive, story pages) would lead nowhere,
+    so they are left out unless digest.base_url makes them absolute."""
+    absolute = "://" in view.archive_url
+    archive = view.archive_url if not email or absolute else ""
+    pages = view.archive_url.removesuffix("index.html") if not email or absolute else None
+    return env().get_template("digest.html").render(
+        v=view, summary=summary_line(view), archive=archive, pages=pages
+    )
+
+
+def render_story(view: DigestView, entry: Entry) -> str:
+    """The page of one story with every outlet that reported it."""
+    return env().get_template("story.html").render(
+        v=view, e=entry, archive=view.archive_url, digest=file_name(view.label, "html")
+    )
 
 
 def render_text(view: DigestView) -> str:
@@ -114,11 +133,17 @@ RENDERERS = {"html": render_html, "text": render_text, "json": render_json}
 
 
 def write_digest(view: DigestView, out_dir: Path) -> dict[str, Path]:
-    """Write the HTML, text and JSON files of one digest; their paths by format."""
-    return {
+    """Write the HTML, text and JSON files of one digest, and the pages of stories with more
+    outlets than a digest lists; their paths by format (``story-<key>`` for those pages)."""
+    files = {
         fmt: write_atomic(out_dir / file_name(view.label, fmt), RENDERERS[fmt](view))
         for fmt in FORMATS
     }
+    for entry in [e for s in view.sections for e in s.entries] + view.updates:
+        if entry.more_outlets:
+            page = out_dir / story_page(view.label, entry.key)
+            files[f"story-{entry.key}"] = write_atomic(page, render_story(view, entry))
+    return files
 
 
 @dataclass

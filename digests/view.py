@@ -28,7 +28,8 @@ class Entry:
     """One story (or one article) in the digest.
 
     Headline, link, summary, date, reasons and gloss all come from one representative report
-    (``lead_id``); ``outlets`` lists every outlet once, the representative's first.
+    (``lead_id``); ``outlets`` lists every outlet once, the representative's first (a digest
+    page shows the first few and links to a page of the story with all of them).
     """
 
     key: str
@@ -50,7 +51,7 @@ class Entry:
     language: str | None = None  # English name of the representative's language
     gloss: str | None = None  # English line for a report in another language
     outlet_count: int = 0  # distinct outlets, including those not listed
-    more_outlets: int = 0  # outlets beyond the listed ones
+    more_outlets: int = 0  # outlets beyond those a digest page lists
     report_count: int = 0  # reports of all outlets
     sides: list[str] = field(default_factory=list)  # perspectives reporting it
 

@@ -149,10 +149,18 @@ def test_outlets_are_capped_and_counted(db: Database, newsroom: News, tmp_path: 
     assert result is not None
     [entry] = _json(result.files["json"])["sections"][0]["entries"]
     assert entry["outlet_count"] == 12 and entry["report_count"] == 36
-    assert len(entry["outlets"]) == 8 and entry["more_outlets"] == 4
+    assert len(entry["outlets"]) == 12 and entry["more_outlets"] == 4
     text = result.files["text"].read_text(encoding="utf-8")
     assert "(12 outlets, 36 reports in all)" in text and "+4 more outlets" in text
-    assert "+4 more outlets" in result.files["html"].read_text(encoding="utf-8")
+    assert text.count("  - Outlet") == 7  # the representative's outlet leads, 7 more are listed
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert html.count('<li><a href="https://outlet') == 7
+    # "+4 more" links to the story's own page, which lists all twelve outlets
+    page = result.files[f"story-{entry['key']}"]
+    assert f'<a href="{page.name}">+4 more outlets</a>' in html
+    story = page.read_text(encoding="utf-8")
+    assert story.count('<li><a href="https://outlet') == 11 and "more outlets" not in story
+    assert 'href="index.html">All digests</a>' in story
 
 
 def test_offtopic_is_ledgered_but_hidden_unless_asked(
