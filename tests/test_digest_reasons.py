@@ -124,3 +124,11 @@ def test_bidi_controls_are_dropped_and_long_titles_cut() -> None:
     short = shorten(title.strip())
     assert len(short) <= 160 and short.endswith("…")
     assert shorten("Short title") == "Short title"
+
+
+def test_a_word_is_quoted_once_across_reasons() -> None:
+    title = "Military court: Baku military court hears detainees"
+    text = "The Baku Military Court heard the detainees and the detained former leaders again."
+    reasons = explainer_for(None).reasons(title, text, ["detainees"])
+    words = [w.casefold() for r in reasons for w in quoted(r)]
+    assert words and len(words) == len(set(words)), reasons

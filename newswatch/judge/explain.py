@@ -179,6 +179,7 @@ class Explainer:
         found = self.matches(title, text) if found is None else found
         ordered = sorted(found.values(), key=lambda m: m.first)
         by_verb: dict[str, list[str]] = {}
+        used: set[str] = set()  # a word quoted once is not quoted again by a later reason
         entity_ids = [m.key[2:] for m in ordered if m.key.startswith("e:")]
         # the two countries and capitals are named in nearly every report: they say why only
         # when nothing more specific was found
@@ -195,24 +196,30 @@ class Explainer:
             if fold(entity.label).find(fold(quote)) < 0 and fold(quote).find(fold(entity.label)) < 0:
                 shown += f" ({entity.label})"  # the English label beside another spelling
             verb = _VERBS.get(entity_id.split(":")[0], "mentions")
-            by_verb.setdefault(verb, []).append(shown)
+            if len(by_verb.get(verb, [])) < MAX_QUOTES:
+                by_verb.setdefault(verb, []).append(shown)
+                used.add(quote.casefold())
         # people first, then institutions and events, then places: who before where
         verbs = sorted(by_verb, key=lambda v: ("names", "refers to", "mentions").index(v))
         out = [f"{verb} {', '.join(by_verb[verb][:MAX_QUOTES])}" for verb in verbs]
-        topic = _quotes(m for m in ordered if m.key.startswith("t:"))
+        topic = _quotes((m for m in ordered if m.key.startswith("t:")), used)
         if topic:
             out.append(f"speaks of {topic}")
         cue_cats = [m.key.split(":")[1] for m in ordered if m.key.startswith("c:")]
         wanted = (list(categories) or list(dict.fromkeys(cue_cats)))[:MAX_CATEGORIES]
         for cat in wanted:
-            cues = _quotes(
+            cue_matches = [
                 m
                 for m in ordered
                 if m.key.startswith(f"c:{cat}:") and not self._weightless(m.key)
-            )
+            ]
+            cues = _quotes(cue_matches, used)
             if cues:
                 out.append(f"about {category_words(cat)}: {cues}")
-        unique = list({r.casefold(): r for r in reversed(out)}.values())[::-1]
+        unique: list[str] = []
+        for reason in out:
+            if all(reason.casefold() != u.casefold() for u in unique):
+                unique.append(reason)
         return unique[:limit]
 
     def gloss(
@@ -247,13 +254,15 @@ class Explainer:
         return " · ".join(labels + events[: MAX_GLOSS_ITEMS - len(labels)])
 
 
-def _quotes(matches: Iterable[Match]) -> str:
+def _quotes(matches: Iterable[Match], used: set[str]) -> str:
+    """Up to MAX_QUOTES quotes not quoted before (``used`` grows with the ones taken)."""
     quotes: list[str] = []
     for m in matches:
         for q in m.quotes:
-            if all(q.casefold() != other.casefold() for other in quotes):
+            if len(quotes) < MAX_QUOTES and q.casefold() not in used:
+                used.add(q.casefold())
                 quotes.append(q)
-    return ", ".join(f"“{q}”" for q in quotes[:MAX_QUOTES])
+    return ", ".join(f"“{q}”" for q in quotes)
 
 
 def quoted(reason: str) -> list[str]:
