@@ -174,6 +174,14 @@ class DigestConfig(_Strict):
     subject: str = Field("newswatch digest {date}", description="subject; {date} is replaced")
     list_id: str = Field("newswatch.digest.localhost", description="List-Id header")
     include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
+    lookback: Duration | None = Field(
+        timedelta(days=3),
+        description="entries of a feed's first poll published this long before they were seen are stored, not reported (null: report all)",
+    )
+    language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
+    base_url: str | None = Field(
+        None, description="public URL of output_dir, for absolute links in the Atom feed and email (default: its file: URL)"
+    )
     smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="the mail server")
 
     @field_validator("time")

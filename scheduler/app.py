@@ -116,6 +116,7 @@ def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
         now=now,
         send=bool(settings.digest.recipients),
         rerender_existing=False,
+        interval=True,
     )
 
 

@@ -7,7 +7,7 @@ and its entries are written in one transaction, so a crash leaves either both or
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,9 @@ _ENTRIES = SQLModel.metadata.tables["digest_entries"]
 _DELIVERIES = SQLModel.metadata.tables["deliveries"]
 _ALERTS = SQLModel.metadata.tables["alerts"]
 
+
+# ledger kinds of articles claimed without being reported (off-topic, or old when first seen)
+UNSHOWN = ("offtopic", "backlog")
 
 def _insert(session: Session, table: Any) -> Any:
     return insert_for(session, table)
@@ -78,7 +81,7 @@ def ledgered(session: Session, article_ids: Iterable[int], *, shown: bool = Fals
         return set()
     q = sa.select(col(DigestEntry.article_id)).where(col(DigestEntry.article_id).in_(ids))
     if shown:
-        q = q.where(col(DigestEntry.kind) != "offtopic")
+        q = q.where(col(DigestEntry.kind).not_in(UNSHOWN))
     return set(session.scalars(q))
 
 
@@ -176,7 +179,7 @@ def reported_texts(
     q = (
         sa.select(col(Article.story_id), col(Article.text))
         .join(DigestEntry, col(DigestEntry.article_id) == col(Article.id))
-        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind) != "offtopic")
+        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind).not_in(UNSHOWN))
         .order_by(col(Article.id).desc())
         .limit(limit)
     )
@@ -203,6 +206,29 @@ def sources_polled(session: Session, start: datetime | None, end: datetime) -> i
     if start is not None:
         q = q.where(col(Poll.started_at) >= start)
     return int(session.scalar(q) or 0)
+
+
+def first_poll_ends(session: Session, source_ids: Iterable[int]) -> dict[int, datetime]:
+    """When the first successful poll of each source ended (sources never polled are absent)."""
+    ids = list(set(source_ids))
+    if not ids:
+        return {}
+    ok = ("ok", "not_modified", "moved")
+    first = (
+        sa.select(col(Poll.source_id), sa.func.min(col(Poll.started_at)).label("first"))
+        .where(col(Poll.source_id).in_(ids), col(Poll.outcome).in_(ok))
+        .group_by(col(Poll.source_id))
+        .subquery()
+    )
+    q = sa.select(col(Poll.source_id), col(Poll.started_at), col(Poll.duration_ms)).join(
+        first,
+        sa.and_(col(Poll.source_id) == first.c.source_id, col(Poll.started_at) == first.c.first),
+    )
+    out: dict[int, datetime] = {}
+    for source_id, started, duration in session.execute(q):
+        end = started + timedelta(milliseconds=duration or 0)
+        out[int(source_id)] = max(out.get(int(source_id), end), end)
+    return out
 
 
 # --- deliveries ----------------------------------------------------------------------------

@@ -178,7 +178,7 @@ class Digest(SQLModel, table=True):
     __tablename__ = "digests"
     id: int | None = Field(default=None, primary_key=True)
     label: str = Field(max_length=40, index=True)  # e.g. 2026-11-23
-    kind: str = Field(default="daily", max_length=20)  # daily | catchup | manual
+    kind: str = Field(default="daily", max_length=20)  # daily | catchup | interval | manual
     window_start: datetime | None = _dt()
     window_end: datetime | None = _dt(index=True)
     created_at: datetime | None = _dt()

@@ -91,6 +91,7 @@ class News:
         url: str | None = None,
         published: datetime | None = None,
         reasons: tuple[str, ...] = ("terms: armenia, azerbaijan",),
+        language: str | None = None,
     ) -> int:
         self.counter += 1
         url = url or f"https://{source}.example/news/{self.counter}"
@@ -121,6 +122,7 @@ class News:
             "authors": [],
             "entities": [],
             "meta": {},
+            "language": language,
         }
         with self.db.session() as s:
             new_id = insert_article(s, values)
