@@ -76,6 +76,7 @@ class DigestView:
     feeds_total: int
     feeds_unhealthy: list[HealthRow]
     timezone: str = "UTC"
+    alerts_unsent: str | None = None  # alerts waiting to be sent again or given up, in a sentence
 
     @property
     def empty(self) -> bool:

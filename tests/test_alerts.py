@@ -184,16 +184,17 @@ def test_failed_channel_is_recorded_and_not_repeated(
         [row] = ledger.alerts_fired(s, story)
         assert row.status == "failed"
     assert alerter.on_ingested(_result(art, "updated")) == []
-    # the channel is back: a day-old failure is no longer news, a recent one goes out once
+    # the channel is back: not before the back-off has passed, then once
     json_receiver.status = 200
-    stale = Alerter(alerter_settings, db, clock=_clock(T0 + timedelta(days=2)))
-    assert stale.retry_failed() == []
-    [retried] = alerter.retry_failed()
+    assert alerter.retry_due() == []
+    later = Alerter(alerter_settings, db, clock=_clock(T0 + timedelta(minutes=2, seconds=1)))
+    [retried] = later.retry_due()
     assert retried.ok and retried.story_id == story
-    assert alerter.retry_failed() == []
+    assert later.retry_due() == []
     with db.session() as s:
         [row] = ledger.alerts_fired(s, story)
-        assert row.status == "sent"
+        assert row.status == "sent" and row.attempts == 2 and row.error is None
+    assert len(json_receiver.posts) == 2  # the failed attempt and the delivery
 
 
 def test_disabled_alerter_does_nothing(

@@ -1,0 +1,69 @@
+"""The alert step: run after every stored article, and before a process that stores starts.
+
+`newswatch run` (its crawls and its delivery job), `newswatch crawl`, `newswatch worker` and
+`newswatch import --alerts` all build it here, so one set of rules decides, one ledger keeps
+each rule to one alert per story however many processes store that story, and whichever of
+them runs next sends again what failed (``Alerter.retry_due``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from newswatch.config import Settings
+from newswatch.ingest import IngestResult
+from newswatch.storage.db import Database
+from newswatch.storage.models import utcnow
+
+if TYPE_CHECKING:
+    from newswatch.digests.alerts import Alerter, AlertNotice
+
+log = logging.getLogger(__name__)
+
+
+def alerts_on(settings: Settings) -> bool:
+    """Whether alerts can fire at all: enabled, with a channel and a rule."""
+    cfg = settings.alerts
+    return bool(cfg.enabled and cfg.urls and cfg.rules)
+
+
+class AlertStep:
+    """Called with each IngestResult; never raises (the article is stored either way)."""
+
+    def __init__(self, alerter: Alerter) -> None:
+        self.alerter = alerter
+
+    def __call__(self, result: IngestResult) -> list[AlertNotice]:
+        try:
+            return self.alerter.on_ingested(result)
+        except Exception:
+            log.exception("alerts for article %s failed", result.article_id)
+            return []
+
+    def retry_due(self) -> list[AlertNotice]:
+        """Send the failed alerts whose back-off has passed (logged, never raised)."""
+        try:
+            return self.alerter.retry_due()
+        except Exception:
+            log.exception("retrying failed alerts failed")
+            return []
+
+
+def alert_step(
+    settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow
+) -> AlertStep | None:
+    """The alert step for these settings, or None when alerts are off (apprise is not loaded)."""
+    if not alerts_on(settings):
+        return None
+    from newswatch.digests.alerts import Alerter
+
+    return AlertStep(Alerter(settings, db, clock=clock))
+
+
+def retry_alerts(settings: Settings, db: Database) -> list[AlertNotice]:
+    """Send again the failed alerts that are due (for jobs that store nothing themselves)."""
+    step = alert_step(settings, db)
+    return step.retry_due() if step is not None else []
