@@ -384,13 +384,12 @@ def expire_alert(session: Session, alert_id: int) -> None:
 def alert_health(session: Session, *, since: datetime) -> dict[str, Any]:
     """Alerts waiting to be sent again, given up and sent since ``since``, the next try, the last error."""
     waiting = col(AlertSent.status).in_(_OPEN)
-    counts = dict(
-        session.execute(
-            sa.select(col(AlertSent.status), sa.func.count())
-            .where(sa.or_(waiting, col(AlertSent.fired_at) >= since))
-            .group_by(col(AlertSent.status))
-        ).all()
+    rows = session.execute(
+        sa.select(col(AlertSent.status), sa.func.count())
+        .where(sa.or_(waiting, col(AlertSent.fired_at) >= since))
+        .group_by(col(AlertSent.status))
     )
+    counts = {str(status): int(n) for status, n in rows}
     last = session.scalars(
         sa.select(AlertSent)
         .where(col(AlertSent.error).is_not(None), sa.or_(waiting, col(AlertSent.fired_at) >= since))
