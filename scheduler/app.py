@@ -45,7 +45,7 @@ def jittered_plan(
 class ServiceCrawl:
     """The crawler's ``crawl`` with the alert step attached, storing where the service should.
 
-Before each crawl the alert step sends again the failed alerts that are due.
+    Before each crawl the alert step sends again the failed alerts that are due.
 
     ``crawl.store_process``: ``auto`` stores each crawl's articles in a process started for
     that crawl, so the service that waits for its next poll never loads the judge, MinHash
