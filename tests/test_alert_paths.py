@@ -280,3 +280,29 @@ def test_two_workers_on_one_story_send_one_alert(
                 w.wait(timeout=30)
         client.close()
         db.close()
+
+
+def test_the_service_delivery_job_sends_failed_alerts(
+    db: Database, newsroom: Any, json_receiver: Receiver
+) -> None:
+    """`run --role scheduler` stores nothing itself; its delivery job still sends them again."""
+    from newswatch.config import Settings
+    from newswatch.digests.alerts import Alerter
+    from newswatch.ingest import IngestResult
+    from newswatch.scheduler.app import run_deliveries
+
+    settings = Settings.model_validate(
+        {
+            "default_feeds": False,
+            "alerts": {"enabled": True, "urls": [json_receiver.url], "rules": [RULE], "retry_backoff": "0s"},
+        }
+    )
+    title, text = hearing("svc")
+    art = newsroom.article(title, text=text, seen=datetime.now(UTC), categories=("detainees",))
+    json_receiver.status = 500
+    [failed] = Alerter(settings, db).on_ingested(IngestResult("new", art))
+    assert not failed.ok
+    json_receiver.status = 200
+    run_deliveries(settings, db)
+    run_deliveries(settings, db)
+    assert [p["title"] for p in json_receiver.delivered] == [failed.title]
