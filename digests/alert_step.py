@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from newswatch.config import Settings
-from newswatch.ingest import IngestResult
 from newswatch.storage.db import Database
 from newswatch.storage.models import utcnow
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the judge and apprise load only where alerts are sent
     from newswatch.digests.alerts import Alerter, AlertNotice
+    from newswatch.ingest import IngestResult
 
 log = logging.getLogger(__name__)
 

@@ -60,6 +60,8 @@ def _when(value: Any) -> str:
 
 def status_data(st: AppState) -> dict[str, Any]:
     """Everything `status` shows, from the database (works while the service runs)."""
+    from newswatch.digests.alert_step import alerts_on
+
     settings = st.settings
     db = st.database()
     now = datetime.now(UTC)
@@ -68,7 +70,7 @@ def status_data(st: AppState) -> dict[str, Any]:
     day_start = _day_start(settings.digest.timezone, now)
     with db.session() as s:
         summary = state_sql.status_summary(s, day_start=day_start, now=now)
-        alerts = ledger.alert_health(s, since=day_start)
+        alerts = {"enabled": alerts_on(settings), **ledger.alert_health(s, since=day_start)}
         facts = state_sql.get_state(s, "service")
         next_poll = state_sql.next_poll(s, names)
         due = state_sql.due_feeds(s, names, now)
@@ -126,7 +128,7 @@ def _print_status(data: dict[str, Any]) -> None:
     if a["waiting"] and a["next_attempt_at"] is not None:
         waiting += f" (next try {_when(a['next_attempt_at'])})"
     out.print(
-        f"alerts today: {a['sent']} sent{waiting}, {a['given_up']} given up"
+        f"alerts today{'' if a['enabled'] else ' (alerts are off)'}: {a['sent']} sent{waiting}, {a['given_up']} given up"
         + (f"; last error: {a['last_error']}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
     )
     f = data["feeds"]
