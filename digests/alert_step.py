@@ -9,6 +9,7 @@ them runs next sends again what failed (``Alerter.retry_due``).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -35,10 +36,12 @@ class AlertStep:
 
     def __init__(self, alerter: Alerter) -> None:
         self.alerter = alerter
+        self.sent = self.failed = 0
+        self._lock = threading.Lock()  # the crawler calls it from several threads
 
     def __call__(self, result: IngestResult) -> list[AlertNotice]:
         try:
-            return self.alerter.on_ingested(result)
+            return self._count(self.alerter.on_ingested(result))
         except Exception:
             log.exception("alerts for article %s failed", result.article_id)
             return []
@@ -46,10 +49,26 @@ class AlertStep:
     def retry_due(self) -> list[AlertNotice]:
         """Send the failed alerts whose back-off has passed (logged, never raised)."""
         try:
-            return self.alerter.retry_due()
+            return self._count(self.alerter.retry_due())
         except Exception:
             log.exception("retrying failed alerts failed")
             return []
+
+    def summary(self) -> str | None:
+        """What this process sent, for a command's output; None when nothing fired."""
+        if not self.sent and not self.failed:
+            return None
+        failed = f", {self.failed} failed (sent again by the next run)" if self.failed else ""
+        return f"alerts: {self.sent} sent{failed}"
+
+    def _count(self, notices: list[AlertNotice]) -> list[AlertNotice]:
+        with self._lock:
+            for n in notices:
+                if n.ok:
+                    self.sent += 1
+                else:
+                    self.failed += 1
+        return notices
 
 
 def alert_step(

@@ -103,7 +103,11 @@ def news_site(tmp_path: Path) -> Any:
 
 
 def test_crawl_alerts_fresh_news_once_and_never_old_news(
-    tmp_path: Path, sqlite_url: str, news_site: Any, json_receiver: Receiver
+    tmp_path: Path,
+    sqlite_url: str,
+    news_site: Any,
+    json_receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root, server = news_site
     now = datetime.now(UTC)
@@ -124,6 +128,7 @@ def test_crawl_alerts_fresh_news_once_and_never_old_news(
     assert run(cfg, "crawl") == 0
     assert [p["title"] for p in json_receiver.delivered] == [f"[verdicts] {fresh_title}"]
     assert "court" in json_receiver.delivered[0]["message"]
+    assert "alerts: 1 sent" in capsys.readouterr().out
     # cron runs it again: nothing new, nothing sent again
     assert run(cfg, "crawl") == 0
     assert len(json_receiver.posts) == 1
@@ -145,7 +150,7 @@ def test_a_failed_alert_is_sent_once_by_the_next_crawl(
     json_receiver.status = 500
     assert run(cfg, "crawl") == 0
     assert len(json_receiver.posts) == 1 and json_receiver.delivered == []
-    capsys.readouterr()
+    assert "alerts: 0 sent, 1 failed (sent again by the next run)" in capsys.readouterr().out
     assert run(cfg, "status", "--json") == 0
     alerts = json.loads(capsys.readouterr().out)["alerts"]
     assert alerts["waiting"] == 1 and "deliver" in alerts["last_error"]
@@ -168,8 +173,10 @@ def test_a_failed_alert_is_sent_once_by_the_next_crawl(
 
     # the channel is back: the next crawl (nothing new to store) sends it, once
     json_receiver.status = 200
+    capsys.readouterr()
     assert run(cfg, "crawl") == 0
     assert [p["title"] for p in json_receiver.delivered] == [f"[verdicts] {title}"]
+    assert "alerts: 1 sent" in capsys.readouterr().out
     assert run(cfg, "crawl") == 0
     assert len(json_receiver.delivered) == 1 and len(json_receiver.posts) == 2
     [row] = alert_rows(sqlite_url)

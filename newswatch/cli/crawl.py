@@ -69,3 +69,5 @@ def register(app: typer.Typer) -> None:
 
             report = crawl_sync(settings, db, feed or None, progress=done, on_ingested=alerts)
         Console(soft_wrap=True).print(report_table(report))
+        if alerts is not None and alerts.summary():
+            Console(soft_wrap=True).print(alerts.summary(), highlight=False)

@@ -115,6 +115,8 @@ def register(app: typer.Typer) -> None:
                     step(result)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing"
         Console(soft_wrap=True).print(f"imported from {where}: {summary}; bad lines: {errors}", highlight=False)
+        if step is not None and step.summary():
+            Console(soft_wrap=True).print(step.summary(), highlight=False)
         if errors:
             raise typer.Exit(1)
 
