@@ -25,12 +25,6 @@ if TYPE_CHECKING:  # the judge and apprise load only where alerts are sent
 log = logging.getLogger(__name__)
 
 
-def alerts_on(settings: Settings) -> bool:
-    """Whether alerts can fire at all: enabled, with a channel and a rule."""
-    cfg = settings.alerts
-    return bool(cfg.enabled and cfg.urls and cfg.rules)
-
-
 class AlertStep:
     """Called with each IngestResult; never raises (the article is stored either way)."""
 
@@ -75,7 +69,7 @@ def alert_step(
     settings: Settings, db: Database, *, clock: Callable[[], datetime] = utcnow
 ) -> AlertStep | None:
     """The alert step for these settings, or None when alerts are off (apprise is not loaded)."""
-    if not alerts_on(settings):
+    if not settings.alerts.active:
         return None
     from newswatch.digests.alerts import Alerter
 

@@ -130,7 +130,7 @@ class Alerter:
 
     @property
     def enabled(self) -> bool:
-        return bool(self.cfg.enabled and self.cfg.urls and self.cfg.rules)
+        return self.cfg.active
 
     def on_ingested(self, result: IngestResult) -> list[AlertNotice]:
         """Check the rules against a stored article; the alerts that fired now."""

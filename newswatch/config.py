@@ -216,6 +216,11 @@ class AlertsConfig(_Strict):
         timedelta(hours=6), description="give up a failed alert this long after it fired"
     )
 
+    @property
+    def active(self) -> bool:
+        """Whether alerts can fire at all: enabled, with a channel and a rule."""
+        return bool(self.enabled and self.urls and self.rules)
+
 
 class ServiceConfig(_Strict):
     role: Literal["standalone", "scheduler"] = Field("standalone", description="scheduler: enqueue to Redis")
