@@ -313,3 +313,42 @@ def test_the_service_delivery_job_sends_failed_alerts(
     run_deliveries(settings, db)
     run_deliveries(settings, db)
     assert [p["title"] for p in json_receiver.delivered] == [failed.title]
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_sends_failed_alerts_again(
+    tmp_path: Path, pg_url: str, redis_url: str, redis_prefix: str, json_receiver: Receiver
+) -> None:
+    """A worker that starts (or runs for another minute) sends what another process failed to."""
+    import subprocess
+    import sys
+
+    from newswatch.config import load_config
+    from newswatch.digests.alerts import Alerter
+    from newswatch.ingest import IngestResult
+    from tests.plugins.digest_fixtures import News
+
+    cfg = write_config(
+        tmp_path / "nw.yaml", pg_url, json_receiver, service={"redis_url": redis_url}
+    )
+    db = Database.open(pg_url)
+    try:
+        title, text = hearing("w")
+        art = News(db).article(title, text=text, seen=datetime.now(UTC), categories=("detainees",))
+        json_receiver.status = 500
+        [failed] = Alerter(load_config(cfg).settings, db).on_ingested(IngestResult("new", art))
+        assert not failed.ok
+    finally:
+        db.close()
+    json_receiver.status = 200
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch", "-c", str(cfg), "worker", "--prefix", redis_prefix,
+         "--max-idle", "1"],
+        capture_output=True, text=True, timeout=120, check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [p["title"] for p in json_receiver.delivered] == [failed.title]
+    [row] = alert_rows(pg_url)
+    assert row["status"] == "sent" and row["attempts"] == 2
