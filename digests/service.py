@@ -198,7 +198,7 @@ def _claim_and_render(
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
     )
     view.alerts_unsent = alert_health_line(
-        ledger.alert_health(session, since=start or cutoff - timedelta(days=1))
+        ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
     )
     files = render.write_digest(view, settings.digest.output_dir)
     try:

@@ -381,9 +381,15 @@ def expire_alert(session: Session, alert_id: int) -> None:
     )
 
 
-def alert_health(session: Session, *, since: datetime) -> dict[str, Any]:
-    """Alerts waiting to be sent again, given up and sent since ``since``, the next try, the last error."""
+def alert_health(session: Session, *, since: datetime, now: datetime) -> dict[str, Any]:
+    """Alerts waiting to be sent again, being sent, given up and sent since ``since``, the next
+    try, the last error."""
     waiting = col(AlertSent.status).in_(_OPEN)
+    sending = session.scalar(
+        sa.select(sa.func.count()).where(
+            col(AlertSent.status) == AlertStatus.PENDING.value, col(AlertSent.next_attempt_at) > now
+        )
+    )
     rows = session.execute(
         sa.select(col(AlertSent.status), sa.func.count())
         .where(sa.or_(waiting, col(AlertSent.fired_at) >= since))
@@ -399,7 +405,9 @@ def alert_health(session: Session, *, since: datetime) -> dict[str, Any]:
     next_try = session.scalar(sa.select(sa.func.min(col(AlertSent.next_attempt_at))).where(waiting))
     return {
         "waiting": int(counts.get(AlertStatus.FAILED.value, 0))
-        + int(counts.get(AlertStatus.PENDING.value, 0)),
+        + int(counts.get(AlertStatus.PENDING.value, 0))
+        - int(sending or 0),
+        "sending": int(sending or 0),
         "given_up": int(counts.get(AlertStatus.EXPIRED.value, 0)),
         "sent": int(counts.get(AlertStatus.SENT.value, 0)),
         "next_attempt_at": next_try,

@@ -329,6 +329,11 @@ def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
     art = newsroom.article("Trial of detainees", seen=T0, story_id=story, categories=("detainees",))
     with db.session() as s:  # claimed by a process that died before sending
         ledger.claim_alert(s, rule="trial", story_id=story, article_id=art, at=T0, lease=SEND_LEASE)
+    with db.session() as s:
+        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE / 2)
+        assert (health["sending"], health["waiting"]) == (1, 0)
+        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE)
+        assert (health["sending"], health["waiting"]) == (0, 1)
     assert Alerter(settings, db, clock=_clock(T0 + SEND_LEASE / 2)).retry_due() == []
     [sent] = Alerter(settings, db, clock=_clock(T0 + SEND_LEASE)).retry_due()
     assert sent.ok and len(json_receiver.posts) == 1
@@ -341,5 +346,5 @@ def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
     assert Alerter(settings, db, clock=_clock(too_late)).retry_due() == []
     with db.session() as s:
         assert [r.status for r in ledger.alerts_fired(s)] == ["sent", "expired"]
-        health = ledger.alert_health(s, since=T0 - timedelta(hours=1))
+        health = ledger.alert_health(s, since=T0 - timedelta(hours=1), now=too_late)
         assert health["waiting"] == 0 and health["given_up"] == 1 and health["sent"] == 1

@@ -68,7 +68,7 @@ def status_data(st: AppState) -> dict[str, Any]:
     day_start = _day_start(settings.digest.timezone, now)
     with db.session() as s:
         summary = state_sql.status_summary(s, day_start=day_start, now=now)
-        alerts = {"enabled": settings.alerts.active, **ledger.alert_health(s, since=day_start)}
+        alerts = {"enabled": settings.alerts.active, **ledger.alert_health(s, since=day_start, now=now)}
         facts = state_sql.get_state(s, "service")
         next_poll = state_sql.next_poll(s, names)
         due = state_sql.due_feeds(s, names, now)
