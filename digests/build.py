@@ -332,6 +332,20 @@ def health_rows(
     return total, bad
 
 
+def alert_health_line(health: Mapping[str, Any]) -> str | None:
+    """The footer's sentence on alerts not sent (``storage.ledger.alert_health``), or None."""
+    parts = []
+    if health.get("waiting"):
+        n = int(health["waiting"])
+        parts.append(f"{n} alert{'s' if n != 1 else ''} waiting to be sent again")
+    if health.get("given_up"):
+        parts.append(f"{int(health['given_up'])} given up in this period")
+    if not parts:
+        return None
+    error = plain_text(health.get("last_error")) or None
+    return "; ".join(parts) + (f" (last error: {error})" if error else "")
+
+
 def build_view(
     meta: DigestMeta,
     items: Sequence[tuple[str, Article]],

@@ -19,7 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newswatch.digests import render
-from newswatch.digests.build import DigestMeta, build_view, classify, reported_sentences
+from newswatch.digests.build import (
+    DigestMeta,
+    alert_health_line,
+    build_view,
+    classify,
+    reported_sentences,
+)
 from newswatch.digests.mail import build_message, send_message, subject_for
 from newswatch.digests.view import DigestView, HealthRow
 from newswatch.config import Settings
@@ -99,6 +105,7 @@ def _counts(view: DigestView) -> dict[str, Any]:
         "sources_polled": view.sources_polled,
         "feeds_total": view.feeds_total,
         "feeds_unhealthy": [asdict(h) for h in view.feeds_unhealthy],
+        "alerts_unsent": view.alerts_unsent,
     }
 
 
@@ -138,6 +145,7 @@ def view_of(settings: Settings, session: Session, digest: Digest) -> DigestView:
     view.sources_polled = int(counts.get("sources_polled", 0))
     view.feeds_total = int(counts.get("feeds_total", 0))
     view.feeds_unhealthy = [HealthRow(**h) for h in counts.get("feeds_unhealthy", [])]
+    view.alerts_unsent = counts.get("alerts_unsent")
     return view
 
 
@@ -225,6 +233,9 @@ def _claim_and_render(
         sources_polled=ledger.sources_polled(session, last.window_end if last is not None else None, cutoff),
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
         **_view_options(settings),
+    )
+    view.alerts_unsent = alert_health_line(
+        ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
     )
     files = render.write_digest(view, settings.digest.output_dir)
     try:

@@ -94,6 +94,7 @@ class DigestView:
     window: str = ""  # the period in words ("2 December 2026, 07:00 – 3 December 2026, 07:00")
     top: list[Entry] = field(default_factory=list)  # new stories most widely reported
     archive_url: str = "index.html"
+    alerts_unsent: str | None = None  # alerts waiting to be sent again or given up, in a sentence
 
     @property
     def empty(self) -> bool:

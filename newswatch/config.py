@@ -214,6 +214,20 @@ class AlertsConfig(_Strict):
     enabled: bool = Field(False, description="send instant alerts")
     urls: list[str] = Field(default_factory=list, description="apprise URLs (secrets via env)")
     rules: list[AlertRule] = Field(default_factory=list, description="when to alert")
+    lookback: Duration = Field(
+        timedelta(days=3), description="reports published longer ago than this never alert (old news)"
+    )
+    retry_backoff: Duration = Field(
+        timedelta(minutes=1), description="wait before a failed alert is sent again (doubles each time, up to 1 h)"
+    )
+    retry_for: Duration = Field(
+        timedelta(hours=6), description="give up a failed alert this long after it fired"
+    )
+
+    @property
+    def active(self) -> bool:
+        """Whether alerts can fire at all: enabled, with a channel and a rule."""
+        return bool(self.enabled and self.urls and self.rules)
 
 
 class ServiceConfig(_Strict):
