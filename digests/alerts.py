@@ -4,8 +4,8 @@ The claim (an ``alerts`` row, unique per rule and story) is committed before sen
 restart, or another worker storing the same story, never fires the same alert twice. A send
 that fails is tried again by whichever process runs next, after a doubling back-off, until
 ``alerts.retry_for`` after it fired; each attempt is leased first, so only one process sends it.
-A rule's ``within`` window ends when newswatch first saw the report; reports published before
-``alerts.lookback`` (old news) never alert.
+A rule's ``within`` window ends when newswatch first saw the report; reports published more than
+``digest.lookback`` before they were seen (old news, the digest's rule too) never alert.
 """
 
 from __future__ import annotations
@@ -105,8 +105,10 @@ def window_end(art: Article, at: datetime, within: timedelta) -> datetime:
     return seen
 
 
-def is_old_news(art: Article, now: datetime, lookback: timedelta) -> bool:
+def is_old_news(art: Article, now: datetime, lookback: timedelta | None) -> bool:
     """Published (or, without a date, first seen) before the look-back: never alerted."""
+    if lookback is None:
+        return False
     when = art.published_at or art.first_seen_at
     return when is not None and when < now - lookback
 
@@ -121,6 +123,9 @@ class Alerter:
         self, settings: Settings, db: Database | None, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self.cfg = settings.alerts
+        # one look-back for "is this old news": the digest's, which also keeps a feed's archive
+        # out of its first digest (null there means report everything, and alert on anything)
+        self.lookback = settings.digest.lookback
         self.db = db
         self.clock = clock
 
@@ -145,7 +150,7 @@ class Alerter:
         fired: list[tuple[AlertRule, int, int]] = []
         with self.db.session() as s:
             art = get_article(s, result.article_id)
-            if art is None or is_old_news(art, now, self.cfg.lookback):
+            if art is None or is_old_news(art, now, self.lookback):
                 return []
             rules = [r for r in self.cfg.rules if rule_matches(r, art)]
             if not rules:

@@ -176,7 +176,7 @@ class DigestConfig(_Strict):
     include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
     lookback: Duration | None = Field(
         timedelta(days=3),
-        description="entries of a feed's first poll published this long before they were seen are stored, not reported (null: report all)",
+        description="old news: entries of a feed's first poll published this long before they were seen are stored, not reported, and never alert (null: report all)",
     )
     language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
     base_url: str | None = Field(
@@ -214,9 +214,6 @@ class AlertsConfig(_Strict):
     enabled: bool = Field(False, description="send instant alerts")
     urls: list[str] = Field(default_factory=list, description="apprise URLs (secrets via env)")
     rules: list[AlertRule] = Field(default_factory=list, description="when to alert")
-    lookback: Duration = Field(
-        timedelta(days=3), description="reports published longer ago than this never alert (old news)"
-    )
     retry_backoff: Duration = Field(
         timedelta(minutes=1), description="wait before a failed alert is sent again (doubles each time, up to 1 h)"
     )

@@ -284,7 +284,7 @@ def test_old_news_never_alerts(
     settings = _settings(json_receiver.url, min_outlets=1)
     if lookback is not None:
         settings = Settings.model_validate(
-            {**settings.model_dump(), "alerts": {**settings.alerts.model_dump(), "lookback": lookback}}
+            {**settings.model_dump(), "digest": {**settings.digest.model_dump(), "lookback": lookback}}
         )
     assert bool(Alerter(settings, db, clock=_clock(now)).on_ingested(_result(art))) is fires
 
