@@ -151,6 +151,17 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
             .group_by(Article.source_id)
         ).all()
     )
+    # the warning of the last poll that read the document (a 304 reads none and says nothing)
+    last_read = (
+        sa.select(sa.func.max(Poll.id))
+        .where(Poll.outcome.in_(("ok", "moved")))  # type: ignore[attr-defined]
+        .group_by(Poll.source_id)
+    )
+    notes = dict(
+        session.execute(
+            sa.select(Poll.source_id, Poll.error).where(Poll.id.in_(last_read))  # type: ignore[union-attr]
+        ).all()
+    )
     rows = []
     for src in session.scalars(sa.select(Source).order_by(Source.name)):
         rows.append(
@@ -169,6 +180,7 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
                 "next_poll_at": src.next_poll_at,
                 "created_at": src.created_at,
                 "items_7d": counts.get(src.id, 0),
+                "last_note": notes.get(src.id),
                 "tags": {k: v for k, v in (src.tags or {}).items() if not k.startswith("_")},
             }
         )
