@@ -13,7 +13,8 @@ The order is the one browsers and feed readers use:
    valid UTF-8 reading.
 
 Labels are resolved by w3lib the WHATWG way (``latin1``/``iso-8859-1``/``ascii`` read as
-windows-1252, ``gb2312`` as gb18030, ...). A declaration the bytes contradict is not followed
+windows-1252, ``gb2312`` as gb18030, ...), and labels w3lib does not know by the WHATWG table
+of ``webencodings`` (``x-cp1251``, ``unicode-1-1-utf-8``...). A declaration the bytes contradict is not followed
 blindly: declared UTF-16 without a UTF-16 byte pattern is skipped, declared UTF-8 with a few
 invalid bytes keeps UTF-8 and reads those bytes as windows-1252 (no replacement characters),
 and a legacy declaration on bytes that are valid UTF-8 with multi-byte sequences reads them as
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+import webencodings
 from chardetng_py import EncodingDetector
 from w3lib.encoding import (
     html_body_declared_encoding,
@@ -139,6 +141,16 @@ def _utf16_variant(body: bytes) -> str | None:
     return None
 
 
+def _resolve(label: str | None, resolved: str | None) -> str | None:
+    """w3lib's reading of a label, else the WHATWG table's (w3lib misses x-cp1251, koi8-ru...)."""
+    if resolved is not None or not label:
+        return resolved
+    found = webencodings.lookup(label)
+    if found is None or found.name == "utf-7":
+        return None
+    return str(found.codec_info.name)
+
+
 def _declared_label(text: str | None, pattern: re.Pattern[str]) -> str | None:
     if not text:
         return None
@@ -160,8 +172,8 @@ def _document_declaration(body: bytes, markup: Markup, notes: list[str]) -> tupl
         head = body[:4096].decode("latin-1")
     if head is None:
         return None
-    resolved = html_body_declared_encoding(head)
     label = _declared_label(head, _ENCODING_LABEL if markup is Markup.XML else _CHARSET_LABEL)
+    resolved = _resolve(label, html_body_declared_encoding(head))
     if resolved is None:
         if label and markup is Markup.XML:
             notes.append(f"the XML declaration names an unknown encoding {label!r}: ignored")
@@ -172,8 +184,8 @@ def _document_declaration(body: bytes, markup: Markup, notes: list[str]) -> tupl
 def _http_declaration(content_type: str | None, notes: list[str]) -> tuple[str, str] | None:
     if not content_type:
         return None
-    resolved = http_content_type_encoding(content_type)
     label = _declared_label(content_type, _CHARSET_LABEL)
+    resolved = _resolve(label, http_content_type_encoding(content_type))
     if resolved is None:
         if label:
             notes.append(f"the Content-Type names an unknown charset {label!r}: ignored")
