@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from newswatch.storage.models import Article, CrawlRun, Poll, Source, utcnow
 
@@ -153,13 +154,13 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
     )
     # the warning of the last poll that read the document (a 304 reads none and says nothing)
     last_read = (
-        sa.select(sa.func.max(Poll.id))
-        .where(Poll.outcome.in_(("ok", "moved")))  # type: ignore[attr-defined]
-        .group_by(Poll.source_id)
+        sa.select(sa.func.max(col(Poll.id)))
+        .where(col(Poll.outcome).in_(("ok", "moved")))
+        .group_by(col(Poll.source_id))
     )
-    notes = dict(
+    notes: dict[int, str | None] = dict(
         session.execute(
-            sa.select(Poll.source_id, Poll.error).where(Poll.id.in_(last_read))  # type: ignore[union-attr]
+            sa.select(col(Poll.source_id), col(Poll.error)).where(col(Poll.id).in_(last_read))
         ).all()
     )
     rows = []

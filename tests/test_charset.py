@@ -116,7 +116,7 @@ def test_header_utf16_on_utf8_bytes_keeps_the_utf8_reading():
 
 
 def test_utf8_with_invalid_bytes_uses_the_fewest_replacements():
-    body = "<p>Très bientôt</p><p>".encode() + "déjà".encode("latin-1") + "</p>".encode()
+    body = "<p>Très bientôt</p><p>".encode() + "déjà".encode("latin-1") + b"</p>"
     got = decode(body, "text/html; charset=utf-8")
     assert got.text == "<p>Très bientôt</p><p>déjà</p>" and got.encoding == "UTF-8"
     assert "2 byte(s) are not UTF-8" in got.note
@@ -161,8 +161,8 @@ def test_article_pages_follow_the_same_rule(content_type, encoding):
 
 def _serve(server: FaultServer, case: dict, serving: str) -> str:
     path = f"/{serving}/{case['file']}"
-    body = (CORPUS / case["file"]).read_bytes()
-    server.routes[path] = lambda s, h, body=body, ct=_content_type(case, serving): Reply(200, body, {"Content-Type": ct})
+    reply = Reply(200, (CORPUS / case["file"]).read_bytes(), {"Content-Type": _content_type(case, serving)})
+    server.routes[path] = lambda s, h: reply
     return server.url(path)
 
 

@@ -18,16 +18,6 @@ class Entry:
     url: str
     guid: str | None = None
     title: str | None = None
-    encoding: str | None = None  # how the bytes were read (see newswatch.crawler.charset)
-    encoding_note: str | None = None  # a declaration the bytes contradicted, or a guess
-    encoding_guessed: bool = False  # nothing declared the encoding and the bytes are not UTF-8
-
-    def decoded_as(self, decoded: Decoded) -> Parsed:
-        """This result, noting how its document was decoded."""
-        self.encoding = decoded.encoding
-        self.encoding_note = decoded.note
-        self.encoding_guessed = decoded.guessed
-        return self
     published: datetime | None = None
     summary: str | None = None
 

@@ -149,7 +149,7 @@ def build() -> list[dict]:
         text = FORMATS[fmt](lang, decl, name)
         data = _damage((_BOMS[enc] if bom else b"") + text.encode(enc), damage)
         (HERE / f"{name}{ext}").write_bytes(data)
-        channel, titles = TEXTS[lang]
+        titles = TEXTS[lang][1]
         manifest.append({
             "file": f"{name}{ext}",
             "kind": {"html": "html", "sitemap": "sitemap"}.get(fmt, "rss"),
