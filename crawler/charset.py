@@ -47,6 +47,7 @@ _XML_DECL = re.compile(rb"^\s*<\?xml\s[^<>]*\?>")
 _XML_DECL_TEXT = re.compile(r"^(\ufeff?\s*<\?xml\s[^<>]*?)\?>")
 _XML_DECL_ENCODING = re.compile(r"""(\sencoding\s*=\s*)(["'])[^"']*\2""")
 _CHARSET_LABEL = re.compile(r"""charset\s*=\s*["']?([^"';,\s]+)""", re.IGNORECASE)
+_META_LABEL = re.compile(r"""<meta\s[^>]*?charset\s*=\s*["']?([^"'>;,\s/]+)""", re.IGNORECASE)
 _ENCODING_LABEL = re.compile(r"""encoding\s*=\s*["']([^"']+)""", re.IGNORECASE)
 _UTF8_BYTES = "newswatch-utf8-with-windows-1252"
 
@@ -172,7 +173,7 @@ def _document_declaration(body: bytes, markup: Markup, notes: list[str]) -> tupl
         head = body[:4096].decode("latin-1")
     if head is None:
         return None
-    label = _declared_label(head, _ENCODING_LABEL if markup is Markup.XML else _CHARSET_LABEL)
+    label = _declared_label(head, _ENCODING_LABEL if markup is Markup.XML else _META_LABEL)
     resolved = _resolve(label, html_body_declared_encoding(head))
     if resolved is None:
         if label and markup is Markup.XML:
@@ -194,19 +195,22 @@ def _http_declaration(content_type: str | None, notes: list[str]) -> tuple[str, 
 
 
 def _utf8(body: bytes) -> tuple[str, int, bool]:
-    """UTF-8 text with invalid bytes read as windows-1252; the count of those; any multi-byte?"""
+    """UTF-8 text with invalid bytes read as windows-1252; the count of those; mostly UTF-8?
+
+    "Mostly" means the valid multi-byte characters outnumber the invalid bytes four to one: a
+    Latin-1 line pasted into a UTF-8 feed, not legacy bytes (GB2312, windows-1251) some of whose
+    byte pairs happen to be valid UTF-8.
+    """
     try:
         text = body.decode("utf-8")
         return text, 0, len(text) != len(body)
     except UnicodeDecodeError:
         pass
     text = body.decode("utf-8", _UTF8_BYTES)
-    # every invalid byte became one character and every valid sequence one character per code
-    # point, so what is left after removing the valid part counts the multi-byte sequences
     valid = body.decode("utf-8", "ignore")
     bad = len(body) - len(valid.encode("utf-8"))
-    multibyte = len(valid) != len(valid.encode("utf-8"))
-    return text, bad, multibyte
+    multibyte = sum(1 for ch in valid if ord(ch) > 0x7F)
+    return text, bad, multibyte >= 4 * bad
 
 
 def _guess_legacy(body: bytes) -> tuple[str, Origin]:
