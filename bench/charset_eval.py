@@ -21,11 +21,11 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from newswatch.crawler.charset import Markup, decode  # noqa: E402
+from newswatch.crawler.charset import Markup, decode
 
 _SPACE = re.compile(r"\s+")
 _DECLARATION = re.compile(rb"<meta[^>]*charset[^>]*>|<\?xml[^>]*>", re.IGNORECASE)

@@ -197,9 +197,9 @@ def _http_declaration(content_type: str | None, notes: list[str]) -> tuple[str, 
 def _utf8(body: bytes) -> tuple[str, int, bool]:
     """UTF-8 text with invalid bytes read as windows-1252; the count of those; mostly UTF-8?
 
-    "Mostly" means the valid multi-byte characters outnumber the invalid bytes four to one: a
-    Latin-1 line pasted into a UTF-8 feed, not legacy bytes (GB2312, windows-1251) some of whose
-    byte pairs happen to be valid UTF-8.
+    "Mostly" means at least as many valid multi-byte characters as invalid bytes: a Latin-1 line
+    pasted into a UTF-8 feed, not legacy bytes (GB2312, windows-1251) a few of whose byte pairs
+    happen to be valid UTF-8.
     """
     try:
         text = body.decode("utf-8")
@@ -210,7 +210,7 @@ def _utf8(body: bytes) -> tuple[str, int, bool]:
     valid = body.decode("utf-8", "ignore")
     bad = len(body) - len(valid.encode("utf-8"))
     multibyte = sum(1 for ch in valid if ord(ch) > 0x7F)
-    return text, bad, multibyte >= 4 * bad
+    return text, bad, multibyte >= bad
 
 
 def _guess_legacy(body: bytes) -> tuple[str, Origin]:
