@@ -8,9 +8,9 @@ The order is the one browsers and feed readers use:
    (HTML), and for XML the UTF-16 signature of a declaration without a BOM;
 4. valid UTF-8;
 5. legacy bytes: windows-1252, the web's legacy default, unless the detector Firefox uses for
-   undeclared pages (chardetng) confidently names another legacy encoding (a windows-1251 or
-   KOI8 Russian feed). The detector is the last resort: it never overrides a declaration or a
-   valid UTF-8 reading.
+   undeclared pages (chardetng) names another legacy encoding and the windows-1252 reading is
+   clearly wrong (a windows-1251 or KOI8 Russian feed, see ``_guess_legacy``). The detector is
+   the last resort: it never overrides a declaration or a valid UTF-8 reading.
 
 Labels are resolved by w3lib the WHATWG way (``latin1``/``iso-8859-1``/``ascii`` read as
 windows-1252, ``gb2312`` as gb18030, ...), and labels w3lib does not know by the WHATWG table
@@ -213,14 +213,64 @@ def _utf8(body: bytes) -> tuple[str, int, bool]:
     return text, bad, multibyte >= bad
 
 
+# Characters that stand inside words of correctly read Western text: apostrophes, soft hyphens.
+_IN_WORD = frozenset("\u2019\u2018\u00ad\u00b7\u2010\u2011")
+# Icelandic letters: in the windows-1252 reading of Turkish or Azerbaijani (windows-1254) bytes
+# they stand for ğ, ş, ı; the outlets this project follows never write Icelandic.
+_UNLIKELY_LETTERS = frozenset("ðþÐÞýÝ")
+
+
+def _oddities(text: str) -> int:
+    """Characters a correct reading of Latin-script text would not have inside a word."""
+    odd = 0
+    for i in range(1, len(text) - 1):
+        c = text[i]
+        if c.isascii() or c in _IN_WORD or not (text[i - 1].isalpha() and text[i + 1].isalpha()):
+            continue
+        if not c.isalpha() or c in _UNLIKELY_LETTERS:
+            odd += 1  # "Za¿ó³æ" is Polish read as windows-1252
+    return odd
+
+
+def _latin_script(text: str) -> bool:
+    """Whether words with non-ASCII letters are mostly ASCII letters (French, German, Polish...).
+
+    Cyrillic, Greek or Hebrew bytes read as windows-1252 make words of accented letters only.
+    """
+    ascii_letters = foreign = 0
+    word: list[str] = []
+    for c in text + " ":
+        if c.isalpha():
+            word.append(c)
+            continue
+        if word and not all(ch.isascii() for ch in word):
+            foreign += sum(1 for ch in word if not ch.isascii())
+            ascii_letters += sum(1 for ch in word if ch.isascii())
+        word = []
+    return foreign <= ascii_letters
+
+
 def _guess_legacy(body: bytes) -> tuple[str, Origin]:
+    """windows-1252, unless the detector names an encoding whose reading is clearly better.
+
+    Clearly better: the windows-1252 reading is not Latin-script text at all (Russian in
+    windows-1251 or KOI8), or it has characters inside words that a right reading would not
+    (Polish in windows-1250, Turkish in windows-1254) and the detector's reading has fewer.
+    A French or Portuguese text the detector takes for windows-1250/1257 stays windows-1252.
+    """
+    sample = body[:_DETECT_BYTES]
     detector = EncodingDetector()
-    detector.feed(body[:_DETECT_BYTES], last=len(body) <= _DETECT_BYTES)
+    detector.feed(sample, last=len(body) <= _DETECT_BYTES)
     name, confident = detector.guess_assess(tld=None, allow_utf8=False)
     encoding = resolve_encoding(name)
     if not confident or encoding is None or encoding == "cp1252":
         return "cp1252", Origin.DEFAULT
-    return encoding, Origin.DETECTED
+    western = to_unicode(sample, "cp1252")
+    if not _latin_script(western):
+        return encoding, Origin.DETECTED
+    if _oddities(to_unicode(sample, encoding)) < _oddities(western):
+        return encoding, Origin.DETECTED
+    return "cp1252", Origin.DEFAULT
 
 
 def _done(text: str, encoding: str, origin: Origin, notes: list[str]) -> Decoded:

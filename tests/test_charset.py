@@ -82,6 +82,30 @@ def test_undeclared_latin_text_is_never_read_as_central_european():
             assert (got.text, got.encoding, got.origin) == (f"<p>{text}</p>", "windows-1252", Origin.DEFAULT)
 
 
+def test_the_detector_does_not_overrule_a_sound_windows_1252_reading():
+    from chardetng_py import EncodingDetector
+
+    body = ("<p>Negotiators met in Brussels to discuss the border commissions.</p>\n" * 30
+            + "<p>Price: £120</p>").encode("cp1252")
+    detector = EncodingDetector()
+    detector.feed(body, last=True)
+    assert detector.guess(tld=None, allow_utf8=False) == "windows-1250"  # would read "Ł120"
+    got = decode(body)
+    assert got.encoding == "windows-1252" and got.origin is Origin.DEFAULT and "£120" in got.text
+
+
+@pytest.mark.parametrize("text,encoding,name", [
+    ("Zażółć gęślą jaźń: negocjacje pokojowe między Armenią a Azerbejdżanem", "cp1250", "windows-1250"),
+    ("Dışişleri Bakanlığı açıklama yaptı: Şuşa şehrinde barış görüşmesi", "cp1254", "windows-1254"),
+    ("Νέα για την Αρμενία και το Αζερμπαϊτζάν", "cp1253", "windows-1253"),
+    ("Новости Армении и Азербайджана", "koi8_r", "KOI8-U"),
+])
+def test_other_legacy_encodings_are_found_when_windows_1252_reads_wrongly(text, encoding, name):
+    got = decode(f"<p>{text}</p>".encode(encoding))
+    assert (got.text, got.encoding, got.origin) == (f"<p>{text}</p>", name, Origin.DETECTED)
+    assert "by guess" in got.note
+
+
 def test_a_declaration_wins_over_the_detector():
     cyrillic = "<rss><channel><title>Новости Кавказа и Армении</title></channel></rss>".encode("cp1251")
     # declared windows-1252: that is what a browser shows, however Russian the bytes look
