@@ -265,3 +265,12 @@ def test_mislabel_is_noted_with_the_poll_and_in_feeds_status(tmp_path, fault_ser
     assert "declares ISO-8859-1 but the bytes are UTF-8" in line
     clean = next(ln for ln in status.output.splitlines() if ln.startswith("│ clean"))
     assert "declares" not in clean
+
+
+@pytest.mark.parametrize("name,title", [
+    ("ru-cp1251-undeclared.xml", "Новости Кавказа"), ("pt-latin1-undeclared.xml", "Notícias do Cáucaso"),
+])
+def test_feeds_add_reads_the_title_by_the_same_rule(name, title):
+    from newswatch.crawler.discovery import detect_feed
+
+    assert detect_feed((CORPUS / name).read_bytes(), "http://wire.test/feed", "application/xml") == ("rss", title, 2)

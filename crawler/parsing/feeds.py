@@ -9,7 +9,7 @@ from typing import Any
 
 import feedparser
 
-from newswatch.crawler.charset import Markup, decode, utf8_content_type, utf8_xml
+from newswatch.crawler.charset import Decoded, Markup, decode, utf8_content_type, utf8_xml
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, is_http_url, parse_date
 
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -24,15 +24,22 @@ def _struct_time(value: Any) -> datetime | None:
         return None
 
 
-def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
-    """Entries of an RSS or Atom document; a malformed feed keeps what feedparser recovered."""
-    # feedparser's own order (RFC 3023: text/xml without a charset is US-ASCII, then its
-    # fallbacks) is not a browser's: decode here and hand it UTF-8 that says so
+def read_feed(body: bytes, url: str, content_type: str | None) -> tuple[Any, Decoded]:
+    """feedparser's result for the document decoded by the crawler's one rule, and that decoding.
+
+    feedparser's own order (RFC 3023: text/xml without a charset is US-ASCII, then its
+    fallbacks) is not a browser's: decode here and hand it UTF-8 that says so.
+    """
     decoded = decode(body, content_type, Markup.XML)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = utf8_content_type(content_type) or content_type
-    d = feedparser.parse(utf8_xml(decoded.text), response_headers=headers, sanitize_html=False)
+    return feedparser.parse(utf8_xml(decoded.text), response_headers=headers, sanitize_html=False), decoded
+
+
+def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
+    """Entries of an RSS or Atom document; a malformed feed keeps what feedparser recovered."""
+    d, decoded = read_feed(body, url, content_type)
     version = d.get("version") or ""
     entries = []
     for e in d.entries:
