@@ -327,6 +327,11 @@ def decode(body: bytes, content_type: str | None = None, markup: Markup = Markup
     return _done(to_unicode(body, encoding), encoding, origin, notes)
 
 
+def http_charset(content_type: str | None) -> str | None:
+    """The charset label a Content-Type names, as written (resolved later, by ``decode``)."""
+    return _declared_label(content_type, _CHARSET_LABEL)
+
+
 def utf8_xml(text: str) -> bytes:
     """An XML document as UTF-8 bytes whose declaration says so (for parsers that read bytes)."""
     text = text.removeprefix("\ufeff")
@@ -349,4 +354,4 @@ def utf8_content_type(content_type: str | None) -> str | None:
     return f"{mime}; charset=utf-8" if mime else None
 
 
-__all__ = ["Decoded", "Markup", "Origin", "decode", "utf8_content_type", "utf8_xml", "whatwg_name"]
+__all__ = ["Decoded", "Markup", "Origin", "decode", "http_charset", "utf8_content_type", "utf8_xml", "whatwg_name"]

@@ -11,8 +11,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
-from w3lib.encoding import http_content_type_encoding
 
+from newswatch.crawler.charset import http_charset
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
 from newswatch.crawler.items import ArticleItem
@@ -203,7 +203,7 @@ class NewsSpider(scrapy.Spider):
                 feed_summary=entry.summary,
                 body=response.body,
                 # the declared charset only: extraction applies the one decoding rule itself
-                encoding=http_content_type_encoding(_header(response, b"Content-Type")),
+                encoding=http_charset(_header(response, b"Content-Type")),
                 entry_url=entry.url,
             )
         ]
