@@ -28,7 +28,6 @@ import codecs
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 import webencodings
 from chardetng_py import EncodingDetector
@@ -117,12 +116,6 @@ def whatwg_name(encoding: str) -> str:
         return f"ISO-8859-{name[8:]}"
     return {"utf-8": "UTF-8", "koi8-r": "KOI8-R", "koi8-u": "KOI8-U", "utf-16-le": "UTF-16LE",
             "utf-16-be": "UTF-16BE", "cp866": "IBM866"}.get(name, name)
-
-
-@lru_cache(maxsize=64)
-def _single_byte(encoding: str) -> bool:
-    """Whether every byte is one character in ``encoding`` (windows-125x, ISO-8859-x, KOI8)."""
-    return len(bytes(range(256)).decode(encoding, "replace")) == 256
 
 
 def _utf16_variant(body: bytes) -> str | None:
