@@ -6,7 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from newswatch.config import STORY_THRESHOLD, STORY_WINDOW
 from newswatch.dedup.features import (
+    ACT_PREFIX,
+    DATE_PREFIX,
     DocStats,
     StoryCandidate,
     StoryFeatures,
@@ -20,13 +23,25 @@ from newswatch.dedup.features import (
     weighted_overlap,
 )
 
-DEFAULT_WINDOW = timedelta(hours=72)
-DEFAULT_THRESHOLD = 0.35
+# One threshold and one window for production, tests and benches: the configuration's defaults.
+DEFAULT_WINDOW = STORY_WINDOW
+DEFAULT_THRESHOLD = STORY_THRESHOLD
 # Confidence that a perfect match of one signal alone gives for "same development". Signals
 # combine as a noisy-OR, so one strong signal suffices (same names and figures across
 # languages, or near-identical wording); judge entities and name keys see the same people and
 # places, so they form one "actors" signal and only the stronger of the two counts.
-EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85}
+EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts": 0.5}
+# Reports of one kind (a shared category or kind of event) published within a day of each other
+# are often one development: this much evidence at no gap, none a day apart.
+SAME_DAY_EVIDENCE = 0.35
+SAME_DAY = timedelta(hours=24)
+# Reports naming different kinds of event (a resolution and the reply to it, an offensive and
+# the ceasefire after it) are different developments even when the actors are the same: each
+# kind one report names in its title and lead and the other does not keeps this much.
+ACT_CLASH = 0.6
+# Reports of one development name the same day ("on 13 September"); two that each name days,
+# none in common, tell of different days' events (a shooting and its renewal the next morning).
+DATE_CLASH = 0.35
 # TF-IDF cosine at which reworded same-language reports count as full text evidence.
 TEXT_FULL = 0.5
 # Same-topic vocabulary overlaps across unrelated reports: wording counts fully only once the
@@ -86,13 +101,36 @@ class _Scorer:
         def weigh(e: str) -> float:
             return entity_weight(e, self.stats)
 
-        whole, mass = weighted_overlap(a.entities, story_presence(s.entities, s.members), weigh)
+        counts = {e: n for e, n in s.entities.items() if not e.startswith(ACT_PREFIX)}
+        whole, mass = weighted_overlap(a.actors, story_presence(counts, s.members), weigh)
         best = whole
         for m in s.members:
-            cos, m_mass = weighted_overlap(a.entities, dict.fromkeys(m.entities, 1.0), weigh)
+            cos, m_mass = weighted_overlap(a.actors, dict.fromkeys(m.actors, 1.0), weigh)
             best = max(best, cos)
             mass = max(mass, m_mass)
         return best * min(1.0, mass / ENTITY_MASS)
+
+    def act_part(self, a: StoryFeatures, s: StoryCandidate) -> tuple[float, bool]:
+        """(share of a's kinds of event named by the closest member, whether none is in the story).
+
+        The clash looks at the whole story (its entity counts hold every member's kinds), so
+        that a member that names no kind of event cannot hide one that names another kind.
+        """
+        best = 0.0
+        for m in s.members:
+            if a.acts and m.acts:
+                best = max(best, len(a.acts & m.acts) / min(len(a.acts), len(m.acts)))
+        story_acts = {e for e, n in s.entities.items() if n > 0 and e.startswith(ACT_PREFIX)}
+        return best, bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
+
+    def date_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """Both name calendar days in their leads and none in common with any member."""
+        mine = {n for n in a.numbers if n.startswith(DATE_PREFIX)}
+        if not mine:
+            return False
+        theirs = [{n for n in m.numbers if n.startswith(DATE_PREFIX)} for m in s.members]
+        theirs = [t for t in theirs if t]
+        return bool(theirs) and all(mine.isdisjoint(t) for t in theirs)
 
     def number_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
         def weigh(n: str) -> float:
@@ -155,6 +193,7 @@ class _Scorer:
             "text": min(1.0, (text or 0.0) / TEXT_FULL) * gate,
             "numbers": self.number_part(a, s),
             "names": self.name_part(a, s),
+            "acts": self.act_part(a, s)[0],
         }
         return parts, text
 
@@ -174,8 +213,20 @@ class _Scorer:
         actors = max(EVIDENCE["entities"] * parts["entities"], EVIDENCE["names"] * parts["names"])
         doubt = (1.0 - actors) * (1.0 - EVIDENCE["text"] * parts["text"])
         doubt *= 1.0 - EVIDENCE["numbers"] * parts["numbers"]
+        doubt *= 1.0 - EVIDENCE["acts"] * parts["acts"] * actors
+        if gap < SAME_DAY and (cat == "shared" or parts["acts"] > 0):
+            doubt *= 1.0 - SAME_DAY_EVIDENCE * (1.0 - gap / SAME_DAY)
         score = (1.0 - doubt) * CATEGORY_FACTOR[cat]
+        _, clash = self.act_part(a, s)
+        reasons_clash = []
+        if clash:
+            score *= ACT_CLASH
+            reasons_clash.append("different kinds of event")
+        if self.date_clash(a, s):
+            score *= DATE_CLASH
+            reasons_clash.append("different days named")
         reasons = [f"{k} {v:.2f}" for k, v in parts.items() if v > 0] + [f"categories {cat}"]
+        reasons += reasons_clash
         if text is None:
             reasons.append("cross-language")
         else:
