@@ -106,6 +106,9 @@ class Scoring(_Strict):
         40, description="words around a topic term where look-alikes count"
     )
     late_factor: float = Field(0.6, description="weight of category cues first seen after the lead")
+    side_gate: float = Field(
+        0.0, description="share of one side's own names that opens the gate for category cues"
+    )
     fallback_category: str = "diplomacy"
 
 
