@@ -28,6 +28,7 @@ ENTITY_KIND_WEIGHTS: dict[str, float] = {
     "act": 0.0,
 }
 ACT_PREFIX = "act:"
+SUBJECT_PREFIX = "org:"
 DATE_PREFIX = "date:"
 DEFAULT_KIND_WEIGHT = 0.6
 # Grouped thousands ("250,000", "250 000") or a plain/decimal number; the group form needs a
@@ -52,6 +53,9 @@ class StoryFeatures:
     categories: list[str]
     entities: set[str]
     source: str
+    # The institution the report is about first (a parliament, a ministry, a court), if any:
+    # a resolution and the other side's reply to it name both bodies, but lead with different ones.
+    subject: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -183,6 +187,11 @@ def extract_dates(text: str) -> list[str]:
             if month is not None and 1 <= int(day) <= 31:
                 out.append(f"{DATE_PREFIX}{int(day)}.{month}")
     return out
+
+
+def subject_of(entities: Iterable[str]) -> str | None:
+    """The first institution among entities listed in order of first mention."""
+    return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
 
 
 def entity_kind_weight(entity: str) -> float:

@@ -42,6 +42,9 @@ ACT_CLASH = 0.6
 # Reports of one development name the same day ("on 13 September"); two that each name days,
 # none in common, tell of different days' events (a shooting and its renewal the next morning).
 DATE_CLASH = 0.35
+# Reports leading with different institutions (the Senate that adopted a resolution, the other
+# side's parliament that answered it) tell of different acts.
+SUBJECT_CLASH = 0.5
 # TF-IDF cosine at which reworded same-language reports count as full text evidence.
 TEXT_FULL = 0.5
 # Same-topic vocabulary overlaps across unrelated reports: wording counts fully only once the
@@ -222,6 +225,11 @@ class _Scorer:
         if clash:
             score *= ACT_CLASH
             reasons_clash.append("different kinds of event")
+        if a.subject and any(m.subject for m in s.members) and all(
+            m.subject != a.subject for m in s.members if m.subject
+        ):
+            score *= SUBJECT_CLASH
+            reasons_clash.append("led by different institutions")
         if self.date_clash(a, s):
             score *= DATE_CLASH
             reasons_clash.append("different days named")
