@@ -82,6 +82,30 @@ def _gap(when: datetime, start: datetime, end: datetime) -> timedelta:
     return timedelta(0)
 
 
+# Days named in a lead at most this long before publication (or a day after) are its event's day.
+EVENT_DAY_SPAN = (timedelta(days=3), timedelta(days=1))
+
+
+def event_days(a: StoryFeatures) -> set[str]:
+    """Date keys in a's lead that fall just before its publication (its event's day)."""
+    if a.published is None:
+        return set()
+    when = as_utc(a.published)
+    out = set()
+    for key in a.numbers:
+        if not key.startswith(DATE_PREFIX):
+            continue
+        day, month = (int(x) for x in key[len(DATE_PREFIX) :].split("."))
+        for year in (when.year, when.year - 1):
+            try:
+                named = when.replace(year=year, month=month, day=day)
+            except ValueError:
+                continue
+            if -EVENT_DAY_SPAN[1] <= when - named <= EVENT_DAY_SPAN[0]:
+                out.add(key)
+    return out
+
+
 def _same_language(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not a.language or not b.language or a.language.lower() == b.language.lower()
 
@@ -127,12 +151,15 @@ class _Scorer:
         return best, bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
 
     def date_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
-        """Both name calendar days in their leads and none in common with any member."""
-        mine = {n for n in a.numbers if n.startswith(DATE_PREFIX)}
+        """Both name the day of their event, and no member names a's day.
+
+        Only days just before publication count as the event's day; older dates in a lead
+        are background ("detained on 16 November") that reports of one development may differ in.
+        """
+        mine = event_days(a)
         if not mine:
             return False
-        theirs = [{n for n in m.numbers if n.startswith(DATE_PREFIX)} for m in s.members]
-        theirs = [t for t in theirs if t]
+        theirs = [t for t in (event_days(m) for m in s.members) if t]
         return bool(theirs) and all(mine.isdisjoint(t) for t in theirs)
 
     def number_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
