@@ -152,7 +152,7 @@ class JudgeConfig(_Strict):
 
 # The story grouper's one threshold and window (newswatch.dedup.stories uses these too), tuned
 # on real cross-language reports with bench/judge_real.py.
-STORY_THRESHOLD = 0.5
+STORY_THRESHOLD = 0.3
 STORY_WINDOW = timedelta(hours=72)
 
 

@@ -33,7 +33,7 @@ DEFAULT_THRESHOLD = STORY_THRESHOLD
 EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts": 0.5}
 # Reports of one kind (a shared category or kind of event) published within a day of each other
 # are often one development: this much evidence at no gap, none a day apart.
-SAME_DAY_EVIDENCE = 0.35
+SAME_DAY_EVIDENCE = 0.15
 SAME_DAY = timedelta(hours=24)
 # Reports naming different kinds of event (a resolution and the reply to it, an offensive and
 # the ceasefire after it) are different developments even when the actors are the same: each
