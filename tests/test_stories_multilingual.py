@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from newswatch.storage.db import Database
 
 from newswatch.dedup.features import extract_dates
 from newswatch.ingest import Ingestor, IngestResult, RawArticle, cached_judge
 from newswatch.judge import Judge
-from newswatch.storage.db import Database
 
 T0 = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
 
@@ -228,13 +228,17 @@ def test_two_shootings_on_different_days_are_two_stories(db: Database) -> None:
     [
         (
             "Rwanda and Congo sign peace deal in Washington",
-            "The foreign ministers of Rwanda and the Democratic Republic of Congo signed a peace "
-            "agreement at the State Department, ending months of fighting in the east of Congo.",
+            (
+                "The foreign ministers of Rwanda and the Democratic Republic of Congo signed a peace "
+                "agreement at the State Department, ending months of fighting in the east of Congo."
+            ),
         ),
         (
             "Russia and Ukraine swap prisoners of war",
-            "Russia and Ukraine each released 150 prisoners of war in an exchange mediated by the "
-            "United Arab Emirates, the Ukrainian president said.",
+            (
+                "Russia and Ukraine each released 150 prisoners of war in an exchange mediated by the "
+                "United Arab Emirates, the Ukrainian president said."
+            ),
         ),
         (
             "Україна розміновує звільнені території Харківщини",
@@ -255,8 +259,10 @@ def test_look_alikes_stay_out(judge: Judge, title: str, text: str) -> None:
     [
         (
             "Баку передал Еревану четырёх военнослужащих",
-            "Азербайджан передал Армении четырёх армянских военнослужащих, задержанных на границе "
-            "в прошлом месяце, сообщила госкомиссия по делам военнопленных.",
+            (
+                "Азербайджан передал Армении четырёх армянских военнослужащих, задержанных на границе "
+                "в прошлом месяце, сообщила госкомиссия по делам военнопленных."
+            ),
             "detainees",
         ),
         (
@@ -266,8 +272,10 @@ def test_look_alikes_stay_out(judge: Judge, title: str, text: str) -> None:
         ),
         (
             "Aliyev and Pashinyan hold talks in Abu Dhabi",
-            "President Ilham Aliyev and Prime Minister Nikol Pashinyan met in Abu Dhabi for talks on "
-            "the peace agreement and the delimitation of the border.",
+            (
+                "President Ilham Aliyev and Prime Minister Nikol Pashinyan met in Abu Dhabi for talks on "
+                "the peace agreement and the delimitation of the border."
+            ),
             "peace-treaty",
         ),
     ],

@@ -252,8 +252,10 @@ class _Scorer:
         if clash:
             score *= ACT_CLASH
             reasons_clash.append("different kinds of event")
-        if a.subject and any(m.subject for m in s.members) and all(
-            m.subject != a.subject for m in s.members if m.subject
+        if (
+            a.subject
+            and any(m.subject for m in s.members)
+            and all(m.subject != a.subject for m in s.members if m.subject)
         ):
             score *= SUBJECT_CLASH
             reasons_clash.append("led by different institutions")
