@@ -278,6 +278,12 @@ def test_look_alikes_stay_out(judge: Judge, title: str, text: str) -> None:
             ),
             "peace-treaty",
         ),
+        (
+            "Суд ООН обязал Баку обеспечить проезд по Лачинскому коридору",
+            "Международный суд ООН постановил, что Азербайджан должен обеспечить беспрепятственное "
+            "передвижение людей и грузов по Лачинскому коридору; решение суда обязательно.",
+            "humanitarian",
+        ),
     ],
 )
 def test_primary_category_by_what_the_report_is_about(

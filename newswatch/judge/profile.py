@@ -46,6 +46,9 @@ class TermGroup(_Strict):
     suppresses: list[str] = Field(
         default_factory=list, description="negatives only: entity ids this look-alike explains away"
     )
+    unless: list[str] = Field(
+        default_factory=list, description="categories only: entity ids whose mention silences it"
+    )
 
 
 class Combo(_Strict):
