@@ -35,9 +35,8 @@ EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts"
 # are often one development: this much evidence at no gap, none a day apart.
 SAME_DAY_EVIDENCE = 0.15
 SAME_DAY = timedelta(hours=24)
-# Reports naming different kinds of event (a resolution and the reply to it, an offensive and
-# the ceasefire after it) are different developments even when the actors are the same: each
-# kind one report names in its title and lead and the other does not keeps this much.
+# Reports naming only different kinds of event (a verdict and a handover, a shooting and a drone
+# crash) are different developments even when the actors are the same: the score keeps this much.
 ACT_CLASH = 0.6
 # Reports of one development name the same day ("on 13 September"); two that each name days,
 # none in common, tell of different days' events (a shooting and its renewal the next morning).
@@ -137,18 +136,27 @@ class _Scorer:
             mass = max(mass, m_mass)
         return best * min(1.0, mass / ENTITY_MASS)
 
-    def act_part(self, a: StoryFeatures, s: StoryCandidate) -> tuple[float, bool]:
-        """(share of a's kinds of event named by the closest member, whether none is in the story).
-
-        The clash looks at the whole story (its entity counts hold every member's kinds), so
-        that a member that names no kind of event cannot hide one that names another kind.
-        """
+    def act_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
+        """Share of the kinds of event that a and its closest member have in common."""
         best = 0.0
         for m in s.members:
             if a.acts and m.acts:
                 best = max(best, len(a.acts & m.acts) / min(len(a.acts), len(m.acts)))
+        return best
+
+    def act_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a names kinds of event, the story others and none of a's.
+
+        The whole story counts (its entity counts hold every member's kinds), so that a member
+        naming no kind of event cannot hide one that names another kind.
+        """
         story_acts = {e for e, n in s.entities.items() if n > 0 and e.startswith(ACT_PREFIX)}
-        return best, bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
+        return bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
+
+    def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a leads with an institution, and every member that leads with one names another."""
+        theirs = [m.subject for m in s.members if m.subject]
+        return bool(a.subject and theirs and a.subject not in theirs)
 
     def date_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
         """Both name the day of their event, and no member names a's day.
@@ -223,7 +231,7 @@ class _Scorer:
             "text": min(1.0, (text or 0.0) / TEXT_FULL) * gate,
             "numbers": self.number_part(a, s),
             "names": self.name_part(a, s),
-            "acts": self.act_part(a, s)[0],
+            "acts": self.act_part(a, s),
         }
         return parts, text
 
@@ -247,23 +255,19 @@ class _Scorer:
         if gap < SAME_DAY and (cat == "shared" or parts["acts"] > 0):
             doubt *= 1.0 - SAME_DAY_EVIDENCE * (1.0 - gap / SAME_DAY)
         score = (1.0 - doubt) * CATEGORY_FACTOR[cat]
-        _, clash = self.act_part(a, s)
-        reasons_clash = []
-        if clash:
-            score *= ACT_CLASH
-            reasons_clash.append("different kinds of event")
-        if (
-            a.subject
-            and any(m.subject for m in s.members)
-            and all(m.subject != a.subject for m in s.members if m.subject)
+        # Related-but-distinct developments share actors and words; what happened, who acted
+        # and on which day tell them apart.
+        clashes = []
+        for clash, factor, reason in (
+            (self.act_clash, ACT_CLASH, "different kinds of event"),
+            (self.subject_clash, SUBJECT_CLASH, "led by different institutions"),
+            (self.date_clash, DATE_CLASH, "different days named"),
         ):
-            score *= SUBJECT_CLASH
-            reasons_clash.append("led by different institutions")
-        if self.date_clash(a, s):
-            score *= DATE_CLASH
-            reasons_clash.append("different days named")
+            if clash(a, s):
+                score *= factor
+                clashes.append(reason)
         reasons = [f"{k} {v:.2f}" for k, v in parts.items() if v > 0] + [f"categories {cat}"]
-        reasons += reasons_clash
+        reasons += clashes
         if text is None:
             reasons.append("cross-language")
         else:
