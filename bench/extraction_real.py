@@ -80,8 +80,10 @@ def _name_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.casefold()) if w not in _NOT_NAMES and not w.isdigit()}
 
 
-def author_match(ours: list[str], truth: str) -> bool:
+def author_match(ours: list[str], truth: str | list[str]) -> bool:
     """The same people named: the word sets agree (order, "and", "By" ignored)."""
+    if isinstance(truth, list):
+        truth = " ".join(map(str, truth))
     return bool(ours) and _name_words(" ".join(ours)) == _name_words(truth)
 
 
@@ -155,9 +157,21 @@ def load(path: Path, split: str) -> list[dict[str, Any]]:
     return rows
 
 
+def cached(run: Callable[[bytes, str | None, bool], Result], cache: dict[str, Any], key: str,
+           ) -> Callable[[bytes, str | None, bool], Result]:
+    """The baseline's result from an earlier run, to iterate faster (its timing included)."""
+
+    def wrapper(page: bytes, url: str | None, explain: bool) -> Result:
+        if key not in cache:
+            cache[key] = run(page, url, explain).__dict__
+        return Result(**cache[key])
+
+    return wrapper
+
+
 def score_corpus(
     name: str, rows: list[dict[str, Any]], folder: Path, snippets: bool, show: int,
-    explain: bool,
+    explain: bool, cache: dict[str, Any] | None = None, dump: list[dict[str, Any]] | None = None,
 ) -> None:
     runners: dict[str, Callable[[bytes, str | None, bool], Result]] = {
         "ours": run_ours, "trafilatura": run_trafilatura}
@@ -170,6 +184,8 @@ def score_corpus(
         f1 = {}
         how = ""
         for key, run in runners.items():
+            if cache is not None and key == "trafilatura":
+                run = cached(run, cache, row["file"])
             result = run(page, url, explain)
             tally = tallies[key]
             tally.pages += 1
@@ -190,6 +206,11 @@ def score_corpus(
                 tally.authors.append(author_match(result.authors, row["author"]))
             if key == "ours":
                 how = result.how
+            if dump is not None:
+                dump.append({"file": row["file"], "who": key, "f1": f1[key], "how": result.how,
+                             "title": result.title, "truth_title": row.get("title"),
+                             "date": result.date, "truth_date": row.get("date"),
+                             "authors": result.authors, "truth_author": row.get("author")})
         if f1["ours"] < CATASTROPHIC_OURS and f1["trafilatura"] >= CATASTROPHIC_BASE:
             catastrophic.append((row["file"], f1["ours"], f1["trafilatura"], how))
         worst.append((f1["ours"] - f1["trafilatura"], row["file"], f1["ours"],
@@ -242,7 +263,15 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="add the chooser's reasons")
     parser.add_argument("--corpora", type=Path,
                         default=Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora")
+    parser.add_argument("--baseline-cache", type=Path,
+                        help="reuse trafilatura's results (and times) from this JSON file")
+    parser.add_argument("--dump", type=Path, help="write every page's scores as JSON lines")
     args = parser.parse_args()
+    dump: list[dict[str, Any]] | None = [] if args.dump else None
+    cache: dict[str, Any] | None = None
+    if args.baseline_cache:
+        cache = (json.loads(args.baseline_cache.read_text(encoding="utf-8"))
+                 if args.baseline_cache.exists() else {})
     folder = args.corpora / "extraction-dev"
     if not folder.is_dir():
         print(f"skipped: {folder} is absent (the real corpora are not on this machine)")
@@ -253,11 +282,16 @@ def main() -> None:
     print(f"split: {args.split}")
     if args.corpus in ("both", "truth"):
         score_corpus("trafilatura eval set (truth.jsonl)", load(folder / "truth.jsonl", args.split),
-                     folder, True, args.show, args.explain)
+                     folder, True, args.show, args.explain, cache, dump)
     if args.corpus in ("both", "readability"):
         score_corpus("readability test pages (readability.jsonl)",
                      load(folder / "readability.jsonl", args.split), folder, False, args.show,
-                     args.explain)
+                     args.explain, cache, dump)
+    if dump is not None and args.dump:
+        args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dump),
+                             encoding="utf-8")
+    if cache is not None and args.baseline_cache:
+        args.baseline_cache.write_text(json.dumps(cache), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -90,21 +90,25 @@ def _extract(
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
     marks = find_landmarks(root, title)
-    published, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    local, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    published = as_utc(local) if local is not None else None
     try:
-        body, body_source = choose_body(root, text, url, signals, title, marks)  # may prune
+        choice = choose_body(root, text, url, signals, title, marks)
+        body, body_source, why = choice.text, choice.source, choice.explain()
     except Exception:  # keep the metadata already found when only the body fails
         log.exception("body extraction failed for %s", url)
-        body, body_source = "", None
+        body, body_source, why = "", None, {"reason": "body extraction failed"}
     return Extracted(
         url=url,
         title=title,
         text=body,
         published=published,
         published_source=published_source,
+        published_local=local,
         authors=_authors(signals),
         language=choose_language(signals, body or title or ""),
         canonical_url=canonical,
         title_source=title_source,
         text_source=body_source,
+        explanation={"text": why},
     )

@@ -36,7 +36,14 @@ def as_utc(value: datetime) -> datetime:
 
 
 def parse_date(text: str | None) -> datetime | None:
-    """Parse a machine-readable date string leniently; None when implausible."""
+    """Parse a machine-readable date string leniently, in UTC; None when implausible."""
+    value = parse_local(text)
+    return as_utc(value) if value is not None else None
+
+
+def parse_local(text: str | None) -> datetime | None:
+    """Parse leniently keeping the source's own offset (its calendar day is the article's);
+    naive values are taken as UTC; None when implausible."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
@@ -54,9 +61,10 @@ def parse_date(text: str | None) -> datetime | None:
     if value is None or value.year < _MIN_YEAR or value.year > 2100:
         return None
     try:
-        return as_utc(value)
+        as_utc(value)  # an offset that overflows when converted is not a real date
     except (OverflowError, ValueError):
         return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _from_url(url: str | None) -> datetime | None:
@@ -81,7 +89,7 @@ def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -
                           outputformat="%Y-%m-%dT%H:%M:%S")
     except Exception:  # third-party heuristics must not break extraction
         return None
-    value = parse_date(found)
+    value = parse_local(found)
     if value and (value.month, value.day, value.hour, value.minute) == (1, 1, 0, 0):
         # a bare year (usually the copyright line) is not a publication date
         year = str(value.year)
@@ -95,29 +103,29 @@ def choose_date(
     signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
     scope: html.HtmlElement | None = None,
 ) -> tuple[datetime | None, str | None]:
-    """Return (published UTC, source) following the documented precedence."""
+    """Return (published in the source's own offset, source) following the documented precedence."""
     if feed_published is not None:
-        return as_utc(feed_published), "feed"
+        return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     for node in (signals.article, signals.webpage):
-        found = parse_date(node.get("datePublished") or node.get("dateCreated"))
+        found = parse_local(node.get("datePublished") or node.get("dateCreated"))
         if found:
             return found, "jsonld"
     for key in _META_KEYS:
         for value in signals.meta.get(key, []):
-            found = parse_date(value)
+            found = parse_local(value)
             if found:
                 return found, "meta"
     # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
     # today's date in the header, so it only comes after htmldate's weighing of the page
     for value in (t for t, inside in signals.times if inside):
-        found = parse_date(value)
+        found = parse_local(value)
         if found:
             return found, "time"
     found = _from_htmldate(text, url, scope)
     if found:
         return found, "htmldate"
     for value in (t for t, inside in signals.times if not inside):
-        found = parse_date(value)
+        found = parse_local(value)
         if found:
             return found, "time"
     found = _from_url(url)
