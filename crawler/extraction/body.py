@@ -106,10 +106,11 @@ def _with_publisher(choice: Choice, publisher: str, tree: html.HtmlElement) -> N
     candidate = Candidate("jsonld", publisher)
     choice.candidates.append(candidate)
     pub_tokens = tokens(publisher)
-    visible = tokens(" ".join(tree.xpath(_VISIBLE)))
-    seen = coverage(pub_tokens, visible)
-    if seen < PAGE_AGREEMENT:
-        # text the reader cannot see (a paywall, another article, a summary in other words)
+    visible_text = " ".join(tree.xpath(_VISIBLE))
+    seen = coverage(pub_tokens, tokens(visible_text))
+    opening = next((p for p in publisher.split("\n\n") if len(_WORD.findall(p)) >= 12), "")
+    if seen < PAGE_AGREEMENT and not contains(visible_text, opening):
+        # neither its words nor its opening are on the page: another article, or a summary
         candidate.flaws.append(f"not on the page ({seen:.0%} of its words visible)")
         return
     main = choice.text

@@ -154,6 +154,17 @@ def contains(text: str, passage: str | None) -> bool:
     return coverage(tokens(passage), tokens(text)) >= 0.9
 
 
+TEASER_WORDS, MIN_TEASERS = 25, 3
+
+
+def _teasers_only(default: str, block: str) -> bool:
+    """The default's paragraphs beyond the block are several short lines (cards of a grid)."""
+    have = {norm(p) for p in block.split("\n\n")}
+    extra = [p for p in default.split("\n\n") if norm(p) not in have]
+    return len(extra) >= MIN_TEASERS and all(
+        len(_WORD.findall(p)) < TEASER_WORDS for p in extra)
+
+
 def _has_lead(candidate: Candidate, lead: str | None) -> bool:
     return contains(candidate.text, lead)
 
@@ -181,6 +192,10 @@ def decide(
             return Choice(block.text, block.name,
                           "article block: the default misses the lead under the headline",
                           candidates)
+    if coverage(block_words, default_words) >= 0.9 and _teasers_only(default.text, block.text):
+        return Choice(block.text, block.name,
+                      "article block: the default adds only a run of teaser lines outside it",
+                      candidates)
     inside = coverage(default_words, block_words)  # share of the default found in the block
     if inside >= 0.9 and sum(block_words.values()) >= 1.3 * sum(default_words.values()):
         return Choice(block.text, block.name,

@@ -13,6 +13,8 @@ from lxml import html
 from .decode import parse
 from .structured import PageSignals
 
+__all__ = ["as_utc", "choose_date", "parse_date", "parse_local"]
+
 _META_KEYS = (
     "article:published_time", "og:published_time", "og:article:published_time",
     "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
@@ -26,6 +28,7 @@ _URL_DATE = re.compile(
     r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
 _MIN_YEAR = 1995
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def as_utc(value: datetime) -> datetime:
@@ -52,12 +55,17 @@ def parse_local(text: str | None) -> datetime | None:
             return datetime.fromtimestamp(int(text[:10]), tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
+    # "12.10.2022" is the 12th of October wherever dots separate a date
+    dayfirst = bool(_DOTTED.match(text))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = dateparser.parse(text, default=datetime(2000, 1, 1))
+            value = dateparser.parse(text, default=datetime(2000, 1, 1), dayfirst=dayfirst)
+            other = dateparser.parse(text, default=datetime(2001, 2, 2), dayfirst=dayfirst)
     except (ValueError, OverflowError, TypeError, dateparser.ParserError):
         return None
+    if value is not None and other is not None and value.date() != other.date():
+        return None  # no full date ("14:05", "2006", "May 2019"): the defaults would fill it in
     if value is None or value.year < _MIN_YEAR or value.year > 2100:
         return None
     try:
@@ -103,9 +111,24 @@ def choose_date(
     signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
     scope: html.HtmlElement | None = None,
 ) -> tuple[datetime | None, str | None]:
-    """Return (published in the source's own offset, source) following the documented precedence."""
+    """Return (published in the source's own offset, source) following the documented precedence.
+
+    A full date in the URL is written once, when the article is published, in the publisher's
+    own calendar; a page date that disagrees with it is an update time, a related item's date
+    or one shifted across midnight by a time zone, so the URL's day wins.
+    """
     if feed_published is not None:
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
+    found, source = _from_page(signals, text, url, scope)
+    in_url = _from_url(url)
+    if in_url is not None and (found is None or found.date() != in_url.date()):
+        return in_url, "url"
+    return found, source
+
+
+def _from_page(
+    signals: PageSignals, text: str, url: str | None, scope: html.HtmlElement | None,
+) -> tuple[datetime | None, str | None]:
     for node in (signals.article, signals.webpage):
         found = parse_local(node.get("datePublished") or node.get("dateCreated"))
         if found:
@@ -128,7 +151,4 @@ def choose_date(
         found = parse_local(value)
         if found:
             return found, "time"
-    found = _from_url(url)
-    if found:
-        return found, "url"
     return None, None
