@@ -16,6 +16,9 @@ from .structured import PageSignals, jsonld_text
 
 _WORD = re.compile(r"\w+")
 MIN_JSONLD = 300
+SHORT_BODY = 300  # characters: an extracted body this short is a teaser or a label
+MISSED = 0.6  # below this share of the publisher's words in the text, the publisher's body wins
+SAME_WORDS = 0.98
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
 _VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
@@ -115,19 +118,15 @@ def _with_publisher(choice: Choice, publisher: str, tree: html.HtmlElement) -> N
         return
     main = choice.text
     main_tokens = tokens(main)
-    if coverage(pub_tokens, main_tokens) < 0.85:
-        # the chosen text missed a good part of what the publisher calls the article
-        if main and not contains(publisher, main.split("\n\n")[0]) and (
-            coverage(main_tokens, pub_tokens) < 0.3
-        ):
-            choice.text, choice.source = publisher, "jsonld"
-            choice.reason = "jsonld: the extracted text is another block than the article"
-        else:
-            choice.text, choice.source = publisher, "jsonld"
-            choice.reason = (f"jsonld: the extracted text holds only "
-                             f"{coverage(pub_tokens, main_tokens):.0%} of the publisher's body")
+    found = coverage(pub_tokens, main_tokens)
+    if found < MISSED or len(main) < SHORT_BODY:
+        # the chosen text missed much of what the publisher calls the article
+        choice.text, choice.source = publisher, "jsonld"
+        choice.reason = f"jsonld: the extracted text holds only {found:.0%} of the publisher's body"
         return
-    if coverage(main_tokens, pub_tokens) >= 0.95 and publisher.count("\n\n") > main.count("\n\n"):
+    if min(found, coverage(main_tokens, pub_tokens)) >= SAME_WORDS and (
+        publisher.count("\n\n") > main.count("\n\n")
+    ):
         choice.text, choice.source = publisher, "jsonld"
         choice.reason = "jsonld: same words, and the publisher kept the paragraphs"
         return

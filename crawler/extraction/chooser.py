@@ -158,10 +158,15 @@ TEASER_WORDS, MIN_TEASERS = 25, 3
 
 
 def _teasers_only(default: str, block: str) -> bool:
-    """The default's paragraphs beyond the block are several short lines (cards of a grid)."""
+    """The default is the block's text followed by several short lines (cards of a grid)."""
     have = {norm(p) for p in block.split("\n\n")}
-    extra = [p for p in default.split("\n\n") if norm(p) not in have]
-    return len(extra) >= MIN_TEASERS and all(
+    paragraphs = default.split("\n\n")
+    shared = [i for i, p in enumerate(paragraphs) if norm(p) in have]
+    if not shared:
+        return False
+    extra = [p for i, p in enumerate(paragraphs) if norm(p) not in have]
+    tail = paragraphs[shared[-1] + 1:]
+    return len(tail) == len(extra) >= MIN_TEASERS and all(
         len(_WORD.findall(p)) < TEASER_WORDS for p in extra)
 
 
