@@ -79,17 +79,20 @@ def test_default_is_kept_unless_the_block_brings_evidence() -> None:
     lead = find_lead(tree.find(".//h1"))
     article = "\n\n".join(PROSE)
 
-    same = decide(Candidate("trafilatura", article), Candidate("article-block", article),
+    same = decide(Candidate("trafilatura", article), lambda: Candidate("article-block", article),
                   lead, index)
     assert same.source == "trafilatura" and same.reason.startswith("default")
+    assert [c.name for c in same.candidates] == ["trafilatura"]  # nothing to doubt: not asked
 
-    # the block around the headline is the menu: the default stays
+    # the default lacks the lead, but the block around the headline is the menu: it stays
     menu = "\n\n".join(f"Section number {i} of the site menu with a link" for i in range(20))
     tree = _tree(_article() + "<ul>" + "".join(
         f"<li><a href='/s/{i}'>Section number {i} of the site menu with a link</a></li>"
         for i in range(20)) + "</ul>")
     index = TextIndex(tree)
-    kept = decide(Candidate("trafilatura", article), Candidate("article-block", menu), lead, index)
+    without_lead = "\n\n".join(PROSE[1:])
+    kept = decide(Candidate("trafilatura", without_lead),
+                  lambda: Candidate("article-block", menu), lead, index)
     assert kept.source == "trafilatura" and "rejected" in kept.reason
     assert kept.explain()["candidates"][1]["flaws"]
 
@@ -100,7 +103,8 @@ def test_block_wins_when_the_default_misses_the_lead() -> None:
     index = TextIndex(tree)
     lead = find_lead(tree.find(".//h1"))
     wrong = "\n\n".join(f"{c} {c}" for c in COMMENTS if c != "Reply")
-    choice = decide(Candidate("trafilatura", wrong), Candidate("article-block", "\n\n".join(PROSE)),
+    choice = decide(Candidate("trafilatura", wrong),
+                    lambda: Candidate("article-block", "\n\n".join(PROSE)),
                     lead, index)
     assert choice.source == "article-block"
     assert choice.text.startswith(LEAD)
@@ -112,11 +116,11 @@ def test_teaser_grid_after_the_article_is_trimmed_only_when_it_is_one() -> None:
     article = "\n\n".join(PROSE)
     teasers = [f"Another story number {i} in a few words" for i in range(5)]
     with_grid = decide(Candidate("trafilatura", "\n\n".join([*PROSE, *teasers])),
-                       Candidate("article-block", article), None, index)
+                       lambda: Candidate("article-block", article), None, index)
     assert with_grid.source == "article-block" and "teaser" in with_grid.reason
     # one extra closing paragraph is not a grid: the default keeps it
     closing = decide(Candidate("trafilatura", "\n\n".join([*PROSE, teasers[0]])),
-                     Candidate("article-block", article), None, index)
+                     lambda: Candidate("article-block", article), None, index)
     assert closing.source == "trafilatura"
 
 

@@ -93,11 +93,13 @@ def _choose(
 ) -> Choice:
     index = TextIndex(tree)
     default = Candidate("trafilatura", run_trafilatura(tree, url, fast=False))
-    block = None
-    if marks.scope is not None:
-        # the block holding the headline and the densest paragraphs, extracted on its own
-        block = Candidate("article-block", run_trafilatura(marks.scope, url))
-    choice = decide(default, block, find_lead(marks.heading), index)
+    block_of = None
+    scope = marks.scope
+    if scope is not None:
+        def block_of() -> Candidate:
+            # the block holding the headline and the densest paragraphs, extracted on its own
+            return Candidate("article-block", run_trafilatura(scope, url))
+    choice = decide(default, block_of, find_lead(marks.heading), index)
     publisher = _jsonld_body(signals)
     if publisher:
         _with_publisher(choice, publisher, tree)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ MIN_OVERRIDE = 250  # characters: shorter candidates are teasers or labels, neve
 MAX_LINK_SHARE = 0.5  # share of located text inside links: a menu or a list of teasers
 MAX_COMMENT_SHARE = 0.3  # share of located text inside a comment thread
 LEAD_CHARS = 150  # the first paragraph this long after the headline is the lead
+SHORT_DEFAULT = 500  # characters: a default this short may have missed the article
 _COMMENT_BLOCK = re.compile(r"comment|respond|reply|disqus|discussion|kommentar|forum",
                             re.IGNORECASE)
 _COMMENT_LINE = re.compile(
@@ -174,23 +176,43 @@ def _has_lead(candidate: Candidate, lead: str | None) -> bool:
     return contains(candidate.text, lead)
 
 
+def _worth_asking(default: Candidate, lead: str | None) -> str | None:
+    """Why the block around the headline should be extracted too; None when nothing points to
+    a better body (most pages: the block costs a second extraction and would agree)."""
+    if not default.usable:
+        return f"default failed a guard ({', '.join(default.flaws) or 'empty'})"
+    if lead and not _has_lead(default, lead):
+        return "default misses the lead under the headline"
+    if len(default.text) < SHORT_DEFAULT:
+        return "default is short"
+    tail = default.text.split("\n\n")[-MIN_TEASERS:]
+    if len(tail) == MIN_TEASERS and all(len(_WORD.findall(p)) < TEASER_WORDS for p in tail):
+        return "default ends in a run of short lines"
+    return None
+
+
 def decide(
-    default: Candidate, block: Candidate | None, lead: str | None, index: TextIndex,
+    default: Candidate, block_of: Callable[[], Candidate] | None, lead: str | None,
+    index: TextIndex,
 ) -> Choice:
     """trafilatura's whole-page output unless the headline's block brings positive evidence."""
-    candidates = [default] + ([block] if block is not None else [])
     guard(default, index)
-    if block is None or not block.text:
+    candidates = [default]
+    if block_of is None:
         return Choice(default.text, default.name if default.text else None,
                       "default: no article block around the headline", candidates)
-    guard(block, index)
+    doubt = _worth_asking(default, lead)
+    if doubt is None:
+        return Choice(default.text, default.name,
+                      "default: it holds the lead and passes the guards", candidates)
+    block = guard(block_of(), index)
+    candidates.append(block)
     if not block.usable:
         return Choice(default.text, default.name if default.text else None,
-                      f"default: article block rejected ({', '.join(block.flaws)})", candidates)
+                      f"default: {doubt}, but the article block is rejected "
+                      f"({', '.join(block.flaws)})", candidates)
     if not default.usable:
-        return Choice(block.text, block.name,
-                      f"article block: default failed a guard ({', '.join(default.flaws)})",
-                      candidates)
+        return Choice(block.text, block.name, f"article block: {doubt}", candidates)
     block_words, default_words = tokens(block.text), tokens(default.text)
     if lead and _has_lead(block, lead) and not _has_lead(default, lead):
         if coverage(block_words, default_words) < 0.5:
@@ -205,4 +227,5 @@ def decide(
     if inside >= 0.9 and sum(block_words.values()) >= 1.3 * sum(default_words.values()):
         return Choice(block.text, block.name,
                       "article block: same article with more prose", candidates)
-    return Choice(default.text, default.name, "default: no evidence against it", candidates)
+    return Choice(default.text, default.name, f"default: {doubt}, but no evidence for the block",
+                  candidates)

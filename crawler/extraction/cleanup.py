@@ -13,7 +13,10 @@ _ANYWHERE = re.compile(
     r"|(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
     r"| coverage)?|recommended|you may also like|more from \w+|читайте также|смотрите также"
     r"|читать далее|lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|tags?|topics?"
-    r"|filed under)\s*(?::|\||»|›|>|$)"
+    r"|filed under|auch interessant|das könnte (?:sie|dich) auch interessieren"
+    r"|(?:das thema )?könnte (?:sie|dich) auch interessieren|weitere artikel|ähnliche artikel"
+    r"|verwandte artikel|más noticias|noticias relacionadas|te puede interesar"
+    r"|sur le même sujet|à voir aussi|leggi anche|potrebbe interessarti)\s*(?::|\||»|›|>|$)"
     r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
     r"|share this (?:article|story)"
     r"|share on \w+$|skip advert)",
@@ -23,7 +26,9 @@ _ANYWHERE = re.compile(
 _EDGES = re.compile(
     r"^(?:(?:photo|image|picture|video|credit|source|foto)s?\s*(?::|by\b)"
     r"|(?:getty images|copyright\b|©|all rights reserved)"
-    r"|(?:published|updated|posted|last updated)\b[^.]{0,40}\d"
+    r"|(?:published|updated|posted|last updated|last modified|letzte änderung|zuletzt"
+    r" aktualisiert|aktualisiert am|veröffentlicht am|stand)\b[^.]{0,40}\d"
+    r"|(?:beitragsbild|titelbild|bildquelle|bildnachweis|foto|fotos)\s*:"
     r"|comments?\s*(?:\(\d+\)|\d+)?\s*$|(?:print|email|share)\s*$"
     r"|\d+ min(?:ute)?s? read\b|listen to this article)",
     re.IGNORECASE,
@@ -58,12 +63,21 @@ def _is_furniture(line: str, edge: bool) -> bool:
                               or _is_date_line(stripped))))
 
 
+RAIL_HEADING_WORDS = 8
+
+
+def _is_rail_heading(line: str) -> bool:
+    """A short label ending in a colon with nothing after it introduces a rail, not prose."""
+    return line.rstrip().endswith(":") and len(_WORD.findall(line)) <= RAIL_HEADING_WORDS
+
+
 def trim_furniture(text: str) -> str:
     """Drop short teaser/share/credit paragraphs, the broader set only at the edges."""
     paragraphs = [p for p in text.split("\n\n") if not _is_furniture(p, edge=False)]
     while paragraphs and _is_furniture(paragraphs[0], edge=True):
         paragraphs.pop(0)
-    while paragraphs and _is_furniture(paragraphs[-1], edge=True):
+    while paragraphs and (_is_furniture(paragraphs[-1], edge=True)
+                          or _is_rail_heading(paragraphs[-1])):
         paragraphs.pop()
     return "\n\n".join(paragraphs)
 
