@@ -124,10 +124,10 @@ def run_ours(page: bytes, url: str | None, explain: bool) -> Result:
     start = time.process_time()
     out = extract(page, url)
     seconds = time.process_time() - start
-    local = getattr(out, "published_local", None) or out.published
+    local = out.published_local or out.published
     how = f"{out.text_source}/{out.title_source}/{out.published_source}"
-    if explain and getattr(out, "explanation", None):
-        how += " " + str(getattr(out, "explanation"))
+    if explain and out.explanation:
+        how += " " + str(out.explanation)
     return Result(out.text, out.title, day_of(local), list(out.authors), seconds, how)
 
 

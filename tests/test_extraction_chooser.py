@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from lxml import html
-
 from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.agree import TextIndex
 from newswatch.crawler.extraction.authors import clean_name
@@ -17,12 +16,12 @@ LEAD = ("The foreign ministers of Armenia and Azerbaijan met in Almaty on Friday
         "continue work on the text of a peace treaty, according to statements from both sides.")
 PROSE = [
     LEAD,
-    "The talks lasted more than six hours and were hosted by the Kazakh foreign ministry, which "
-    "said the delegations had made progress on the articles concerning the border commissions.",
-    "Both ministers said that the delimitation of the border would continue on the basis of the "
-    "Almaty declaration of 1991, and that a new round would be held within two months.",
-    "Observers in Yerevan and Baku said the meeting was the most substantive in a year, although "
-    "several questions, including transport links through the region, remain unresolved.",
+    ("The talks lasted more than six hours and were hosted by the Kazakh foreign ministry, which "
+     "said the delegations had made progress on the articles concerning the border commissions."),
+    ("Both ministers said that the delimitation of the border would continue on the basis of the "
+     "Almaty declaration of 1991, and that a new round would be held within two months."),
+    ("Observers in Yerevan and Baku said the meeting was the most substantive in a year, although "
+     "several questions, including transport links through the region, remain unresolved."),
 ]
 COMMENTS = [
     "Great article, thanks for the update on the talks in Almaty!",
@@ -163,8 +162,8 @@ def test_jsonld_body_of_another_article_is_rejected() -> None:
         ("<title>Kaukasus e.V.: Talks resume after a long pause</title>", "",
          "https://www.kaukasus.example/news/1", "Talks resume after a long pause"),
         # the site's name in an <h1> is not the headline
-        ('<meta property="og:title" content="Talks resume after a long pause">'
-         '<meta property="og:site_name" content="Caucasus Wire">',
+        (('<meta property="og:title" content="Talks resume after a long pause">'
+          '<meta property="og:site_name" content="Caucasus Wire">'),
          "<h1>Caucasus Wire</h1>", None, "Talks resume after a long pause"),
         # a longer <h1> than the og:title is the page's own headline, not a kicker
         ('<meta property="og:title" content="Talks resume in Almaty">',

@@ -214,11 +214,11 @@ def decide(
     if not default.usable:
         return Choice(block.text, block.name, f"article block: {doubt}", candidates)
     block_words, default_words = tokens(block.text), tokens(default.text)
-    if lead and _has_lead(block, lead) and not _has_lead(default, lead):
-        if coverage(block_words, default_words) < 0.5:
-            return Choice(block.text, block.name,
-                          "article block: the default misses the lead under the headline",
-                          candidates)
+    if (lead and _has_lead(block, lead) and not _has_lead(default, lead)
+            and coverage(block_words, default_words) < 0.5):
+        return Choice(block.text, block.name,
+                      "article block: the default misses the lead under the headline",
+                      candidates)
     if coverage(block_words, default_words) >= 0.9 and _teasers_only(default.text, block.text):
         return Choice(block.text, block.name,
                       "article block: the default adds only a run of teaser lines outside it",
