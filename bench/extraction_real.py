@@ -62,6 +62,7 @@ class Tally:
     tn: int = 0
     f1s: list[float] = field(default_factory=list)
     titles: list[bool] = field(default_factory=list)
+    dated_titles: list[bool] = field(default_factory=list)  # articles: pages with a date
     dates: list[bool] = field(default_factory=list)
     authors: list[bool] = field(default_factory=list)
     seconds: float = 0.0
@@ -200,6 +201,8 @@ def score_corpus(
             tally.f1s.append(f1[key])
             if row.get("title"):
                 tally.titles.append(_fold(result.title) == _fold(row["title"]))
+                if row.get("date"):
+                    tally.dated_titles.append(tally.titles[-1])
             if row.get("date"):
                 tally.dates.append(day_of(result.date) == day_of(row["date"]))
             if row.get("author"):
@@ -235,6 +238,10 @@ def score_corpus(
         print(f"{key:12} {p_s} {r_s} {f1_all:6.3f} {share(t.titles)} {share(t.dates)} "
               f"{share(t.authors)} {rate:8.1f}")
     ours, base = tallies["ours"], tallies["trafilatura"]
+    if ours.dated_titles:
+        print(f"title on dated pages (articles, {len(ours.dated_titles)}): ours "
+              f"{sum(ours.dated_titles) / len(ours.dated_titles):.3f}, trafilatura "
+              f"{sum(base.dated_titles) / len(base.dated_titles):.3f}")
     ratio = ours.seconds / base.seconds if base.seconds else 0.0
     print(f"time per page: ours {1000 * ours.seconds / max(1, ours.pages):.1f} ms, trafilatura "
           f"{1000 * base.seconds / max(1, base.pages):.1f} ms ({ratio:.2f}x)")

@@ -72,7 +72,8 @@ def parse_local(text: str | None) -> datetime | None:
         as_utc(value)  # an offset that overflows when converted is not a real date
     except (OverflowError, ValueError):
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    found: datetime = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return found
 
 
 def _from_url(url: str | None) -> datetime | None:

@@ -26,7 +26,7 @@ class Extracted:
 
     def as_json(self, path: str | None = None, *, explain: bool = False) -> dict[str, Any]:
         """JSON-ready dict as printed by `newswatch extract` (--explain adds the reasons)."""
-        out = {
+        out: dict[str, Any] = {
             "path": path,
             "url": self.url,
             "title": self.title,

@@ -35,6 +35,7 @@ class PageSignals:
     site_names: list[str] = field(default_factory=list)
     title_tag: str = ""
     h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
+    h1_parts: dict[str, list[str]] = field(default_factory=dict)  # texts of an <h1>'s children
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
@@ -150,6 +151,11 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         text = clean_space(h1.text_content())
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
+            # a kicker and the headline are often two spans of one <h1>
+            parts = [clean_space(child.text_content()) for child in h1
+                     if isinstance(child.tag, str)]
+            if sum(1 for part in parts if part) >= 2:
+                signals.h1_parts[text] = [part for part in parts if part]
     for node in root.xpath("//*[@itemprop='datePublished' and not(self::meta)]"):
         # microdata marks the publication date explicitly, wherever it sits
         value = node.get("datetime") or node.get("content") or clean_space(node.text_content())

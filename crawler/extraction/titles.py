@@ -150,6 +150,15 @@ def choose_title(
         named.append(("feed", clean_space(feed_title)))
     h1s = [(text, inside) for text, inside in signals.h1s if not is_site(text, sites)]
     h1s.sort(key=lambda pair: not pair[1])
+    # a kicker and the headline in two spans of one <h1>: the span another source names,
+    # the later one when both are named (the kicker comes first)
+    for text, _inside in h1s:
+        for part in reversed(signals.h1_parts.get(text, [])):
+            key = _key(part)
+            if len(key.split()) >= MIN_PART_WORDS and any(
+                _key(v) == key for _source, cand in named for v in _variants(cand)
+            ):
+                return part, "h1"
     # the visible headline wins when any other source confirms it
     for text, _inside in h1s:
         key = _key(text)
