@@ -16,7 +16,14 @@ _ANYWHERE = re.compile(
     r"|filed under|auch interessant|das könnte (?:sie|dich) auch interessieren"
     r"|(?:das thema )?könnte (?:sie|dich) auch interessieren|weitere artikel|ähnliche artikel"
     r"|verwandte artikel|más noticias|noticias relacionadas|te puede interesar"
-    r"|sur le même sujet|à voir aussi|leggi anche|potrebbe interessarti)\s*(?::|\||»|›|>|$)"
+    r"|sur le même sujet|à voir aussi|leggi anche|potrebbe interessarti|schon gelesen"
+    r"|(?:auch|mehr) lesen|zum weiterlesen|weiterlesen|lesen sie auch[\w ]{0,30}"
+    r"|weitere (?:beiträge|themen|artikel|nachrichten|meldungen)[\w ]{0,40}"
+    r"|(?:empfohlene|ähnliche|verwandte|beliebte) (?:beiträge|artikel)|le puede interesar"
+    r"|más sobre[\w ]{0,30}|temas|themen|schlagworte|schlagwörter|keine kommentare"
+    r"|zum newsletter anmelden|newsletter abonnieren|jetzt abonnieren|most read|most popular"
+    r"|trending|latest news|more stories|more news|popular stories|you might also like"
+    r"|we recommend)\s*(?::|\?|\||»|›|>|\(|$)"
     r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
     r"|share this (?:article|story)"
     r"|share on \w+$|skip advert)",
@@ -71,9 +78,25 @@ def _is_rail_heading(line: str) -> bool:
     return line.rstrip().endswith(":") and len(_WORD.findall(line)) <= RAIL_HEADING_WORDS
 
 
+TEASER_WORDS = 25
+
+
+def _cut_rail(paragraphs: list[str]) -> list[str]:
+    """Cut at a "read also"-type label in the second half when only short lines (teaser
+    titles) follow it: that is a recirculation rail the extractor took in."""
+    for i in range(len(paragraphs) // 2, len(paragraphs)):
+        line = paragraphs[i].lstrip("-•*–— ")
+        if len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS and _ANYWHERE.match(line) and all(
+            len(_WORD.findall(p)) < TEASER_WORDS for p in paragraphs[i + 1:]
+        ):
+            return paragraphs[:i]
+    return paragraphs
+
+
 def trim_furniture(text: str) -> str:
     """Drop short teaser/share/credit paragraphs, the broader set only at the edges."""
-    paragraphs = [p for p in text.split("\n\n") if not _is_furniture(p, edge=False)]
+    paragraphs = _cut_rail(text.split("\n\n"))
+    paragraphs = [p for p in paragraphs if not _is_furniture(p, edge=False)]
     while paragraphs and _is_furniture(paragraphs[0], edge=True):
         paragraphs.pop(0)
     while paragraphs and (_is_furniture(paragraphs[-1], edge=True)
