@@ -7,10 +7,9 @@ import warnings
 from dateutil import parser as dateparser
 
 _WORD = re.compile(r"\w+")
-# short lines that are furniture wherever they appear: a label alone, or a label and a colon
-_ANYWHERE = re.compile(
-    r"^(?:(?:advertisement|advertising|anzeige|реклама|loading|sponsored)\W*$"
-    r"|(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
+# labels that introduce a rail of links to other articles ("read also", "related")
+_RAIL_LABEL = (
+    r"(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
     r"| coverage)?|recommended|you may also like|more from \w+|читайте также|смотрите также"
     r"|читать далее|lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|tags?|topics?"
     r"|filed under|auch interessant|das könnte (?:sie|dich) auch interessieren"
@@ -24,7 +23,14 @@ _ANYWHERE = re.compile(
     r"|zum newsletter anmelden|newsletter abonnieren|jetzt abonnieren|most read|most popular"
     r"|trending|latest news|more stories|more news|popular stories|you might also like"
     r"|we recommend)\s*(?::|\?|\||»|›|>|\(|$)"
-    r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+)
+_LABEL = re.compile(r"^" + _RAIL_LABEL, re.IGNORECASE)
+# short lines that are furniture wherever they appear: a label alone, or a label and a colon
+_ANYWHERE = re.compile(
+    r"^(?:(?:advertisement|advertising|anzeige|реклама|loading|sponsored)\W*$"
+    r"|" + _RAIL_LABEL
+    + r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+    r"|.{0,60}\bnewsletter\b"
     r"|share this (?:article|story)"
     r"|share on \w+$|skip advert)",
     re.IGNORECASE,
@@ -86,7 +92,7 @@ def _cut_rail(paragraphs: list[str]) -> list[str]:
     titles) follow it: that is a recirculation rail the extractor took in."""
     for i in range(len(paragraphs) // 2, len(paragraphs)):
         line = paragraphs[i].lstrip("-•*–— ")
-        if len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS and _ANYWHERE.match(line) and all(
+        if len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS and _LABEL.match(line) and all(
             len(_WORD.findall(p)) < TEASER_WORDS for p in paragraphs[i + 1:]
         ):
             return paragraphs[:i]
