@@ -158,6 +158,9 @@ def test_jsonld_body_of_another_article_is_rejected() -> None:
         # "Headline | Blog name" with a long blog name and no other source
         ("<title>Talks resume after a long pause | Notes from the Caucasus</title>", "", None,
          "Talks resume after a long pause"),
+        # a short tail after a dash is the site's name, capitalised or not
+        ("<title>Talks resume after a long pause – my notebook</title>", "", None,
+         "Talks resume after a long pause"),
         # "Outlet e.V.: Headline", the outlet named by the host
         ("<title>Kaukasus e.V.: Talks resume after a long pause</title>", "",
          "https://www.kaukasus.example/news/1", "Talks resume after a long pause"),

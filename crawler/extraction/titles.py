@@ -85,9 +85,11 @@ def _strip_unknown_site(title: str) -> str:
     tail, head = parts[-1], title[: title.rfind(parts[-1])]
     head = head.rstrip(" |-–—:·•/«»")
     words = tail.split()
-    if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and all(
-        w[:1].isupper() or not w[:1].isalpha() for w in words
-    ):
+    # a hyphen also joins names in headlines ("Armenia - Azerbaijan talks"), so after one the
+    # tail must look like a name; after a dash or a bar any short tail is the site's
+    sep = _SEPARATORS.findall(title)[-1].strip()
+    named = sep not in ("-", ":") or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and named:
         return head.strip()
     return title
 
