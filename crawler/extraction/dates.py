@@ -88,9 +88,16 @@ def _from_url(url: str | None) -> datetime | None:
 
 
 def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -> datetime | None:
-    # htmldate prunes the tree it gets, so it gets its own copy; the article block alone is
-    # much faster to search and carries no footer copyright or sidebar dates
-    root = copy.deepcopy(scope) if scope is not None else parse(text)
+    """htmldate's original date, in the article block first (faster, and no footer copyright
+    or sidebar dates), then in the whole page when the block shows no date at all."""
+    found = _htmldate(copy.deepcopy(scope), url) if scope is not None else None
+    if found is None:
+        found = _htmldate(parse(text), url)
+    return found
+
+
+def _htmldate(root: html.HtmlElement | None, url: str | None) -> datetime | None:
+    # htmldate prunes the tree it gets, so it always gets its own copy
     if root is None:
         return None
     try:
@@ -100,11 +107,7 @@ def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -
         return None
     value = parse_local(found)
     if value and (value.month, value.day, value.hour, value.minute) == (1, 1, 0, 0):
-        # a bare year (usually the copyright line) is not a publication date
-        year = str(value.year)
-        pattern = rf"(?:©|&copy;|copyright)\W{{0,20}}(?:\d{{4}}\s*[-–]\s*)?{year}"
-        if re.search(pattern, text, re.IGNORECASE):
-            return None
+        return None  # a bare year (a copyright line, an archive label), not a publication day
     return value
 
 
