@@ -7,14 +7,13 @@ import re
 from lxml import html
 
 from .structured import PageSignals, clean_space, person_names
-from .titles import site_keys
 
 log = logging.getLogger(__name__)
 _PREFIX = re.compile(
     r"^(?:(?:view|see) all (?:posts|articles|stories) by|(?:all )?(?:posts|articles|stories) by"
     r"|(?:zeige )?alle (?:beiträge|artikel) von|(?:posted|written|reported|words|story|text)"
     r" by|by|von|par|por|de|door|di|af|av|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
-    r"|auteur|author|autor(?:in)?|text|texte|verfasst von|redaktion:)\s*:?\s+",
+    r"|auteur|author|autor(?:in)?|text|texte|verfasst von|vom|redaktion:)\s*:?\s+",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
@@ -27,11 +26,12 @@ _SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\s\|\s)\s*", re.IGN
 _CONTACT = re.compile(r"@|\[at\]|\(at\)|https?://|www\.", re.IGNORECASE)
 MAX_NAME_WORDS, MAX_AUTHORS = 6, 8
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|de|fr|it|es|ch|at|co|uk|info|io)\b", re.IGNORECASE)
-_UNKNOWN = {"unknown", "admin", "administrator", "redaktion", "editorial", "staff", "posted"}
+_UNKNOWN = {"unknown", "admin", "administrator", "posted"}
+_LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
 
-def clean_name(raw: str, sites: set[str]) -> str | None:
-    """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or site name."""
+def clean_name(raw: str) -> str | None:
+    """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
     name = clean_space(raw)
     previous = None
     while name != previous:
@@ -48,13 +48,9 @@ def clean_name(raw: str, sites: set[str]) -> str | None:
         return None
     if len(name.split()) > MAX_NAME_WORDS or name.casefold() in _UNKNOWN:
         return None
-    if _DOMAIN.search(name) or _fold(name) in sites:
-        return None  # the outlet is not an author ("tagesschau.de"); its desk may be
+    if _DOMAIN.search(name):
+        return None  # a web address is the outlet, not an author ("tagesschau.de")
     return name
-
-
-def _fold(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _split(value: str) -> list[str]:
@@ -72,28 +68,43 @@ def _byline(root: html.HtmlElement) -> str | None:
         return None
 
 
-def choose_authors(signals: PageSignals, root: html.HtmlElement, url: str | None) -> list[str]:
+def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     """Names of the page's authors, in order, without duplicates."""
-    sites = site_keys(signals, url)
-    sources: list[list[str]] = [person_names(signals.article.get("author"))]
+    names = _names(person_names(signals.article.get("author")))
+    if names:
+        return names
     for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
                 "sailthru.author"):
-        values = [v for v in signals.meta.get(key, []) if v.strip()]
-        sources.append([part for v in values for part in _split(v)])
-    sources.append(list(signals.rel_authors))
-    for raw in sources:
-        names = _names(raw, sites)
+        # the first tag only: more of them usually belong to teasers of other articles
+        value = next((v for v in signals.meta.get(key, []) if v.strip()), "")
+        names = _names(_split(value))
         if names:
             return names
+    # link texts and page text hold labels too ("More articles", "Show profile"): there
+    # only what is written like a name counts
+    names = _names(list(signals.rel_authors), written_as_name=True)
+    if names:
+        return names
     byline = _byline(root)
-    return _names(byline.split(";") if byline else [], sites)
+    return _names(byline.split(";") if byline else [], written_as_name=True)
 
 
-def _names(raw: list[str], sites: set[str]) -> list[str]:
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "du", "da", "di", "del",
+                        "dos", "bin", "al", "y", "zu", "ten", "ter"})
+
+
+def looks_like_name(name: str) -> bool:
+    """Capitalised words (particles aside), as names are written in bylines."""
+    words = [w for w in name.split() if w.casefold() not in _PARTICLES]
+    return bool(words) and all(w[:1].isupper() or not w[:1].isalpha() for w in words) and (
+        name.casefold() not in _LABELS)
+
+
+def _names(raw: list[str], *, written_as_name: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for value in raw:
         for part in _split(value) if len(value) > 40 else [value]:
-            name = clean_name(part, sites)
-            if name:
+            name = clean_name(part)
+            if name and (not written_as_name or looks_like_name(name)):
                 seen.setdefault(name, None)
     return list(seen)[:MAX_AUTHORS]

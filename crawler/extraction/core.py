@@ -66,7 +66,7 @@ def _extract(
     signals = read_signals(root)
     canonical = _absolute(signals.canonical, url) or _absolute(signals.first_meta("og:url"), url)
     title, title_source = choose_title(signals, url, feed_title)
-    authors = choose_authors(signals, root, url)  # before the tree is reshaped
+    authors = choose_authors(signals, root)  # before the tree is reshaped
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
     marks = find_landmarks(root, title)
