@@ -168,6 +168,18 @@ def test_jsonld_body_of_another_article_is_rejected() -> None:
         (('<meta property="og:title" content="Talks resume after a long pause">'
           '<meta property="og:site_name" content="Caucasus Wire">'),
          "<h1>Caucasus Wire</h1>", None, "Talks resume after a long pause"),
+        # a section label in an <h1> of its own is not the headline
+        (('<meta property="og:title" content="Ministers agree to continue peace treaty talks">'
+          "<title>News - Caucasus Wire</title>"),
+         "<h1>News</h1><h1>Ministers agree to continue peace treaty talks</h1>", None,
+         "Ministers agree to continue peace treaty talks"),
+        ("<title>Caucasus Wire | Culture | Books | Ministers agree to continue talks</title>",
+         "<article><h1>Books</h1></article>", "https://caucasuswire.example/books/1",
+         "Ministers agree to continue talks"),
+        # CSS that a framework puts inside the heading is not part of it
+        ('<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
+         "<h1><style>.k{font-size:16px}</style>Ministers agree to continue peace treaty talks"
+         "</h1>", None, "Ministers agree to continue peace treaty talks"),
         # a longer <h1> than the og:title is the page's own headline, not a kicker
         ('<meta property="og:title" content="Talks resume in Almaty">',
          "<article><h1>Talks resume in Almaty after a pause of eleven months</h1></article>", None,

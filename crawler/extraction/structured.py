@@ -136,6 +136,14 @@ def _in_content(el: html.HtmlElement, content: set[html.HtmlElement]) -> bool:
     return any(anc in content for anc in el.iterancestors()) or el in content
 
 
+def _visible_text(el: html.HtmlElement) -> str:
+    """Text of an element without the CSS or scripts some frameworks put inside headings."""
+    if next(el.iter("style", "script"), None) is None:
+        return clean_space(el.text_content())
+    parts = [t for t in el.xpath(".//text()[not(ancestor::style) and not(ancestor::script)]")]
+    return clean_space(" ".join(str(t) for t in parts))
+
+
 def read_signals(root: html.HtmlElement) -> PageSignals:
     """Collect the structured signals of a parsed page."""
     signals = PageSignals()
@@ -148,7 +156,7 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
     for h1 in root.iterfind(".//h1"):
         for br in h1.iter("br"):
             br.tail = " " + (br.tail or "")  # a line break in a headline separates words
-        text = clean_space(h1.text_content())
+        text = _visible_text(h1)
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
             # a kicker and the headline are often two spans of one <h1>

@@ -49,6 +49,8 @@ def is_site(segment: str, sites: set[str]) -> bool:
     return False
 
 
+_CRUMB_SEPARATORS = ("|", "»", "/", "::", "·", "•")
+LABEL_WORDS = 2
 _PREFIX = re.compile(r"^([^:|]{2,40}):\s+(?=\S)")
 
 
@@ -65,6 +67,12 @@ def strip_site(title: str, sites: set[str]) -> str:
         parts.pop()
         seps.pop()
     while len(parts) > 1 and is_site(parts[0], sites):
+        parts.pop(0)
+        seps.pop(0)
+    # leading breadcrumb labels ("Culture | Books | Headline") before a longer segment
+    while (len(parts) > 1 and seps[0].strip() in _CRUMB_SEPARATORS
+           and len(parts[0].split()) <= LABEL_WORDS
+           and max(len(p.split()) for p in parts[1:]) > LABEL_WORDS + 1):
         parts.pop(0)
         seps.pop(0)
     if len(parts) > 1 and "|" in seps[-1] and len(parts[-1]) <= len(parts[0]):
@@ -116,6 +124,20 @@ def _join(parts: list[str], seps: list[str]) -> str:
 MIN_PART_WORDS, KICKER = 3, 6
 
 
+def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
+    """Another source names this <h1>: as a whole, or as a segment; a short segment that is
+    not the first of its title is a section label ("Site | Culture | Books | Headline")."""
+    key = _key(h1)
+    for _source, cand in named:
+        if _key(cand) == key:
+            return True
+        first = _key(_SEPARATORS.split(cand)[0])
+        for variant in _variants(cand)[1:]:
+            if _key(variant) == key and (len(key.split()) > LABEL_WORDS or first == key):
+                return True
+    return False
+
+
 def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
     """The longest segment of another source that the <h1> ends with after a short kicker, or
     starts with before a dateline; a longer <h1> than the segment is otherwise its own title."""
@@ -161,12 +183,11 @@ def choose_title(
                 _key(v) == key for _source, cand in named for v in _variants(cand)
             ):
                 return part, "h1"
-    # the visible headline wins when any other source confirms it
-    for text, _inside in h1s:
-        key = _key(text)
-        for _source, cand in named:
-            if any(_key(v) == key for v in _variants(cand)):
-                return strip_site(text, sites), "h1"
+    # the visible headline wins when another source confirms it; the longest one when several
+    # are (a section label such as "News" is often an <h1> too)
+    confirmed = [text for text, _inside in h1s if _confirms(text, named)]
+    if confirmed:
+        return strip_site(max(confirmed, key=lambda t: len(t.split())), sites), "h1"
     # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
     # the part another source names is the headline
     for text, _inside in h1s:
