@@ -178,8 +178,8 @@ def test_jsonld_body_of_another_article_is_rejected() -> None:
          "Ministers agree to continue talks"),
         # CSS that a framework puts inside the heading is not part of it
         ('<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
-         "<h1><style>.k{font-size:16px}</style>Ministers agree to continue peace treaty talks"
-         "</h1>", None, "Ministers agree to continue peace treaty talks"),
+         ("<h1><style>.k{font-size:16px}</style>Ministers agree to continue peace treaty talks"
+          "</h1>"), None, "Ministers agree to continue peace treaty talks"),
         # a longer <h1> than the og:title is the page's own headline, not a kicker
         ('<meta property="og:title" content="Talks resume in Almaty">',
          "<article><h1>Talks resume in Almaty after a pause of eleven months</h1></article>", None,

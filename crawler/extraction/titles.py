@@ -191,9 +191,9 @@ def choose_title(
     # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
     # the part another source names is the headline
     for text, _inside in h1s:
-        part = _confirmed_part(text, named)
-        if part:
-            return part, "h1"
+        kicked = _confirmed_part(text, named)
+        if kicked:
+            return kicked, "h1"
     # a substantial headline inside the article body is what readers see as the title
     content_h1 = [text for text, inside in h1s if inside]
     if content_h1 and len(content_h1[0]) >= 15 and len(content_h1[0].split()) >= 3:
