@@ -258,3 +258,11 @@ def test_dates_keep_the_publishers_day_and_reject_partial_dates() -> None:
     assert dotted.published is not None and dotted.published.date().isoformat() == "2022-10-12"
     clock = extract(_page(_article(), '<meta name="date" content="14:05">'))
     assert clock.published is None or clock.published.year != 2000
+
+
+def test_one_paragraph_echoed_in_a_comment_form_is_not_a_thread() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE[1:])
+    tree = _tree(f"<article><h1>Ministers agree</h1>{paragraphs}</article>"
+                 f"<div class='comments-add'><p>{LEAD}</p></div>")
+    candidate = guard(Candidate("trafilatura", "\n\n".join(PROSE)), TextIndex(tree))
+    assert "comment-like" not in candidate.flaws

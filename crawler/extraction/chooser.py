@@ -26,6 +26,7 @@ _WORD = re.compile(r"\w+")
 MIN_OVERRIDE = 250  # characters: shorter candidates are teasers or labels, never the article
 MAX_LINK_SHARE = 0.5  # share of located text inside links: a menu or a list of teasers
 MAX_COMMENT_SHARE = 0.3  # share of located text inside a comment thread
+MIN_COMMENTS = 2
 LEAD_CHARS = 150  # the first paragraph this long after the headline is the lead
 SHORT_DEFAULT = 500  # characters: a default this short may have missed the article
 _COMMENT_BLOCK = re.compile(r"comment|respond|reply|disqus|discussion|kommentar|forum",
@@ -112,7 +113,7 @@ def guard(candidate: Candidate, index: TextIndex) -> Candidate:
         return candidate
     paragraphs = text.split("\n\n")
     located = linked = in_comments = 0.0
-    comment_lines = 0
+    comment_lines = comment_paragraphs = 0
     for paragraph in paragraphs:
         if _COMMENT_LINE.search(paragraph.strip()):
             comment_lines += 1
@@ -124,9 +125,12 @@ def guard(candidate: Candidate, index: TextIndex) -> Candidate:
         linked += size * _link_share(el)
         if _ancestry_matches(el, _COMMENT_BLOCK):
             in_comments += size
+            comment_paragraphs += 1
     if located and linked / located > MAX_LINK_SHARE:
         candidate.flaws.append(f"link-dense ({linked / located:.0%} of text in links)")
-    if (located and in_comments / located > MAX_COMMENT_SHARE) or (
+    # a thread is several comments; one paragraph echoed in a comment form is not one
+    thread = comment_paragraphs >= MIN_COMMENTS and in_comments / located > MAX_COMMENT_SHARE
+    if thread or (
         comment_lines >= 2 and comment_lines / len(paragraphs) > 0.1
     ):
         candidate.flaws.append("comment-like")
