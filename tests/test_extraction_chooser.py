@@ -264,5 +264,5 @@ def test_one_paragraph_echoed_in_a_comment_form_is_not_a_thread() -> None:
     paragraphs = "".join(f"<p>{p}</p>" for p in PROSE[1:])
     tree = _tree(f"<article><h1>Ministers agree</h1>{paragraphs}</article>"
                  f"<div class='comments-add'><p>{LEAD}</p></div>")
-    candidate = guard(Candidate("trafilatura", "\n\n".join(PROSE)), TextIndex(tree))
+    candidate = guard(Candidate("trafilatura", "\n\n".join(PROSE[:2])), TextIndex(tree))
     assert "comment-like" not in candidate.flaws
