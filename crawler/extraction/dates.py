@@ -133,15 +133,18 @@ def choose_date(
 def _from_page(
     signals: PageSignals, text: str, url: str | None, scope: html.HtmlElement | None,
 ) -> tuple[datetime | None, str | None]:
-    for node in (signals.article, signals.webpage):
-        found = parse_local(node.get("datePublished") or node.get("dateCreated"))
-        if found:
-            return found, "jsonld"
-    for key in _META_KEYS:
-        for value in signals.meta.get(key, []):
-            found = parse_local(value)
-            if found:
-                return found, "meta"
+    structured = next((found for node in (signals.article, signals.webpage)
+                       if (found := parse_local(node.get("datePublished")
+                                                or node.get("dateCreated")))), None)
+    meta = next((found for key in _META_KEYS for value in signals.meta.get(key, [])
+                 if (found := parse_local(value))), None)
+    # a republished article keeps its first datePublished in JSON-LD while the page's meta tag
+    # carries the date it shows its readers (in the publisher's own calendar, where JSON-LD
+    # is often in UTC): when the two disagree on the day, the meta tag's is the article's
+    if structured is not None and (meta is None or meta.date() == structured.date()):
+        return structured, "jsonld"
+    if meta is not None:
+        return meta, "meta"
     # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
     # today's date in the header, so it only comes after htmldate's weighing of the page
     for value in (t for t, inside in signals.times if inside):
