@@ -1,4 +1,5 @@
-"""Choose the publication date: feed > JSON-LD > meta > <time> > htmldate > URL, never 'now'."""
+"""Choose the publication date: feed > JSON-LD (or meta when they disagree) > meta > <time> >
+htmldate; a disagreeing URL date wins; never 'now'."""
 from __future__ import annotations
 
 import copy
