@@ -1,13 +1,12 @@
 """Choose the article body among candidate extractions, with the reason for the choice.
 
 trafilatura's own output on the whole page is the default: on real pages it is the best single
-candidate. Another candidate replaces it only on positive evidence, and only when it passes the
-guards that catch the usual wrong blocks (too short, mostly links, a comment thread):
-
-- the block around the headline when the default misses the lead paragraph under the headline,
-  or fails a guard itself, or when the block holds the same article with more prose;
-- the publisher's JSON-LD articleBody when it agrees with the visible page and the default
-  missed a good part of it.
+candidate. The block around the headline is extracted too only when the default is in doubt
+(it fails a guard, lacks the lead paragraph under the headline, is short, or ends in a run of
+short lines), and replaces it only on positive evidence and when it passes the guards that catch
+the usual wrong blocks (too short, mostly links, a comment thread): it holds the lead the
+default misses, or the same article with more prose, or the default adds only a teaser grid.
+The publisher's JSON-LD articleBody is weighed afterwards in `body`.
 """
 from __future__ import annotations
 
