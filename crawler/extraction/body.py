@@ -22,8 +22,8 @@ SAME_WORDS = 0.98
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
 _VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
-# trafilatura and readability report routine misses at WARNING/INFO; they are not our errors
-for _name in ("trafilatura", "readability", "readability.readability", "htmldate"):
+# trafilatura and htmldate report routine misses at WARNING/INFO; they are not our errors
+for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 __all__ = ["choose_body", "coverage", "drop_title", "run_trafilatura", "tokens"]
