@@ -20,7 +20,7 @@ class FeedReport:
     new: int = 0  # stored as new articles
     duplicate: int = 0  # fetched but already known (same URL, GUID, content or syndicated copy)
     failed: int = 0  # article pages that could not be fetched, extracted or stored
-    status: str = "ok"  # ok | not_modified | moved | error | gone | inactive
+    status: str = "ok"  # ok | not_modified | moved | error | gone | inactive | interrupted
     error: str | None = None
     http_status: int | None = None
     found: int = 0  # entries the source listed
@@ -75,6 +75,7 @@ class FeedState:
     resp_etag: str | None = None
     resp_last_modified: str | None = None
     finished: bool = False
+    settled: bool = False  # the first document got an answer (a response or a failure)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -19,6 +19,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newswatch.crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newswatch.crawler.middlewares.BackoffRetryMiddleware": 550,
+    # sees the body before HttpCompressionMiddleware (590) decompresses it
+    "newswatch.crawler.middlewares.TruncatedGzipMiddleware": 595,
 }
 
 # Below this many articles a second process costs more to start (about 2 s) than it saves.

@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
+from newswatch.weburl import check_http_url, mask_secrets
 
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
@@ -106,9 +107,8 @@ class FeedConfig(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError("expected an http:// or https:// URL")
-        return v
+        # fully, here: a URL Scrapy refuses at crawl time would otherwise fail only then
+        return check_http_url(v)
 
     @model_validator(mode="after")
     def _html_needs_selectors(self) -> FeedConfig:
@@ -449,6 +449,16 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     smtp = data["digest"]["smtp"]
     if smtp.get("password"):
         smtp["password"] = "********"
-    data["alerts"]["urls"] = [re.sub(r"//[^@/]+@", "//****@", u) for u in data["alerts"]["urls"]]
-    data["storage"]["url"] = re.sub(r"//([^:/@]+):[^@/]+@", r"//\1:****@", data["storage"]["url"])
-    return data
+    return _mask_all(data)
+
+
+def _mask_all(node: Any) -> Any:
+    # every string is passed through the one masking function: URLs hide anywhere (storage,
+    # redis, alerts, feeds), and a key added later is masked without anyone remembering to
+    if isinstance(node, dict):
+        return {k: _mask_all(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_mask_all(v) for v in node]
+    if isinstance(node, str):
+        return mask_secrets(node)
+    return node

@@ -69,6 +69,14 @@ def test_env_var_from_environment_selects_file(tmp_path: Path) -> None:
         ("storge:\n  url: x\n", ":1: storge: unknown key"),
         ("feeds:\n  - name: a\n    url: https://a.b/\n  - name: a\n    url: https://c.d/\n", "used twice"),
         ("feeds:\n  - name: h\n    url: https://a.b/\n    kind: html\n", "kind: html needs selectors"),
+        # URLs Scrapy would refuse at crawl time are refused here, where the line is known
+        ("feeds:\n  - name: p\n    url: http://a.b:99999/feed\n", ":3: feeds[0].url: not a valid URL (Port out of range"),
+        ("feeds:\n  - name: p\n    url: http://a.b:http/feed\n", ":3: feeds[0].url: not a valid URL"),
+        ("feeds:\n  - name: s\n    url: http://exa mple.org/feed\n", ":3: feeds[0].url: a URL may not contain spaces"),
+        ("feeds:\n  - name: v\n    url: http://[::1/feed\n", ":3: feeds[0].url: not a valid URL (Invalid IPv6 URL)"),
+        ("feeds:\n  - name: v\n    url: http://[::zz]/feed\n", ":3: feeds[0].url: not a valid URL"),
+        ("feeds:\n  - name: h\n    url: http://a..b/feed\n", ":3: feeds[0].url: not a valid host name"),
+        ("feeds:\n  - name: h\n    url: 'http:///feed'\n", ":3: feeds[0].url: the URL has no host name"),
     ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -15,13 +15,14 @@ from twisted.python.failure import Failure
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
 from newswatch.crawler.items import ArticleItem
-from newswatch.crawler.middlewares import ROBOTS_META
+from newswatch.crawler.middlewares import DOCUMENT_META, ROBOTS_META, TRUNCATED_META
 from newswatch.crawler.parsing import Entry, parse_source
 from newswatch.crawler.polling import finish_poll
 from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
 from newswatch.storage.models import Source
 from newswatch.storage.sources import known_identities
+from newswatch.weburl import basic_auth, is_http_url, mask_secrets, strip_credentials
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +56,28 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for state in self.ctx.states.values():
-            yield self._document_request(state, state.url, first=True)
+            try:
+                request = self._document_request(state, state.url, first=True)
+            except Exception as exc:  # one feed's bad URL is that feed's failure, not the crawl's
+                state.documents = 0
+                state.fail(f"cannot request {mask_secrets(state.url)}: {mask_secrets(str(exc))}")
+                state.settled = True
+                self._maybe_finish(state)
+                continue
+            yield request
 
     def _document_request(self, state: FeedState, url: str, *, first: bool) -> Request:
         headers = {"Accept": FEED_ACCEPT}
+        auth = basic_auth(url)
+        if auth is not None:  # user:pass@ in a feed URL is HTTP basic auth (Scrapy drops it on
+            # redirects to another origin)
+            headers["Authorization"] = auth
+            url = strip_credentials(url)
         if first and state.etag:
             headers["If-None-Match"] = state.etag
         if first and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
-        state.documents += 1
-        return Request(
+        request = Request(
             url,
             callback=self.parse_document,
             errback=self.document_failed,
@@ -74,14 +87,18 @@ class NewsSpider(scrapy.Spider):
             meta={
                 "feed": state.name,
                 "first": first,
+                DOCUMENT_META: True,
                 "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
                 ROBOTS_META: state.cfg.robots,
             },
         )
+        state.documents += 1
+        return request
 
     def parse_document(self, response: Response) -> list[Request]:
         state = self.ctx.states[response.meta["feed"]]
         state.documents -= 1
+        state.settled = True
         out: list[Request] = []
         try:
             out = self._parse_document(state, response)
@@ -119,15 +136,27 @@ class NewsSpider(scrapy.Spider):
             return []
         if parsed.warning:
             report.warning = parsed.warning
-        out = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
+        truncated = response.meta.get(TRUNCATED_META)
+        if truncated:  # what was read is still followed; the poll itself failed
+            if response.meta.get("first"):
+                state.fail(f"{truncated}; {len(parsed.entries)} entries read")
+            else:
+                report.warning = f"{response.url}: {truncated}"
+        out = [self._document_request(state, child, first=False)
+               for child in parsed.children[:50] if is_http_url(child)]
         report.found += len(parsed.entries)
-        out.extend(self._follow(state, parsed.entries))
+        entries = [e for e in parsed.entries if is_http_url(e.url)]
+        if len(entries) < len(parsed.entries):
+            # file:, data:, ftp:, javascript: or malformed links are never followed
+            report.warning = f"{len(parsed.entries) - len(entries)} entries without an http(s) link not followed"
+        out.extend(self._follow(state, entries))
         return out
 
     def document_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         state.documents -= 1
+        state.settled = True
         message, status = describe(failure)
         if not request.meta.get("first"):
             state.report.warning = f"{request.url}: {message}"
@@ -243,8 +272,10 @@ class NewsSpider(scrapy.Spider):
         if state.finished or not (force or state.done):
             return
         state.finished = True
-        if force and not state.done:
-            state.fail("the crawl ended before this source was finished")
+        if force and (not state.done or not state.settled):
+            # stopped part way (SIGTERM, Ctrl-C): no success, and due again at once, since what
+            # it had not fetched yet would otherwise wait a whole interval
+            state.fail("the crawl ended before this source was finished", "interrupted")
         if self.ctx.record:
             now = self.ctx.clock()
             with self.ctx.db.session() as s:

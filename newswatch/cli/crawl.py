@@ -11,7 +11,8 @@ from rich.table import Table
 
 from newswatch.cli.context import state
 
-_STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red", "gone": "red", "inactive": "dim"}
+_STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red", "gone": "red", "inactive": "dim",
+          "interrupted": "yellow"}
 
 
 def report_table(report: object, *, title: str = "crawl") -> Table:
