@@ -134,6 +134,10 @@ class CrawlConfig(_Strict):
     max_page_bytes: int = Field(5_000_000, ge=1024, description="largest article page")
     max_feed_bytes: int = Field(20_000_000, ge=1024, description="largest feed or sitemap")
     max_redirects: int = Field(5, ge=0, description="redirects followed per request")
+    allow_private_links: bool = Field(
+        False,
+        description="let feeds on public addresses lead to private, loopback or link-local ones",
+    )
     min_interval: Duration = Field(timedelta(minutes=5), description="shortest poll interval")
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")

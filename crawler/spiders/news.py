@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
+from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.middlewares import DOCUMENT_META, ROBOTS_META, TRUNCATED_META
 from newswatch.crawler.parsing import Entry, parse_source
@@ -88,6 +89,7 @@ class NewsSpider(scrapy.Spider):
                 "feed": state.name,
                 "first": first,
                 DOCUMENT_META: True,
+                ORIGIN_META: state.url,
                 "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
                 ROBOTS_META: state.cfg.robots,
             },
@@ -201,7 +203,8 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_article,
                     errback=self.article_failed,
                     dont_filter=True,
-                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots},
+                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots,
+                          ORIGIN_META: state.url},
                 )
             )
         return out
