@@ -31,7 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
-from newswatch.weburl import check_http_url, mask_secrets
+from newswatch.weburl import check_http_url, mask_secrets, quote_credentials
 
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
@@ -233,6 +233,12 @@ class ServiceConfig(_Strict):
     heartbeat: Duration = Field(
         timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
     )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _quoted(cls, v: str | None) -> str | None:
+        # a password with "/" or "@" in it is percent-encoded so Redis clients parse the URL
+        return quote_credentials(v) if v else v
 
     @field_validator("digest_every", "poll_tick", "stop_timeout", "heartbeat")
     @classmethod

@@ -7,6 +7,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from newswatch.weburl import mask_secrets
+
 _STD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -28,6 +30,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+class MaskingFormatter(logging.Formatter):
+    """Any formatter's lines with URL credentials masked (messages, arguments and tracebacks)."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(self.inner.format(record))
+
+
 def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
     """Configure the root logger once (idempotent)."""
     root = logging.getLogger()
@@ -37,7 +50,9 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler._newswatch = True  # type: ignore[attr-defined]
     handler.setFormatter(
-        JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        MaskingFormatter(
+            JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
     )
     root.addHandler(handler)
     root.setLevel(level)

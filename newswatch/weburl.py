@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from base64 import b64encode
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 MASK = "****"
 HTTP_SCHEMES = ("http", "https")
@@ -31,6 +31,7 @@ _TOKEN_SCHEMES = {
 _HOST_IS_TOKEN = {"tgram", "discord", "slack", "slacks", "pover", "pushover", "pbul", "join", "ifttt", "twist"}
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 # a URL inside free text: scheme://, then anything up to whitespace or a closing quote/bracket
+_TELEGRAM_PATH = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 
 
@@ -145,6 +146,23 @@ def _split_authority(rest: str) -> tuple[str | None, str, str]:
     return None, rest[:host_end], rest[host_end:]
 
 
+def quote_credentials(url: str) -> str:
+    """``url`` with its user name and password percent-encoded, as URL parsers expect.
+
+    A password pasted as is may hold "/", "@" or ":"; redis-py and others then split the URL
+    in the wrong place and echo a piece of the password in their error.
+    """
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", url, re.DOTALL)
+    if not m:
+        return url
+    creds, host, rest = _split_authority(m.group(2))
+    if creds is None:
+        return url
+    user, colon, password = creds.partition(":")
+    creds = quote(unquote(user), safe="") + (":" + quote(unquote(password), safe="") if colon else "")
+    return f"{m.group(1)}://{creds}@{host}{rest}"
+
+
 def mask_url(url: str) -> str:
     """``url`` with every credential masked: password, secret query values, apprise tokens."""
     m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", url, re.DOTALL)
@@ -173,6 +191,8 @@ def mask_url(url: str) -> str:
 
 def mask_secrets(text: str) -> str:
     """Every URL inside ``text`` masked with :func:`mask_url` (for logs and error messages)."""
+    if "/bot" in text:  # Telegram's API path carries the bot token, also in logs without a scheme
+        text = _TELEGRAM_PATH.sub("/bot" + MASK, text)
     if "://" not in text:
         return text
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), text)
@@ -180,5 +200,5 @@ def mask_secrets(text: str) -> str:
 
 __all__ = [
     "HTTP_SCHEMES", "MASK", "basic_auth", "check_http_url", "is_http_url", "mask_secrets", "mask_url",
-    "strip_credentials",
+    "quote_credentials", "strip_credentials",
 ]

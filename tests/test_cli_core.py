@@ -76,3 +76,47 @@ def test_scheduler_role_needs_redis(tmp_path: Path, sqlite_url: str, capsys: pyt
     assert rc == 2 and "service.redis_url" in err
     rc, _, err = run(capsys, "--config", str(cfg), "--db", sqlite_url, "run", "--role", "boss")
     assert rc == 2 and "expected standalone or scheduler" in err
+
+
+SECRETS = ("hunter/2@x", "123456:AAbbCCdd", "T0AAA/B0BBB/XXsecretXX", "discordtok", "qsecret", "pgpass")
+
+
+def test_config_check_masks_every_credential(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWATCH_REDIS_URL", "redis://:hunter/2@x@redis.internal:6379/0")
+    cfg = tmp_path / "nw.yaml"
+    cfg.write_text(
+        "storage:\n  url: postgresql+psycopg://nw:pgpass@db/nw\n"
+        "alerts:\n  urls:\n    - tgram://123456:AAbbCCdd/-1001\n    - slack://T0AAA/B0BBB/XXsecretXX/#news\n"
+        "    - discord://4242/discordtok\n"
+        "feeds:\n  - name: paid\n    url: https://reader:qsecret@paywall.example/feed?token=qsecret&lang=en\n",
+        encoding="utf-8")
+    rc, out, err = run(capsys, "--config", str(cfg), "config", "check")
+    assert rc == 0, err
+    for secret in SECRETS:
+        assert secret not in out, secret
+    assert "redis://:****@redis.internal:6379/0" in out
+    assert "https://reader:****@paywall.example/feed?token=****&lang=en" in out
+
+
+def test_errors_and_logs_mask_credentials(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from newswatch.logs import setup_logging
+
+    # a Redis nobody listens on: the error names the URL, without its password
+    rc, _, err = run(capsys, "--db", sqlite_url, "worker", "--redis-url", "redis://:hunter/2@x@127.0.0.1:9/0")
+    assert rc != 0 and "127.0.0.1:9" in err and "hunter" not in err
+    setup_logging("text", logging.INFO)
+    try:
+        logging.getLogger("urllib3").warning('POST /bot123456:AAbbCCdd/sendMessage via %s', "https://u:pgpass@h/x")
+        try:
+            raise ValueError("cannot open redis://:qsecret@h:1/0")
+        except ValueError:
+            logging.getLogger("newswatch").exception("failed")
+    finally:
+        setup_logging("text", logging.WARNING)
+    err = capsys.readouterr().err
+    assert "sendMessage" in err and "cannot open redis://:****@h:1/0" in err
+    for secret in SECRETS:
+        assert secret not in err, secret

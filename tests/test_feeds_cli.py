@@ -162,3 +162,40 @@ def test_check_verify_marks_passing_feeds(tmp_path, test_site, fault_server, sql
     feeds = {f.name: f.verified for f in load_config(path).settings.feeds}
     assert feeds == {"good": True, "bad": False}
     assert path.read_text().startswith("# keep this comment")
+
+
+def test_credentials_in_a_feed_url_are_basic_auth_and_never_shown(tmp_path, fault_server, sqlite_url):
+    import base64
+
+    from tests.plugins.crawl_fixtures import Reply, article_html, rss
+
+    def private(s, h):
+        if h.headers.get("authorization") != "Basic " + base64.b64encode(b"reader:p@ss/word").decode():
+            return Reply(401, b"who are you?", {"Content-Type": "text/plain", "WWW-Authenticate": "Basic"})
+        return Reply(200, rss([("Members only", s.url("/members/1"))]), {"Content-Type": "application/rss+xml"})
+
+    fault_server.routes["/members.xml"] = private
+    fault_server.routes["/members/1"] = lambda s, h: (
+        private(s, h) if private(s, h).status == 401 else Reply(200, article_html("members-1"), {"Content-Type": "text/html"}))
+    host = fault_server.base_url.removeprefix("http://")
+    path = tmp_path / "a.yaml"
+    YAML().dump({"storage": {"url": sqlite_url}, "crawl": dict(FAST_CRAWL), "feeds": [
+        {"name": "members", "url": f"http://reader:p%40ss%2Fword@{host}/members.xml"},
+        {"name": "denied", "url": f"http://reader:wrong@{host}/members.xml?token=tok123"},
+    ]}, path)
+    crawled = _run("--config", str(path), "crawl")
+    assert "members" in crawled.output
+    outputs = [crawled.output]
+    for command in (["feeds", "list"], ["feeds", "status"]):
+        result = _run("--config", str(path), *command)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    status = outputs[-1]
+    assert "HTTP 401" in next(ln for ln in status.splitlines() if "denied" in ln)
+    assert "reader:****@" in outputs[1] and "token=****" in outputs[1]
+    for text in outputs:
+        assert "p%40ss" not in text and "wrong" not in text and "tok123" not in text
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 1
+    db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -188,6 +189,7 @@ class NewsSpider(scrapy.Spider):
                 s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
             )
         out = []
+        auth = basic_auth(state.url)
         for entry, ident in idents:
             if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:
                 state.report.skipped += 1
@@ -196,10 +198,14 @@ class NewsSpider(scrapy.Spider):
             if not self.ctx.follow:
                 state.report.entries.append(entry)
                 continue
+            headers = {}
+            if auth is not None and _same_origin(entry.url, state.url):
+                headers["Authorization"] = auth  # the feed's login opens its own articles too
             state.pending += 1
             out.append(
                 Request(
                     entry.url,
+                    headers=headers,
                     callback=self.parse_article,
                     errback=self.article_failed,
                     dont_filter=True,
@@ -292,6 +298,11 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for state in self.ctx.states.values():
             self._maybe_finish(state, force=True)
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -16,6 +16,7 @@ from rich.table import Table
 from newswatch.cli.context import AppState, state
 from newswatch.config import Settings, config_path, load_config
 from newswatch.errors import ConfigError, FetchError
+from newswatch.weburl import mask_secrets, mask_url
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -122,7 +123,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(col, overflow="fold")
         for f in loaded.settings.feeds:
             table.add_row(f.name, f.kind, "yes" if f.enabled else "no", str(f.interval),
-                          "yes" if f.verified else "no", f.url)
+                          "yes" if f.verified else "no", mask_url(f.url))
         out.print(table)
 
     @feeds_app.command("remove")
@@ -187,7 +188,8 @@ def register(app: typer.Typer) -> None:
         for row in rows:
             if row["name"] not in configured and row["kind"] == "import":
                 continue
-            err_text = f"{_ago(row['last_error_at'], now)}: {row['last_error']}" if row["last_error"] else "-"
+            err_text = (f"{_ago(row['last_error_at'], now)}: {mask_secrets(row['last_error'])}"
+                        if row["last_error"] else "-")
             why = flag(row, configured.get(row["name"]), now)
             table.add_row(
                 row["name"], _ago(row["last_success_at"], now), err_text, str(row["consecutive_failures"]),

@@ -20,6 +20,7 @@ from newswatch.errors import LockHeldError, NewswatchError, StorageError
 from newswatch.logs import setup_logging
 from newswatch.storage import locks
 from newswatch.storage import service_state as state_sql
+from newswatch.weburl import mask_secrets
 
 
 def _lock_error(exc: locks.LockHeld) -> LockHeldError:
@@ -127,7 +128,7 @@ def _print_status(data: dict[str, Any]) -> None:
     )
     for row in data["failing_feeds"]:
         out.print(
-            f"  ! {row['name']}: {row['consecutive_failures']} failure(s), last: {row['last_error'] or '-'}"
+            f"  ! {row['name']}: {row['consecutive_failures']} failure(s), last: {mask_secrets(row['last_error'] or '-')}"
         )
     t = data["today"]
     out.print(
