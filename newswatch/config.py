@@ -8,8 +8,11 @@ what was expected.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
+import typing
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -33,6 +36,7 @@ from ruamel.yaml.error import YAMLError
 from newswatch.errors import ConfigError
 from newswatch.weburl import check_http_url, mask_secrets, quote_credentials
 
+log = logging.getLogger(__name__)
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
@@ -353,26 +357,88 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _env_overrides(env: dict[str, str]) -> dict[str, Any]:
-    """``NEWSWATCH_DB`` and ``NEWSWATCH_<SECTION>_<KEY>`` for every scalar setting."""
-    out: dict[str, Any] = {}
-    if env.get("NEWSWATCH_DB"):
-        out.setdefault("storage", {})["url"] = env["NEWSWATCH_DB"]
-    if env.get("NEWSWATCH_SMTP_PASSWORD"):
-        out.setdefault("digest", {}).setdefault("smtp", {})["password"] = env["NEWSWATCH_SMTP_PASSWORD"]
-    if env.get("NEWSWATCH_REDIS_URL"):
-        out.setdefault("service", {})["redis_url"] = env["NEWSWATCH_REDIS_URL"]
-    safe = YAML(typ="safe")
-    for section, field in Settings.model_fields.items():
-        sub = field.annotation
-        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
-            continue
-        for key in sub.model_fields:
-            name = f"{ENV_PREFIX}{section}_{key}".upper()
-            if name in env:
-                value = safe.load(env[name]) if env[name] != "" else None
-                out.setdefault(section, {})[key] = value
+# Variables with their own names (secrets and the two most used settings), beside the
+# NEWSWATCH_<SECTION>_<KEY> of every scalar key.
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "NEWSWATCH_DB": ("storage", "url"),
+    "NEWSWATCH_SMTP_PASSWORD": ("digest", "smtp", "password"),
+    "NEWSWATCH_REDIS_URL": ("service", "redis_url"),
+}
+# Read by the project's own tooling, not settings: never reported as unknown.
+ENV_OTHER = {"NEWSWATCH_CONFIG", "NEWSWATCH_REQUIRE_SERVICES", "NEWSWATCH_UPDATE_GOLDEN",
+             "NEWSWATCH_TEST_PG", "NEWSWATCH_TEST_REDIS"}
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def env_keys() -> dict[str, tuple[str, ...]]:
+    """Every ``NEWSWATCH_*`` variable that sets a key, and the key's path."""
+    out: dict[str, tuple[str, ...]] = {}
+
+    def walk(model: type[BaseModel], path: tuple[str, ...]) -> None:
+        for key, field in model.model_fields.items():
+            sub = _submodel(field.annotation)
+            if sub is not None:
+                walk(sub, (*path, key))
+                continue
+            args = typing.get_args(field.annotation)
+            if typing.get_origin(field.annotation) is list and args and _submodel(args[0]) is not None:
+                continue  # feeds and alert rules are lists of records: the file's job
+            out[ENV_PREFIX + "_".join((*path, key)).upper()] = (*path, key)
+
+    walk(Settings, ())
+    out.update(ENV_ALIASES)
     return out
+
+
+def _env_overrides(env: dict[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """The settings ``env`` sets, and which variable set each key (for error messages)."""
+    out: dict[str, Any] = {}
+    sources: dict[tuple[str, ...], str] = {}
+    known = env_keys()
+    safe = YAML(typ="safe")
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = known.get(name)
+        if path is None:
+            if name not in ENV_OTHER:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+                log.warning(
+                    "ignoring the unknown environment variable %s%s", name,
+                    f" (did you mean {close[0]}?)" if close else "",
+                )
+            continue
+        raw = env[name]
+        if path == ("digest", "smtp", "password") or raw == "":
+            value: Any = raw or None  # a secret is taken as written, never parsed
+        else:
+            try:
+                value = safe.load(raw)
+            except YAMLError as exc:
+                raise ConfigError(
+                    f"environment variable {name}: not a valid value: {getattr(exc, 'problem', None) or exc}",
+                    hint=f"{name} sets {'.'.join(path)}; its value is read as in the file "
+                    "(30, 30m, true, [a, b], or plain text)",
+                ) from None
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+        sources[path] = name
+    return out, sources
+
+
+def _env_source(loc: tuple[Any, ...], sources: dict[tuple[str, ...], str]) -> str | None:
+    for n in range(len(loc), 0, -1):
+        name = sources.get(tuple(str(p) for p in loc[:n]))
+        if name is not None:
+            return name
+    return None
 
 
 class LoadedConfig:
@@ -433,11 +499,12 @@ def load_config(
         raise ConfigError(f"{cfg_path}: configuration file not found")
 
     merged: dict[str, Any] = {}
-    use_defaults = user.get("default_feeds", True)
+    from_env, env_sources = _env_overrides(env)
+    use_defaults = from_env.get("default_feeds", user.get("default_feeds", True))
     if "feeds" not in user and use_defaults is not False:
         merged["feeds"] = seed_feeds()
     merged = _merge(merged, user)
-    merged = _merge(merged, _env_overrides(env))
+    merged = _merge(merged, from_env)
     if overrides:
         merged = _merge(merged, overrides)
     try:
@@ -446,10 +513,15 @@ def load_config(
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line = _line_of(doc, loc) if doc is not None else None
-            where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
+            variable = _env_source(loc, env_sources)
+            line = _line_of(doc, loc) if doc is not None and variable is None else None
+            if variable is not None:  # the environment's value is wrong, not the file's line
+                where = f"environment {variable}"
+            else:
+                where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
             problems.append(f"{where}: {_key_path(loc)}: {_describe(err)}")
-        raise ConfigError(f"invalid configuration ({len(problems)} problem(s))", problems=problems) from None
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        raise ConfigError(f"invalid configuration ({count})", problems=problems) from None
     return LoadedConfig(settings, cfg_path, from_file=from_file)
 
 

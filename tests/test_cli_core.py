@@ -120,3 +120,81 @@ def test_errors_and_logs_mask_credentials(tmp_path: Path, sqlite_url: str, capsy
     assert "sendMessage" in err and "cannot open redis://:****@h:1/0" in err
     for secret in SECRETS:
         assert secret not in err, secret
+
+
+def test_bad_import_lines_are_skipped_and_counted(tmp_path: Path, sqlite_url: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from newswatch.cli import data
+
+    good = {"id": "g1", "url": "https://a.example/good", "title": "Karabakh talks", "text": "Talks in Baku."}
+    lines = [
+        json.dumps({**good, "id": "j", "url": "javascript:alert(1)"}).encode(),
+        b'{"id": "s", "url": "https://a.example/s", "title": "half \\ud800 char", "text": "t"}',
+        json.dumps({**good, "id": "b"}).encode().replace(b"Baku", b"Bak\xff"),
+        b'{"id": "big", "text": "' + b"x" * 3000 + b'"}',
+        json.dumps(good).encode(),
+    ]
+    src = tmp_path / "items.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    old = data.MAX_LINE_BYTES
+    data.MAX_LINE_BYTES = 2000  # the bound, made small for the test
+    try:
+        rc, out, err = run(capsys, "--db", sqlite_url, "import", str(src))
+    finally:
+        data.MAX_LINE_BYTES = old
+    assert rc == 1 and "new: 1" in out and "bad lines: 4" in out
+    assert f"{src}:1: url: expected an http:// or https:// URL" in err
+    assert f"{src}:2: title: contains a lone surrogate" in err
+    assert f"{src}:3: not UTF-8 text" in err and f"{src}:4: line longer than" in err
+    assert "Traceback" not in err
+
+
+def test_read_lines_is_bounded() -> None:
+    import io
+
+    from newswatch.cli.data import read_lines
+
+    got = list(read_lines(io.BytesIO(b"short\n" + b"y" * 5000 + b"\nnext\n"), limit=100))
+    assert [(n, text) for n, text, _ in got] == [(1, "short\n"), (2, None), (3, "next\n")]
+
+
+def test_search_shows_markup_in_text_as_text(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "items.jsonl"
+    src.write_text(json.dumps({"id": "m", "url": "https://a.example/m", "title": "Markup [/red] in [bold]title",
+                               "text": "Negotiators [/red] met on the peace [link=x]treaty[/link] in Baku."}) + "\n")
+    assert run(capsys, "--db", sqlite_url, "import", str(src))[0] == 0
+    rc, out, err = run(capsys, "--db", sqlite_url, "search", "peace")
+    assert rc == 0, err
+    flat = " ".join(out.split())
+    assert "[/red]" in flat and "[bold]" in flat and "peace" in flat and "[link=x]treaty[/link]" in flat
+
+
+def test_corrupted_database_is_a_sentence_and_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "news.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    before = bad.read_bytes()
+    for command in (["status"], ["search", "x"], ["crawl", "--feed", "nope"], ["db", "upgrade"]):
+        rc, out, err = run(capsys, "--db", f"sqlite:///{bad}", *command)
+        assert rc != 0 and "Traceback" not in err, (command, err)
+        if command[0] != "crawl":
+            assert "file is not a database" in err and "hint:" in err, (command, err)
+    assert bad.read_bytes() == before
+
+
+def test_output_dir_that_is_a_file_is_a_sentence(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("I am a file")
+    cfg = tmp_path / "nw.yaml"
+    cfg.write_text(f"feeds: []\ndigest:\n  output_dir: {blocker}\n", encoding="utf-8")
+    rc, _, err = run(capsys, "--config", str(cfg), "--db", sqlite_url, "digest")
+    assert rc == 1 and f"{blocker} is a file, not a folder" in err and "digest.output_dir" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["status"], ["search", "peace"], ["export"]])
+def test_read_only_commands_create_no_database(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = run(capsys, *command)
+    assert rc == 1 and "no database at newswatch.db yet" in err and "newswatch crawl" in err
+    assert list(tmp_path.iterdir()) == []

@@ -113,3 +113,31 @@ def test_secrets_only_from_environment(tmp_path: Path) -> None:
 )
 def test_durations(value: object, seconds: int) -> None:
     assert parse_duration(value).total_seconds() == seconds
+
+
+def test_every_scalar_key_has_its_environment_variable(tmp_path: Path) -> None:
+    env = {"NEWSWATCH_DIGEST_SMTP_PORT": "2525", "NEWSWATCH_DIGEST_SMTP_HOST": "mail.example",
+           "NEWSWATCH_DEFAULT_FEEDS": "false", "NEWSWATCH_DIGEST_RECIPIENTS": "[a@b.example]",
+           "NEWSWATCH_CRAWL_ALLOW_PRIVATE_LINKS": "true"}
+    s = load_config(None, env=env).settings
+    assert (s.digest.smtp.port, s.digest.smtp.host) == (2525, "mail.example")
+    assert s.feeds == [] and s.digest.recipients == ["a@b.example"] and s.crawl.allow_private_links
+
+
+def test_unknown_environment_variable_warns_with_a_suggestion(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="newswatch.config"):
+        load_config(None, env={"NEWSWATCH_SMTP_HOST": "mail.example", "NEWSWATCH_TEST_PG": "x"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "ignoring the unknown environment variable NEWSWATCH_SMTP_HOST (did you mean NEWSWATCH_DIGEST_SMTP_HOST?)"
+    ]
+
+
+@pytest.mark.parametrize("value,words", [
+    ("[", "environment variable NEWSWATCH_CRAWL_TIMEOUT: not a valid value"),
+    ("soon", "environment NEWSWATCH_CRAWL_TIMEOUT: crawl.timeout: Input should be a valid number"),
+])
+def test_environment_errors_name_the_variable_not_a_line(tmp_path: Path, value: str, words: str) -> None:
+    p = write(tmp_path, "crawl:\n  timeout: 10\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(p, env={"NEWSWATCH_CRAWL_TIMEOUT": value})
+    assert words in str(info.value) and f"{p}:2" not in str(info.value)

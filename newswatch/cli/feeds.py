@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         app_state = state(ctx)
         configured = {f.name: f for f in app_state.settings.feeds}
         now = utcnow()
-        with app_state.database().session() as s:
+        with app_state.database(create=False).session() as s:
             rows = feed_health(s, now=now)
         table = Table(title="feed status")
         for col in ("name", "last success", "last error", "fails", "7 days", "next poll", "flag"):

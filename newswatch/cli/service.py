@@ -62,7 +62,7 @@ def _when(value: Any) -> str:
 def status_data(st: AppState) -> dict[str, Any]:
     """Everything `status` shows, from the database (works while the service runs)."""
     settings = st.settings
-    db = st.database()
+    db = st.database(create=False)
     now = datetime.now(UTC)
     info = locks.holder(db)
     names = [f.name for f in settings.feeds if f.enabled]
