@@ -256,7 +256,11 @@ class Settings(_Strict):
     """The whole configuration."""
 
     storage: StorageConfig = Field(default_factory=StorageConfig, description="where articles are stored")
-    default_feeds: bool = Field(True, description="include seeds/feeds.yaml when the file has no feeds")
+    default_feeds: bool | None = Field(
+        None,
+        description="the feeds of seeds/feeds.yaml: true beside the file's feeds, false never, "
+        "unset only when the file lists none",
+    )
     feeds: list[FeedConfig] = Field(default_factory=list, description="the sources to poll")
     crawl: CrawlConfig = Field(default_factory=CrawlConfig, description="politeness and limits of the crawler")
     judge: JudgeConfig = Field(default_factory=JudgeConfig, description="the topic profile")
@@ -500,10 +504,18 @@ def load_config(
 
     merged: dict[str, Any] = {}
     from_env, env_sources = _env_overrides(env)
-    use_defaults = from_env.get("default_feeds", user.get("default_feeds", True))
+    use_defaults = from_env.get("default_feeds", user.get("default_feeds"))
+    seeds_before = 0  # seed feeds listed ahead of the file's (their indices shift the file's)
     if "feeds" not in user and use_defaults is not False:
         merged["feeds"] = seed_feeds()
     merged = _merge(merged, user)
+    if use_defaults is True and isinstance(user.get("feeds"), list):
+        # explicitly on: the defaults stay beside the file's own feeds; a file feed of the same
+        # name replaces the default one
+        own = {f.get("name") for f in user["feeds"] if isinstance(f, dict)}
+        seeds = [f for f in seed_feeds() if f["name"] not in own]
+        merged["feeds"] = seeds + list(user["feeds"])
+        seeds_before = len(seeds)
     merged = _merge(merged, from_env)
     if overrides:
         merged = _merge(merged, overrides)
@@ -513,6 +525,8 @@ def load_config(
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            if seeds_before and len(loc) > 1 and loc[0] == "feeds" and isinstance(loc[1], int):
+                loc = ("feeds", loc[1] - seeds_before, *loc[2:])
             variable = _env_source(loc, env_sources)
             line = _line_of(doc, loc) if doc is not None and variable is None else None
             if variable is not None:  # the environment's value is wrong, not the file's line

@@ -199,3 +199,31 @@ def test_credentials_in_a_feed_url_are_basic_auth_and_never_shown(tmp_path, faul
     with db.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 1
     db.close()
+
+
+def test_first_add_into_a_hand_written_file_adds_only_that_feed(tmp_path, test_site, sqlite_url, monkeypatch):
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(f"# mine\nstorage:\n  url: {sqlite_url}\ncrawl: {{download_delay: 0, autothrottle: false}}\n")
+    result = _run("--config", str(path), "feeds", "add", test_site.url("rss.xml"), "--name", "herald")
+    assert result.exit_code == 0, result.output
+    doc = YAML(typ="safe").load(path.read_text())
+    assert doc["default_feeds"] is True and [f["name"] for f in doc["feeds"]] == ["herald"]
+    assert path.read_text().startswith("# mine")
+    names = [f.name for f in load_config(path).settings.feeds]
+    assert "armenpress" in names and names[-1] == "herald"  # the defaults stay in effect
+    # a default feed is removed by a disabled entry of its name, still without copying the others
+    assert _run("--config", str(path), "feeds", "remove", "armenpress").exit_code == 0
+    doc = YAML(typ="safe").load(path.read_text())
+    assert [(f["name"], f.get("enabled", True)) for f in doc["feeds"]] == [("herald", True), ("armenpress", False)]
+    assert not load_config(path).settings.feed("armenpress").enabled
+
+
+def test_file_errors_name_the_files_line_beside_the_defaults(tmp_path):
+    import pytest
+
+    from newswatch.errors import ConfigError
+
+    path = tmp_path / "newswatch.yaml"
+    path.write_text("default_feeds: true\nfeeds:\n  - name: mine\n    url: http://a..b/feed\n")
+    with pytest.raises(ConfigError, match=r"newswatch.yaml:4: feeds\[0\].url"):
+        load_config(path)
