@@ -41,8 +41,21 @@ class MaskingFormatter(logging.Formatter):
         return mask_secrets(self.inner.format(record))
 
 
-def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
-    """Configure the root logger once (idempotent)."""
+class OwnRecordsOnly(logging.Filter):
+    """Pass newswatch's records; other libraries' (Scrapy, Twisted, apprise...) only when critical.
+
+    A command reports what went wrong in its own words (a feed's error is in the crawl table);
+    Scrapy's warnings about the same failures, or about a pipeline switched off on purpose,
+    are noise there. ``--verbose`` shows everything.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name == "newswatch" or record.name.startswith(("newswatch.", "__main__"))
+        return own or record.levelno >= logging.CRITICAL
+
+
+def setup_logging(fmt: str = "text", level: int = logging.INFO, *, libraries: bool = True) -> None:
+    """Configure the root logger once (idempotent); ``libraries=False`` hides other libraries' logs."""
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_newswatch", False):
@@ -54,5 +67,7 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
             JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
     )
+    if not libraries:
+        handler.addFilter(OwnRecordsOnly())
     root.addHandler(handler)
     root.setLevel(level)

@@ -114,15 +114,15 @@ def test_check_failure_exits_non_zero(tmp_path, fault_server, sqlite_url, capsys
     path = tmp_path / "c.yaml"
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": dict(FAST_CRAWL),
                  "feeds": [{"name": "gone", "url": fault_server.url("/gone.xml")}]}, path)
-    assert main(["--config", str(path), "feeds", "check"]) == 1
-    assert "failed the check" in capsys.readouterr().err
+    assert main(["--config", str(path), "feeds", "check"]) == 4
+    assert "1 feed failed the check: gone" in capsys.readouterr().err
 
 
 def test_status_shows_errors_and_counts(tmp_path, test_site, fault_server, sqlite_url):
     path = tmp_path / "s.yaml"
     feeds = site_feeds(test_site)[:1] + [{"name": "broken", "url": fault_server.url("/error500.xml")}]
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
-    assert _run("--config", str(path), "crawl").exit_code == 0
+    assert type(_run("--config", str(path), "crawl").exception).__name__ == "FeedsFailedError"  # one failed
     result = _run("--config", str(path), "feeds", "status")
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.output.splitlines() if "broken" in ln)

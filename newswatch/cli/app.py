@@ -59,7 +59,7 @@ def _root(
         raise typer.BadParameter("expected text or json", param_hint="--log-format")
     from newswatch.logs import setup_logging
 
-    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING)
+    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING, libraries=verbose)
 
 
 def _register() -> None:

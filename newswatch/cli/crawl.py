@@ -10,7 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newswatch.cli.context import state
+from newswatch.errors import FeedsFailedError, NewswatchError
 
+# statuses of a feed that failed in this crawl (a feed deactivated earlier is not polled: "inactive")
+FAILED = ("error", "gone", "interrupted")
 _STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red", "gone": "red", "inactive": "dim",
           "interrupted": "yellow"}
 
@@ -53,6 +56,11 @@ def register(app: typer.Typer) -> None:
         app_state = state(ctx)
         settings = app_state.settings
         chosen = select_feeds(settings, feed)
+        if not chosen:
+            raise NewswatchError(
+                "no feeds to crawl" + (" (every configured feed is disabled)" if settings.feeds else ""),
+                hint="add one with `newswatch feeds add URL` (a feed, or a homepage to search for feeds)",
+            )
         db = app_state.database()
         err = Console(stderr=True)
         with Progress(
@@ -66,3 +74,10 @@ def register(app: typer.Typer) -> None:
 
             report = crawl_sync(settings, db, feed or None, progress=done)
         Console(soft_wrap=True).print(report_table(report))
+        failed = [f.name for f in report.feeds if f.status in FAILED]
+        if failed:
+            raise FeedsFailedError(
+                f"{len(failed)} of {len(report.feeds)} feed{'s' if len(report.feeds) != 1 else ''} failed: "
+                + ", ".join(failed),
+                hint="`newswatch feeds status` shows each feed's errors; the other feeds were stored",
+            )

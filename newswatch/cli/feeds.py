@@ -15,7 +15,7 @@ from rich.table import Table
 
 from newswatch.cli.context import AppState, state
 from newswatch.config import Settings, config_path, load_config
-from newswatch.errors import ConfigError, FetchError
+from newswatch.errors import ConfigError, FeedsFailedError, FetchError
 from newswatch.weburl import mask_secrets, mask_url
 
 out = Console(soft_wrap=True)
@@ -168,7 +168,9 @@ def register(app: typer.Typer) -> None:
                     set_feed_fields(path, f.name, verified=True)
                     out.print(f"marked {f.name} verified in {path}")
         if failed:
-            raise FetchError(f"{len(failed)} feed(s) failed the check: {', '.join(failed)}")
+            raise FeedsFailedError(
+                f"{len(failed)} feed{'s' if len(failed) != 1 else ''} failed the check: {', '.join(failed)}"
+            )
 
     @feeds_app.command("status")
     def status(ctx: typer.Context) -> None:
