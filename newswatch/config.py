@@ -65,6 +65,17 @@ def show_seconds(d: timedelta) -> str:
     return f"{int(secs)}s" if secs.is_integer() else f"{secs:.6f}".rstrip("0") + "s"
 
 
+def show_duration(d: timedelta) -> str:
+    """A duration as a user writes it: 30m, 2h, 1d, 90s (the largest unit that divides it)."""
+    secs = d.total_seconds()
+    if not secs.is_integer():
+        return show_seconds(d)
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if secs and secs % size == 0:
+            return f"{int(secs // size)}{unit}"
+    return f"{int(secs)}s"
+
+
 # JSON carries durations as seconds ("90s"), which parse_duration reads back (ISO "PT1M" not)
 Duration = Annotated[
     timedelta,

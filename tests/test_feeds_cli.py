@@ -125,7 +125,7 @@ def test_status_shows_errors_and_counts(tmp_path, test_site, fault_server, sqlit
     assert type(_run("--config", str(path), "crawl").exception).__name__ == "FeedsFailedError"  # one failed
     result = _run("--config", str(path), "feeds", "status")
     assert result.exit_code == 0, result.output
-    line = next(ln for ln in result.output.splitlines() if "broken" in ln)
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("broken:"))
     assert "HTTP 500" in line
     rss_line = next(ln for ln in result.output.splitlines() if "herald-rss" in ln)
     assert " 3 " in rss_line  # items in the last 7 days
@@ -191,7 +191,7 @@ def test_credentials_in_a_feed_url_are_basic_auth_and_never_shown(tmp_path, faul
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
     status = outputs[-1]
-    assert "HTTP 401" in next(ln for ln in status.splitlines() if "denied" in ln)
+    assert "HTTP 401" in next(ln for ln in status.splitlines() if ln.startswith("denied:"))
     assert "reader:****@" in outputs[1] and "token=****" in outputs[1]
     for text in outputs:
         assert "p%40ss" not in text and "wrong" not in text and "tok123" not in text
@@ -227,3 +227,23 @@ def test_file_errors_name_the_files_line_beside_the_defaults(tmp_path):
     path.write_text("default_feeds: true\nfeeds:\n  - name: mine\n    url: http://a..b/feed\n")
     with pytest.raises(ConfigError, match=r"newswatch.yaml:4: feeds\[0\].url"):
         load_config(path)
+
+
+def test_output_fits_80_columns(tmp_path, test_site, fault_server, sqlite_url):
+    path = tmp_path / "w.yaml"
+    feeds = site_feeds(test_site)[:1] + [
+        {"name": "a-rather-long-feed-name-for-a-wire", "url": fault_server.url("/error500.xml") + "?x=" + "y" * 60,
+         "interval": "30m"},
+        {"name": "quiet", "url": fault_server.url("/conditional.xml"), "interval": "2h"},
+    ]
+    YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
+    env = {**ENV, "COLUMNS": "80"}
+    outputs = {}
+    for command in (["crawl"], ["crawl"], ["feeds", "list"], ["feeds", "status"], ["feeds", "check"]):
+        outputs[" ".join(command)] = CliRunner().invoke(app, ["--config", str(path), *command], env=env).output
+    for command, text in outputs.items():
+        for line in text.splitlines():
+            assert len(line) <= 80, (command, line)
+        assert "…" not in text, (command, text)
+    assert "unchanged" in outputs["crawl"]  # the second crawl: 304
+    assert " 30m " in outputs["feeds list"] and " 2h " in outputs["feeds list"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich import box
+from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newswatch.cli.context import state
 from newswatch.errors import FeedsFailedError, NewswatchError
+from newswatch.weburl import mask_secrets
 
 # statuses of a feed that failed in this crawl (a feed deactivated earlier is not polled: "inactive")
 FAILED = ("error", "gone", "interrupted")
@@ -18,28 +21,39 @@ _STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red
           "interrupted": "yellow"}
 
 
-def report_table(report: object, *, title: str = "crawl") -> Table:
-    """The per-feed table of a CrawlReport, with totals in the footer."""
+# how a status reads in the table: short enough that the table fits 80 columns uncut
+_SHOWN = {"not_modified": "unchanged", "interrupted": "stopped"}
+
+
+def report_table(report: object, *, title: str = "crawl") -> Group:
+    """The per-feed table of a CrawlReport (totals in the footer), then one line per note.
+
+    Notes (errors, warnings, moves) go below the table, where a long message wraps as a
+    sentence instead of squeezing every column of an 80-column terminal.
+    """
     from newswatch.crawler.report import CrawlReport
 
     assert isinstance(report, CrawlReport)
     t = report.totals
-    table = Table(title=title, show_footer=True)
-    table.add_column("feed", footer="total")
-    table.add_column("status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok")
-    for key, head in (("found", "found"), ("skipped", "known"), ("fetched", "fetched"), ("new", "new"),
-                      ("duplicate", "dup"), ("failed", "failed")):
+    table = Table(title=title, show_footer=True, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("feed", footer="total", overflow="fold", max_width=28)
+    table.add_column("status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok", no_wrap=True)
+    for key, head in (("found", "found"), ("skipped", "known"), ("new", "new"), ("duplicate", "dup"),
+                      ("failed", "failed")):
         table.add_column(head, justify="right", footer=str(t[key]), no_wrap=True)
-    table.add_column("note", overflow="fold", min_width=20)
+    notes = []
     for f in report.feeds:
         note = f.error or f.warning or (f"moved to {f.new_url}" if f.new_url else "")
         table.add_row(
-            f.name,
-            f"[{_STYLE.get(f.status, 'white')}]{f.status}[/]",
-            str(f.found), str(f.skipped), str(f.fetched), str(f.new), str(f.duplicate), str(f.failed),
-            note,
+            Text(f.name),
+            Text(_SHOWN.get(f.status, f.status), style=_STYLE.get(f.status, "")),
+            str(f.found), str(f.skipped), str(f.new), str(f.duplicate), str(f.failed),
         )
-    return table
+        if note:
+            line = Text(f"{f.name}: ", style=_STYLE.get(f.status, "") or "yellow")
+            line.append(mask_secrets(note), style="")
+            notes.append(line)
+    return Group(table, *notes)
 
 
 def register(app: typer.Typer) -> None:
