@@ -116,15 +116,17 @@ class AddressGuardMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme.lower() not in HTTP_SCHEMES:
             raise LinkRefused(f"only http(s) links are followed, not {parts.scheme}: ({mask_url(request.url)})")
+        await self._check_address(request, parts.hostname)
+
+    async def _check_address(self, request: Request, host: str | None) -> None:
         origin_url = request.meta.get(ORIGIN_META)
-        if self.allow_private or not origin_url or not parts.hostname:
-            return None
+        if self.allow_private or not origin_url or not host:
+            return
         origin_host = urlsplit(origin_url).hostname or ""
         origin = await self.addresses(origin_host) if origin_host else []
-        why = refusal(origin, await self.addresses(parts.hostname), allow_private=False)
+        why = refusal(origin, await self.addresses(host), allow_private=False)
         if why is not None:
             raise LinkRefused(f"refused {mask_url(request.url)}: {why}")
-        return None
 
 
 def origin_meta(url: str) -> dict[str, Any]:

@@ -114,9 +114,9 @@ class TruncatedGzipMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         encoding = response.headers.get(b"Content-Encoding", b"").strip().lower()
-        if request.meta.get(DOCUMENT_META) and encoding in (b"gzip", b"x-gzip") and response.body:
-            if not gzip_complete(response.body, self.limit):
-                request.meta[TRUNCATED_META] = "the compressed feed ended early (truncated gzip stream)"
+        gzipped = encoding in (b"gzip", b"x-gzip") and response.body
+        if request.meta.get(DOCUMENT_META) and gzipped and not gzip_complete(response.body, self.limit):
+            request.meta[TRUNCATED_META] = "the compressed feed ended early (truncated gzip stream)"
         return response
 
 

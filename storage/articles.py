@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from newswatch.storage.db import DatabaseError, insert_for
-from newswatch.storage.models import Article, ArticleBand, Source, utcnow
+from newswatch.storage.models import Article, ArticleBand, Source, Story, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
 DEDUP_LOCK_KEY = 0x6E7764656475
@@ -291,3 +291,16 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
         }
         for r in rows
     ]
+
+
+def export_rows(session: Session, since: datetime | None = None) -> Iterator[tuple[Article, str | None, str | None]]:
+    """(article, source name, story headline) in id order, first seen at or after ``since``."""
+    q = (
+        sa.select(Article, Source.name, Story.headline)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .outerjoin(Story, Story.id == Article.story_id)
+        .order_by(Article.id)
+    )
+    if since is not None:
+        q = q.where(Article.first_seen_at >= since)
+    yield from session.execute(q.execution_options(yield_per=500)).tuples()

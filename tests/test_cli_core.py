@@ -174,7 +174,7 @@ def test_corrupted_database_is_a_sentence_and_left_alone(tmp_path: Path, capsys:
     bad.write_bytes(b"this is not sqlite at all" * 100)
     before = bad.read_bytes()
     for command in (["status"], ["search", "x"], ["crawl", "--feed", "nope"], ["db", "upgrade"]):
-        rc, out, err = run(capsys, "--db", f"sqlite:///{bad}", *command)
+        rc, _, err = run(capsys, "--db", f"sqlite:///{bad}", *command)
         assert rc != 0 and "Traceback" not in err, (command, err)
         if command[0] != "crawl":
             assert "file is not a database" in err and "hint:" in err, (command, err)
@@ -198,3 +198,29 @@ def test_read_only_commands_create_no_database(tmp_path: Path, capsys: pytest.Ca
     rc, _, err = run(capsys, *command)
     assert rc == 1 and "no database at newswatch.db yet" in err and "newswatch crawl" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_has_everything_and_speaks_csv(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    items = [{**ITEMS[0], "published": "2026-11-20T09:30:00Z", "language": "en", "source": "wire"}, ITEMS[2]]
+    src = tmp_path / "items.jsonl"
+    src.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
+    assert run(capsys, "--db", sqlite_url, "import", str(src))[0] == 0
+    rc, out, err = run(capsys, "--db", sqlite_url, "export", "--since", "1d")
+    assert rc == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    first = rows[0]
+    assert first["text"].startswith("Deputies adopted") and first["published"].startswith("2026-11-20T09:30")
+    assert first["source"] == "wire" and first["language"] == "en" and first["relevant"] is True
+    assert 0 < first["score"] <= 1 and first["reasons"] and first["story_id"] and first["story"]
+    for since, count in (("2000-01-01", 2), ("2000-01-01T08:00", 2), ("2999-01-01", 0), ("2h", 2)):
+        rc, out, _ = run(capsys, "--db", sqlite_url, "export", "--since", since)
+        assert rc == 0 and len(out.splitlines()) == count, since
+    rc, _, err = run(capsys, "--db", sqlite_url, "export", "--since", "last tuesday")
+    assert rc == 2 and "duration (36h, 7d)" in err
+    rc, out, _ = run(capsys, "--db", sqlite_url, "export", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in table] == ["r1", "s1"] and table[0]["source"] == "wire"
+    assert table[0]["relevant"] == "true" and table[0]["reasons"] == "; ".join(first["reasons"])

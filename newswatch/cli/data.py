@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sys
@@ -10,13 +11,13 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Annotated, Any, BinaryIO
 
-import sqlalchemy as sa
 import typer
 from dateutil import parser as dateparser
 from rich.console import Console
 from rich.text import Text
 
 from newswatch.cli.context import state
+from newswatch.config import parse_duration
 from newswatch.errors import InputError
 from newswatch.ingest import Ingestor, RawArticle
 from newswatch.weburl import check_http_url
@@ -105,17 +106,62 @@ def _open(path: str) -> tuple[BinaryIO, str]:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
 
 
-def _export_row(a: Article) -> dict[str, Any]:
+EXPORT_FIELDS = (
+    "id", "url", "title", "text", "published", "first_seen", "source", "language", "relevant", "score",
+    "categories", "reasons", "story_id", "story", "duplicate_of", "updated",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _export_row(a: Article, source: str | None, story: str | None) -> dict[str, Any]:
     return {
         "id": a.external_id if a.external_id is not None else a.id,
         "url": a.url,
         "title": a.title,
+        "text": a.text,
+        "published": _iso(a.published_at),
+        "first_seen": _iso(a.first_seen_at),
+        "source": source,
+        "language": a.language,
         "relevant": bool(a.relevant),
+        "score": a.score,
         "categories": list(a.categories or []),
+        "reasons": list(a.reasons or []),
         "story_id": a.story_id,
+        "story": story,
         "duplicate_of": a.duplicate_of,
         "updated": a.status == "updated",
     }
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """``--since``: a date (2026-11-01), a datetime (2026-11-01T08:00, UTC unless given) or a
+    duration back from now (36h, 7d)."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            "expected a date (2026-11-01), a datetime (2026-11-01T08:00) or a duration (36h, 7d)",
+            param_hint="--since",
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
 
 
 def _highlighted(snippet: str) -> Text:
@@ -163,25 +209,27 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
         ctx: typer.Context,
-        fmt: Annotated[str, typer.Option("--format", help="output format (jsonl)")] = "jsonl",
-        since: Annotated[str | None, typer.Option("--since", help="first seen on or after YYYY-MM-DD")] = None,
+        fmt: Annotated[str, typer.Option("--format", help="jsonl (one object per line) or csv")] = "jsonl",
+        since: Annotated[
+            str | None,
+            typer.Option("--since", help="first seen since a date, a datetime (UTC unless given) or a duration ago (7d)"),
+        ] = None,
     ) -> None:
-        """Write stored articles as JSON Lines with their judgement and dedup links."""
-        if fmt != "jsonl":
-            raise typer.BadParameter("only jsonl is supported", param_hint="--format")
-        start = None
-        if since:
-            try:
-                start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-            except ValueError:
-                raise typer.BadParameter("expected YYYY-MM-DD", param_hint="--since") from None
+        """Write stored articles (text, source, judgement, story, dedup links) as JSON Lines or CSV."""
+        if fmt not in ("jsonl", "csv"):
+            raise typer.BadParameter("expected jsonl or csv", param_hint="--format")
+        start = parse_since(since, datetime.now(UTC)) if since else None
         db = state(ctx).database(create=False)
+        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n") if fmt == "csv" else None
+        if writer is not None:
+            writer.writeheader()
         with db.session() as s:
-            q = sa.select(Article).order_by(Article.id)
-            if start is not None:
-                q = q.where(Article.first_seen_at >= start)
-            for art in s.scalars(q):
-                sys.stdout.write(json.dumps(_export_row(art), ensure_ascii=False) + "\n")
+            for art, source, story in store.export_rows(s, start):
+                row = _export_row(art, source, story)
+                if writer is not None:
+                    writer.writerow({k: _csv_value(v) for k, v in row.items()})
+                else:
+                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     @app.command("search")
     def search(
