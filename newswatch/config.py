@@ -335,9 +335,30 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The settings model that holds the key at ``loc`` (list indices skipped)."""
+    model: type[BaseModel] | None = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        args = [a for a in typing.get_args(ann) if _submodel(a) is not None]
+        model = _submodel(ann) or (_submodel(args[0]) if args else None)
+        if model is None and typing.get_origin(ann) is list:
+            inner = typing.get_args(ann)
+            model = _submodel(inner[0]) if inner else None
+    return model
+
+
 def _describe(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown key"
+        loc = tuple(err["loc"])
+        model = _model_at(loc)
+        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+        return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]

@@ -141,3 +141,17 @@ def test_environment_errors_name_the_variable_not_a_line(tmp_path: Path, value: 
     with pytest.raises(ConfigError) as info:
         load_config(p, env={"NEWSWATCH_CRAWL_TIMEOUT": value})
     assert words in str(info.value) and f"{p}:2" not in str(info.value)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("storge:\n  url: x\n", ":1: storge: unknown key (did you mean storage?)"),
+    ("crawl:\n  timout: 3\n", ":2: crawl.timout: unknown key (did you mean timeout?)"),
+    ("digest:\n  smtp:\n    prot: 25\n", ":3: digest.smtp.prot: unknown key (did you mean port?)"),
+    ("feeds:\n  - name: a\n    url: https://a.b/\n    intervall: 1h\n", "feeds[0].intervall: unknown key (did you mean interval?)"),
+    ("crawl:\n  zzzz: 1\n", ":2: crawl.zzzz: unknown key\n"),
+])
+def test_unknown_keys_suggest_the_nearest(tmp_path: Path, text: str, expected: str) -> None:
+    p = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(p, env={})
+    assert expected in str(info.value) + "\n"
