@@ -112,3 +112,16 @@ def test_discovery_offers_and_follows_only_http_links(fault_server, make_setting
     assert fault_server.url("/ok.xml") in urls
     assert all(u.startswith("http://") for u in urls)
     assert sum("not http(s)" in e for e in errors) == 3
+
+
+def test_feed_links_of_other_schemes_are_not_followed(fault_server, sdb, make_settings, run_crawl, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("<html><body><p>internal</p></body></html>")
+    fault_server.routes["/schemes.xml"] = lambda s, h: Reply(200, rss([
+        ("File", f"file://{secret}"), ("Data", "data:text/html;base64,PHA+aGk8L3A+"),
+        ("Ftp", "ftp://127.0.0.1:9/x"), ("Script", "javascript:alert(1)"), ("Fine", s.url("/article/fine-9")),
+    ]), {"Content-Type": "application/rss+xml"})
+    r = run_crawl(make_settings([{"name": "mixed", "url": fault_server.url("/schemes.xml")}]), sdb).feed("mixed")
+    assert r.status == "ok" and r.new == 1 and r.failed == 0
+    with sdb.session() as s:
+        assert [u.rsplit("/", 1)[1] for u in s.scalars(sa.select(Article.url))] == ["fine-9"]

@@ -151,7 +151,8 @@ class NewsSpider(scrapy.Spider):
         entries = [e for e in parsed.entries if is_http_url(e.url)]
         if len(entries) < len(parsed.entries):
             # file:, data:, ftp:, javascript: or malformed links are never followed
-            report.warning = f"{len(parsed.entries) - len(entries)} entries without an http(s) link not followed"
+            skipped = len(parsed.entries) - len(entries)
+            report.warning = f"{skipped} {'entry' if skipped == 1 else 'entries'} without an http(s) link not followed"
         out.extend(self._follow(state, entries))
         return out
 
