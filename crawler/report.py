@@ -18,6 +18,7 @@ class FeedReport:
     name: str
     fetched: int = 0  # article pages downloaded
     new: int = 0  # stored as new articles
+    relevant: int = 0  # of the new ones, judged on topic
     duplicate: int = 0  # fetched but already known (same URL, GUID, content or syndicated copy)
     failed: int = 0  # article pages that could not be fetched, extracted or stored
     status: str = "ok"  # ok | not_modified | moved | error | gone | inactive | interrupted
@@ -46,7 +47,7 @@ class CrawlReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        keys = ("fetched", "new", "duplicate", "failed", "found", "skipped", "updated")
+        keys = ("fetched", "new", "relevant", "duplicate", "failed", "found", "skipped", "updated")
         out = {k: sum(getattr(f, k) for f in self.feeds) for k in keys}
         out["feeds"] = len(self.feeds)
         out["feeds_failed"] = sum(1 for f in self.feeds if not f.ok)

@@ -27,10 +27,15 @@ def test_crawl_reports_per_feed_and_stores(tmp_path, test_site, sqlite_url):
     for name in ("herald-rss", "herald-atom", "herald-json", "herald-latest", "herald-sitemap"):
         assert name in result.output
     assert "5/5 ok" in result.output
+    total = next(ln for ln in result.output.splitlines() if ln.strip().startswith("total")).split()
+    head = next(ln for ln in result.output.splitlines() if ln.strip().startswith("feed")).split()
+    figures = dict(zip(head[2:], map(int, total[3:]), strict=True))
     db = Database.open(sqlite_url)
     with db.session() as s:
-        assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 8
+        assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 8 == figures["new"]
+        relevant = s.scalar(sa.select(sa.func.count()).select_from(Article).where(Article.relevant.is_(True)))
     db.close()
+    assert 0 < figures["relevant"] == relevant  # the summary agrees with what is stored
 
 
 def test_crawl_with_a_failed_feed_says_so_and_exits_4(tmp_path, test_site, fault_server, sqlite_url, capsys):

@@ -259,6 +259,9 @@ class NewsSpider(scrapy.Spider):
         status = getattr(result, "status", None)
         if status == "new":
             state.report.new += 1
+            judgement = getattr(result, "judgement", None)
+            if judgement is not None and judgement.relevant:
+                state.report.relevant += 1
         elif status == "updated":
             state.report.updated += 1
         elif status is None:

@@ -38,8 +38,8 @@ def report_table(report: object, *, title: str = "crawl") -> Group:
     table = Table(title=title, show_footer=True, box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("feed", footer="total", overflow="fold", max_width=28)
     table.add_column("status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok", no_wrap=True)
-    for key, head in (("found", "found"), ("skipped", "known"), ("new", "new"), ("duplicate", "dup"),
-                      ("failed", "failed")):
+    for key, head in (("found", "found"), ("skipped", "known"), ("new", "new"), ("relevant", "relevant"),
+                      ("duplicate", "dup"), ("failed", "failed")):
         table.add_column(head, justify="right", footer=str(t[key]), no_wrap=True)
     notes = []
     for f in report.feeds:
@@ -47,7 +47,7 @@ def report_table(report: object, *, title: str = "crawl") -> Group:
         table.add_row(
             Text(f.name),
             Text(_SHOWN.get(f.status, f.status), style=_STYLE.get(f.status, "")),
-            str(f.found), str(f.skipped), str(f.new), str(f.duplicate), str(f.failed),
+            str(f.found), str(f.skipped), str(f.new), str(f.relevant), str(f.duplicate), str(f.failed),
         )
         if note:
             line = Text(f"{f.name}: ", style=_STYLE.get(f.status, "") or "yellow")
