@@ -15,7 +15,7 @@ import socket
 import time
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ require_extra("scrapy_redis", "distributed", "distributed crawling")
 from scrapy_redis.spiders import RedisMixin  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from newswatch.crawler.context import CrawlContext
@@ -270,6 +271,26 @@ class FrontierPoll:
             self.task.stop()
 
 
+class _Periodic:
+    """Run a blocking function in a thread while the worker's spider is open."""
+
+    def __init__(self, crawler: Crawler, fn: Callable[[], Any], seconds: float) -> None:
+        self.task = LoopingCall(deferToThread, fn)
+        self.seconds = seconds
+        # strong references: the crawler's signals keep this object for the life of the crawl
+        crawler.signals.connect(self.opened, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed, weak=False)
+
+    def opened(self) -> None:
+        self.task.start(self.seconds, now=True).addErrback(
+            lambda f: log.error("periodic worker job failed: %s", f.getErrorMessage())
+        )
+
+    def closed(self) -> None:
+        if self.task.running:
+            self.task.stop()
+
+
 @dataclass
 class WorkerSummary:
     """What one worker did before it stopped (printed by ``newswatch worker``)."""
@@ -349,8 +370,14 @@ def run_worker(
     lease: int = DEFAULT_LEASE,
     max_idle: int = 0,
     extra_settings: dict[str, Any] | None = None,
+    on_ingested: Callable[[Any], Any] | None = None,
+    every_minute: Callable[[], Any] | None = None,
 ) -> WorkerSummary:
-    """Crawl from the shared frontier until stopped (SIGINT/SIGTERM) or idle for ``max_idle`` s."""
+    """Crawl from the shared frontier until stopped (SIGINT/SIGTERM) or idle for ``max_idle`` s.
+
+    ``on_ingested`` gets each stored article's IngestResult (the alert step); ``every_minute``
+    runs in a thread at the start and then every minute (sending failed alerts again).
+    """
     from scrapy.crawler import AsyncCrawlerProcess
 
     from newswatch.ingest import Ingestor
@@ -363,6 +390,7 @@ def run_worker(
         db=db,
         states={},
         ingestor=Ingestor(db, Judge.load(settings.judge.profile, settings.judge.seed_dirs)),
+        on_ingested=on_ingested,
     )
     conf = worker_settings(
         settings, redis_url, prefix=prefix, lease=lease, max_idle=max_idle, extra=extra_settings
@@ -373,6 +401,8 @@ def run_worker(
     # scrapy-redis 0.9.1 passes spider= to the stats on every request (deprecated in Scrapy 2.19)
     warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"scrapy_redis\.")
     crawler = process.create_crawler(WorkerSpider)
+    if every_minute is not None:
+        _Periodic(crawler, every_minute, 60.0)
     started = time.perf_counter()
     process.crawl(crawler, context=ctx)
     process.start()

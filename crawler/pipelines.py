@@ -274,11 +274,12 @@ class IngestedHookPipeline:
             callback = load_object(callback)
         return cls(callback)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         result = item.extras.get("ingest") if isinstance(item, ArticleItem) else None
         if result is not None:
             try:
-                self.callback(result)
+                # in a thread: an alert channel that is slow to answer must not stall the crawl
+                await asyncio.to_thread(self.callback, result)
             except Exception:  # the article is stored; a failing alert must not count it as lost
                 log.exception("on_ingested failed for %s", item.url)
         return item

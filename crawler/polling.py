@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from newswatch.crawler.report import FeedState
-from newswatch.config import CrawlConfig, FeedConfig
+from newswatch.config import CrawlConfig, FeedConfig, base_interval
 from newswatch.storage.models import Source
-from newswatch.storage.sources import PollOutcome, due_sources, record_poll
+from newswatch.storage.sources import PollOutcome, record_poll
 
 # Failures tolerated at the normal interval before back-off starts (one blip is not an outage).
 FAILURES_BEFORE_BACKOFF = 2
@@ -25,7 +25,7 @@ def _aware(dt: datetime | None, now: datetime) -> datetime | None:
 
 def poll_interval(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime) -> timedelta:
     """The wait before the next poll: back-off on failures, stretched for quiet feeds."""
-    base = max(feed_cfg.interval, crawl_cfg.min_interval)
+    base = base_interval(feed_cfg, crawl_cfg)
     failures = source.consecutive_failures or 0
     if failures >= FAILURES_BEFORE_BACKOFF:
         steps = failures - FAILURES_BEFORE_BACKOFF + 1
@@ -58,11 +58,6 @@ def poll_interrupted(source: Source) -> bool:
     return all(t is None or t < polled for t in (source.last_success_at, source.last_error_at))
 
 
-def due_feeds(session: Session, feeds: list[FeedConfig], now: datetime) -> list[str]:
-    """Names of the enabled feeds whose next poll is due (never-polled feeds are due)."""
-    return due_sources(session, [f.name for f in feeds if f.enabled], now)
-
-
 def outcome_of(state: FeedState) -> PollOutcome:
     """The PollOutcome storage records for this feed's tallies."""
     r = state.report
@@ -71,6 +66,9 @@ def outcome_of(state: FeedState) -> PollOutcome:
     if outcome == "moved" and not r.new_url:
         outcome = "ok"
     ok = outcome in ("ok", "moved")
+    note = r.error if r.error else r.warning
+    if r.encoding_note and r.encoding_note not in (note or ""):  # a later warning replaced it
+        note = f"{note}; {r.encoding_note}" if note else r.encoding_note
     return PollOutcome(
         outcome=outcome,
         status=r.http_status,
@@ -78,7 +76,7 @@ def outcome_of(state: FeedState) -> PollOutcome:
         bytes=r.bytes,
         items_found=r.found,
         items_new=r.new,
-        error=r.error if r.error else r.warning,
+        error=note,
         etag=state.resp_etag if ok else None,
         last_modified=state.resp_last_modified if ok else None,
         new_url=r.new_url if outcome == "moved" else None,

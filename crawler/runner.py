@@ -13,6 +13,7 @@ import ctypes
 import functools
 import gc
 import logging
+import os
 import socket
 import sys
 import threading
@@ -38,7 +39,8 @@ from newswatch.ingest import Ingestor
 from newswatch.judge import Judge
 from newswatch.storage.db import Database
 from newswatch.storage.models import Source, utcnow
-from newswatch.storage.sources import record_crawl_run, sync_sources
+from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
+from newswatch.storage.sources import sync_sources
 
 __all__ = [
     "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
@@ -140,6 +142,14 @@ async def crawl(
         if progress is not None:
             progress(report)
     reports = {r.name: r for r in prepared.skipped}
+    run_id = None
+    if log_run and record and follow and prepared.states:
+        # opened before fetching: a crawl that dies leaves a "running" row that the next service
+        # start closes as interrupted, as the service's own runs are logged
+        with db.session() as s:
+            run_id = start_crawl_run(
+                s, sources=len(prepared.states), worker=f"crawl:{socket.gethostname()}:{os.getpid()}"
+            )
     if prepared.states:
         ingestor = make_ingestor = None
         custom_judge = judge is not None
@@ -169,13 +179,16 @@ async def crawl(
         reports.update({name: st.report for name, st in prepared.states.items()})
     ordered = [reports[f.name] for f in chosen if f.name in reports]
     report = CrawlReport(feeds=ordered, started=started, finished=utcnow())
-    if log_run and record and follow and prepared.states:
+    if run_id is not None:
         t = report.totals
         with db.session() as s:
-            record_crawl_run(
-                s, started_at=report.started, finished_at=report.finished, sources=t["feeds"],
-                fetched=t["fetched"], new=t["new"], duplicates=t["duplicate"], failed=t["failed"],
-                status="ok" if not t["feeds_failed"] else "partial", worker=socket.gethostname(),
+            finish_crawl_run(
+                s,
+                run_id,
+                status="ok" if not t["feeds_failed"] else "partial",
+                figures={"fetched": t["fetched"], "new": t["new"], "duplicates": t["duplicate"],
+                         "failed": t["failed"]},
+                now=report.finished,
             )
     return report
 

@@ -1,7 +1,11 @@
 """Instant alerts: rules matched on each stored article, sent through apprise once per story.
 
 The claim (an ``alerts`` row, unique per rule and story) is committed before sending, so a
-restart never fires the same alert twice; an alert whose send fails stays recorded as failed.
+restart, or another worker storing the same story, never fires the same alert twice. A send
+that fails is tried again by whichever process runs next, after a doubling back-off, until
+``alerts.retry_for`` after it fired; each attempt is leased first, so only one process sends it.
+A rule's ``within`` window ends when newswatch first saw the report; reports published more than
+``digest.lookback`` before they were seen (old news, the digest's rule too) never alert.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import apprise
+from sqlalchemy.orm import Session
 
 from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import summarize
@@ -21,7 +26,7 @@ from newswatch.ingest import IngestResult
 from newswatch.storage import ledger
 from newswatch.storage.articles import get_article
 from newswatch.storage.db import Database
-from newswatch.storage.models import Article, Source, Story, utcnow
+from newswatch.storage.models import AlertSent, Article, Source, Story, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +82,50 @@ def rule_matches(rule: AlertRule, art: Article) -> bool:
     return True
 
 
+# a send that takes longer than this is taken for dead: another process may try it again
+SEND_LEASE = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def retry_delay(backoff: timedelta, attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed send: ``backoff`` doubled each time, capped."""
+    return min(backoff * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def window_end(art: Article, at: datetime, within: timedelta) -> datetime:
+    """Where a rule's ``within`` window ends: when newswatch first saw the report.
+
+    Measured from the sighting, not from the clock, so a crawl from cron, a retry hours later
+    or a worker that stores late all count the same outlets. A report seen long before it
+    triggers (an update of an old report) is measured from ``at`` instead.
+    """
+    seen = art.first_seen_at
+    if seen is None or seen > at or at - seen > within:
+        return at
+    return seen
+
+
+def is_old_news(art: Article, now: datetime, lookback: timedelta | None) -> bool:
+    """Published (or, without a date, first seen) before the look-back: never alerted."""
+    if lookback is None:
+        return False
+    when = art.published_at or art.first_seen_at
+    return when is not None and when < now - lookback
+
+
 class Alerter:
-    """Sends instant alerts; the crawler calls :meth:`on_ingested` after storing an article."""
+    """Decides and sends instant alerts for stored articles, and sends failed ones again.
+
+    Every path that stores articles reaches it through ``digests.alert_step``.
+    """
 
     def __init__(
         self, settings: Settings, db: Database | None, *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self.cfg = settings.alerts
+        # one look-back for "is this old news": the digest's, which also keeps a feed's archive
+        # out of its first digest (null there means report everything, and alert on anything)
+        self.lookback = settings.digest.lookback
         self.db = db
         self.clock = clock
 
@@ -93,7 +135,7 @@ class Alerter:
 
     @property
     def enabled(self) -> bool:
-        return bool(self.cfg.enabled and self.cfg.urls and self.cfg.rules)
+        return self.cfg.active
 
     def on_ingested(self, result: IngestResult) -> list[AlertNotice]:
         """Check the rules against a stored article; the alerts that fired now."""
@@ -108,62 +150,92 @@ class Alerter:
         fired: list[tuple[AlertRule, int, int]] = []
         with self.db.session() as s:
             art = get_article(s, result.article_id)
-            if art is None:
+            if art is None or is_old_news(art, now, self.lookback):
                 return []
             rules = [r for r in self.cfg.rules if rule_matches(r, art)]
             if not rules:
                 return []
             story_id = ledger.ensure_story(s, art)
             for rule in rules:
-                outlets = ledger.story_outlets(s, story_id, now - rule.within)
+                outlets = self._outlets(s, rule, art, story_id, now)
                 if outlets < rule.min_outlets:
                     continue
                 alert_id = ledger.claim_alert(
-                    s, rule=rule.name, story_id=story_id, article_id=art.id, at=now
+                    s, rule=rule.name, story_id=story_id, article_id=art.id, at=now, lease=SEND_LEASE
                 )
                 if alert_id is not None:
                     fired.append((rule, alert_id, outlets))
             messages = [
                 (rule, aid, *self._message(s, rule, art, story_id, n)) for rule, aid, n in fired
             ]
-        notices: list[AlertNotice] = []
-        for rule, alert_id, title, body in messages:
-            ok, error = self._notify(title, body, self.cfg.urls)
-            with self.db.session() as s:
-                ledger.finish_alert(s, alert_id, ok=ok, error=error)
-            notices.append(AlertNotice(rule.name, story_id, art.id or 0, title, body, ok, error))
-        return notices
+        # the claims are committed: another process that stores this story now sends nothing
+        return [
+            self._send(alert_id, rule.name, story_id, art.id or 0, title, body, attempts=1)
+            for rule, alert_id, title, body in messages
+        ]
 
-    def retry_failed(self, max_age: timedelta = timedelta(hours=6)) -> list[AlertNotice]:
-        """Send again the alerts that failed recently (older ones are no longer news)."""
+    def retry_due(self) -> list[AlertNotice]:
+        """Send again the alerts whose back-off has passed; give up those no longer news."""
         if not self.enabled or self.db is None:
             return []
         now = self.clock()
         rules = {r.name: r for r in self.cfg.rules}
-        todo: list[tuple[int, str, int, int, str, str]] = []
         with self.db.session() as s:
-            for row in ledger.failed_alerts(s, now - max_age):
-                rule = rules.get(row.rule)
-                art = get_article(s, row.article_id) if row.article_id is not None else None
-                if rule is None or art is None or row.id is None:
-                    continue
-                outlets = ledger.story_outlets(s, row.story_id, now - rule.within)
-                title, body = self._message(s, rule, art, row.story_id, outlets)
-                todo.append((row.id, rule.name, row.story_id, art.id or 0, title, body))
+            due = [(int(row.id or 0), row.fired_at) for row in ledger.due_alerts(s, now)]
         notices: list[AlertNotice] = []
-        for alert_id, rule_name, story_id, article_id, title, body in todo:
-            ok, error = self._notify(title, body, self.cfg.urls)
+        for alert_id, fired_at in due:
             with self.db.session() as s:
-                ledger.finish_alert(s, alert_id, ok=ok, error=error)
-            notices.append(AlertNotice(rule_name, story_id, article_id, title, body, ok, error))
+                if fired_at is None or fired_at < now - self.cfg.retry_for:
+                    ledger.expire_alert(s, alert_id)
+                    log.warning("alert %s not sent within %s: given up", alert_id, self.cfg.retry_for)
+                    continue
+                if not ledger.lease_alert(s, alert_id, now=now, lease=SEND_LEASE):
+                    continue  # another process is sending it
+                row = s.get(AlertSent, alert_id)
+                rule = rules.get(row.rule) if row is not None else None
+                art = get_article(s, row.article_id) if row and row.article_id is not None else None
+                if row is None or rule is None or art is None:
+                    # the rule was removed from the configuration, or the report deleted
+                    ledger.expire_alert(s, alert_id)
+                    continue
+                outlets = self._outlets(s, rule, art, row.story_id, fired_at)
+                title, body = self._message(s, rule, art, row.story_id, outlets)
+                story_id, article_id, attempts = row.story_id, art.id or 0, row.attempts
+            notices.append(
+                self._send(alert_id, rule.name, story_id, article_id, title, body, attempts=attempts)
+            )
         return notices
 
+    @staticmethod
+    def _outlets(s: Session, rule: AlertRule, art: Article, story_id: int, at: datetime) -> int:
+        end = window_end(art, at, rule.within)
+        return ledger.story_outlets(s, story_id, end - rule.within, end)
+
+    def _send(
+        self,
+        alert_id: int,
+        rule: str,
+        story_id: int,
+        article_id: int,
+        title: str,
+        body: str,
+        *,
+        attempts: int,
+    ) -> AlertNotice:
+        ok, error = self._notify(title, body, self.cfg.urls)
+        retry_at = None if ok else self.clock() + retry_delay(self.cfg.retry_backoff, attempts)
+        assert self.db is not None
+        with self.db.session() as s:
+            ledger.finish_alert(s, alert_id, ok=ok, error=error, retry_at=retry_at)
+        if not ok:
+            log.warning("alert %r for story %s not sent (%s); again after %s", rule, story_id, error, retry_at)
+        return AlertNotice(rule, story_id, article_id, title, body, ok, error)
+
     def _message(
-        self, s: object, rule: AlertRule, art: Article, story_id: int, outlets: int
+        self, s: Session, rule: AlertRule, art: Article, story_id: int, outlets: int
     ) -> tuple[str, str]:
-        session = s  # a sqlalchemy Session; typed loosely to keep the signature short
-        story = session.get(Story, story_id)  # type: ignore[attr-defined]
-        src = session.get(Source, art.source_id) if art.source_id else None  # type: ignore[attr-defined]
+        story = s.get(Story, story_id)
+        src = s.get(Source, art.source_id) if art.source_id else None
         headline = (
             plain_text(story.headline if story and story.headline else art.title) or "(untitled)"
         )

@@ -12,6 +12,9 @@ from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import sentence_keys, summarize, terms_of
 from newswatch.digests.view import DigestView, Entry, HealthRow, Outlet, Section
 from newswatch.categories import CATEGORIES
+from newswatch.config import FeedConfig
+from newswatch.health import flag
+from newswatch.judge.explain import Explainer, language_name
 from newswatch.storage.models import Article, Source, Story
 
 SECTION_TITLES = {
@@ -25,8 +28,13 @@ SECTION_TITLES = {
     "diplomacy": "Diplomacy",
     "other": "Other reports",
 }
-SILENT_AFTER = timedelta(days=3)
-MAX_REASONS = 8
+MAX_REASONS = 6
+MAX_OUTLETS = 8  # outlets listed per entry; the rest are counted ("+3 more")
+MAX_TITLE = 160  # characters of a headline shown; the link leads to the whole article
+FULL_CHARS = 200  # text a report needs to represent its story (not a stub or a copy)
+TOP_STORIES = 5
+HIDDEN = frozenset({"backlog"})  # ledger kinds claimed but never shown
+FAR = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -41,19 +49,52 @@ class DigestMeta:
     created_at: datetime | None
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def is_backlog(
+    art: Article,
+    lookback: timedelta | None,
+    first_poll_end: Mapping[int, datetime] | None = None,
+) -> bool:
+    """Whether an article came with its feed's first poll (which brings the feed's whole
+    archive) and was published more than ``lookback`` before it was first seen.
+
+    ``first_poll_end`` maps a source to the end of its first successful poll; an article of
+    a source with no such poll yet (or of no source, as imports) counts as a first poll's.
+    Without the map every article is judged by its age alone.
+    """
+    if lookback is None or art.published_at is None or art.first_seen_at is None:
+        return False
+    seen = _aware(art.first_seen_at)
+    if first_poll_end is not None and art.source_id is not None:
+        end = first_poll_end.get(art.source_id)
+        if end is not None and seen > _aware(end):
+            return False  # found on a later poll: new to the reader, however old
+    return seen - _aware(art.published_at) > lookback
+
+
 def classify(
-    articles: Sequence[Article], stories: Mapping[int, Story], reported_before: set[int]
+    articles: Sequence[Article],
+    stories: Mapping[int, Story],
+    reported_before: set[int],
+    lookback: timedelta | None = None,
+    first_poll_end: Mapping[int, datetime] | None = None,
 ) -> list[tuple[str, Article]]:
-    """The ledger kind of each article: offtopic, update, duplicate or new.
+    """The ledger kind of each article: offtopic, backlog, update, duplicate or new.
 
     ``reported_before`` holds ids of articles already in an earlier digest: a copy of one of
-    them is news about something already reported, so it is an update.
+    them is news about something already reported, so it is an update. An article of a feed's
+    first poll older than ``lookback`` is ``backlog``: stored and claimed, but not reported.
     """
     out: list[tuple[str, Article]] = []
     for art in articles:
         story = stories.get(art.story_id) if art.story_id is not None else None
         if not art.relevant:
             kind = "offtopic"
+        elif is_backlog(art, lookback, first_poll_end):
+            kind = "backlog"
         elif (story is not None and story.reported_at is not None) or (
             art.duplicate_of is not None and art.duplicate_of in reported_before
         ):
@@ -94,29 +135,100 @@ def _perspective(tags: Mapping[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def _outlet(art: Article, sources: Mapping[int, Source]) -> Outlet:
+def _language(art: Article, sources: Mapping[int, Source]) -> str | None:
+    """An article's language code: its own, else its outlet's."""
+    if art.language:
+        return art.language
     src = sources.get(art.source_id) if art.source_id is not None else None
-    tags = {
-        k: v for k, v in ((src.tags or {}) if src else {}).items() if not str(k).startswith("_")
-    }
-    shown = [str(tags[k]).capitalize() for k in ("perspective",) if tags.get(k)]
-    shown += [str(tags[k]).upper() for k in ("country",) if tags.get(k)]
-    name = src.name if src else "unknown"
-    return Outlet(
-        name=name,
-        title=plain_text(src.title if src and src.title else name),
-        url=safe_url(art.url) or safe_url(art.canonical_url),
-        tags=shown,
-        perspective=_perspective(tags),
-        published_at=art.published_at,
-        first_seen_at=art.first_seen_at,
-        duplicate=art.duplicate_of is not None,
+    return src.language if src is not None else None
+
+
+def _when(art: Article) -> datetime:
+    return art.published_at or art.first_seen_at or FAR
+
+
+def _is_full(art: Article) -> bool:
+    # a copy counts too: which of two identical texts is "the copy" depends on crawl order,
+    # and the earlier-published one is the original whatever the deduplicator met first
+    return bool(art.title.strip()) and len(art.text) >= FULL_CHARS
+
+
+def representative(
+    members: Sequence[Article], sources: Mapping[int, Source], reader_language: str = "en"
+) -> Article:
+    """The report an entry is shown by: the earliest full report in the reader's language,
+    else the earliest full report, else the earliest report.
+
+    "Full" means a title and at least FULL_CHARS of text; the earliest is by publication time,
+    else first-seen time (the id breaks ties).
+    """
+    ordered = sorted(members, key=lambda a: (_when(a), a.id or 0))
+    reader = reader_language.split("-")[0].casefold()
+
+    def in_reader_language(art: Article) -> bool:
+        code = _language(art, sources)
+        return bool(code) and code.split("-")[0].casefold() == reader  # type: ignore[union-attr]
+
+    def full_in_reader_language(art: Article) -> bool:
+        return _is_full(art) and in_reader_language(art)
+
+    for wanted in (full_in_reader_language, _is_full):
+        found = next((a for a in ordered if wanted(a)), None)
+        if found is not None:
+            return found
+    return ordered[0]
+
+
+def shorten(title: str, limit: int = MAX_TITLE) -> str:
+    """A title cut at a word boundary near ``limit`` characters, with an ellipsis."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def outlet_lines(
+    ordered: Sequence[Article], sources: Mapping[int, Source], lead: Article
+) -> list[Outlet]:
+    """One line per outlet (its earliest report's link), the representative's outlet first."""
+    by_source: dict[Any, list[Article]] = {}
+    for art in ordered:
+        by_source.setdefault(art.source_id if art.source_id is not None else f"a{art.id}", []).append(art)
+    lines: list[Outlet] = []
+    for arts in by_source.values():
+        first = lead if lead in arts else min(arts, key=lambda a: (_when(a), a.id or 0))
+        src = sources.get(first.source_id) if first.source_id is not None else None
+        tags = {
+            k: v for k, v in ((src.tags or {}) if src else {}).items() if not str(k).startswith("_")
+        }
+        shown = [str(tags[k]).capitalize() for k in ("perspective",) if tags.get(k)]
+        shown += [str(tags[k]).upper() for k in ("country",) if tags.get(k)]
+        name = src.name if src else "unknown"
+        lines.append(
+            Outlet(
+                name=name,
+                title=shorten(plain_text(src.title if src and src.title else name), 80),
+                url=safe_url(first.url) or safe_url(first.canonical_url),
+                tags=shown,
+                perspective=_perspective(tags),
+                published_at=first.published_at,
+                first_seen_at=first.first_seen_at,
+                duplicate=all(a.duplicate_of is not None for a in arts),
+                language=language_name(_language(first, sources)),
+                reports=len(arts),
+            )
+        )
+    lead_name = lines[0].name if lines else None
+    for line in lines:
+        if line.url == (safe_url(lead.url) or safe_url(lead.canonical_url)):
+            lead_name = line.name
+    return sorted(
+        lines,
+        key=lambda o: (o.name != lead_name, o.duplicate, o.published_at or o.first_seen_at or FAR),
     )
-
-
-def _rank(art: Article) -> tuple[int, float, datetime]:
-    far = datetime.max.replace(tzinfo=UTC)
-    return (1 if art.duplicate_of is not None else 0, -(art.score or 0.0), art.first_seen_at or far)
 
 
 def make_entry(
@@ -127,87 +239,111 @@ def make_entry(
     *,
     update: bool,
     known: set[str] | frozenset[str] = frozenset(),
+    explainer: Explainer | None = None,
+    reader_language: str = "en",
 ) -> Entry:
-    """One entry from the articles of one story (the best report leads).
+    """One entry from the articles of one story, shown by its representative report.
 
     ``known`` holds sentences already reported: an update summarises only what is new.
     """
-    ordered = sorted(members, key=_rank)
-    lead = ordered[0]
-    lead_title = plain_text(lead.title)
-    headline = plain_text(story.headline) if story is not None and story.headline else ""
-    headline = headline or lead_title or "(untitled)"
-    entities = [e for a in ordered for e in (a.entities or [])]
-    summary = summarize(
-        lead_title or headline, plain_text(lead.text), terms_of(entities), known=known
-    )
+    ordered = sorted(members, key=lambda a: (_when(a), a.id or 0))
+    lead = representative(ordered, sources, reader_language)
+    title = plain_text(lead.title) or plain_text(story.headline if story else "") or "(untitled)"
+    text = plain_text(lead.text)
+    summary = summarize(title, text, terms_of(lead.entities or []), known=known)
     categories: list[str] = []
-    for art in ordered:
+    for art in [lead, *ordered]:
         for c in art.categories or []:
             if c not in categories:
                 categories.append(c)
     category = (story.primary_category if story is not None else None) or lead.primary_category
     category = category or (categories[0] if categories else "other")
-    reasons: list[str] = []
-    for art in ordered:
-        for r in art.reasons or []:
-            text = plain_text(str(r))
-            if text and text not in reasons:
-                reasons.append(text)
-    outlets = sorted(
-        (_outlet(a, sources) for a in ordered),
-        key=lambda o: (
-            o.duplicate,
-            o.published_at or o.first_seen_at or datetime.max.replace(tzinfo=UTC),
-        ),
-    )
-    published = [a.published_at for a in ordered if a.published_at is not None]
-    seen = [a.first_seen_at for a in ordered if a.first_seen_at is not None]
+    code = _language(lead, sources)
+    foreign = bool(code) and code.split("-")[0] != reader_language.split("-")[0]  # type: ignore[union-attr]
+    gloss: str | None = None
+    if explainer is not None:
+        reasons, line = explainer.explain(title, lead.text, lead.categories or [], gloss=foreign)
+        gloss = line or None
+    else:
+        reasons = list(dict.fromkeys(plain_text(str(r)) for r in lead.reasons or []))
+    lines = outlet_lines(ordered, sources, lead)
+    sides = list(dict.fromkeys(o.perspective.capitalize() for o in lines if o.perspective))
     return Entry(
         key=key,
-        headline=headline,
+        headline=shorten(title),
+        full_headline=title,
         url=safe_url(lead.url) or safe_url(lead.canonical_url),
         summary=summary,
         category=category,
         categories=categories,
-        outlets=outlets,
-        published_at=min(published) if published else None,
-        first_seen_at=min(seen) if seen else None,
-        reasons=reasons[:MAX_REASONS],
+        outlets=lines,
+        more_outlets=max(0, len(lines) - MAX_OUTLETS),
+        outlet_count=len(lines),
+        report_count=len(ordered),
+        sides=sides,
+        published_at=lead.published_at,
+        first_seen_at=lead.first_seen_at,
+        reasons=[r for r in reasons if r][:MAX_REASONS],
         score=max((a.score or 0.0) for a in ordered),
         update=update,
-        story_id=lead.story_id,
+        story_id=lead.story_id if lead.story_id is not None else next(
+            (a.story_id for a in ordered if a.story_id is not None), None
+        ),
         article_ids=[a.id for a in ordered if a.id is not None],
+        lead_id=lead.id,
+        language=language_name(code),
+        gloss=gloss,
     )
 
 
 def _sort_entries(entries: list[Entry]) -> list[Entry]:
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(entries, key=lambda e: (-len(e.outlets), -e.score, e.first_seen_at or far, e.key))
+    """Most outlets first, then most sides, then the surer match, then the earlier."""
+    return sorted(
+        entries,
+        key=lambda e: (-e.outlet_count, -len(e.sides), -e.score, e.first_seen_at or FAR, e.key),
+    )
 
 
-def health_rows(rows: Iterable[Mapping[str, Any]], now: datetime) -> tuple[int, list[HealthRow]]:
-    """Total feeds and the failing or silent ones, from ``storage.sources.feed_health``."""
+def top_developments(fresh: Sequence[Entry], limit: int = TOP_STORIES) -> list[Entry]:
+    """New stories ranked by the outlets and then the sides reporting them."""
+    ranked = sorted(
+        fresh,
+        key=lambda e: (-e.outlet_count, -len(e.sides), -e.score, e.first_seen_at or FAR, e.key),
+    )
+    return ranked[:limit]
+
+
+def health_rows(
+    rows: Iterable[Mapping[str, Any]],
+    now: datetime,
+    feeds: Mapping[str, FeedConfig] | None = None,
+) -> tuple[int, list[HealthRow]]:
+    """Total feeds and the ones that need a look, by the rule `feeds status` uses (``health.flag``)."""
     total = 0
     bad: list[HealthRow] = []
     for row in rows:
         total += 1
         name = str(row["name"])
-        if not row.get("active", True):
-            bad.append(HealthRow(name, "deactivated", plain_text(row.get("last_error")) or None))
-        elif row.get("consecutive_failures"):
-            n = int(row["consecutive_failures"])
-            bad.append(
-                HealthRow(
-                    name, f"failing ({n} in a row)", plain_text(row.get("last_error")) or None
-                )
-            )
-        elif row.get("last_success_at") is not None:
-            last_new = row.get("last_new_item_at")
-            if last_new is None or now - last_new > SILENT_AFTER:
-                since = f"nothing new since {last_new:%Y-%m-%d}" if last_new else "nothing new yet"
-                bad.append(HealthRow(name, "silent", since))
+        problem = flag(dict(row), (feeds or {}).get(name), now)
+        if problem is None:
+            continue
+        detail = None if problem.startswith("silent") else plain_text(row.get("last_error")) or None
+        bad.append(HealthRow(name, problem, detail))
     return total, bad
+
+
+def alert_health_line(health: Mapping[str, Any]) -> str | None:
+    """The footer's sentence on alerts not sent (``storage.ledger.alert_health``), or None."""
+    parts = []
+    if health.get("waiting"):
+        n = int(health["waiting"])
+        parts.append(f"{n} alert{'s' if n != 1 else ''} waiting to be sent again")
+    if health.get("given_up"):
+        parts.append(f"{int(health['given_up'])} given up in this period")
+    if not parts:
+        return None
+    error = plain_text(health.get("last_error")) or None
+    return "; ".join(parts) + (f" (last error: {error})" if error else "")
 
 
 def build_view(
@@ -217,19 +353,35 @@ def build_view(
     sources: Mapping[int, Source],
     stories: Mapping[int, Story],
     health: Iterable[Mapping[str, Any]] = (),
+    feeds: Mapping[str, FeedConfig] | None = None,
     sources_polled: int = 0,
     include_offtopic: bool = False,
     timezone: str = "UTC",
     reported_text: Mapping[int, set[str]] | None = None,
+    explainer: Explainer | None = None,
+    reader_language: str = "en",
+    archive_url: str = "index.html",
 ) -> DigestView:
     """Group a digest's ledgered articles into sections, updates and the off-topic appendix."""
     groups: dict[str, list[tuple[str, Article]]] = {}
     offtopic: list[Entry] = []
     batch = {a.id: a for _k, a in items if a.id is not None}
     for kind, art in items:
+        if kind in HIDDEN:
+            continue
         if kind == "offtopic":
             if include_offtopic:
-                offtopic.append(make_entry(f"a{art.id}", [art], sources, None, update=False))
+                offtopic.append(
+                    make_entry(
+                        f"a{art.id}",
+                        [art],
+                        sources,
+                        None,
+                        update=False,
+                        explainer=explainer,
+                        reader_language=reader_language,
+                    )
+                )
             continue
         groups.setdefault(group_key(art, batch), []).append((kind, art))
     fresh: list[Entry] = []
@@ -240,7 +392,16 @@ def build_view(
         story = stories.get(sid) if sid is not None else None
         is_update = any(k == "update" for k, _a in members)
         known = (reported_text or {}).get(sid, set()) if is_update and sid is not None else set()
-        entry = make_entry(key, arts, sources, story, update=is_update, known=known)
+        entry = make_entry(
+            key,
+            arts,
+            sources,
+            story,
+            update=is_update,
+            known=known,
+            explainer=explainer,
+            reader_language=reader_language,
+        )
         (updates if is_update else fresh).append(entry)
     by_section: dict[str, list[Entry]] = {}
     for entry in fresh:
@@ -250,7 +411,7 @@ def build_view(
         for k in section_order(by_section)
     ]
     now = meta.window_end or meta.created_at or datetime.now(UTC)
-    total, bad = health_rows(health, now)
+    total, bad = health_rows(health, now, feeds)
     return DigestView(
         digest_id=meta.digest_id,
         label=meta.label,
@@ -269,15 +430,39 @@ def build_view(
         feeds_total=total,
         feeds_unhealthy=bad,
         timezone=timezone,
+        window=window_words(meta, timezone),
+        top=top_developments(fresh) if len(fresh) > 1 else [],
+        archive_url=archive_url,
     )
 
 
+def _day(value: datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def window_words(meta: DigestMeta, timezone: str = "UTC") -> str:
+    """The period a digest covers, in words, with dates only where they differ."""
+    tz = ZoneInfo(timezone)
+    end = (meta.window_end or meta.created_at or datetime.now(UTC)).astimezone(tz)
+    if meta.window_start is None:
+        return f"up to {_day(end)}, {end:%H:%M}"
+    start = meta.window_start.astimezone(tz)
+    if start.date() == end.date():
+        return f"{_day(end)}, {start:%H:%M}–{end:%H:%M}"
+    return f"{_day(start)}, {start:%H:%M} – {_day(end)}, {end:%H:%M}"
+
+
 def digest_title(meta: DigestMeta, timezone: str = "UTC") -> str:
+    """The title: "Digest for 2 December 2026, 07:00–07:00 Asia/Yerevan", by kind."""
+    tz = ZoneInfo(timezone)
+    end = (meta.window_end or meta.created_at or datetime.now(UTC)).astimezone(tz)
+    start = meta.window_start.astimezone(tz) if meta.window_start is not None else None
     if meta.kind == "catchup":
-        local = meta.window_start.astimezone(ZoneInfo(timezone)) if meta.window_start else None
-        start = f"{local:%Y-%m-%d}" if local else "the start"
-        return f"Catch-up digest: {start} to {meta.label}"
-    return f"Daily digest: {meta.label}"
+        return f"Catch-up digest, {window_words(meta, timezone)} {timezone}"
+    if meta.kind == "interval":
+        return f"Interval digest, {window_words(meta, timezone)} {timezone}"
+    hours = f"{start:%H:%M}–{end:%H:%M} " if start is not None else f"to {end:%H:%M} "
+    return f"Digest for {_day(end)}, {hours}{timezone}"
 
 
 def reported_sentences(texts: Iterable[tuple[int, str]]) -> dict[int, set[str]]:

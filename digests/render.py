@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from newswatch.digests.build import section_title
+from newswatch.digests.build import MAX_OUTLETS, section_title
 from newswatch.digests.files import write_atomic
 from newswatch.digests.safety import css_token
-from newswatch.digests.view import DigestView
+from newswatch.digests.view import DigestView, Entry
 
 FORMATS = ("html", "text", "json")
 _SUFFIX = {"html": "html", "text": "txt", "json": "json"}
@@ -38,6 +40,13 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _isolate(text: str) -> str:
+    """Plain text with right-to-left letters wrapped in FSI…PDI, so it cannot reorder its line."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
@@ -56,7 +65,10 @@ def environment() -> Environment:
     env.filters["iso"] = _iso
     env.filters["css"] = css_token
     env.filters["plural"] = _plural
+    env.filters["isolate"] = _isolate
     env.globals["section_title"] = section_title
+    env.globals["max_outlets"] = MAX_OUTLETS
+    env.globals["story_page"] = story_page
     return env
 
 
@@ -75,6 +87,11 @@ def file_name(label: str, fmt: str) -> str:
     return f"digest-{safe}.{_SUFFIX[fmt]}"
 
 
+def story_page(label: str, key: str) -> str:
+    """The file of one story's page (every outlet), beside its digest."""
+    return file_name(label, "html").removesuffix(".html") + f"-{css_token(key)}.html"
+
+
 def summary_line(view: DigestView) -> str:
     """The one-line overview shown at the top of every format."""
     parts = [f"{section_title(k)}: {n}" for k, n in view.category_counts.items()]
@@ -83,8 +100,22 @@ def summary_line(view: DigestView) -> str:
     return " · ".join([head, *parts, tail])
 
 
-def render_html(view: DigestView) -> str:
-    return env().get_template("digest.html").render(v=view, summary=summary_line(view))
+def render_html(view: DigestView, *, email: bool = False) -> str:
+    """The HTML page; in ``email`` relative links (archive, story pages) would lead nowhere,
+    so they are left out unless digest.base_url makes them absolute."""
+    absolute = "://" in view.archive_url
+    archive = view.archive_url if not email or absolute else ""
+    pages = view.archive_url.removesuffix("index.html") if not email or absolute else None
+    return env().get_template("digest.html").render(
+        v=view, summary=summary_line(view), archive=archive, pages=pages
+    )
+
+
+def render_story(view: DigestView, entry: Entry) -> str:
+    """The page of one story with every outlet that reported it."""
+    return env().get_template("story.html").render(
+        v=view, e=entry, archive=view.archive_url, digest=file_name(view.label, "html")
+    )
 
 
 def render_text(view: DigestView) -> str:
@@ -102,11 +133,17 @@ RENDERERS = {"html": render_html, "text": render_text, "json": render_json}
 
 
 def write_digest(view: DigestView, out_dir: Path) -> dict[str, Path]:
-    """Write the HTML, text and JSON files of one digest; their paths by format."""
-    return {
+    """Write the HTML, text and JSON files of one digest, and the pages of stories with more
+    outlets than a digest lists; their paths by format (``story-<key>`` for those pages)."""
+    files = {
         fmt: write_atomic(out_dir / file_name(view.label, fmt), RENDERERS[fmt](view))
         for fmt in FORMATS
     }
+    for entry in [e for s in view.sections for e in s.entries] + view.updates:
+        if entry.more_outlets:
+            page = out_dir / story_page(view.label, entry.key)
+            files[f"story-{entry.key}"] = write_atomic(page, render_story(view, entry))
+    return files
 
 
 @dataclass
@@ -121,6 +158,13 @@ class ArchiveItem:
     window_end: datetime | None
     created_at: datetime | None
     href: str
+    top: list[str] = field(default_factory=list)  # headlines of the leading stories
+
+    @property
+    def summary_html(self) -> str:
+        """The feed entry's summary as HTML: the counts and the leading headlines."""
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in self.top)
+        return f"<p>{html.escape(self.summary)}</p>" + (f"<ul>{items}</ul>" if items else "")
 
 
 def write_archive(
@@ -130,11 +174,17 @@ def write_archive(
     feed_id: str,
     now: datetime,
     timezone: str = "UTC",
+    base: str = "",
 ) -> dict[str, Path]:
-    """Write ``index.html`` and ``digests.atom`` listing every digest, newest first."""
+    """Write ``index.html`` and ``digests.atom`` listing every digest, newest first.
+
+    ``base`` is the URL the files are published under: feed readers need absolute links.
+    """
     updated = max((i.created_at for i in items if i.created_at), default=now)
     index = env().get_template("index.html").render(items=items, timezone=timezone)
-    atom = env().get_template("digests.atom").render(items=items, updated=updated, feed_id=feed_id)
+    atom = env().get_template("digests.atom").render(
+        items=items, updated=updated, feed_id=feed_id, base=base
+    )
     return {
         "index": write_atomic(out_dir / "index.html", index),
         "atom": write_atomic(out_dir / "digests.atom", atom),
@@ -150,6 +200,7 @@ def archive_item(
         kind=kind,
         title=str(counts.get("title") or f"Digest {label}"),
         summary=str(counts.get("summary") or ""),
+        top=[str(t) for t in counts.get("top") or []],
         href=html_name,
         **times,
     )

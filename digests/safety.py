@@ -10,6 +10,9 @@ import nh3
 
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# explicit embeddings, overrides and isolates: one left open reverses the text after it, and
+# crawled text is shown inside <bdi>/dir=auto (or FSI…PDI in plain text) anyway
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -35,7 +38,7 @@ def plain_text(fragment: str | None) -> str:
     if "<" in fragment or "&" in fragment:
         # ammonia drops tags and the bodies of script/style; the result is escaped HTML text
         fragment = html.unescape(nh3.clean(fragment, tags=set()))
-    return _SPACE.sub(" ", _CONTROL.sub(" ", fragment)).strip()
+    return _SPACE.sub(" ", _CONTROL.sub(" ", _BIDI.sub("", fragment))).strip()
 
 
 def css_token(value: str) -> str:

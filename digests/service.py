@@ -19,11 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newswatch.digests import render
-from newswatch.digests.build import DigestMeta, build_view, classify, reported_sentences
+from newswatch.digests.build import (
+    DigestMeta,
+    alert_health_line,
+    build_view,
+    classify,
+    reported_sentences,
+)
 from newswatch.digests.mail import build_message, send_message, subject_for
 from newswatch.digests.view import DigestView, HealthRow
 from newswatch.config import Settings
 from newswatch.errors import DeliveryError, NewswatchError
+from newswatch.judge.explain import explainer_for
 from newswatch.storage import ledger
 from newswatch.storage.db import Database
 from newswatch.storage.models import Digest, utcnow
@@ -90,6 +97,7 @@ def _counts(view: DigestView) -> dict[str, Any]:
     return {
         "title": view.title,
         "summary": render.summary_line(view),
+        "top": [e.headline for e in (view.top or [e for s in view.sections for e in s.entries])[:5]],
         "categories": dict(view.category_counts),
         "new_stories": view.new_stories,
         "updates": view.update_count,
@@ -97,6 +105,25 @@ def _counts(view: DigestView) -> dict[str, Any]:
         "sources_polled": view.sources_polled,
         "feeds_total": view.feeds_total,
         "feeds_unhealthy": [asdict(h) for h in view.feeds_unhealthy],
+        "alerts_unsent": view.alerts_unsent,
+    }
+
+
+def base_url(settings: Settings) -> str:
+    """Where the digest files are read from, ending in "/": absolute links start with it."""
+    url = settings.digest.base_url or settings.digest.output_dir.resolve().as_uri()
+    return url if url.endswith("/") else url + "/"
+
+
+def _view_options(settings: Settings) -> dict[str, Any]:
+    """What every view of a digest is built with (the same for a first build and a re-render)."""
+    return {
+        "include_offtopic": settings.digest.include_offtopic,
+        "timezone": settings.digest.timezone,
+        "explainer": explainer_for(settings.judge.profile),
+        "reader_language": settings.digest.language,
+        # the page sits beside index.html; only a published base makes a link that works in email
+        "archive_url": (base_url(settings) if settings.digest.base_url else "") + "index.html",
     }
 
 
@@ -111,14 +138,14 @@ def view_of(settings: Settings, session: Session, digest: Digest) -> DigestView:
         items,
         sources=ledger.sources_by_id(session),
         stories=stories,
-        include_offtopic=settings.digest.include_offtopic,
-        timezone=settings.digest.timezone,
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
+        **_view_options(settings),
     )
     counts = digest.counts or {}
     view.sources_polled = int(counts.get("sources_polled", 0))
     view.feeds_total = int(counts.get("feeds_total", 0))
     view.feeds_unhealthy = [HealthRow(**h) for h in counts.get("feeds_unhealthy", [])]
+    view.alerts_unsent = counts.get("alerts_unsent")
     return view
 
 
@@ -150,11 +177,18 @@ def _write_archive(settings: Settings, session: Session, now: datetime) -> None:
         feed_id=feed_id,
         now=now,
         timezone=settings.digest.timezone,
+        base=base_url(settings),
     )
 
 
 def _claim_and_render(
-    settings: Settings, session: Session, *, cutoff: datetime, label: str, now: datetime
+    settings: Settings,
+    session: Session,
+    *,
+    cutoff: datetime,
+    label: str,
+    now: datetime,
+    interval: bool = False,
 ) -> tuple[Digest, dict[str, Path]] | None:
     digest = ledger.open_digest(session, label=label, window_end=cutoff, created_at=now)
     last = ledger.latest_digest(session, exclude=digest.id)
@@ -165,17 +199,28 @@ def _claim_and_render(
     start = last.window_end if last is not None else None
     if start is None and articles:
         start = min(a.first_seen_at for a in articles if a.first_seen_at is not None)
+        if not interval:
+            # a first daily digest covers at least its day, so that its window reads as one
+            start = min(start, cutoff - timedelta(days=1))
     digest.window_start = start
-    digest.kind = "catchup" if start is not None and cutoff - start > CATCHUP_AFTER else "daily"
+    if interval:
+        digest.kind = "interval"
+    else:
+        digest.kind = "catchup" if start is not None and cutoff - start > CATCHUP_AFTER else "daily"
     stories = ledger.stories_by_id(
         session, (a.story_id for a in articles if a.story_id is not None)
     )
     before = ledger.ledgered(
         session, (a.duplicate_of for a in articles if a.duplicate_of is not None), shown=True
     )
-    items = classify(articles, stories, before)
+    first_polls = ledger.first_poll_ends(
+        session, (a.source_id for a in articles if a.source_id is not None)
+    )
+    items = classify(articles, stories, before, settings.digest.lookback, first_polls)
     ledger.claim_entries(session, digest, [(a.id, a.story_id, k) for k, a in items])  # type: ignore[misc]
-    listed = {a.story_id for k, a in items if k != "offtopic" and a.story_id is not None}
+    listed = {
+        a.story_id for k, a in items if k not in ("offtopic", "backlog") and a.story_id is not None
+    }
     ledger.mark_stories_reported(session, listed, now)
     view = build_view(
         _meta(digest),
@@ -183,11 +228,14 @@ def _claim_and_render(
         sources=ledger.sources_by_id(session),
         stories=stories,
         health=feed_health(session, now=cutoff),
+        feeds={f.name: f for f in settings.feeds},
         # the first digest counts every poll so far: its window starts at its first article
         sources_polled=ledger.sources_polled(session, last.window_end if last is not None else None, cutoff),
-        include_offtopic=settings.digest.include_offtopic,
-        timezone=settings.digest.timezone,
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
+        **_view_options(settings),
+    )
+    view.alerts_unsent = alert_health_line(
+        ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
     )
     files = render.write_digest(view, settings.digest.output_dir)
     try:
@@ -212,8 +260,12 @@ def build_digest(
     now: datetime | None = None,
     send: bool = False,
     rerender_existing: bool = True,
+    interval: bool = False,
 ) -> DigestResult | None:
-    """Report everything unreported before ``cutoff`` (or re-render the digest of ``label``)."""
+    """Report everything unreported before ``cutoff`` (or re-render the digest of ``label``).
+
+    ``interval`` marks a digest built on service.digest_every rather than once a day.
+    """
     now = now or utcnow()
     label = label or label_for(settings, cutoff)
     # without recipients there is nobody to deliver to: no delivery row to pile up either
@@ -227,7 +279,9 @@ def build_digest(
             return _rerender(settings, db, existing.id, now=now, send=send)  # type: ignore[arg-type]
         try:
             with db.session() as s:
-                done = _claim_and_render(settings, s, cutoff=cutoff, label=label, now=now)
+                done = _claim_and_render(
+                    settings, s, cutoff=cutoff, label=label, now=now, interval=interval
+                )
                 if done is None:
                     return None
                 digest, files = done
@@ -283,7 +337,7 @@ def _send(settings: Settings, db: Database, digest_id: int, now: datetime) -> tu
         settings.digest,
         subject=subject_for(settings.digest, view.label, view.kind),
         text=render.render_text(view),
-        html=render.render_html(view),
+        html=render.render_html(view, email=True),
         now=now,
     )
     return view.label, send_message(msg, settings.digest.smtp)

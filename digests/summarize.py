@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import regex
+
 # sentence ends: Latin/Cyrillic punctuation and the Armenian full stop (verjaket)
-_SPLIT = re.compile(r"(?<=[.!?\u0589\u3002])[\"'»”)]*\s+")
+_SPLIT = regex.compile(
+    r"(?<=[.!?\u0589\u3002])[\"'»”)]*\s+"
+    # pages glue paragraphs together ("…under Azerbaijani law.Baku rejected…"): a full stop
+    # after a lower-case word and before a capital ends a sentence too
+    r"|(?<=\p{Ll}{2}[.!?\u0589])(?=\p{Lu}\p{Ll})"
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
     "about after also among and are been before being between both but from had has have into its "
@@ -58,15 +65,22 @@ def summarize(
     max_sentences: int = 3,
     max_chars: int = 480,
 ) -> list[str]:
-    """Up to ``max_sentences`` sentences of ``text`` in their original order, none in ``known``."""
+    """Up to ``max_sentences`` sentences of ``text`` in their original order, none in ``known``.
+
+    Each sentence appears once, at most ``max_chars`` in all (the first chosen sentence is
+    itself cut to MAX_SENTENCE_CHARS), in the language of ``text``: nothing is translated.
+    """
     wanted = terms_of([title]) | set(terms)
     title_key = _key(title)
     candidates: list[tuple[float, int, str]] = []
-    fresh = [
-        s
-        for s in sentences(text)
-        if len(s) >= MIN_CHARS and _key(s) != title_key and _key(s) not in known
-    ]
+    fresh: list[str] = []
+    seen = set(known) | {title_key}
+    for sent in sentences(text):
+        key = _key(sent)
+        # pages repeat their lead (teaser, body, caption): a sentence is shown once
+        if len(sent) >= MIN_CHARS and key not in seen and not any(key in k for k in seen):
+            fresh.append(sent)
+            seen.add(key)
     # positions count among fresh sentences: in an update the first new sentence is the lead
     for pos, sent in enumerate(fresh):
         words = {_stem(w) for w in _WORD.findall(sent.casefold())}

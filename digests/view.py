@@ -19,11 +19,18 @@ class Outlet:
     published_at: datetime | None
     first_seen_at: datetime | None
     duplicate: bool = False
+    language: str | None = None  # English name ("Armenian"), when known
+    reports: int = 1  # reports of this outlet in the entry, collapsed into this line
 
 
 @dataclass
 class Entry:
-    """One story (or one article) in the digest."""
+    """One story (or one article) in the digest.
+
+    Headline, link, summary, date, reasons and gloss all come from one representative report
+    (``lead_id``); ``outlets`` lists every outlet once, the representative's first (a digest
+    page shows the first few and links to a page of the story with all of them).
+    """
 
     key: str
     headline: str
@@ -39,6 +46,14 @@ class Entry:
     update: bool = False
     story_id: int | None = None
     article_ids: list[int] = field(default_factory=list)
+    lead_id: int | None = None
+    full_headline: str = ""  # the untruncated title, when the headline was shortened
+    language: str | None = None  # English name of the representative's language
+    gloss: str | None = None  # English line for a report in another language
+    outlet_count: int = 0  # distinct outlets, including those not listed
+    more_outlets: int = 0  # outlets beyond those a digest page lists
+    report_count: int = 0  # reports of all outlets
+    sides: list[str] = field(default_factory=list)  # perspectives reporting it
 
 
 @dataclass
@@ -76,6 +91,10 @@ class DigestView:
     feeds_total: int
     feeds_unhealthy: list[HealthRow]
     timezone: str = "UTC"
+    window: str = ""  # the period in words ("2 December 2026, 07:00 – 3 December 2026, 07:00")
+    top: list[Entry] = field(default_factory=list)  # new stories most widely reported
+    archive_url: str = "index.html"
+    alerts_unsent: str | None = None  # alerts waiting to be sent again or given up, in a sentence
 
     @property
     def empty(self) -> bool:

@@ -169,10 +169,18 @@ class JudgeConfig(_Strict):
     seed_dirs: list[Path] = Field(default_factory=list, description="extra folders of seed documents")
 
 
+# The story grouper's one threshold and window (newswatch.dedup.stories uses these too), tuned
+# on real cross-language reports with bench/judge_real.py.
+STORY_THRESHOLD = 0.3
+STORY_WINDOW = timedelta(hours=72)
+
+
 class DedupConfig(_Strict):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard threshold")
-    story_window: Duration = Field(timedelta(hours=72), description="reports this close form a story")
-    story_threshold: float = Field(0.5, gt=0, le=1, description="score needed to join a story")
+    story_window: Duration = Field(STORY_WINDOW, description="reports this close form a story")
+    story_threshold: float = Field(
+        STORY_THRESHOLD, gt=0, le=1, description="score needed to join a story"
+    )
 
 
 class SmtpConfig(_Strict):
@@ -193,6 +201,14 @@ class DigestConfig(_Strict):
     subject: str = Field("newswatch digest {date}", description="subject; {date} is replaced")
     list_id: str = Field("newswatch.digest.localhost", description="List-Id header")
     include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
+    lookback: Duration | None = Field(
+        timedelta(days=3),
+        description="old news: entries of a feed's first poll published this long before they were seen are stored, not reported, and never alert (null: report all)",
+    )
+    language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
+    base_url: str | None = Field(
+        None, description="public URL of output_dir, for absolute links in the Atom feed and email (default: its file: URL)"
+    )
     smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="the mail server")
 
     @field_validator("time")
@@ -225,6 +241,17 @@ class AlertsConfig(_Strict):
     enabled: bool = Field(False, description="send instant alerts")
     urls: list[str] = Field(default_factory=list, description="apprise URLs (secrets via env)")
     rules: list[AlertRule] = Field(default_factory=list, description="when to alert")
+    retry_backoff: Duration = Field(
+        timedelta(minutes=1), description="wait before a failed alert is sent again (doubles each time, up to 1 h)"
+    )
+    retry_for: Duration = Field(
+        timedelta(hours=6), description="give up a failed alert this long after it fired"
+    )
+
+    @property
+    def active(self) -> bool:
+        """Whether alerts can fire at all: enabled, with a channel and a rule."""
+        return bool(self.enabled and self.urls and self.rules)
 
 
 class ServiceConfig(_Strict):
@@ -494,6 +521,17 @@ def config_path(explicit: str | Path | None = None, env: dict[str, str] | None =
     if env.get("NEWSWATCH_CONFIG"):
         return Path(env["NEWSWATCH_CONFIG"])
     return Path(DEFAULT_CONFIG_NAME)
+
+
+def base_interval(feed: FeedConfig, crawl: CrawlConfig) -> timedelta:
+    """A feed's poll interval before adaptation: as configured, never below crawl.min_interval.
+
+    The one rule for "how often is this feed polled": the crawler's adaptive interval starts
+    from it (stretched for quiet feeds up to crawl.max_interval, backed off on failures) and the
+    scheduler's tick, jitter and reload use it. crawl.max_interval bounds only the stretching,
+    never a longer interval the user configured.
+    """
+    return max(feed.interval, crawl.min_interval)
 
 
 def load_config(

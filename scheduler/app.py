@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable
@@ -42,7 +43,9 @@ def jittered_plan(
 
 
 class ServiceCrawl:
-    """The crawler's ``crawl`` with the alert hook attached, storing where the service should.
+    """The crawler's ``crawl`` with the alert step attached, storing where the service should.
+
+    Before each crawl the alert step sends again the failed alerts that are due.
 
     ``crawl.store_process``: ``auto`` stores each crawl's articles in a process started for
     that crawl, so the service that waits for its next poll never loads the judge, MinHash
@@ -54,13 +57,13 @@ class ServiceCrawl:
         self,
         crawl: Callable[..., Any],
         load_judge: Callable[[Settings], Any],
-        make_alerter: Callable[[Settings, Database], Any] | None = None,
+        alert_step: Callable[[Settings, Database], Any] | None = None,
         release: Callable[[], None] | None = None,
     ) -> None:
         self._crawl = crawl
         self._release = release
         self._load_judge = load_judge
-        self._make_alerter = make_alerter
+        self._alert_step = alert_step
         self._key: Any = None
         self._judge: Any = None
 
@@ -73,10 +76,9 @@ class ServiceCrawl:
     async def __call__(
         self, settings: Settings, db: Database, feeds: list[str], *, runner: Any = None
     ) -> Any:
-        hook = None
-        if self._make_alerter is not None:
-            alerter = self._make_alerter(settings, db)
-            hook = alerter.on_ingested if alerter.enabled else None
+        hook = self._alert_step(settings, db) if self._alert_step is not None else None
+        if hook is not None:
+            await asyncio.to_thread(hook.retry_due)
         mode = settings.crawl.store_process
         try:
             return await self._crawl(
@@ -96,7 +98,7 @@ class ServiceCrawl:
 
 def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
     """The digest job: daily (with one catch-up), or on service.digest_every when set."""
-    from newswatch.digests.service import build_digest, retry_deliveries, run_daily_digest
+    from newswatch.digests.service import build_digest, run_daily_digest
     from newswatch.storage.ledger import count_unreported
 
     if settings.service.digest_every is None:
@@ -104,7 +106,7 @@ def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
     with db.session() as s:
         waiting = count_unreported(s, now)
     if not waiting:  # no empty digest every few seconds; still send what failed before
-        retry_deliveries(settings, db, now=now)
+        run_deliveries(settings, db, now=now)
         return None
     # a label per run: daily labels would fold all of a day's interval digests into one
     label = now.astimezone(ZoneInfo(settings.digest.timezone)).strftime("%Y-%m-%d %H:%M:%S")
@@ -116,7 +118,18 @@ def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
         now=now,
         send=bool(settings.digest.recipients),
         rerender_existing=False,
+        interval=True,
     )
+
+
+def run_deliveries(settings: Settings, db: Database, *, now: datetime | None = None) -> Any:
+    """The delivery job: digest emails and alerts that failed before, when due again."""
+    from newswatch.digests.alert_step import retry_alerts
+    from newswatch.digests.service import retry_deliveries
+
+    # alerts first: they are the urgent ones, and a digest mail may wait on a slow SMTP server
+    retry_alerts(settings, db)
+    return retry_deliveries(settings, db, now=now)
 
 
 def quiet_libraries(level: int) -> None:
@@ -138,8 +151,7 @@ def build(
 
     from newswatch.crawler.polling import next_poll_at
     from newswatch.crawler.runner import crawl, release_memory, stop_crawls
-    from newswatch.digests.alerts import Alerter
-    from newswatch.digests.service import retry_deliveries
+    from newswatch.digests.alert_step import alert_step
     from newswatch.judge import Judge
 
     def load_judge(s: Settings) -> Any:
@@ -153,14 +165,14 @@ def build(
         require_redis_url(settings)
         crawl_job = enqueue_crawl
     else:
-        crawl_job = ServiceCrawl(crawl, load_judge, Alerter.from_settings, release_memory)
+        crawl_job = ServiceCrawl(crawl, load_judge, alert_step, release_memory)
     runner = AsyncCrawlerRunner()
     return Service(
         settings,
         db,
         crawl=crawl_job,
         digest=run_digest,
-        deliveries=retry_deliveries,
+        deliveries=run_deliveries,
         plan_next=jittered_plan(next_poll_at),
         load_settings=load_settings,
         lock=lock,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from newswatch.config import FeedConfig, Settings
+from newswatch.config import FeedConfig, Settings, base_interval
 from newswatch.scheduler.triggers import DailyTrigger
 
 MIN_TICK = timedelta(milliseconds=50)
@@ -25,8 +25,8 @@ def enabled_feeds(settings: Settings) -> list[FeedConfig]:
 
 
 def effective_interval(feed: FeedConfig, settings: Settings) -> timedelta:
-    """A feed's interval within [crawl.min_interval, crawl.max_interval]."""
-    return min(max(feed.interval, settings.crawl.min_interval), settings.crawl.max_interval)
+    """A feed's configured interval as polling applies it (``config.base_interval``)."""
+    return base_interval(feed, settings.crawl)
 
 
 def poll_tick(settings: Settings) -> timedelta:

@@ -10,6 +10,7 @@ wait for in-flight work, then shut down.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import signal
@@ -82,6 +83,8 @@ class Service:
         self._plan_next = plan_next
         self.load_settings = load_settings
         self._inflight: set[asyncio.Task[Any]] = set()
+        # finished runs per job, idle poll ticks included: what `status` and waits can count on
+        self.job_runs: collections.Counter[str] = collections.Counter()
         self._failures: dict[str, int] = {}
         self._resume_at: dict[str, datetime] = {}
         self._stop = asyncio.Event()
@@ -265,6 +268,7 @@ class Service:
                 self._failed(name, fn, exc)
             finally:
                 self._inflight.discard(task)
+                self.job_runs[name] += 1
                 # an idle poll tick changes nothing worth a database write
                 if not self._stopping and (name != "poll" or result is not None):
                     await self._write_schedule_quietly()

@@ -303,4 +303,5 @@ def export_rows(session: Session, since: datetime | None = None) -> Iterator[tup
     )
     if since is not None:
         q = q.where(Article.first_seen_at >= since)
-    yield from session.execute(q.execution_options(yield_per=500)).tuples()
+    for row in session.execute(q.execution_options(yield_per=500)):
+        yield row[0], row[1], row[2]

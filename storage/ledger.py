@@ -7,7 +7,8 @@ and its entries are written in one transaction, so a crash leaves either both or
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,9 @@ _ENTRIES = SQLModel.metadata.tables["digest_entries"]
 _DELIVERIES = SQLModel.metadata.tables["deliveries"]
 _ALERTS = SQLModel.metadata.tables["alerts"]
 
+
+# ledger kinds of articles claimed without being reported (off-topic, or old when first seen)
+UNSHOWN = ("offtopic", "backlog")
 
 def _insert(session: Session, table: Any) -> Any:
     return insert_for(session, table)
@@ -78,7 +82,7 @@ def ledgered(session: Session, article_ids: Iterable[int], *, shown: bool = Fals
         return set()
     q = sa.select(col(DigestEntry.article_id)).where(col(DigestEntry.article_id).in_(ids))
     if shown:
-        q = q.where(col(DigestEntry.kind) != "offtopic")
+        q = q.where(col(DigestEntry.kind).not_in(UNSHOWN))
     return set(session.scalars(q))
 
 
@@ -176,7 +180,7 @@ def reported_texts(
     q = (
         sa.select(col(Article.story_id), col(Article.text))
         .join(DigestEntry, col(DigestEntry.article_id) == col(Article.id))
-        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind) != "offtopic")
+        .where(col(Article.story_id).in_(ids), col(DigestEntry.kind).not_in(UNSHOWN))
         .order_by(col(Article.id).desc())
         .limit(limit)
     )
@@ -203,6 +207,29 @@ def sources_polled(session: Session, start: datetime | None, end: datetime) -> i
     if start is not None:
         q = q.where(col(Poll.started_at) >= start)
     return int(session.scalar(q) or 0)
+
+
+def first_poll_ends(session: Session, source_ids: Iterable[int]) -> dict[int, datetime]:
+    """When the first successful poll of each source ended (sources never polled are absent)."""
+    ids = list(set(source_ids))
+    if not ids:
+        return {}
+    ok = ("ok", "not_modified", "moved")
+    first = (
+        sa.select(col(Poll.source_id), sa.func.min(col(Poll.started_at)).label("first"))
+        .where(col(Poll.source_id).in_(ids), col(Poll.outcome).in_(ok))
+        .group_by(col(Poll.source_id))
+        .subquery()
+    )
+    q = sa.select(col(Poll.source_id), col(Poll.started_at), col(Poll.duration_ms)).join(
+        first,
+        sa.and_(col(Poll.source_id) == first.c.source_id, col(Poll.started_at) == first.c.first),
+    )
+    out: dict[int, datetime] = {}
+    for source_id, started, duration in session.execute(q):
+        end = started + timedelta(milliseconds=duration or 0)
+        out[int(source_id)] = max(out.get(int(source_id), end), end)
+    return out
 
 
 # --- deliveries ----------------------------------------------------------------------------
@@ -259,13 +286,51 @@ def record_attempt(
 # --- alerts --------------------------------------------------------------------------------
 
 
+class AlertStatus(StrEnum):
+    """Where an alert is: claimed and being sent, sent, failed (due again later), or given up."""
+
+    PENDING = "pending"  # a process is sending it; due again if its lease runs out (it died)
+    SENT = "sent"
+    FAILED = "failed"  # due again at ``next_attempt_at``
+    EXPIRED = "expired"  # failed until it was no longer news: never sent
+
+
+_OPEN = (AlertStatus.PENDING.value, AlertStatus.FAILED.value)
+
+
+def _durable(session: Session) -> None:
+    # workers commit without waiting for the WAL flush (``relax_commit_durability``); a claim
+    # lost in a crash after its alert went out would send that alert again
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL synchronous_commit TO on"))
+
+
 def claim_alert(
-    session: Session, *, rule: str, story_id: int, article_id: int | None, at: datetime
+    session: Session,
+    *,
+    rule: str,
+    story_id: int,
+    article_id: int | None,
+    at: datetime,
+    lease: timedelta,
 ) -> int | None:
-    """Record that ``rule`` fires for ``story_id``; the new id, or None if it already fired."""
+    """Record that ``rule`` fires for ``story_id``; the new id, or None if it already fired.
+
+    The unique (rule, story) row is the lock between processes: whoever inserts it sends the
+    alert. Its first attempt is leased until ``at + lease``.
+    """
+    _durable(session)
     stmt = (
         _insert(session, _ALERTS)
-        .values(rule=rule, story_id=story_id, article_id=article_id, fired_at=at, status="pending")
+        .values(
+            rule=rule,
+            story_id=story_id,
+            article_id=article_id,
+            fired_at=at,
+            status=AlertStatus.PENDING.value,
+            attempts=1,
+            next_attempt_at=at + lease,
+        )
         .on_conflict_do_nothing()
         .returning(_ALERTS.c.id)
     )
@@ -273,11 +338,43 @@ def claim_alert(
     return int(new_id) if new_id is not None else None
 
 
-def finish_alert(session: Session, alert_id: int, *, ok: bool, error: str | None = None) -> None:
+def lease_alert(session: Session, alert_id: int, *, now: datetime, lease: timedelta) -> bool:
+    """Take the next attempt of a due alert; False when another process took it first."""
+    _durable(session)
+    taken = session.execute(
+        sa.update(AlertSent)
+        .where(
+            col(AlertSent.id) == alert_id,
+            col(AlertSent.status).in_(_OPEN),
+            sa.or_(col(AlertSent.next_attempt_at) <= now, col(AlertSent.next_attempt_at).is_(None)),
+        )
+        .values(
+            status=AlertStatus.PENDING.value,
+            attempts=col(AlertSent.attempts) + 1,
+            next_attempt_at=now + lease,
+        )
+    )
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def finish_alert(
+    session: Session,
+    alert_id: int,
+    *,
+    ok: bool,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+) -> None:
+    """Log how an attempt ended; a failed one is due again at ``retry_at``."""
+    _durable(session)
     session.execute(
         sa.update(AlertSent)
         .where(col(AlertSent.id) == alert_id)
-        .values(status="sent" if ok else "failed", error=None if ok else (error or "failed")[:2000])
+        .values(
+            status=AlertStatus.SENT.value if ok else AlertStatus.FAILED.value,
+            error=None if ok else (error or "failed")[:2000],
+            next_attempt_at=None if ok else retry_at,
+        )
     )
 
 
@@ -288,22 +385,72 @@ def alerts_fired(session: Session, story_id: int | None = None) -> list[AlertSen
     return list(session.scalars(q))
 
 
-def failed_alerts(session: Session, since: datetime) -> list[AlertSent]:
-    """Alerts whose sending failed, fired since ``since``, oldest first."""
+def due_alerts(session: Session, now: datetime) -> list[AlertSent]:
+    """Alerts not sent whose next attempt is due, oldest first."""
     q = (
         sa.select(AlertSent)
-        .where(col(AlertSent.status) == "failed", col(AlertSent.fired_at) >= since)
+        .where(
+            col(AlertSent.status).in_(_OPEN),
+            sa.or_(col(AlertSent.next_attempt_at) <= now, col(AlertSent.next_attempt_at).is_(None)),
+        )
         .order_by(col(AlertSent.id))
     )
     return list(session.scalars(q))
 
 
-def story_outlets(session: Session, story_id: int, since: datetime) -> int:
-    """Distinct sources with an article in the story first seen since ``since``."""
+def expire_alert(session: Session, alert_id: int) -> None:
+    """Give up an alert that was not sent while it was news."""
+    session.execute(
+        sa.update(AlertSent)
+        .where(col(AlertSent.id) == alert_id, col(AlertSent.status).in_(_OPEN))
+        .values(status=AlertStatus.EXPIRED.value, next_attempt_at=None)
+    )
+
+
+def alert_health(session: Session, *, since: datetime, now: datetime) -> dict[str, Any]:
+    """Alerts waiting to be sent again, being sent, given up and sent since ``since``, the next
+    try, the last error."""
+    waiting = col(AlertSent.status).in_(_OPEN)
+    sending = session.scalar(
+        sa.select(sa.func.count()).where(
+            col(AlertSent.status) == AlertStatus.PENDING.value, col(AlertSent.next_attempt_at) > now
+        )
+    )
+    rows = session.execute(
+        sa.select(col(AlertSent.status), sa.func.count())
+        .where(sa.or_(waiting, col(AlertSent.fired_at) >= since))
+        .group_by(col(AlertSent.status))
+    )
+    counts = {str(status): int(n) for status, n in rows}
+    last = session.scalars(
+        sa.select(AlertSent)
+        .where(col(AlertSent.error).is_not(None), sa.or_(waiting, col(AlertSent.fired_at) >= since))
+        .order_by(col(AlertSent.id).desc())
+        .limit(1)
+    ).first()
+    next_try = session.scalar(sa.select(sa.func.min(col(AlertSent.next_attempt_at))).where(waiting))
+    return {
+        "waiting": int(counts.get(AlertStatus.FAILED.value, 0))
+        + int(counts.get(AlertStatus.PENDING.value, 0))
+        - int(sending or 0),
+        "sending": int(sending or 0),
+        "given_up": int(counts.get(AlertStatus.EXPIRED.value, 0)),
+        "sent": int(counts.get(AlertStatus.SENT.value, 0)),
+        "next_attempt_at": next_try,
+        "last_error": last.error if last is not None else None,
+    }
+
+
+def story_outlets(
+    session: Session, story_id: int, since: datetime, until: datetime | None = None
+) -> int:
+    """Distinct sources with an article in the story first seen since ``since`` (to ``until``)."""
     q = sa.select(sa.func.count(sa.distinct(col(Article.source_id)))).where(
         col(Article.story_id) == story_id,
         col(Article.first_seen_at) >= since,
     )
+    if until is not None:
+        q = q.where(col(Article.first_seen_at) <= until)
     return int(session.scalar(q) or 0)
 
 

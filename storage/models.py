@@ -178,7 +178,7 @@ class Digest(SQLModel, table=True):
     __tablename__ = "digests"
     id: int | None = Field(default=None, primary_key=True)
     label: str = Field(max_length=40, index=True)  # e.g. 2026-11-23
-    kind: str = Field(default="daily", max_length=20)  # daily | catchup | manual
+    kind: str = Field(default="daily", max_length=20)  # daily | catchup | interval | manual
     window_start: datetime | None = _dt()
     window_end: datetime | None = _dt(index=True)
     created_at: datetime | None = _dt()
@@ -223,8 +223,11 @@ class AlertSent(SQLModel, table=True):
     story_id: int = Field(foreign_key="stories.id", index=True)
     article_id: int | None = Field(default=None, foreign_key="articles.id")
     fired_at: datetime | None = _dt()
-    status: str = Field(default="pending", max_length=20)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=20)  # see storage.ledger.AlertStatus
     error: str | None = Field(default=None)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # when the next send may start; while a send runs, the end of its lease (see ledger)
+    next_attempt_at: datetime | None = _dt()
 
 
 class ServiceLock(SQLModel, table=True):

@@ -9,8 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from newswatch.storage.models import Article, CrawlRun, Poll, Source, utcnow
+from newswatch.storage.models import Article, Poll, Source, utcnow
 
 
 def sync_sources(session: Session, feeds: Iterable[Mapping[str, Any]]) -> dict[str, Source]:
@@ -153,6 +154,17 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
             .group_by(Article.source_id)
         ).all()
     )
+    # the warning of the last poll that read the document (a 304 reads none and says nothing)
+    last_read = (
+        sa.select(sa.func.max(col(Poll.id)))
+        .where(col(Poll.outcome).in_(("ok", "moved")))
+        .group_by(col(Poll.source_id))
+    )
+    notes: dict[int, str | None] = dict(
+        session.execute(
+            sa.select(col(Poll.source_id), col(Poll.error)).where(col(Poll.id).in_(last_read))
+        ).all()
+    )
     rows = []
     for src in session.scalars(sa.select(Source).order_by(Source.name)):
         rows.append(
@@ -171,48 +183,8 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
                 "next_poll_at": src.next_poll_at,
                 "created_at": src.created_at,
                 "items_7d": counts.get(src.id, 0),
+                "last_note": notes.get(src.id),
                 "tags": {k: v for k, v in (src.tags or {}).items() if not k.startswith("_")},
             }
         )
     return rows
-
-
-def record_crawl_run(
-    session: Session,
-    *,
-    started_at: datetime,
-    finished_at: datetime,
-    sources: int,
-    fetched: int,
-    new: int,
-    duplicates: int,
-    failed: int,
-    status: str = "ok",
-    worker: str | None = None,
-) -> CrawlRun:
-    """Log one collection pass (``newswatch status`` and the service read these)."""
-    run = CrawlRun(
-        started_at=started_at, finished_at=finished_at, sources=sources, fetched=fetched, new=new,
-        duplicates=duplicates, failed=failed, status=status, worker=worker,
-    )
-    session.add(run)
-    session.flush()
-    return run
-
-
-def due_sources(session: Session, names: Iterable[str], now: datetime) -> list[str]:
-    """Which of these sources are due: active and never scheduled or scheduled at/before now."""
-    wanted = list(names)
-    rows = {s.name: s for s in session.scalars(sa.select(Source).where(Source.name.in_(wanted)))}
-    due = []
-    for name in wanted:
-        src = rows.get(name)
-        if src is None:
-            due.append(name)
-            continue
-        when = src.next_poll_at
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=now.tzinfo)
-        if src.active and (when is None or when <= now):
-            due.append(name)
-    return due

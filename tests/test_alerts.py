@@ -184,16 +184,17 @@ def test_failed_channel_is_recorded_and_not_repeated(
         [row] = ledger.alerts_fired(s, story)
         assert row.status == "failed"
     assert alerter.on_ingested(_result(art, "updated")) == []
-    # the channel is back: a day-old failure is no longer news, a recent one goes out once
+    # the channel is back: not before the back-off has passed, then once
     json_receiver.status = 200
-    stale = Alerter(alerter_settings, db, clock=_clock(T0 + timedelta(days=2)))
-    assert stale.retry_failed() == []
-    [retried] = alerter.retry_failed()
+    assert alerter.retry_due() == []
+    later = Alerter(alerter_settings, db, clock=_clock(T0 + timedelta(minutes=2, seconds=1)))
+    [retried] = later.retry_due()
     assert retried.ok and retried.story_id == story
-    assert alerter.retry_failed() == []
+    assert later.retry_due() == []
     with db.session() as s:
         [row] = ledger.alerts_fired(s, story)
-        assert row.status == "sent"
+        assert row.status == "sent" and row.attempts == 2 and row.error is None
+    assert len(json_receiver.posts) == 2  # the failed attempt and the delivery
 
 
 def test_disabled_alerter_does_nothing(
@@ -229,3 +230,121 @@ def test_channel_label_hides_secrets() -> None:
     assert channel_label("tgram://123456:ABCDEF/98765") == "tgram://…"
     assert channel_label("mailtos://user:pass@example.org") == "mailtos://example.org"
     assert channel_label("json://127.0.0.1:8080/hook") == "json://127.0.0.1"
+
+
+def test_window_ends_when_the_report_was_first_seen(
+    db: Database, newsroom: News, json_receiver: Receiver
+) -> None:
+    json_receiver.status = 500
+    story = newsroom.story("Trial of detainees opens", "detainees")
+    newsroom.article("Trial opens", seen=T0, story_id=story, categories=("detainees",))
+    second = newsroom.article(
+        "Trial: detainees in court",
+        seen=T0 + timedelta(minutes=90),
+        source="apa",
+        story_id=story,
+        categories=("detainees",),
+    )
+    settings = _settings(json_receiver.url)
+    # the alert step runs 40 minutes after the report was seen (a backlog, a slow store): the
+    # first outlet, seen 130 minutes before the clock, still counts
+    [failed] = Alerter(settings, db, clock=_clock(T0 + timedelta(minutes=130))).on_ingested(
+        _result(second)
+    )
+    assert not failed.ok and "2 outlets within 2 h" in failed.body
+    # sent again three hours later: the same two outlets, counted from when they were seen
+    json_receiver.status = 200
+    [sent] = Alerter(settings, db, clock=_clock(T0 + timedelta(hours=4))).retry_due()
+    assert sent.ok and "2 outlets within 2 h" in sent.body
+    assert json_receiver.delivered[0]["message"] == failed.body
+
+
+@pytest.mark.parametrize(
+    ("published_ago", "lookback", "fires"),
+    [
+        (timedelta(hours=2), None, True),
+        (timedelta(days=2), None, True),
+        (timedelta(days=4), None, False),  # before the default look-back of 3 days
+        (timedelta(days=4), "5d", True),
+        (timedelta(hours=2), "1h", False),
+    ],
+)
+def test_old_news_never_alerts(
+    db: Database,
+    newsroom: News,
+    json_receiver: Receiver,
+    published_ago: timedelta,
+    lookback: str | None,
+    fires: bool,
+) -> None:
+    now = T0 + timedelta(minutes=5)
+    art = newsroom.article(
+        "Trial of detainees", seen=T0, categories=("detainees",), published=now - published_ago
+    )
+    settings = _settings(json_receiver.url, min_outlets=1)
+    if lookback is not None:
+        settings = Settings.model_validate(
+            {**settings.model_dump(), "digest": {**settings.digest.model_dump(), "lookback": lookback}}
+        )
+    assert bool(Alerter(settings, db, clock=_clock(now)).on_ingested(_result(art))) is fires
+
+
+def test_back_off_doubles_and_one_process_takes_each_attempt(
+    db: Database, newsroom: News, json_receiver: Receiver
+) -> None:
+    from newswatch.digests.alerts import SEND_LEASE, retry_delay
+
+    assert [retry_delay(timedelta(minutes=1), n).total_seconds() for n in (1, 2, 3, 10)] == [
+        60, 120, 240, 3600,
+    ]
+    json_receiver.status = 500
+    settings = _settings(json_receiver.url, min_outlets=1)
+    art = newsroom.article("Trial of detainees", seen=T0, categories=("detainees",))
+    at = T0 + timedelta(minutes=1)
+    Alerter(settings, db, clock=_clock(at)).on_ingested(_result(art))
+    attempts = [at]
+    for wait in (1, 2, 4):  # minutes after each failure
+        at += timedelta(minutes=wait)
+        assert Alerter(settings, db, clock=_clock(at - timedelta(seconds=1))).retry_due() == []
+        [notice] = Alerter(settings, db, clock=_clock(at)).retry_due()
+        assert not notice.ok
+        attempts.append(at)
+    assert len(json_receiver.posts) == len(attempts) == 4
+    with db.session() as s:
+        [row] = ledger.alerts_fired(s)
+        assert row.attempts == 4 and row.status == "failed"
+        # two processes find it due at once: the lease lets one of them send it
+        due = at + timedelta(minutes=8)
+        assert ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
+        assert not ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
+
+
+def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
+    db: Database, newsroom: News, json_receiver: Receiver
+) -> None:
+    from newswatch.digests.alerts import SEND_LEASE
+
+    settings = _settings(json_receiver.url, min_outlets=1)
+    story = newsroom.story("Trial", "detainees")
+    art = newsroom.article("Trial of detainees", seen=T0, story_id=story, categories=("detainees",))
+    with db.session() as s:  # claimed by a process that died before sending
+        ledger.claim_alert(s, rule="trial", story_id=story, article_id=art, at=T0, lease=SEND_LEASE)
+    with db.session() as s:
+        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE / 2)
+        assert (health["sending"], health["waiting"]) == (1, 0)
+        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE)
+        assert (health["sending"], health["waiting"]) == (0, 1)
+    assert Alerter(settings, db, clock=_clock(T0 + SEND_LEASE / 2)).retry_due() == []
+    [sent] = Alerter(settings, db, clock=_clock(T0 + SEND_LEASE)).retry_due()
+    assert sent.ok and len(json_receiver.posts) == 1
+
+    other = newsroom.story("Verdict", "detainees")
+    late = newsroom.article("Verdict in trial", seen=T0, story_id=other, categories=("detainees",))
+    json_receiver.status = 500
+    Alerter(settings, db, clock=_clock(T0)).on_ingested(_result(late))
+    too_late = T0 + settings.alerts.retry_for + timedelta(minutes=1)
+    assert Alerter(settings, db, clock=_clock(too_late)).retry_due() == []
+    with db.session() as s:
+        assert [r.status for r in ledger.alerts_fired(s)] == ["sent", "expired"]
+        health = ledger.alert_health(s, since=T0 - timedelta(hours=1), now=too_late)
+        assert health["waiting"] == 0 and health["given_up"] == 1 and health["sent"] == 1

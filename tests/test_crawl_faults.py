@@ -249,7 +249,7 @@ def test_a_poll_stopped_part_way_is_due_again_at_once(fault_server, sdb, make_se
 
     from scrapy.crawler import AsyncCrawlerRunner
 
-    from newswatch.crawler.polling import due_feeds
+    from newswatch.storage.service_state import due_feeds
     from newswatch.crawler.runner import crawl, run_sync, stop_crawls
     from newswatch.storage.models import utcnow
     from tests.plugins.crawl_fixtures import FAST_SCRAPY, Reply, article_html, rss
@@ -280,4 +280,4 @@ def test_a_poll_stopped_part_way_is_due_again_at_once(fault_server, sdb, make_se
     assert _polls(sdb, "slow")[-1].outcome == "interrupted"
     assert src.consecutive_failures == 0 and src.etag is None  # a 304 must not hide the rest
     with sdb.session() as s:
-        assert due_feeds(s, settings.feeds, utcnow()) == ["slow"]
+        assert due_feeds(s, ["slow"], utcnow()) == ["slow"]

@@ -100,7 +100,7 @@ def test_missed_days_make_one_catchup_digest(db: Database, newsroom: News, tmp_p
     assert digests[1].window_end == T0 + timedelta(days=4)
     assert all(newsroom.ledger_counts()[i] == 1 for i in gap)
     html = result.files["html"].read_text(encoding="utf-8")
-    assert "Catch-up digest: 2026-11-21 to 2026-11-24" in html
+    assert "Catch-up digest, 21 November 2026, 07:00 – 24 November 2026, 07:00 UTC" in html
     assert "covers the whole gap" in html
 
 

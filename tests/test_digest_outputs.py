@@ -35,7 +35,7 @@ def _check_html(html: str) -> None:
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), (el.tag, name)
             if name in ("href", "src"):
-                assert value.startswith(("http://", "https://", "#", "digest-", "digests.atom")), (
+                assert value.startswith(("http://", "https://", "#", "digest-", "digests.atom", "index.html")), (
                     value
                 )
     assert "javascript:" not in html.lower()
@@ -116,15 +116,22 @@ def test_archive_index_atom_text_and_json(db: Database, newsroom: News, tmp_path
     atom = etree.fromstring((tmp_path / "digests.atom").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = atom.findall("a:entry", ns)
+    # feed readers resolve nothing: links are absolute (the output folder's file: URL here)
+    base = tmp_path.resolve().as_uri() + "/"
     assert [e.find("a:link", ns).get("href") for e in entries] == [
-        "digest-2026-11-22.html",
-        "digest-2026-11-21.html",
+        base + "digest-2026-11-22.html",
+        base + "digest-2026-11-21.html",
     ]
+    assert atom.find("a:link[@rel='self']", ns).get("href") == base + "digests.atom"
+    # the summary is HTML (escaped once in the XML): the counts and the leading headline
+    summary = entries[0].find("a:summary", ns)
+    assert summary.get("type") == "html"
+    assert summary.text.startswith("<p>1 new story") and "<li>Heritage site damaged</li>" in summary.text
     assert len({e.findtext("a:id", namespaces=ns) for e in entries}) == 2
     assert atom.findtext("a:updated", namespaces=ns).endswith("Z")
 
     text = (tmp_path / "digest-2026-11-22.txt").read_text(encoding="utf-8")
-    assert text.startswith("Daily digest: 2026-11-22\n")
+    assert text.startswith("Digest for 22 November 2026, 07:00–07:00 UTC\n")
     assert "CULTURAL HERITAGE (1)" in text and "Peace treaty draft" not in text
 
     data = json.loads((tmp_path / "digest-2026-11-21.json").read_text(encoding="utf-8"))
@@ -143,23 +150,26 @@ def test_feed_health_footer_names_failing_and_silent_feeds(
     ids = {name: newsroom.source(name) for name in ("apa", "oc-media", "armenpress")}
     with db.session() as s:
         bad = s.get(Source, ids["apa"])
+        record_poll(s, bad, PollOutcome("ok", status=200, items_new=1), now=T0 - timedelta(days=2))
         record_poll(
             s,
             bad,
             PollOutcome("error", status=500, error="HTTP 500 <b>boom</b>"),
             now=T0 + timedelta(hours=2),
         )
-        quiet = s.get(Source, ids["oc-media"])
+        # one failed poll is not an outage: the next poll is the retry
+        blip = s.get(Source, ids["armenpress"])
+        record_poll(s, blip, PollOutcome("error", status=503, error="HTTP 503"), now=T0 + timedelta(hours=2))
+        quiet = s.get(Source, ids["oc-media"])  # nothing new for 10 days
+        record_poll(s, quiet, PollOutcome("ok", status=200, items_new=1), now=T0 - timedelta(days=10))
         record_poll(s, quiet, PollOutcome("ok", status=200), now=T0 + timedelta(hours=2))
-        good = s.get(Source, ids["armenpress"])
-        record_poll(
-            s, good, PollOutcome("ok", status=200, items_new=1), now=T0 + timedelta(hours=2)
-        )
     result = service.build_digest(make_settings(tmp_path), db, cutoff=T0 + timedelta(days=1))
     assert result is not None
     data = json.loads(result.files["json"].read_text(encoding="utf-8"))
     problems = {h["name"]: h["problem"] for h in data["feeds_unhealthy"]}
-    assert problems == {"apa": "failing (1 in a row)", "oc-media": "silent"}
+    # the rule `feeds status` uses (newswatch.health.flag): failing for a day, silent for long
+    assert set(problems) == {"apa", "oc-media"}
+    assert problems["apa"].startswith("failing for ") and problems["oc-media"].startswith("silent")
     assert data["sources_polled"] == 3
     html = result.files["html"].read_text(encoding="utf-8")
     assert "HTTP 500 boom" in html and "<b>boom" not in html

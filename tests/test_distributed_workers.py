@@ -15,7 +15,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from newswatch.crawler.distributed import connected_workers, enqueue_feeds, keys
+from newswatch.crawler.distributed import connected_workers, enqueue_feeds, frontier_size, keys
 from newswatch.config import load_config
 from newswatch.siteserver import SiteServer
 from newswatch.storage.db import Database
@@ -133,7 +133,13 @@ def _run(
             _wait(finished, 120, "the surviving worker to finish", every=1.0)
         else:
             _wait(lambda: len(_stored(db)) >= len(paths), 120, "every article")
-        time.sleep(1.0)  # anything still in flight would now show up as a second copy
+        # the frontier drained: nothing left in flight that could still store a second copy
+        _wait(
+            lambda: frontier_size(client, prefix)["requests"] == 0
+            and frontier_size(client, prefix)["feeds"] == 0,
+            60,
+            "an empty frontier",
+        )
 
         stored = _stored(db)
         expected = {server.url(p) for p in paths}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from newswatch.crawler.health import flag
+from newswatch.health import flag
 from newswatch.cli.app import app, main
 from newswatch.cli.feeds import suggest_name
 from newswatch.config import FeedConfig, load_config

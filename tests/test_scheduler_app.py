@@ -102,17 +102,21 @@ def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) 
     async def crawl(settings: Settings, db: Any, feeds: list[str], **kw: Any) -> None:
         calls.append(kw)
 
-    class Alerter:
-        enabled = True
+    retried: list[bool] = []
 
-        def on_ingested(self, result: Any) -> list[Any]:
+    class AlertStep:
+        def __call__(self, result: Any) -> list[Any]:
+            return []
+
+        def retry_due(self) -> list[Any]:
+            retried.append(True)
             return []
 
     def load_judge(settings: Settings) -> object:
         loads.append(str(settings.judge.profile))
         return object()
 
-    sc = ServiceCrawl(crawl, load_judge, lambda settings, db: Alerter())
+    sc = ServiceCrawl(crawl, load_judge, lambda settings, db: AlertStep())
     first = _with_store_process(_settings(tmp_path), "off")  # stored in the service itself
     other = Settings.model_validate(
         {**first.model_dump(), "judge": {"profile": str(tmp_path / "p.yaml")}}
@@ -121,7 +125,8 @@ def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) 
         asyncio.run(sc(s, None, ["a"], runner=None))  # type: ignore[arg-type]
     assert len(loads) == 2
     assert calls[0]["judge"] is calls[1]["judge"] and calls[2]["judge"] is not calls[1]["judge"]
-    assert all(c["on_ingested"] is not None for c in calls)
+    assert all(isinstance(c["on_ingested"], AlertStep) for c in calls)
+    assert len(retried) == 4  # failed alerts are sent again before each crawl
     assert all(c["log_run"] is False for c in calls)  # one crawl-run row, kept by the service
 
 

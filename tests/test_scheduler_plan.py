@@ -164,3 +164,23 @@ def test_diff_feeds() -> None:
     d = plan.diff_feeds(old, new)
     assert (d.added, d.removed, d.retimed, d.changed) == (["e"], ["d"], ["b"], ["c"])
     assert not plan.diff_feeds(old, old)
+
+
+def test_one_interval_rule_for_the_crawler_and_the_scheduler() -> None:
+    """A feed configured at 24 h with crawl.max_interval 12 h: polled every 24 h by both paths,
+    before and after a reload (max_interval bounds only the adaptive stretching)."""
+    from newswatch.crawler.polling import poll_interval
+    from newswatch.storage.models import Source
+
+    settings = Settings.model_validate(
+        {
+            "feeds": [{"name": "daily", "url": "http://127.0.0.1:9/d.xml", "interval": "24h"}],
+            "crawl": {"max_interval": "12h"},
+        }
+    )
+    feed = settings.feeds[0]
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    fresh = Source(name="daily", url=feed.url, active=True, consecutive_failures=0,
+                   created_at=now, last_new_item_at=now)
+    assert plan.effective_interval(feed, settings) == timedelta(hours=24)
+    assert poll_interval(fresh, feed, settings.crawl, now) == timedelta(hours=24)

@@ -125,7 +125,8 @@ def test_due_feeds_are_crawled_together_and_replanned(db: Database) -> None:
         svc = _service(db, rec, _settings(["a", "b", "c"], interval="1h"))
         task = asyncio.create_task(svc.run())
         await _until(lambda: len(rec.batches) >= 1)
-        await asyncio.sleep(0.3)  # several ticks: nothing is due again within the hour
+        ticks = svc.job_runs["poll"]
+        await _until(lambda: svc.job_runs["poll"] >= ticks + 5)  # nothing is due within the hour
         svc.stop()
         assert await task == 0
         assert rec.batches == [["a", "b", "c"]]
@@ -252,7 +253,7 @@ def test_interrupted_runs_are_closed_at_start(db: Database) -> None:
         rec = Recorder(db)
         svc = _service(db, rec, _settings([]))
         task = asyncio.create_task(svc.run())
-        await asyncio.sleep(0.2)
+        await _until(lambda: svc.job_runs["poll"] >= 1)
         svc.stop()
         await task
 
@@ -271,7 +272,8 @@ def test_reload_applies_a_changed_interval_from_the_last_poll(db: Database) -> N
         )
         task = asyncio.create_task(svc.run())
         await _until(lambda: len(rec.batches) == 1)
-        await asyncio.sleep(0.3)
+        ticks = svc.job_runs["poll"]
+        await _until(lambda: svc.job_runs["poll"] >= ticks + 5)
         assert len(rec.batches) == 1  # next poll planned an hour later
         assert svc.reload()
         await _until(lambda: len(rec.batches) >= 3, timeout=5)
@@ -341,10 +343,12 @@ def test_digest_and_delivery_jobs_never_overlap(db: Database) -> None:
 
     active: list[str] = []
     overlaps: list[tuple[str, ...]] = []
+    runs: dict[str, int] = {"digest": 0, "deliveries": 0}
     guard = threading.Lock()
 
     def busy(name: str) -> None:
         with guard:
+            runs[name] += 1
             active.append(name)
             if len(active) > 1:
                 overlaps.append(tuple(active))
@@ -363,9 +367,11 @@ def test_digest_and_delivery_jobs_never_overlap(db: Database) -> None:
         settings = _settings([], digest_every="0.1s")
         svc = _service(db, rec, settings, digest=digest, deliveries=deliveries)
         task = asyncio.create_task(svc.run())
-        await asyncio.sleep(2)
+        # each job several times (the catch-up digest runs at once, deliveries on their trigger)
+        await _until(lambda: min(runs["digest"], runs["deliveries"]) >= 3, timeout=30)
         svc.stop()
         assert await task == 0
 
     asyncio.run(main())
     assert overlaps == []
+    assert runs["digest"] >= 3 and runs["deliveries"] >= 3

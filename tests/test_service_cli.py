@@ -70,6 +70,8 @@ def test_status_speaks_the_configured_timezone_and_counts_right(tmp_path: Path, 
     data = {
         "running": False, "service": {"state": "stopped"}, "next_feed_poll": started + timedelta(minutes=30),
         "feeds_due_now": 0, "pending_deliveries": 0,
+        "alerts": {"enabled": True, "sent": 0, "waiting": 1, "given_up": 0, "next_attempt_at": None,
+                   "last_error": "tgram://123456:AAbbCCdd/-100 refused"},
         "last_crawl": {"id": 1, "status": "ok", "started_at": started, "sources": 1, "fetched": 1, "new": 1,
                        "duplicates": 1, "failed": 0},
         "last_digest": None, "failing_feeds": [],
@@ -84,4 +86,5 @@ def test_status_speaks_the_configured_timezone_and_counts_right(tmp_path: Path, 
         _print_status(data, "Asia/Yerevan")
     text = buf.getvalue()
     assert "2026-11-23 11:00:00 +04" in text and "11:30:00 +04" in text
+    assert "AAbbCCdd" not in text and "tgram://****" in text
     assert "1 feed," in text and "1 duplicate," in text and "1 article," in text and "(s)" not in text

@@ -96,7 +96,9 @@ def test_run_polls_reloads_and_stops_gracefully(
         reloads and reloads[-1]["added"] == [third["name"]] and reloads[-1]["removed"] == [removed]
     )
     polled_before = scalar(db_url, "SELECT last_polled_at FROM sources WHERE name = :n", n=removed)
-    time.sleep(3)  # longer than the 2 s interval: a removed feed would have been polled again
+    # two more crawls of the remaining feeds (2 s interval): the removed one would be in them
+    crawls = _crawls(db_url)
+    wait_for(lambda: _crawls(db_url) >= crawls + 2, timeout=30, what="two more polls")
     assert (
         scalar(db_url, "SELECT last_polled_at FROM sources WHERE name = :n", n=removed)
         == polled_before

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from newswatch.crawler.charset import http_charset
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
 from newswatch.crawler.guard import ORIGIN_META
@@ -139,12 +140,17 @@ class NewsSpider(scrapy.Spider):
             return []
         if parsed.warning:
             report.warning = parsed.warning
+        if parsed.encoding_note:
+            where = "" if response.meta.get("first") else f"{response.url}: "
+            report.encoding_note = report.encoding_note or f"{where}{parsed.encoding_note}"
+            report.encoding_guessed = report.encoding_guessed or parsed.encoding_guessed
+            report.warn(f"{where}{parsed.encoding_note}")  # kept with the poll: `feeds status`
         truncated = response.meta.get(TRUNCATED_META)
         if truncated:  # what was read is still followed; the poll itself failed
             if response.meta.get("first"):
                 state.fail(f"{truncated}; {len(parsed.entries)} entries read")
             else:
-                report.warning = f"{response.url}: {truncated}"
+                report.warn(f"{response.url}: {truncated}")
         out = [self._document_request(state, child, first=False)
                for child in parsed.children[:50] if is_http_url(child)]
         report.found += len(parsed.entries)
@@ -152,7 +158,7 @@ class NewsSpider(scrapy.Spider):
         if len(entries) < len(parsed.entries):
             # file:, data:, ftp:, javascript: or malformed links are never followed
             skipped = len(parsed.entries) - len(entries)
-            report.warning = f"{skipped} {'entry' if skipped == 1 else 'entries'} without an http(s) link not followed"
+            report.warn(f"{skipped} {'entry' if skipped == 1 else 'entries'} without an http(s) link not followed")
         out.extend(self._follow(state, entries))
         return out
 
@@ -182,7 +188,7 @@ class NewsSpider(scrapy.Spider):
         cap = self.ctx.settings.crawl.max_entries_per_feed
         if len(entries) > cap:
             entries = sorted(entries, key=lambda e: (e.published is not None, e.published), reverse=True)
-            state.report.warning = f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed"
+            state.report.warn(f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed")
             entries = entries[:cap]
         idents = [(e, identity(e.url, None, e.guid or e.url)) for e in entries]
         with self.ctx.db.session() as s:
@@ -235,7 +241,8 @@ class NewsSpider(scrapy.Spider):
                 feed_published=entry.published,
                 feed_summary=entry.summary,
                 body=response.body,
-                encoding=response.encoding,
+                # the declared charset only: extraction applies the one decoding rule itself
+                encoding=http_charset(_header(response, b"Content-Type")),
                 entry_url=entry.url,
             )
         ]

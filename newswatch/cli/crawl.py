@@ -66,6 +66,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Poll all enabled feeds (or the named ones) once and store new articles."""
         from newswatch.crawler.runner import crawl_sync, select_feeds
+        from newswatch.digests.alert_step import alert_step
 
         app_state = state(ctx)
         settings = app_state.settings
@@ -76,6 +77,9 @@ def register(app: typer.Typer) -> None:
                 hint="add one with `newswatch feeds add URL` (a feed, or a homepage to search for feeds)",
             )
         db = app_state.database()
+        alerts = alert_step(settings, db)  # cron and systemd timers run this: alert here too
+        if alerts is not None:
+            alerts.retry_due()
         err = Console(stderr=True)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -86,8 +90,10 @@ def register(app: typer.Typer) -> None:
             def done(r: object) -> None:
                 progress.update(task, advance=1, description=f"crawling (last: {getattr(r, 'name', '')})")
 
-            report = crawl_sync(settings, db, feed or None, progress=done)
+            report = crawl_sync(settings, db, feed or None, progress=done, on_ingested=alerts)
         Console(soft_wrap=True).print(report_table(report))
+        if alerts is not None and alerts.summary():
+            Console(soft_wrap=True).print(alerts.summary(), highlight=False)
         failed = [f.name for f in report.feeds if f.status in FAILED]
         if failed:
             raise FeedsFailedError(

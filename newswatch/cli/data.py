@@ -177,10 +177,19 @@ def register(app: typer.Typer) -> None:
     def import_(
         ctx: typer.Context,
         file: Annotated[str, typer.Argument(help="JSON Lines file, or - for standard input")],
+        alerts: Annotated[
+            bool,
+            typer.Option("--alerts", help="send instant alerts for what matches (a backfill pages nobody by default)"),
+        ] = False,
     ) -> None:
         """Ingest {"id","url","title","text","published"?,"language"?,"source"?} lines."""
+        from newswatch.digests.alert_step import alert_step
+
         st = state(ctx)
         ingestor = Ingestor.from_settings(st.settings, st.database())
+        step = alert_step(st.settings, st.database()) if alerts else None
+        if step is not None:
+            step.retry_due()
         handle, where = _open(file)
         counts: dict[str, int] = {}
         errors = 0
@@ -201,8 +210,12 @@ def register(app: typer.Typer) -> None:
                     err.print(str(exc), markup=False, highlight=False)
                     continue
                 counts[result.status] = counts.get(result.status, 0) + 1
+                if step is not None:
+                    step(result)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing"
         Console(soft_wrap=True).print(f"imported from {where}: {summary}; bad lines: {errors}", highlight=False)
+        if step is not None and step.summary():
+            Console(soft_wrap=True).print(step.summary(), highlight=False)
         if errors:
             raise typer.Exit(1)
 

@@ -158,6 +158,8 @@ def register(app: typer.Typer) -> None:
             f.new = len(f.entries)
         out.print(report_table(report, title="feeds check (nothing stored)"))
         for f in report.feeds:
+            if f.encoding_guessed or f.encoding_note:  # undeclared or mislabelled bytes
+                out.print(f"  [yellow]warning[/] {f.name}: {f.encoding_note}", highlight=False)
             for e in f.entries[:show]:
                 when = e.published.date().isoformat() if e.published else "no date"
                 out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
@@ -178,7 +180,7 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("status")
     def status(ctx: typer.Context) -> None:
         """Health of every source: last success, last error, failures, items in 7 days."""
-        from newswatch.crawler.health import flag
+        from newswatch.health import flag
         from newswatch.storage.models import utcnow
         from newswatch.storage.sources import feed_health
 
@@ -187,11 +189,11 @@ def register(app: typer.Typer) -> None:
         now = utcnow()
         with app_state.database(create=False).session() as s:
             rows = feed_health(s, now=now)
-        # the last errors go below the table, as sentences: in a column they cut an 80-column table
+        # errors and notes go below the table, as sentences: in a column they cut an 80-column table
         table = Table(title="feed status", box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("name", "last success", "fails", "7 days", "next poll", "flag"):
             table.add_column(col, overflow="fold", justify="right" if col in ("fails", "7 days") else "left")
-        errors = []
+        errors, notes = [], []
         for row in rows:
             if row["name"] not in configured and row["kind"] == "import":
                 continue
@@ -199,13 +201,16 @@ def register(app: typer.Typer) -> None:
                 line = Text(f"{row['name']}: ", style="red" if row["consecutive_failures"] else "dim")
                 line.append(f"{_ago(row['last_error_at'], now)}: {mask_secrets(row['last_error'])}", style="")
                 errors.append(line)
+            if row.get("last_note"):
+                notes.append(Text(f"{row['name']}: ", style="yellow").append(mask_secrets(row["last_note"]), style=""))
             why = flag(row, configured.get(row["name"]), now)
             table.add_row(
                 Text(row["name"]), _ago(row["last_success_at"], now), str(row["consecutive_failures"]),
                 str(row["items_7d"]), _ago(row.get("next_poll_at"), now), Text(why or "", style="red"),
             )
         out.print(table)
-        if errors:
-            out.print("last errors:", style="bold")
-            for line in errors:
-                out.print(line)
+        for heading, lines in (("last errors:", errors), ("notes of the last poll:", notes)):
+            if lines:
+                out.print(heading, style="bold")
+                for line in lines:
+                    out.print(line)

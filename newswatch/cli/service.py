@@ -18,7 +18,7 @@ from rich.table import Table
 from newswatch.cli.context import AppState, state
 from newswatch.errors import LockHeldError, NewswatchError, StorageError
 from newswatch.logs import setup_logging
-from newswatch.storage import locks
+from newswatch.storage import ledger, locks
 from newswatch.storage import service_state as state_sql
 from newswatch.weburl import mask_secrets
 
@@ -74,10 +74,10 @@ def status_data(st: AppState) -> dict[str, Any]:
     now = datetime.now(UTC)
     info = locks.holder(db)
     names = [f.name for f in settings.feeds if f.enabled]
+    day_start = _day_start(settings.digest.timezone, now)
     with db.session() as s:
-        summary = state_sql.status_summary(
-            s, day_start=_day_start(settings.digest.timezone, now), now=now
-        )
+        summary = state_sql.status_summary(s, day_start=day_start, now=now)
+        alerts = {"enabled": settings.alerts.active, **ledger.alert_health(s, since=day_start, now=now)}
         facts = state_sql.get_state(s, "service")
         next_poll = state_sql.next_poll(s, names)
         due = state_sql.due_feeds(s, names, now)
@@ -91,6 +91,7 @@ def status_data(st: AppState) -> dict[str, Any]:
         "service_updated_at": updated,
         "next_feed_poll": next_poll,
         "feeds_due_now": len(due),
+        "alerts": alerts,
         **summary,
     }
 
@@ -135,6 +136,14 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
         else "last digest: none"
     )
     out.print(f"deliveries waiting: {data['pending_deliveries']}")
+    a = data["alerts"]
+    waiting = f", {a['waiting']} waiting to be sent again" if a["waiting"] else ""
+    if a["waiting"] and a["next_attempt_at"] is not None:
+        waiting += f" (next try {_when(a['next_attempt_at'])})"
+    out.print(
+        f"alerts today{'' if a['enabled'] else ' (alerts are off)'}: {a['sent']} sent{waiting}, {a['given_up']} given up"
+        + (f"; last error: {mask_secrets(a['last_error'])}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
+    )
     f = data["feeds"]
     out.print(
         f"feeds: {f['active']} active, {f['failing']} failing, {f['never_polled']} never polled,"

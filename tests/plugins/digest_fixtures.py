@@ -91,6 +91,7 @@ class News:
         url: str | None = None,
         published: datetime | None = None,
         reasons: tuple[str, ...] = ("terms: armenia, azerbaijan",),
+        language: str | None = None,
     ) -> int:
         self.counter += 1
         url = url or f"https://{source}.example/news/{self.counter}"
@@ -121,6 +122,7 @@ class News:
             "authors": [],
             "entities": [],
             "meta": {},
+            "language": language,
         }
         with self.db.session() as s:
             new_id = insert_article(s, values)
@@ -182,6 +184,7 @@ class Receiver:
     url: str
     posts: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
+    delivered: list[dict[str, Any]] = field(default_factory=list)  # the posts answered with 2xx
 
 
 @pytest.fixture
@@ -192,8 +195,11 @@ def json_receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            box.posts.append(json.loads(raw or b"{}"))
-            self.send_response(box.status)
+            post, status = json.loads(raw or b"{}"), box.status
+            box.posts.append(post)
+            if status < 300:
+                box.delivered.append(post)
+            self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -1,4 +1,8 @@
-"""Feed health flags for `feeds status`: failing for a day, or quiet for longer than usual."""
+"""Feed health: the one rule for `feeds status`, `status` and the digest's footer.
+
+A feed needs a look when it has been failing for a day (one failed poll is not an outage: the next
+poll is the retry), when it was deactivated (410 Gone), or when it has been quiet for longer than usual.
+"""
 
 from __future__ import annotations
 
