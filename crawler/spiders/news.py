@@ -209,6 +209,7 @@ class NewsSpider(scrapy.Spider):
             if auth is not None and _same_origin(entry.url, state.url):
                 headers["Authorization"] = auth  # the feed's login opens its own articles too
             state.pending += 1
+            self.ctx.count_article(started=True)
             out.append(
                 Request(
                     entry.url,
@@ -229,6 +230,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             state.report.failed += 1
             state.pending -= 1
+            self.ctx.count_article(started=False)
             log.warning("feed %s: %s is not a text page", state.name, response.url)
             self._maybe_finish(state)
             return []
@@ -254,6 +256,7 @@ class NewsSpider(scrapy.Spider):
         log.warning("feed %s: article %s failed: %s", state.name, request.url, message)
         state.report.failed += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     # --- tallies from the pipelines ---------------------------------------------------------
@@ -276,6 +279,7 @@ class NewsSpider(scrapy.Spider):
         else:
             state.report.duplicate += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     def _item_lost(self, item: Any, **_: Any) -> None:
@@ -284,6 +288,7 @@ class NewsSpider(scrapy.Spider):
         state = self.ctx.states[item.source]
         state.report.failed += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     # --- end of a feed's poll ---------------------------------------------------------------

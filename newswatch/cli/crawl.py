@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -81,16 +89,29 @@ def register(app: typer.Typer) -> None:
         if alerts is not None:
             alerts.retry_due()
         err = Console(stderr=True)
+        # a long crawl is its articles (thousands), not its feeds: the bar counts articles, with
+        # their rate and the time left; feeds done are in the description
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
             console=err, transient=True,
         ) as progress:
-            task = progress.add_task("crawling", total=len(chosen))
+            task = progress.add_task(f"0/{len(chosen)} feeds", total=None, rate="")
+            feeds_done = 0
+            started = time.monotonic()
 
             def done(r: object) -> None:
-                progress.update(task, advance=1, description=f"crawling (last: {getattr(r, 'name', '')})")
+                nonlocal feeds_done
+                feeds_done += 1
+                progress.update(task, description=f"{feeds_done}/{len(chosen)} feeds")
 
-            report = crawl_sync(settings, db, feed or None, progress=done, on_ingested=alerts)
+            def articles(finished: int, requested: int) -> None:
+                seconds = time.monotonic() - started
+                rate = f"{finished / seconds:.1f}/s" if seconds > 0 and finished else ""
+                progress.update(task, completed=finished, total=requested, rate=rate)
+
+            report = crawl_sync(settings, db, feed or None, progress=done, article_progress=articles,
+                                on_ingested=alerts)
         Console(soft_wrap=True).print(report_table(report))
         if alerts is not None and alerts.summary():
             Console(soft_wrap=True).print(alerts.summary(), highlight=False)
