@@ -14,8 +14,10 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
+from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.parsing import parse_json_feed
 from newswatch.crawler.parsing.feeds import read_feed
+from newswatch.weburl import is_http_url, mask_url
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -72,7 +74,7 @@ class DiscoverySpider(scrapy.Spider):
                       meta=self._meta())
 
     def _meta(self) -> dict[str, Any]:
-        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES")}
+        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"), ORIGIN_META: self.url}
 
     def _record(self, response: Response, how: str) -> bool:
         found = detect_feed(response.body, response.url, _ctype(response))
@@ -94,7 +96,11 @@ class DiscoverySpider(scrapy.Spider):
             rel = (link.attrib.get("rel") or "").lower().split()
             typ = (link.attrib.get("type") or "").lower().split(";")[0].strip()
             if "alternate" in rel and typ in ALTERNATE_TYPES:
-                out.append(self._candidate(urljoin(response.url, link.attrib["href"]), "link-alternate", 0))
+                href = urljoin(response.url, link.attrib["href"].strip())
+                if not is_http_url(href):  # file:, data:, ftp:, javascript: are never offered
+                    self.errors.append(f"ignored a feed link that is not http(s): {mask_url(href)[:200]}")
+                    continue
+                out.append(self._candidate(href, "link-alternate", 0))
         parts = urlsplit(response.url)
         root = f"{parts.scheme}://{parts.netloc}"
         for i, path in enumerate(COMMON_PATHS, start=1):

@@ -45,13 +45,24 @@ def next_poll_at(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, n
     """When ``source`` is due again; None for a deactivated (gone) source."""
     if not source.active:
         return None
+    if poll_interrupted(source):
+        return now
     return now + poll_interval(source, feed_cfg, crawl_cfg, now)
+
+
+def poll_interrupted(source: Source) -> bool:
+    """Whether the last poll was cut short (it recorded neither a success nor an error)."""
+    polled = source.last_polled_at
+    if polled is None:
+        return False
+    return all(t is None or t < polled for t in (source.last_success_at, source.last_error_at))
 
 
 def outcome_of(state: FeedState) -> PollOutcome:
     """The PollOutcome storage records for this feed's tallies."""
     r = state.report
-    outcome = {"ok": "ok", "not_modified": "not_modified", "moved": "moved", "gone": "gone"}.get(r.status, "error")
+    outcome = {"ok": "ok", "not_modified": "not_modified", "moved": "moved", "gone": "gone",
+               "interrupted": "interrupted"}.get(r.status, "error")
     if outcome == "moved" and not r.new_url:
         outcome = "ok"
     ok = outcome in ("ok", "moved")

@@ -118,6 +118,7 @@ async def crawl(
     *,
     runner: AsyncCrawlerRunner | None = None,
     progress: Callable[[FeedReport], None] | None = None,
+    article_progress: Callable[[int, int], None] | None = None,
     extra_settings: dict[str, Any] | None = None,
     judge: Judge | None = None,
     on_ingested: Callable[[Any], None] | None = None,
@@ -170,6 +171,7 @@ async def crawl(
             follow=follow,
             record=record,
             progress=progress,
+            article_progress=article_progress,
             on_ingested=on_ingested,
             custom_judge=custom_judge,
         )

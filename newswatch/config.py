@@ -8,8 +8,11 @@ what was expected.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
+import typing
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -31,7 +34,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
+from newswatch.weburl import check_http_url, mask_secrets, quote_credentials
 
+log = logging.getLogger(__name__)
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
@@ -58,6 +63,17 @@ def show_seconds(d: timedelta) -> str:
     """A duration as parse_duration reads it: whole seconds, or up to microseconds."""
     secs = d.total_seconds()
     return f"{int(secs)}s" if secs.is_integer() else f"{secs:.6f}".rstrip("0") + "s"
+
+
+def show_duration(d: timedelta) -> str:
+    """A duration as a user writes it: 30m, 2h, 1d, 90s (the largest unit that divides it)."""
+    secs = d.total_seconds()
+    if not secs.is_integer():
+        return show_seconds(d)
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if secs and secs % size == 0:
+            return f"{int(secs // size)}{unit}"
+    return f"{int(secs)}s"
 
 
 # JSON carries durations as seconds ("90s"), which parse_duration reads back (ISO "PT1M" not)
@@ -106,9 +122,8 @@ class FeedConfig(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError("expected an http:// or https:// URL")
-        return v
+        # fully, here: a URL Scrapy refuses at crawl time would otherwise fail only then
+        return check_http_url(v)
 
     @model_validator(mode="after")
     def _html_needs_selectors(self) -> FeedConfig:
@@ -134,6 +149,10 @@ class CrawlConfig(_Strict):
     max_page_bytes: int = Field(5_000_000, ge=1024, description="largest article page")
     max_feed_bytes: int = Field(20_000_000, ge=1024, description="largest feed or sitemap")
     max_redirects: int = Field(5, ge=0, description="redirects followed per request")
+    allow_private_links: bool = Field(
+        False,
+        description="let feeds on public addresses lead to private, loopback or link-local ones",
+    )
     min_interval: Duration = Field(timedelta(minutes=5), description="shortest poll interval")
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
@@ -257,6 +276,12 @@ class ServiceConfig(_Strict):
         timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
     )
 
+    @field_validator("redis_url")
+    @classmethod
+    def _quoted(cls, v: str | None) -> str | None:
+        # a password with "/" or "@" in it is percent-encoded so Redis clients parse the URL
+        return quote_credentials(v) if v else v
+
     @field_validator("digest_every", "poll_tick", "stop_timeout", "heartbeat")
     @classmethod
     def _positive(cls, v: timedelta | None) -> timedelta | None:
@@ -269,7 +294,11 @@ class Settings(_Strict):
     """The whole configuration."""
 
     storage: StorageConfig = Field(default_factory=StorageConfig, description="where articles are stored")
-    default_feeds: bool = Field(True, description="include seeds/feeds.yaml when the file has no feeds")
+    default_feeds: bool | None = Field(
+        None,
+        description="the feeds of seeds/feeds.yaml: true beside the file's feeds, false never, "
+        "unset only when the file lists none",
+    )
     feeds: list[FeedConfig] = Field(default_factory=list, description="the sources to poll")
     crawl: CrawlConfig = Field(default_factory=CrawlConfig, description="politeness and limits of the crawler")
     judge: JudgeConfig = Field(default_factory=JudgeConfig, description="the topic profile")
@@ -333,9 +362,30 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The settings model that holds the key at ``loc`` (list indices skipped)."""
+    model: type[BaseModel] | None = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        args = [a for a in typing.get_args(ann) if _submodel(a) is not None]
+        model = _submodel(ann) or (_submodel(args[0]) if args else None)
+        if model is None and typing.get_origin(ann) is list:
+            inner = typing.get_args(ann)
+            model = _submodel(inner[0]) if inner else None
+    return model
+
+
 def _describe(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown key"
+        loc = tuple(err["loc"])
+        model = _model_at(loc)
+        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+        return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
@@ -370,26 +420,88 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _env_overrides(env: dict[str, str]) -> dict[str, Any]:
-    """``NEWSWATCH_DB`` and ``NEWSWATCH_<SECTION>_<KEY>`` for every scalar setting."""
-    out: dict[str, Any] = {}
-    if env.get("NEWSWATCH_DB"):
-        out.setdefault("storage", {})["url"] = env["NEWSWATCH_DB"]
-    if env.get("NEWSWATCH_SMTP_PASSWORD"):
-        out.setdefault("digest", {}).setdefault("smtp", {})["password"] = env["NEWSWATCH_SMTP_PASSWORD"]
-    if env.get("NEWSWATCH_REDIS_URL"):
-        out.setdefault("service", {})["redis_url"] = env["NEWSWATCH_REDIS_URL"]
-    safe = YAML(typ="safe")
-    for section, field in Settings.model_fields.items():
-        sub = field.annotation
-        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
-            continue
-        for key in sub.model_fields:
-            name = f"{ENV_PREFIX}{section}_{key}".upper()
-            if name in env:
-                value = safe.load(env[name]) if env[name] != "" else None
-                out.setdefault(section, {})[key] = value
+# Variables with their own names (secrets and the two most used settings), beside the
+# NEWSWATCH_<SECTION>_<KEY> of every scalar key.
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "NEWSWATCH_DB": ("storage", "url"),
+    "NEWSWATCH_SMTP_PASSWORD": ("digest", "smtp", "password"),
+    "NEWSWATCH_REDIS_URL": ("service", "redis_url"),
+}
+# Read by the project's own tooling, not settings: never reported as unknown.
+ENV_OTHER = {"NEWSWATCH_CONFIG", "NEWSWATCH_REQUIRE_SERVICES", "NEWSWATCH_UPDATE_GOLDEN",
+             "NEWSWATCH_TEST_PG", "NEWSWATCH_TEST_REDIS"}
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def env_keys() -> dict[str, tuple[str, ...]]:
+    """Every ``NEWSWATCH_*`` variable that sets a key, and the key's path."""
+    out: dict[str, tuple[str, ...]] = {}
+
+    def walk(model: type[BaseModel], path: tuple[str, ...]) -> None:
+        for key, field in model.model_fields.items():
+            sub = _submodel(field.annotation)
+            if sub is not None:
+                walk(sub, (*path, key))
+                continue
+            args = typing.get_args(field.annotation)
+            if typing.get_origin(field.annotation) is list and args and _submodel(args[0]) is not None:
+                continue  # feeds and alert rules are lists of records: the file's job
+            out[ENV_PREFIX + "_".join((*path, key)).upper()] = (*path, key)
+
+    walk(Settings, ())
+    out.update(ENV_ALIASES)
     return out
+
+
+def _env_overrides(env: dict[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """The settings ``env`` sets, and which variable set each key (for error messages)."""
+    out: dict[str, Any] = {}
+    sources: dict[tuple[str, ...], str] = {}
+    known = env_keys()
+    safe = YAML(typ="safe")
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = known.get(name)
+        if path is None:
+            if name not in ENV_OTHER:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+                log.warning(
+                    "ignoring the unknown environment variable %s%s", name,
+                    f" (did you mean {close[0]}?)" if close else "",
+                )
+            continue
+        raw = env[name]
+        if path == ("digest", "smtp", "password") or raw == "":
+            value: Any = raw or None  # a secret is taken as written, never parsed
+        else:
+            try:
+                value = safe.load(raw)
+            except YAMLError as exc:
+                raise ConfigError(
+                    f"environment variable {name}: not a valid value: {getattr(exc, 'problem', None) or exc}",
+                    hint=f"{name} sets {'.'.join(path)}; its value is read as in the file "
+                    "(30, 30m, true, [a, b], or plain text)",
+                ) from None
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+        sources[path] = name
+    return out, sources
+
+
+def _env_source(loc: tuple[Any, ...], sources: dict[tuple[str, ...], str]) -> str | None:
+    for n in range(len(loc), 0, -1):
+        name = sources.get(tuple(str(p) for p in loc[:n]))
+        if name is not None:
+            return name
+    return None
 
 
 class LoadedConfig:
@@ -461,11 +573,20 @@ def load_config(
         raise ConfigError(f"{cfg_path}: configuration file not found")
 
     merged: dict[str, Any] = {}
-    use_defaults = user.get("default_feeds", True)
+    from_env, env_sources = _env_overrides(env)
+    use_defaults = from_env.get("default_feeds", user.get("default_feeds"))
+    seeds_before = 0  # seed feeds listed ahead of the file's (their indices shift the file's)
     if "feeds" not in user and use_defaults is not False:
         merged["feeds"] = seed_feeds()
     merged = _merge(merged, user)
-    merged = _merge(merged, _env_overrides(env))
+    if use_defaults is True and isinstance(user.get("feeds"), list):
+        # explicitly on: the defaults stay beside the file's own feeds; a file feed of the same
+        # name replaces the default one
+        own = {f.get("name") for f in user["feeds"] if isinstance(f, dict)}
+        seeds = [f for f in seed_feeds() if f["name"] not in own]
+        merged["feeds"] = seeds + list(user["feeds"])
+        seeds_before = len(seeds)
+    merged = _merge(merged, from_env)
     if overrides:
         merged = _merge(merged, overrides)
     try:
@@ -474,10 +595,17 @@ def load_config(
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line = _line_of(doc, loc) if doc is not None else None
-            where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
+            if seeds_before and len(loc) > 1 and loc[0] == "feeds" and isinstance(loc[1], int):
+                loc = ("feeds", loc[1] - seeds_before, *loc[2:])
+            variable = _env_source(loc, env_sources)
+            line = _line_of(doc, loc) if doc is not None and variable is None else None
+            if variable is not None:  # the environment's value is wrong, not the file's line
+                where = f"environment {variable}"
+            else:
+                where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
             problems.append(f"{where}: {_key_path(loc)}: {_describe(err)}")
-        raise ConfigError(f"invalid configuration ({len(problems)} problem(s))", problems=problems) from None
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        raise ConfigError(f"invalid configuration ({count})", problems=problems) from None
     return LoadedConfig(settings, cfg_path, from_file=from_file)
 
 
@@ -487,6 +615,16 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     smtp = data["digest"]["smtp"]
     if smtp.get("password"):
         smtp["password"] = "********"
-    data["alerts"]["urls"] = [re.sub(r"//[^@/]+@", "//****@", u) for u in data["alerts"]["urls"]]
-    data["storage"]["url"] = re.sub(r"//([^:/@]+):[^@/]+@", r"//\1:****@", data["storage"]["url"])
-    return data
+    return _mask_all(data)
+
+
+def _mask_all(node: Any) -> Any:
+    # every string is passed through the one masking function: URLs hide anywhere (storage,
+    # redis, alerts, feeds), and a key added later is masked without anyone remembering to
+    if isinstance(node, dict):
+        return {k: _mask_all(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_mask_all(v) for v in node]
+    if isinstance(node, str):
+        return mask_secrets(node)
+    return node

@@ -2,7 +2,9 @@
 
 Every error a user can cause or meet derives from :class:`NewswatchError`, carries a message
 for the user and, where useful, a hint. Other libraries' errors are translated at the boundary;
-the command line turns these into an exit code in one place (``newswatch.cli.app.main``).
+the command line turns these into an exit code in one place (``newswatch.cli.app.main``):
+0 done, 1 an error, 2 bad configuration or usage, 3 another ``newswatch run`` holds the
+database, 4 some feeds failed (the others were done), 130 interrupted.
 
     NewswatchError
     ├── ConfigError          bad configuration file, key or value (file, line, key, expected)
@@ -10,6 +12,7 @@ the command line turns these into an exit code in one place (``newswatch.cli.app
     │   └── LockHeldError    another ``newswatch run`` holds this database
     ├── MissingExtraError    a feature needs an optional dependency that is not installed
     ├── FetchError           a source could not be fetched or parsed
+    │   └── FeedsFailedError some feeds of a crawl or check failed (the others were done)
     ├── ExtractionError      a saved page could not be read
     ├── InputError           a bad line in an import / classify file
     └── DeliveryError        email or alert channel failed
@@ -80,6 +83,12 @@ def require_extra(module: str, extra: str, feature: str) -> None:
 
 class FetchError(NewswatchError):
     """A source could not be fetched or parsed."""
+
+
+class FeedsFailedError(FetchError):
+    """Some feeds of a crawl failed; the others were polled and stored."""
+
+    exit_code = 4
 
 
 class ExtractionError(NewswatchError):

@@ -85,7 +85,7 @@ class Poll(SQLModel, table=True):
     started_at: datetime | None = _dt(index=True)
     duration_ms: int = Field(default=0)
     status: int | None = Field(default=None)  # HTTP status
-    outcome: str = Field(default="ok", max_length=20)  # ok | not_modified | error | gone | moved
+    outcome: str = Field(default="ok", max_length=20)  # ok | not_modified | error | gone | moved | interrupted
     bytes: int = Field(default=0)
     items_found: int = Field(default=0)
     items_new: int = Field(default=0)

@@ -59,7 +59,7 @@ def source_for_import(session: Session, name: str) -> Source:
 class PollOutcome:
     """What one poll of one source found."""
 
-    outcome: str  # ok | not_modified | error | gone | moved
+    outcome: str  # ok | not_modified | error | gone | moved | interrupted
     status: int | None = None
     duration_ms: int = 0
     bytes: int = 0
@@ -101,6 +101,8 @@ def record_poll(
         if result.new_url:
             source.tags = {**(source.tags or {}), "_moved_from": source.url}
             source.url = result.new_url
+    elif result.outcome == "interrupted":
+        pass  # the poll was stopped, not failed: health stays as it was, the poll is due again
     else:
         source.last_error_at = now
         source.last_error = result.error

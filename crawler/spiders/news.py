@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -15,14 +16,16 @@ from twisted.python.failure import Failure
 from newswatch.crawler.charset import http_charset
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
+from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.items import ArticleItem
-from newswatch.crawler.middlewares import ROBOTS_META
+from newswatch.crawler.middlewares import DOCUMENT_META, ROBOTS_META, TRUNCATED_META
 from newswatch.crawler.parsing import Entry, parse_source
 from newswatch.crawler.polling import finish_poll
 from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
 from newswatch.storage.models import Source
 from newswatch.storage.sources import known_identities
+from newswatch.weburl import basic_auth, is_http_url, mask_secrets, strip_credentials
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +59,28 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for state in self.ctx.states.values():
-            yield self._document_request(state, state.url, first=True)
+            try:
+                request = self._document_request(state, state.url, first=True)
+            except Exception as exc:  # noqa: BLE001 - one feed's bad URL fails that feed, not the crawl
+                state.documents = 0
+                state.fail(f"cannot request {mask_secrets(state.url)}: {mask_secrets(str(exc))}")
+                state.settled = True
+                self._maybe_finish(state)
+                continue
+            yield request
 
     def _document_request(self, state: FeedState, url: str, *, first: bool) -> Request:
         headers = {"Accept": FEED_ACCEPT}
+        auth = basic_auth(url)
+        if auth is not None:  # user:pass@ in a feed URL is HTTP basic auth (Scrapy drops it on
+            # redirects to another origin)
+            headers["Authorization"] = auth
+            url = strip_credentials(url)
         if first and state.etag:
             headers["If-None-Match"] = state.etag
         if first and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
-        state.documents += 1
-        return Request(
+        request = Request(
             url,
             callback=self.parse_document,
             errback=self.document_failed,
@@ -75,14 +90,19 @@ class NewsSpider(scrapy.Spider):
             meta={
                 "feed": state.name,
                 "first": first,
+                DOCUMENT_META: True,
+                ORIGIN_META: state.url,
                 "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
                 ROBOTS_META: state.cfg.robots,
             },
         )
+        state.documents += 1
+        return request
 
     def parse_document(self, response: Response) -> list[Request]:
         state = self.ctx.states[response.meta["feed"]]
         state.documents -= 1
+        state.settled = True
         out: list[Request] = []
         try:
             out = self._parse_document(state, response)
@@ -125,15 +145,28 @@ class NewsSpider(scrapy.Spider):
             report.encoding_note = report.encoding_note or f"{where}{parsed.encoding_note}"
             report.encoding_guessed = report.encoding_guessed or parsed.encoding_guessed
             report.warn(f"{where}{parsed.encoding_note}")  # kept with the poll: `feeds status`
-        out = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
+        truncated = response.meta.get(TRUNCATED_META)
+        if truncated:  # what was read is still followed; the poll itself failed
+            if response.meta.get("first"):
+                state.fail(f"{truncated}; {len(parsed.entries)} entries read")
+            else:
+                report.warn(f"{response.url}: {truncated}")
+        out = [self._document_request(state, child, first=False)
+               for child in parsed.children[:50] if is_http_url(child)]
         report.found += len(parsed.entries)
-        out.extend(self._follow(state, parsed.entries))
+        entries = [e for e in parsed.entries if is_http_url(e.url)]
+        if len(entries) < len(parsed.entries):
+            # file:, data:, ftp:, javascript: or malformed links are never followed
+            skipped = len(parsed.entries) - len(entries)
+            report.warn(f"{skipped} {'entry' if skipped == 1 else 'entries'} without an http(s) link not followed")
+        out.extend(self._follow(state, entries))
         return out
 
     def document_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         state.documents -= 1
+        state.settled = True
         message, status = describe(failure)
         if not request.meta.get("first"):
             state.report.warning = f"{request.url}: {message}"
@@ -163,6 +196,7 @@ class NewsSpider(scrapy.Spider):
                 s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
             )
         out = []
+        auth = basic_auth(state.url)
         for entry, ident in idents:
             if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:
                 state.report.skipped += 1
@@ -171,14 +205,20 @@ class NewsSpider(scrapy.Spider):
             if not self.ctx.follow:
                 state.report.entries.append(entry)
                 continue
+            headers = {}
+            if auth is not None and _same_origin(entry.url, state.url):
+                headers["Authorization"] = auth  # the feed's login opens its own articles too
             state.pending += 1
+            self.ctx.count_article(started=True)
             out.append(
                 Request(
                     entry.url,
+                    headers=headers,
                     callback=self.parse_article,
                     errback=self.article_failed,
                     dont_filter=True,
-                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots},
+                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots,
+                          ORIGIN_META: state.url},
                 )
             )
         return out
@@ -190,6 +230,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             state.report.failed += 1
             state.pending -= 1
+            self.ctx.count_article(started=False)
             log.warning("feed %s: %s is not a text page", state.name, response.url)
             self._maybe_finish(state)
             return []
@@ -215,6 +256,7 @@ class NewsSpider(scrapy.Spider):
         log.warning("feed %s: article %s failed: %s", state.name, request.url, message)
         state.report.failed += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     # --- tallies from the pipelines ---------------------------------------------------------
@@ -227,6 +269,9 @@ class NewsSpider(scrapy.Spider):
         status = getattr(result, "status", None)
         if status == "new":
             state.report.new += 1
+            judgement = getattr(result, "judgement", None)
+            if judgement is not None and judgement.relevant:
+                state.report.relevant += 1
         elif status == "updated":
             state.report.updated += 1
         elif status is None:
@@ -234,6 +279,7 @@ class NewsSpider(scrapy.Spider):
         else:
             state.report.duplicate += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     def _item_lost(self, item: Any, **_: Any) -> None:
@@ -242,6 +288,7 @@ class NewsSpider(scrapy.Spider):
         state = self.ctx.states[item.source]
         state.report.failed += 1
         state.pending -= 1
+        self.ctx.count_article(started=False)
         self._maybe_finish(state)
 
     # --- end of a feed's poll ---------------------------------------------------------------
@@ -250,8 +297,10 @@ class NewsSpider(scrapy.Spider):
         if state.finished or not (force or state.done):
             return
         state.finished = True
-        if force and not state.done:
-            state.fail("the crawl ended before this source was finished")
+        if force and (not state.done or not state.settled):
+            # stopped part way (SIGTERM, Ctrl-C): no success, and due again at once, since what
+            # it had not fetched yet would otherwise wait a whole interval
+            state.fail("the crawl ended before this source was finished", "interrupted")
         if self.ctx.record:
             now = self.ctx.clock()
             with self.ctx.db.session() as s:
@@ -265,6 +314,11 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for state in self.ctx.states.values():
             self._maybe_finish(state, force=True)
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
 
 
 def _header(response: Response, name: bytes) -> str | None:

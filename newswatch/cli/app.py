@@ -13,6 +13,7 @@ from rich.console import Console
 
 from newswatch.cli.context import AppState
 from newswatch.errors import NewswatchError
+from newswatch.weburl import mask_secrets
 
 app = typer.Typer(
     name="newswatch",
@@ -58,7 +59,7 @@ def _root(
         raise typer.BadParameter("expected text or json", param_hint="--log-format")
     from newswatch.logs import setup_logging
 
-    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING)
+    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING, libraries=verbose)
 
 
 def _register() -> None:
@@ -83,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         rc = app(args=argv, standalone_mode=False)
     except NewswatchError as exc:
         if verbose:
-            err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            import traceback
+
+            err_console.print(mask_secrets("".join(traceback.format_exception(exc))), markup=False, highlight=False)
+        err_console.print("[bold red]error:[/] ", end="", markup=True)
+        err_console.print(mask_secrets(str(exc)), markup=False, highlight=False)
         return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
