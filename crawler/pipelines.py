@@ -103,7 +103,7 @@ def raw_article(item: ArticleItem, default_language: str | None) -> RawArticle:
         language=item.language or default_language,
         authors=item.authors,
         canonical_url=item.canonical_url,
-        meta={"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {},
+        meta={**item.meta, **({"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {})},
     )
 
 

@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
+from newswatch.sourceurls import SEARCH_KINDS, channel_name, search_url
 
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
@@ -80,12 +81,15 @@ class Selectors(_Strict):
     date: str | None = Field(None, description="selector of each link's date, relative to the link")
 
 
+FeedKind = Literal["rss", "atom", "json", "html", "sitemap", "telegram", "google-news", "gdelt"]
+
+
 class FeedConfig(_Strict):
-    """One source: a feed, an HTML listing page or a news sitemap."""
+    """One source: a feed, an HTML listing page, a news sitemap, a Telegram channel or a search."""
 
     name: str = Field(description="unique short name, used on the command line")
-    url: str = Field(description="the feed, listing or sitemap URL")
-    kind: Literal["rss", "atom", "json", "html", "sitemap"] = Field("rss", description="source kind")
+    url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
+    kind: FeedKind = Field("rss", description="source kind")
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
     title: str | None = Field(None, description="the outlet's display name")
@@ -95,7 +99,23 @@ class FeedConfig(_Strict):
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
     lookback: Duration = Field(timedelta(days=2), description="sitemaps: ignore entries older than this")
+    pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
+    follow_links: bool = Field(
+        False, description="telegram: fetch the article a post mostly links to (else the post is stored, the link as its canonical URL)"
+    )
+    query: str | None = Field(None, description="google-news, gdelt: the search query (written into the URL)")
+    params: dict[str, str] = Field(
+        default_factory=dict, description="google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sourcelang..."
+    )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _search_url(cls, data: Any) -> Any:
+        """Search kinds: the endpoint (default: the public one) with the query in its parameters."""
+        if isinstance(data, dict) and data.get("kind") in SEARCH_KINDS:
+            data = dict(data)
+            data["url"] = search_url(str(data["kind"]), data.get("url"), data.get("query"), data.get("params") or {})
+        return data
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -114,6 +134,9 @@ class FeedConfig(_Strict):
     def _html_needs_selectors(self) -> FeedConfig:
         if self.kind == "html" and self.selectors is None:
             raise ValueError("kind: html needs selectors (at least selectors.links)")
+        if self.kind == "telegram":
+            if channel_name(self.url) is None:
+                raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
         return self
 
 

@@ -79,10 +79,10 @@ class NewsSpider(scrapy.Spider):
             },
         )
 
-    def parse_document(self, response: Response) -> list[Request]:
+    def parse_document(self, response: Response) -> list[Any]:
         state = self.ctx.states[response.meta["feed"]]
         state.documents -= 1
-        out: list[Request] = []
+        out: list[Any] = []
         try:
             out = self._parse_document(state, response)
         except Exception as exc:  # a parser bug must not stop the other feeds
@@ -91,7 +91,7 @@ class NewsSpider(scrapy.Spider):
         self._maybe_finish(state)
         return out
 
-    def _parse_document(self, state: FeedState, response: Response) -> list[Request]:
+    def _parse_document(self, state: FeedState, response: Response) -> list[Any]:
         report = state.report
         report.bytes += len(response.body)
         if response.meta.get("first"):
@@ -119,10 +119,43 @@ class NewsSpider(scrapy.Spider):
             return []
         if parsed.warning:
             report.warning = parsed.warning
-        out = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
+        out: list[Any] = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
         report.found += len(parsed.entries)
+        skipped = report.skipped
         out.extend(self._follow(state, parsed.entries))
+        if parsed.older:
+            fresh = len(parsed.entries) - (report.skipped - skipped)
+            out.extend(self._older_page(state, response, parsed, fresh))
         return out
+
+    def _older_page(self, state: FeedState, response: Response, parsed: Any, fresh: int) -> list[Request]:
+        """The next page back of a paginated source, within its page budget and look-back.
+
+        Stops when a page brought no new entries (the rest is known), when ``pages`` are read,
+        and on a source's first poll once the page reaches past ``digest.lookback``: older posts
+        would be stored but never reported.
+        """
+        page = int(response.meta.get("page", 1))
+        if fresh <= 0 or page >= state.cfg.pages or parsed.older in state.extra.setdefault("pages_seen", set()):
+            return []
+        lookback = self.ctx.settings.digest.lookback
+        dates = [e.published for e in parsed.entries if e.published is not None]
+        if lookback is not None and dates and self._first_poll(state) and min(dates) < self.ctx.clock() - lookback:
+            return []
+        state.extra["pages_seen"].add(parsed.older)
+        request = self._document_request(state, parsed.older, first=False)
+        request.meta["page"] = page + 1
+        return [request]
+
+    def _first_poll(self, state: FeedState) -> bool:
+        if "first_poll" not in state.extra:
+            first = True
+            if state.source_id is not None:
+                with self.ctx.db.session() as s:
+                    source = s.get(Source, state.source_id)
+                    first = source is None or source.last_success_at is None
+            state.extra["first_poll"] = first
+        return bool(state.extra["first_poll"])
 
     def document_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -145,7 +178,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- entries and articles ---------------------------------------------------------------
 
-    def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request]:
+    def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request | ArticleItem]:
         cap = self.ctx.settings.crawl.max_entries_per_feed
         if len(entries) > cap:
             entries = sorted(entries, key=lambda e: (e.published is not None, e.published), reverse=True)
@@ -166,9 +199,12 @@ class NewsSpider(scrapy.Spider):
                 state.report.entries.append(entry)
                 continue
             state.pending += 1
+            if entry.text is not None and not (state.cfg.follow_links and entry.fetch_url):
+                out.append(_entry_item(state, entry))  # the entry is the content (a Telegram post)
+                continue
             out.append(
                 Request(
-                    entry.url,
+                    entry.fetch_url or entry.url,
                     callback=self.parse_article,
                     errback=self.article_failed,
                     dont_filter=True,
@@ -198,17 +234,22 @@ class NewsSpider(scrapy.Spider):
                 body=response.body,
                 encoding=response.encoding,
                 entry_url=entry.url,
+                meta=entry.meta,
             )
         ]
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> list[ArticleItem]:
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         message, _ = describe(failure)
         log.warning("feed %s: article %s failed: %s", state.name, request.url, message)
+        entry: Entry | None = request.meta.get("entry")
+        if entry is not None and entry.text is not None:
+            return [_entry_item(state, entry)]  # the post that linked it is still worth keeping
         state.report.failed += 1
         state.pending -= 1
         self._maybe_finish(state)
+        return []
 
     # --- tallies from the pipelines ---------------------------------------------------------
 
@@ -258,6 +299,27 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for state in self.ctx.states.values():
             self._maybe_finish(state, force=True)
+
+
+def _entry_item(state: FeedState, entry: Entry) -> ArticleItem:
+    """An entry that carries its own text, as an item ready for judging (no page, no extraction)."""
+    return ArticleItem(
+        url=entry.url,
+        source=state.name,
+        guid=entry.guid or entry.url,
+        feed_title=entry.title,
+        feed_published=entry.published,
+        feed_summary=entry.summary,
+        entry_url=entry.url,
+        title=entry.title,
+        text=entry.text,
+        published=entry.published,
+        published_source="feed" if entry.published else None,
+        authors=list(entry.authors),
+        language=state.cfg.language,
+        canonical_url=entry.canonical_url,
+        meta=entry.meta,
+    )
 
 
 def _header(response: Response, name: bytes) -> str | None:
