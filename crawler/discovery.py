@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 
 from newswatch.crawler.parsing import parse_json_feed
+from newswatch.crawler.parsing.telegram import channel_links, parse_telegram
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -32,10 +33,10 @@ class FoundFeed:
     """A feed found at or near the URL the user gave."""
 
     url: str
-    kind: str  # rss | atom | json
+    kind: str  # rss | atom | json | telegram
     title: str | None
     entries: int
-    how: str  # given | link-alternate | common-path
+    how: str  # given | link-alternate | common-path | telegram-link
 
 
 def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, str | None, int] | None:
@@ -102,7 +103,17 @@ class DiscoverySpider(scrapy.Spider):
         root = f"{parts.scheme}://{parts.netloc}"
         for i, path in enumerate(COMMON_PATHS, start=1):
             out.append(self._candidate(root + path, "common-path", i))
+        # official channels are often the outlet's fastest source; offer those the page links to
+        for i, preview in enumerate(channel_links(response.url, response.xpath("//a/@href").getall())[:5]):
+            out.append(Request(preview, callback=self.parse_channel, errback=lambda f: None,
+                               priority=-len(COMMON_PATHS) - 1 - i, meta=self._meta()))
         return out
+
+    def parse_channel(self, response: Response) -> None:
+        parsed = parse_telegram(response.body, response.url, content_type=_ctype(response))
+        if parsed.error is None and response.url not in self._seen:
+            self._seen.add(response.url)
+            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), "telegram-link"))
 
     def _candidate(self, url: str, how: str, order: int) -> Request:
         # lower priority for guessed paths so announced feeds are listed first

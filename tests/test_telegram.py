@@ -210,3 +210,35 @@ def test_link_posts_fetch_the_article_when_configured(fault_server, sdb, run_cra
     assert fetched.meta["telegram"]["post"] == 1
     kept = arts["https://t.me/mfa_test/2"]  # its article is missing: the post itself is kept
     assert kept.url == "https://t.me/mfa_test/2" and "Border commissions" in kept.text
+
+
+# --- discovery ---------------------------------------------------------------------------------
+
+
+def test_channel_links_of_a_page():
+    from newswatch.crawler.parsing.telegram import channel_links
+
+    hrefs = ["https://t.me/mfa_test", "https://t.me/s/mfa_test", "https://telegram.me/gov_test/15",
+             "https://t.me/joinchat/abc", "https://t.me/+invite", "/s/mirror_test", "https://example.test/x"]
+    assert channel_links("http://127.0.0.1:9/", hrefs) == [
+        "https://t.me/s/mfa_test", "https://t.me/s/gov_test", "http://127.0.0.1:9/s/mirror_test"]
+
+
+def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, sqlite_url):
+    from typer.testing import CliRunner
+
+    from newswatch.cli.app import app
+    from newswatch.config import load_config
+
+    fault_server.routes["/s/mfa_test"] = _channel_route(_posts(1, 3))
+    fault_server.routes["/"] = lambda s, h: Reply(
+        200, b'<html><body><a href="/s/mfa_test">Our channel</a><a href="/about">About</a></body></html>',
+        {"Content-Type": "text/html; charset=utf-8"})
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(f"storage: {{url: '{sqlite_url}'}}\nfeeds: []\n")
+    result = CliRunner().invoke(app, ["--config", str(path), "feeds", "add", fault_server.url("/"), "--yes"],
+                                env={"COLUMNS": "200", "NEWSWATCH_CONFIG": ""})
+    assert result.exit_code == 0, result.output
+    feed = load_config(path).settings.feeds[-1]
+    assert (feed.name, feed.kind, feed.url) == ("tg-mfa-test", "telegram", fault_server.url("/s/mfa_test"))
+    assert feed.title == "Channel mfa_test"

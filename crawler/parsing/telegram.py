@@ -114,6 +114,31 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
     )
 
 
+_RESERVED = {"s", "joinchat", "addstickers", "share", "proxy", "socks", "iv", "login", "c", "k", "a", "z"}
+
+
+def channel_links(base: str, hrefs: list[str]) -> list[str]:
+    """Preview URLs of the Telegram channels a page links to (t.me/NAME, t.me/s/NAME, mirrors)."""
+    out: list[str] = []
+    for href in hrefs:
+        url = absolute(base, href)
+        if url is None:
+            continue
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        segments = [p for p in parts.path.split("/") if p]
+        preview: str | None = None
+        if host in ("t.me", "www.t.me", "telegram.me", "www.telegram.me"):
+            name = segments[1] if segments[:1] == ["s"] and len(segments) > 1 else (segments[0] if segments else "")
+            if name.lower() not in _RESERVED and not name.startswith("+"):
+                preview = f"https://t.me/s/{name}"
+        elif channel_name(url) is not None:  # a preview on another host (a mirror, a test server)
+            preview = channel_page(url, None)
+        if preview and channel_name(preview) and preview not in out:
+            out.append(preview)
+    return out
+
+
 def parse_telegram(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
     """Posts of one preview page, newest last as Telegram lists them; ``older`` pages back."""
     channel = channel_name(url)
