@@ -235,7 +235,7 @@ def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, s
         200, b'<html><body><a href="/s/mfa_test">Our channel</a><a href="/about">About</a></body></html>',
         {"Content-Type": "text/html; charset=utf-8"})
     path = tmp_path / "newswatch.yaml"
-    path.write_text(f"storage: {{url: '{sqlite_url}'}}\nfeeds: []\n")
+    path.write_text(f"storage: {{url: '{sqlite_url}'}}\ncrawl: {{download_delay: 0, autothrottle: false}}\nfeeds: []\n")
     result = CliRunner().invoke(app, ["--config", str(path), "feeds", "add", fault_server.url("/"), "--yes"],
                                 env={"COLUMNS": "200", "NEWSWATCH_CONFIG": ""})
     assert result.exit_code == 0, result.output

@@ -85,6 +85,9 @@ def _choose(found: list[Any], yes: bool) -> list[Any]:
 def register(app: typer.Typer) -> None:
     feeds_app = typer.Typer(help="Manage the sources: add, list, remove, check, status.", no_args_is_help=True)
     app.add_typer(feeds_app, name="feeds")
+    from newswatch.cli.opml_cmd import register as register_opml
+
+    register_opml(feeds_app)  # feeds import / export
 
     @feeds_app.command("add")
     def add(
