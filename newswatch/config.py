@@ -98,7 +98,7 @@ class FeedConfig(_Strict):
     robots: bool | None = Field(None, description="obey robots.txt (default: crawl.obey_robots)")
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
-    lookback: Duration = Field(timedelta(days=2), description="sitemaps: ignore entries older than this")
+    lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
     pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
     follow_links: bool = Field(
         False, description="telegram: fetch the article a post mostly links to (else the post is stored, the link as its canonical URL)"

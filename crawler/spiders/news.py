@@ -20,6 +20,7 @@ from newswatch.crawler.parsing import Entry, parse_source
 from newswatch.crawler.polling import finish_poll
 from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
+from newswatch.sourceurls import SEARCH_KINDS
 from newswatch.storage.models import Source
 from newswatch.storage.sources import known_identities
 
@@ -102,7 +103,7 @@ class NewsSpider(scrapy.Spider):
             state.resp_etag = _header(response, b"ETag")
             state.resp_last_modified = _header(response, b"Last-Modified")
         cfg = state.cfg
-        since = self.ctx.clock() - cfg.lookback if cfg.kind == "sitemap" else None
+        since = self.ctx.clock() - cfg.lookback if cfg.kind in ("sitemap", *SEARCH_KINDS) else None
         parsed = parse_source(
             cfg.kind,
             response.body,
@@ -221,6 +222,13 @@ class NewsSpider(scrapy.Spider):
             state.report.failed += 1
             state.pending -= 1
             log.warning("feed %s: %s is not a text page", state.name, response.url)
+            self._maybe_finish(state)
+            return []
+        if state.cfg.kind == "google-news" and response.url == entry.url:
+            # the search's own link page, not the publisher's article it should redirect to
+            state.report.failed += 1
+            state.pending -= 1
+            state.report.warning = f"{entry.url}: the Google News link did not redirect to the publisher"
             self._maybe_finish(state)
             return []
         return [
