@@ -99,6 +99,7 @@ class FeedConfig(_Strict):
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
     lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
+    render: bool = Field(False, description="html: load the listing in headless Chromium (pages built by JavaScript; extra newswatch[render])")
     pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
     follow_links: bool = Field(
         False, description="telegram: fetch the article a post mostly links to (else the post is stored, the link as its canonical URL)"
@@ -134,6 +135,8 @@ class FeedConfig(_Strict):
     def _html_needs_selectors(self) -> FeedConfig:
         if self.kind == "html" and self.selectors is None:
             raise ValueError("kind: html needs selectors (at least selectors.links)")
+        if self.render and self.kind != "html":
+            raise ValueError("render: true is for kind: html (listing pages built by JavaScript)")
         if self.kind == "telegram":
             if channel_name(self.url) is None:
                 raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
@@ -161,6 +164,9 @@ class CrawlConfig(_Strict):
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
+    browser: str = Field("/usr/bin/chromium", description="Chromium for sources with render: true (name or path)")
+    render_max_pages: int = Field(20, ge=1, description="pages rendered in a browser per crawl, at most")
+    render_timeout: float = Field(20.0, gt=0, description="seconds a rendered page may take to show its links")
     store_process: Literal["auto", "on", "off"] = Field(
         "auto",
         description="judge, deduplicate and store in a second process (auto: big crawls; "

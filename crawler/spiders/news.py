@@ -43,6 +43,7 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.ctx = context
         self._following: set[str] = set()  # URL hashes requested in this crawl
+        self._rendered = 0  # pages sent through the browser in this crawl (crawl.render_max_pages)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -65,6 +66,14 @@ class NewsSpider(scrapy.Spider):
         if first and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
         state.documents += 1
+        meta = {
+            "feed": state.name,
+            "first": first,
+            "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
+            ROBOTS_META: state.cfg.robots,
+        }
+        if state.cfg.render:
+            meta.update(self._render_meta(state))
         return Request(
             url,
             callback=self.parse_document,
@@ -72,13 +81,18 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             dont_filter=True,
             priority=_DOCUMENT_PRIORITY,
-            meta={
-                "feed": state.name,
-                "first": first,
-                "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
-                ROBOTS_META: state.cfg.robots,
-            },
+            meta=meta,
         )
+
+    def _render_meta(self, state: FeedState) -> dict[str, Any]:
+        """Browser rendering for this document, within the crawl's page budget."""
+        from newswatch.crawler.render import render_meta
+
+        crawl = self.ctx.settings.crawl
+        self._rendered += 1
+        if self._rendered > crawl.render_max_pages:
+            return {"render_over_budget": True}
+        return render_meta(state.cfg, crawl)
 
     def parse_document(self, response: Response) -> list[Any]:
         state = self.ctx.states[response.meta["feed"]]
@@ -94,6 +108,10 @@ class NewsSpider(scrapy.Spider):
 
     def _parse_document(self, state: FeedState, response: Response) -> list[Any]:
         report = state.report
+        if response.meta.get("render_over_budget"):
+            limit = self.ctx.settings.crawl.render_max_pages
+            state.fail(f"not rendered: this crawl already rendered crawl.render_max_pages ({limit}) pages")
+            return []
         report.bytes += len(response.body)
         if response.meta.get("first"):
             report.http_status = response.status
