@@ -242,3 +242,30 @@ def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, s
     feed = load_config(path).settings.feeds[-1]
     assert (feed.name, feed.kind, feed.url) == ("tg-mfa-test", "telegram", fault_server.url("/s/mfa_test"))
     assert feed.title == "Channel mfa_test"
+
+
+def test_a_ministry_post_and_the_agency_report_of_it_form_one_story(fault_server, sdb, run_crawl):
+    from tests.plugins.crawl_fixtures import article_html, rss
+
+    link = fault_server.url("/article/delimitation-round")
+    fault_server.routes["/agency.xml"] = lambda s, h: Reply(
+        200, rss([("Story delimitation-round on the Karabakh talks", link)]), {"Content-Type": "application/rss+xml"})
+    page = article_html("delimitation-round").decode()
+    lead = ("Report delimitation-round, paragraph 0: negotiators from Armenia and Azerbaijan met again to discuss "
+            "the peace treaty, the border commissions and the fate of detainees held in Baku")
+    post = Post(7, f"Statement of the ministry on today's round. {link}", when=_ago(0.5),
+                preview=(link, "Agency", "Story delimitation-round on the Karabakh talks", lead))
+    fault_server.routes["/s/mfa_test"] = _channel_route([post])
+    assert "Story delimitation-round" in page
+    settings = Settings.model_validate({
+        "feeds": [{"name": "agency", "url": fault_server.url("/agency.xml"), "language": "en"},
+                  {"name": "mfa-tg", "url": fault_server.url("/s/mfa_test"), "kind": "telegram", "language": "en",
+                   "pages": 1}],
+        "crawl": FAST_CRAWL,
+    })
+    report = run_crawl(settings, sdb)
+    assert report.feed("agency").new == 1 and report.feed("mfa-tg").new == 1
+    arts = {a.url: a for a in _articles(sdb)}
+    agency, tg = arts[link], arts["https://t.me/mfa_test/7"]
+    assert tg.meta["telegram"]["link"] == link
+    assert agency.story_id is not None and tg.story_id == agency.story_id

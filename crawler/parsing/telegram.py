@@ -1,8 +1,11 @@
 """Telegram public channels: the web preview at ``t.me/s/NAME`` becomes one entry per post.
 
 A post is its own content (no page to fetch): the entry carries the post's text, author,
-forwarded-from, link preview and photos. A post that mostly links an article names that
-article as its canonical URL, so it joins the article's reports in dedup and stories.
+forwarded-from, link preview and photos. A post that mostly links an article names it
+(``meta.telegram.link``, and the entry's ``canonical_url``/``fetch_url``): the post can be replaced
+by the article it links (``follow_links``), and otherwise joins that article's story by its text
+and link preview. The link is not made the post's own identity: dedup would then take the short
+post for the agency's article and fold one into the other.
 """
 
 from __future__ import annotations
@@ -68,7 +71,6 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
     bubble = _first(post, ".tgme_widget_message_bubble") or post
     # the bubble's own text, not the quoted text of the post it replies to
     text = _text_of(_first(bubble, _OWN_TEXT))
-    date_link = _first(post, "a.tgme_widget_message_date")
     when = parse_date(post.css("a.tgme_widget_message_date time::attr(datetime)").get()
                       or post.css("time[datetime]::attr(datetime)").get())
     signature = _text_of(_first(post, ".tgme_widget_message_from_author"))
@@ -110,7 +112,7 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
         authors=[a for a in (signature or owner or channel_title,) if a],
         canonical_url=link if links_article else None,
         fetch_url=link if links_article else None,
-        meta=meta | ({"permalink_href": date_link.attrib.get("href")} if date_link is not None else {}),
+        meta=meta,
     )
 
 

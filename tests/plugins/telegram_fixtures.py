@@ -25,7 +25,7 @@ def post_html(channel: str, post: Post) -> str:
     # Telegram turns URLs in a post into links
     text = "<br/>".join(re.sub(r"(https?://\S+)", r'<a href="\1" target="_blank">\1</a>', escape(line))
                         for line in post.text.split("\n"))
-    parts = [f'<div class="tgme_widget_message_wrap js-widget_message_wrap">'
+    parts = [(f'<div class="tgme_widget_message_wrap js-widget_message_wrap">'
              f'<div class="tgme_widget_message text_not_supported_wrap js-widget_message" '
              f'data-post="{channel}/{post.id}" data-view="x">'
              f'<div class="tgme_widget_message_user"><a href="https://t.me/{channel}">'
@@ -33,7 +33,7 @@ def post_html(channel: str, post: Post) -> str:
              f'<div class="tgme_widget_message_bubble"><i class="tgme_widget_message_bubble_tail"></i>'
              f'<div class="tgme_widget_message_author accent_color">'
              f'<a class="tgme_widget_message_owner_name" href="https://t.me/{channel}">'
-             f'<span dir="auto">Channel {escape(channel)}</span></a></div>']
+             f'<span dir="auto">Channel {escape(channel)}</span></a></div>')]
     if post.forwarded:
         parts.append(f'<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from '
                      f'<a class="tgme_widget_message_forwarded_from_name" href="{escape(post.forwarded[1])}">'
