@@ -74,7 +74,8 @@ def export_opml(feeds: list[FeedConfig], *, title: str = "newswatch sources", no
             if key == "interval" or key == "lookback":
                 value = show_seconds(getattr(feed, key))
             outline.set(f"{_NS}{key}", json.dumps(value, ensure_ascii=False) if key in _JSON_FIELDS else _scalar(value))
-    return lxml.etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    doc: bytes = lxml.etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return doc
 
 
 def _newswatch_attrs(body: bytes) -> dict[str, list[dict[str, str]]]:
@@ -160,6 +161,6 @@ def plain_entry(feed: FeedConfig) -> dict[str, Any]:
     for key in ("interval", "lookback"):
         if key in data:
             data[key] = show_seconds(getattr(feed, key))
-    ordered = {k: data.pop(k) for k in ("name", "url", "kind") if k in data}
+    ordered: dict[str, Any] = {k: data.pop(k) for k in ("name", "url", "kind") if k in data}
     ordered.setdefault("kind", feed.kind)
     return {**ordered, **data}

@@ -159,7 +159,7 @@ def parse_telegram(body: bytes, url: str, *, content_type: str | None = None) ->
     if not posts and not page.css(".tgme_channel_info, .tgme_widget_message_wrap"):
         return Parsed(error="not a Telegram channel preview: no channel or posts on the page", title=title)
     entries = [e for post in posts if (e := parse_post(post, url, channel, title)) is not None]
-    ids = [e.meta["telegram"]["post"] for e in entries]  # type: ignore[index]
+    ids = [e.meta["telegram"]["post"] for e in entries]
     older = None
     if ids:
         before = page.css("a.tme_messages_more[data-before]::attr(data-before)").get()
