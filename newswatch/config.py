@@ -31,7 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
-from newswatch.sourceurls import SEARCH_KINDS, channel_name, search_url
+from newswatch.sourceurls import SEARCH_KINDS, channel_name, search_query, search_url
 
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
@@ -137,6 +137,10 @@ class FeedConfig(_Strict):
             raise ValueError("kind: html needs selectors (at least selectors.links)")
         if self.render and self.kind != "html":
             raise ValueError("render: true is for kind: html (listing pages built by JavaScript)")
+        if (self.query or self.params) and self.kind not in SEARCH_KINDS:
+            raise ValueError("query and params are for kind: google-news or gdelt")
+        if self.kind in SEARCH_KINDS and not search_query(self.kind, self.url):
+            raise ValueError(f"kind: {self.kind} needs a query (query: ...)")
         if self.kind == "telegram":
             if channel_name(self.url) is None:
                 raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")

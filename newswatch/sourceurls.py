@@ -55,3 +55,8 @@ def search_url(kind: str, base: str | None, query: str | None, params: dict[str,
     if query:
         merged[SEARCH_QUERY_PARAM[kind]] = query
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(merged), ""))
+
+
+def search_query(kind: str, url: str) -> str | None:
+    """The query a search source's URL asks, if any."""
+    return dict(parse_qsl(urlsplit(url).query)).get(SEARCH_QUERY_PARAM[kind]) or None

@@ -17,12 +17,9 @@ from tests.plugins.crawl_fixtures import FAST_CRAWL, Reply
 
 
 @pytest.fixture
-def sdb(sqlite_url):
-    from newswatch.storage.db import Database
-
-    database = Database.open(sqlite_url)
-    yield database
-    database.close()
+def sdb(db):
+    """The crawl's database, on each backend."""
+    return db
 
 
 def _articles(db) -> list[Article]:
@@ -49,6 +46,21 @@ def test_search_urls_are_built_from_the_query_and_read_back_the_same():
     assert q["mode"] == ["ArtList"] and q["format"] == ["json"] and q["query"] == ["Karabakh"]
     default = FeedConfig(name="gd2", kind="gdelt", url="https://api.gdeltproject.org/api/v2/doc/doc", query="x y")
     assert default.url.startswith("https://api.gdeltproject.org/api/v2/doc/doc?")
+
+
+@pytest.mark.parametrize(
+    ("feed", "error"),
+    [
+        ({"kind": "gdelt"}, "needs a query"),
+        ({"kind": "google-news", "url": "https://news.google.com/rss/search?hl=fr"}, "needs a query"),
+        ({"kind": "rss", "url": "https://x.test/rss", "query": "Armenia"}, "query and params are for"),
+    ],
+)
+def test_search_configuration_errors(feed, error):
+    with pytest.raises(ValueError, match=error):
+        FeedConfig.model_validate({"name": "s", **feed})
+    # a full search URL written by hand is fine
+    assert FeedConfig(name="s", kind="google-news", url="https://news.google.com/rss/search?q=Karabakh").url
 
 
 # --- Google News ---------------------------------------------------------------------------------

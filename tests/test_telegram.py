@@ -121,12 +121,9 @@ def test_config_accepts_any_host_with_a_channel_path():
 
 
 @pytest.fixture
-def sdb(sqlite_url):
-    from newswatch.storage.db import Database
-
-    database = Database.open(sqlite_url)
-    yield database
-    database.close()
+def sdb(db):
+    """The crawl's database, on each backend."""
+    return db
 
 
 def _channel_route(posts: list[Post], per_page: int = 3):
