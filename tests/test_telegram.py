@@ -266,3 +266,33 @@ def test_a_ministry_post_and_the_agency_report_of_it_form_one_story(fault_server
     agency, tg = arts[link], arts["https://t.me/mfa_test/7"]
     assert tg.meta["telegram"]["link"] == link
     assert agency.story_id is not None and tg.story_id == agency.story_id
+
+
+def test_cli_crawl_then_feeds_status_shows_channels(fault_server, tmp_path, sqlite_url):
+    from typer.testing import CliRunner
+
+    from newswatch.cli.app import app
+
+    fault_server.routes["/s/mfa_test"] = _channel_route(_posts(1, 2))
+    fault_server.routes["/s/closed_test"] = lambda s, h: Reply(302, b"", {"Location": s.url("/closed_test")})
+    fault_server.routes["/closed_test"] = lambda s, h: Reply(
+        200, channel_redirect_page("closed_test"), {"Content-Type": "text/html"})
+    cfg = tmp_path / "newswatch.yaml"
+    cfg.write_text(
+        f"storage: {{url: '{sqlite_url}'}}\n"
+        "crawl: {download_delay: 0, autothrottle: false, retries: 0, timeout: 2}\n"
+        "feeds:\n"
+        f"  - {{name: mfa-tg, url: '{fault_server.url('/s/mfa_test')}', kind: telegram, pages: 1}}\n"
+        f"  - {{name: closed-tg, url: '{fault_server.url('/s/closed_test')}', kind: telegram}}\n"
+    )
+    env = {"COLUMNS": "250", "NEWSWATCH_CONFIG": ""}
+    crawled = CliRunner().invoke(app, ["--config", str(cfg), "crawl"], env=env)
+    assert "mfa-tg" in crawled.output and "no public preview" in crawled.output, crawled.output
+    status = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "status"], env=env)
+    assert status.exit_code == 0, status.output
+    rows = {cells[1]: cells for line in status.output.splitlines() if "-tg" in line
+            for cells in [[c.strip() for c in line.split("│")]]}
+    name, last_success, last_error, fails, week = rows["mfa-tg"][1:6]
+    assert last_success != "-" and last_error == "-" and fails == "0" and week == "2"
+    name, last_success, last_error, fails, week = rows["closed-tg"][1:6]
+    assert last_success == "-" and "no public preview" in last_error and fails == "1" and week == "0"
