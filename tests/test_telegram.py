@@ -296,3 +296,14 @@ def test_cli_crawl_then_feeds_status_shows_channels(fault_server, tmp_path, sqli
     assert last_success != "-" and last_error == "-" and fails == "0" and week == "2"
     name, last_success, last_error, fails, week = rows["closed-tg"][1:6]
     assert last_success == "-" and "no public preview" in last_error and fails == "1" and week == "0"
+
+
+def test_posts_of_a_channel_without_a_language_are_detected(fault_server, sdb, run_crawl):
+    text = ("Министерство иностранных дел Армении сообщило, что делегации Армении и Азербайджана обсудили "
+            "проект мирного договора, делимитацию границы и открытие региональных коммуникаций.")
+    fault_server.routes["/s/mfa_test"] = _channel_route([Post(3, text, when=_ago(1))])
+    settings = _settings(fault_server, pages=1)
+    settings.feeds[0].language = None
+    assert run_crawl(settings, sdb).feed("mfa-tg").new == 1
+    (art,) = _articles(sdb)
+    assert art.language == "ru"
