@@ -49,6 +49,7 @@ from newswatch.crawler.distributed import (
 from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.parsing import Entry
 from newswatch.crawler.pipelines import StorePipeline
+from newswatch.crawler.render import render_settings
 from newswatch.crawler.report import FeedState
 from newswatch.crawler.settings import PIPELINES, scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
@@ -345,6 +346,7 @@ def worker_settings(
 ) -> dict[str, Any]:
     """The crawler's Scrapy settings on the shared frontier, with the worker's store stage."""
     out = scrapy_settings(settings)
+    out.update(render_settings(settings.crawl, settings.feeds))  # a worker may take any source
     out.update(
         frontier_settings(
             redis_url,
