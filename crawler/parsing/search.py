@@ -12,10 +12,8 @@ import json
 from datetime import datetime
 from functools import lru_cache
 
-import feedparser
-
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
-from newswatch.crawler.parsing.feeds import guess_content_type, parse_feed
+from newswatch.crawler.parsing.feeds import parse_feed, read_feed
 
 
 def _keep_recent(parsed: Parsed, since: datetime | None) -> Parsed:
@@ -34,12 +32,8 @@ def parse_google_news(body: bytes, url: str, *, content_type: str | None = None,
     parsed = parse_feed(body, url, content_type=content_type)
     if parsed.error:
         return parsed
-    headers = {"content-location": url}
-    ctype = guess_content_type(body, content_type)
-    if ctype:
-        headers["content-type"] = ctype
     sources = {}
-    for e in feedparser.parse(body, response_headers=headers, sanitize_html=False).entries:
+    for e in read_feed(body, url, content_type)[0].entries:
         src = e.get("source") or {}
         link = absolute(url, e.get("link"))
         if link and src.get("title"):

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
 
+from newswatch.crawler.charset import Markup, decode
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, is_http_url, parse_date
 from newswatch.sourceurls import channel_name, channel_page
 
@@ -149,7 +149,8 @@ def parse_telegram(body: bytes, url: str, *, content_type: str | None = None) ->
         path = urlsplit(url).path
         return Parsed(error=f"no public preview: the channel page redirected to {path!r} "
                             "(private channel, a user or a bot, or web preview disabled)")
-    _, text = html_to_unicode(content_type, body)
+    decoded = decode(body, content_type, Markup.HTML)
+    text = decoded.text
     if not text.strip():
         return Parsed(error="empty response")
     page = Selector(text=text, base_url=url)
@@ -165,4 +166,4 @@ def parse_telegram(body: bytes, url: str, *, content_type: str | None = None) ->
         before = page.css("a.tme_messages_more[data-before]::attr(data-before)").get()
         oldest = min(ids)
         older = channel_page(url, int(before) if before and before.isdigit() else oldest)
-    return Parsed(entries=entries, title=title, older=older)
+    return Parsed(entries=entries, title=title, older=older).decoded_as(decoded)
