@@ -83,6 +83,18 @@ def test_parser_reads_posts_authors_forwards_previews_and_photos():
     assert parsed.older == "http://127.0.0.1:9/s/mfa_test?before=10"
 
 
+def test_text_wrapped_deeper_in_an_album_post_is_found():
+    album = (b'<div class="tgme_widget_message" data-post="mfa_test/8"><div class="tgme_widget_message_bubble">'
+             b'<div class="tgme_widget_message_grouped_wrap"><div class="tgme_widget_message_reply">'
+             b'<div class="tgme_widget_message_text">quoted</div></div>'
+             b'<div class="tgme_widget_message_text">Album caption on the border talks</div></div>'
+             b'<a class="tgme_widget_message_date" href="https://t.me/mfa_test/8">'
+             b'<time datetime="2026-12-01T08:30:00+00:00"></time></a></div></div>')
+    page = channel_html("mfa_test", []).replace(b"</section>", album + b"</section>")
+    (entry,) = parse_source("telegram", page, "https://t.me/s/mfa_test").entries
+    assert entry.text == "Album caption on the border talks"
+
+
 def test_a_long_post_with_a_link_is_its_own_report():
     words = " ".join(["The ministry explains its position on the border in detail."] * 8)
     post = Post(5, f"{words} https://agency.test/news/2")

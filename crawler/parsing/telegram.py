@@ -40,6 +40,9 @@ def _text_of(node: Selector | None) -> str:
 
 _OWN_TEXT_XPATH = "./*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
 _OWN_TEXT = "xpath:" + _OWN_TEXT_XPATH
+# posts with an album or a document may wrap their text deeper: any text outside a quoted reply
+_NESTED_TEXT = ("xpath:.//*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
+                "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_reply ')])]")
 
 
 def _first(node: Selector, query: str) -> Selector | None:
@@ -70,7 +73,8 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
         return None
     bubble = _first(post, ".tgme_widget_message_bubble") or post
     # the bubble's own text, not the quoted text of the post it replies to
-    text = _text_of(_first(bubble, _OWN_TEXT))
+    own = _first(bubble, _OWN_TEXT) or _first(post, _NESTED_TEXT)
+    text = _text_of(own)
     when = parse_date(post.css("a.tgme_widget_message_date time::attr(datetime)").get()
                       or post.css("time[datetime]::attr(datetime)").get())
     signature = _text_of(_first(post, ".tgme_widget_message_from_author"))
@@ -81,7 +85,7 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
     preview_title = _text_of(_first(preview, ".link_preview_title")) if preview is not None else ""
     preview_desc = _text_of(_first(preview, ".link_preview_description")) if preview is not None else ""
     preview_site = _text_of(_first(preview, ".link_preview_site_name")) if preview is not None else ""
-    text_links = [absolute(base, h) for h in bubble.xpath(f"{_OWN_TEXT_XPATH}//a/@href").getall()]
+    text_links = [absolute(base, h) for h in own.xpath(".//a/@href").getall()] if own is not None else []
     photos = [m.group(1) for style in post.css("a.tgme_widget_message_photo_wrap::attr(style)").getall()
               if (m := _BG_IMAGE.search(style))]
 
