@@ -17,6 +17,7 @@ from scrapy.http import Request, Response, TextResponse
 from newswatch.crawler.parsing import parse_json_feed
 from newswatch.crawler.parsing.feeds import read_feed
 from newswatch.crawler.parsing.telegram import channel_links, parse_telegram
+from newswatch.sourceurls import channel_name
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -85,7 +86,7 @@ class DiscoverySpider(scrapy.Spider):
         return True
 
     def parse_start(self, response: Response) -> Iterable[Request]:
-        if self._record(response, "given"):
+        if self._record(response, "given") or self._record_channel(response, "given"):
             return []
         if not isinstance(response, TextResponse):
             self.errors.append(f"{response.url} is neither a feed nor an HTML page")
@@ -107,10 +108,19 @@ class DiscoverySpider(scrapy.Spider):
         return out
 
     def parse_channel(self, response: Response) -> None:
+        self._record_channel(response, "telegram-link")
+
+    def _record_channel(self, response: Response, how: str) -> bool:
+        """Whether ``response`` is a Telegram channel preview (recorded once)."""
+        if channel_name(response.url) is None or not isinstance(response, TextResponse):
+            return False
         parsed = parse_telegram(response.body, response.url, content_type=_ctype(response))
-        if parsed.error is None and response.url not in self._seen:
+        if parsed.error is not None:
+            return False
+        if response.url not in self._seen:
             self._seen.add(response.url)
-            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), "telegram-link"))
+            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), how))
+        return True
 
     def _candidate(self, url: str, how: str, order: int) -> Request:
         # lower priority for guessed paths so announced feeds are listed first

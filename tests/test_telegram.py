@@ -233,7 +233,8 @@ def test_channel_links_of_a_page():
         "https://t.me/s/mfa_test", "https://t.me/s/gov_test", "http://127.0.0.1:9/s/mirror_test"]
 
 
-def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, sqlite_url):
+@pytest.mark.parametrize("given", ["/s/mfa_test", "/"])
+def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, sqlite_url, given):
     from typer.testing import CliRunner
 
     from newswatch.cli.app import app
@@ -245,12 +246,14 @@ def test_feeds_add_offers_the_channel_a_homepage_links(fault_server, tmp_path, s
         {"Content-Type": "text/html; charset=utf-8"})
     path = tmp_path / "newswatch.yaml"
     path.write_text(f"storage: {{url: '{sqlite_url}'}}\ncrawl: {{download_delay: 0, autothrottle: false}}\nfeeds: []\n")
-    result = CliRunner().invoke(app, ["--config", str(path), "feeds", "add", fault_server.url("/"), "--yes"],
+    result = CliRunner().invoke(app, ["--config", str(path), "feeds", "add", fault_server.url(given), "--yes"],
                                 env={"COLUMNS": "200", "NEWSWATCH_CONFIG": ""})
     assert result.exit_code == 0, result.output
     feed = load_config(path).settings.feeds[-1]
     assert (feed.name, feed.kind, feed.url) == ("tg-mfa-test", "telegram", fault_server.url("/s/mfa_test"))
     assert feed.title == "Channel mfa_test"
+    if given != "/":  # a channel given directly is taken as it is, nothing else is tried
+        assert not fault_server.paths("/feed") and not fault_server.paths("/rss")
 
 
 def test_a_ministry_post_and_the_agency_report_of_it_form_one_story(fault_server, sdb, run_crawl):
