@@ -89,7 +89,9 @@ class FeedConfig(_Strict):
 
     name: str = Field(description="unique short name, used on the command line")
     url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
-    kind: FeedKind = Field("rss", description="source kind")
+    kind: FeedKind = Field(
+        "rss", description="rss, atom, json, html, sitemap, telegram, google-news or gdelt (see Sources beyond feeds)"
+    )
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
     title: str | None = Field(None, description="the outlet's display name")
@@ -102,11 +104,11 @@ class FeedConfig(_Strict):
     render: bool = Field(False, description="html: load the listing in headless Chromium (pages built by JavaScript; extra newswatch[render])")
     pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
     follow_links: bool = Field(
-        False, description="telegram: fetch the article a post mostly links to (else the post is stored, the link as its canonical URL)"
+        False, description="telegram: fetch the article a post mostly links to and store it instead of the post"
     )
     query: str | None = Field(None, description="google-news, gdelt: the search query (written into the URL)")
     params: dict[str, str] = Field(
-        default_factory=dict, description="google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sourcelang..."
+        default_factory=dict, description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort"
     )
 
     @model_validator(mode="before")
