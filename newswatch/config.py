@@ -111,6 +111,14 @@ class FeedConfig(_Strict):
         default_factory=dict, description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort"
     )
 
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params(cls, v: Any) -> Any:
+        # URL parameters are text; YAML reads `maxrecords: 100` as a number
+        if isinstance(v, dict):
+            return {k: str(x).lower() if isinstance(x, bool) else str(x) for k, x in v.items()}
+        return v
+
     @model_validator(mode="before")
     @classmethod
     def _search_url(cls, data: Any) -> Any:

@@ -44,6 +44,8 @@ def test_search_urls_are_built_from_the_query_and_read_back_the_same():
     assert gd.url.startswith("http://127.0.0.1:1/api/v2/doc/doc?")
     q = parse_qs(urlsplit(gd.url).query)
     assert q["mode"] == ["ArtList"] and q["format"] == ["json"] and q["query"] == ["Karabakh"]
+    numbers = FeedConfig(name="gd3", kind="gdelt", query="Karabakh", params={"maxrecords": 100, "timespan": "1d"})
+    assert parse_qs(urlsplit(numbers.url).query)["maxrecords"] == ["100"] and numbers.params["maxrecords"] == "100"
     default = FeedConfig(name="gd2", kind="gdelt", url="https://api.gdeltproject.org/api/v2/doc/doc", query="x y")
     assert default.url.startswith("https://api.gdeltproject.org/api/v2/doc/doc?")
 
