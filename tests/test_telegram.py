@@ -307,9 +307,9 @@ def test_cli_crawl_then_feeds_status_shows_channels(fault_server, tmp_path, sqli
     assert status.exit_code == 0, status.output
     rows = {cells[1]: cells for line in status.output.splitlines() if "-tg" in line
             for cells in [[c.strip() for c in line.split("│")]]}
-    name, last_success, last_error, fails, week = rows["mfa-tg"][1:6]
+    last_success, last_error, fails, week = rows["mfa-tg"][2:6]
     assert last_success != "-" and last_error == "-" and fails == "0" and week == "2"
-    name, last_success, last_error, fails, week = rows["closed-tg"][1:6]
+    last_success, last_error, fails, week = rows["closed-tg"][2:6]
     assert last_success == "-" and "no public preview" in last_error and fails == "1" and week == "0"
 
 
