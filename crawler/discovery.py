@@ -17,6 +17,8 @@ from scrapy.http import Request, Response, TextResponse
 from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.parsing import parse_json_feed
 from newswatch.crawler.parsing.feeds import read_feed
+from newswatch.crawler.parsing.telegram import channel_links, parse_telegram
+from newswatch.sourceurls import channel_name
 from newswatch.weburl import is_http_url, mask_url
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
@@ -34,10 +36,10 @@ class FoundFeed:
     """A feed found at or near the URL the user gave."""
 
     url: str
-    kind: str  # rss | atom | json
+    kind: str  # rss | atom | json | telegram
     title: str | None
     entries: int
-    how: str  # given | link-alternate | common-path
+    how: str  # given | link-alternate | common-path | telegram-link
 
 
 def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, str | None, int] | None:
@@ -86,7 +88,7 @@ class DiscoverySpider(scrapy.Spider):
         return True
 
     def parse_start(self, response: Response) -> Iterable[Request]:
-        if self._record(response, "given"):
+        if self._record(response, "given") or self._record_channel(response, "given"):
             return []
         if not isinstance(response, TextResponse):
             self.errors.append(f"{response.url} is neither a feed nor an HTML page")
@@ -105,7 +107,26 @@ class DiscoverySpider(scrapy.Spider):
         root = f"{parts.scheme}://{parts.netloc}"
         for i, path in enumerate(COMMON_PATHS, start=1):
             out.append(self._candidate(root + path, "common-path", i))
+        # official channels are often the outlet's fastest source; offer those the page links to
+        for i, preview in enumerate(channel_links(response.url, response.xpath("//a/@href").getall())[:5]):
+            out.append(Request(preview, callback=self.parse_channel, errback=lambda f: None,
+                               priority=-len(COMMON_PATHS) - 1 - i, meta=self._meta()))
         return out
+
+    def parse_channel(self, response: Response) -> None:
+        self._record_channel(response, "telegram-link")
+
+    def _record_channel(self, response: Response, how: str) -> bool:
+        """Whether ``response`` is a Telegram channel preview (recorded once)."""
+        if channel_name(response.url) is None or not isinstance(response, TextResponse):
+            return False
+        parsed = parse_telegram(response.body, response.url, content_type=_ctype(response))
+        if parsed.error is not None:
+            return False
+        if response.url not in self._seen:
+            self._seen.add(response.url)
+            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), how))
+        return True
 
     def _candidate(self, url: str, how: str, order: int) -> Request:
         # lower priority for guessed paths so announced feeds are listed first

@@ -21,6 +21,7 @@ class ArticleItem:
     body: bytes = b""
     encoding: str | None = None
     entry_url: str | None = None  # the link as the source listed it, before redirects
+    meta: dict[str, Any] = field(default_factory=dict)  # what the source said beyond the fields (kept)
     # filled by extraction
     title: str | None = None
     text: str | None = None

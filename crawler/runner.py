@@ -32,6 +32,7 @@ from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.discovery import DiscoverySpider, FoundFeed
 from newswatch.crawler.extraction import release_models, warm_up
 from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
+from newswatch.crawler.render import with_render
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
@@ -138,6 +139,7 @@ async def crawl(
         # ``crawl`` the store process extracts, and this process never loads them)
         warm_up()
     chosen = select_feeds(settings, feeds)
+    conf = with_render(conf, settings.crawl, chosen)  # only crawls of render: true sources
     prepared = _prepare(db, settings, chosen, record=record)
     for report in prepared.skipped:
         if progress is not None:

@@ -34,6 +34,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
+from newswatch.sourceurls import SEARCH_KINDS, channel_name, search_query, search_url
 from newswatch.weburl import check_http_url, mask_secrets, quote_credentials
 
 log = logging.getLogger(__name__)
@@ -96,12 +97,17 @@ class Selectors(_Strict):
     date: str | None = Field(None, description="selector of each link's date, relative to the link")
 
 
+FeedKind = Literal["rss", "atom", "json", "html", "sitemap", "telegram", "google-news", "gdelt"]
+
+
 class FeedConfig(_Strict):
-    """One source: a feed, an HTML listing page or a news sitemap."""
+    """One source: a feed, an HTML listing page, a news sitemap, a Telegram channel or a search."""
 
     name: str = Field(description="unique short name, used on the command line")
-    url: str = Field(description="the feed, listing or sitemap URL")
-    kind: Literal["rss", "atom", "json", "html", "sitemap"] = Field("rss", description="source kind")
+    url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
+    kind: FeedKind = Field(
+        "rss", description="rss, atom, json, html, sitemap, telegram, google-news or gdelt (see Sources beyond feeds)"
+    )
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
     title: str | None = Field(None, description="the outlet's display name")
@@ -110,8 +116,33 @@ class FeedConfig(_Strict):
     robots: bool | None = Field(None, description="obey robots.txt (default: crawl.obey_robots)")
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
-    lookback: Duration = Field(timedelta(days=2), description="sitemaps: ignore entries older than this")
+    lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
+    render: bool = Field(False, description="html: load the listing in headless Chromium (pages built by JavaScript; extra newswatch[render])")
+    pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
+    follow_links: bool = Field(
+        False, description="telegram: fetch the article a post mostly links to and store it instead of the post"
+    )
+    query: str | None = Field(None, description="google-news, gdelt: the search query (written into the URL)")
+    params: dict[str, str] = Field(
+        default_factory=dict, description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort"
+    )
 
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params(cls, v: Any) -> Any:
+        # URL parameters are text; YAML reads `maxrecords: 100` as a number
+        if isinstance(v, dict):
+            return {k: str(x).lower() if isinstance(x, bool) else str(x) for k, x in v.items()}
+        return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _search_url(cls, data: Any) -> Any:
+        """Search kinds: the endpoint (default: the public one) with the query in its parameters."""
+        if isinstance(data, dict) and data.get("kind") in SEARCH_KINDS:
+            data = dict(data)
+            data["url"] = search_url(str(data["kind"]), data.get("url"), data.get("query"), data.get("params") or {})
+        return data
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -129,6 +160,15 @@ class FeedConfig(_Strict):
     def _html_needs_selectors(self) -> FeedConfig:
         if self.kind == "html" and self.selectors is None:
             raise ValueError("kind: html needs selectors (at least selectors.links)")
+        if self.render and self.kind != "html":
+            raise ValueError("render: true is for kind: html (listing pages built by JavaScript)")
+        if (self.query or self.params) and self.kind not in SEARCH_KINDS:
+            raise ValueError("query and params are for kind: google-news or gdelt")
+        if self.kind in SEARCH_KINDS and not search_query(self.kind, self.url):
+            raise ValueError(f"kind: {self.kind} needs a query (query: ...)")
+        if self.kind == "telegram":
+            if channel_name(self.url) is None:
+                raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
         return self
 
 
@@ -157,6 +197,9 @@ class CrawlConfig(_Strict):
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
+    browser: str = Field("/usr/bin/chromium", description="Chromium for sources with render: true (name or path)")
+    render_max_pages: int = Field(20, ge=1, description="pages rendered in a browser per crawl, at most")
+    render_timeout: float = Field(20.0, gt=0, description="seconds a rendered page may take to show its links")
     store_process: Literal["auto", "on", "off"] = Field(
         "auto",
         description="judge, deduplicate and store in a second process (auto: big crawls; "

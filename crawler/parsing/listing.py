@@ -75,5 +75,7 @@ def parse_listing(
         date = parse_date(_text(node, selectors.date)) if selectors.date else None
         entries.append(Entry(url=link, title=title, published=date))
     if not entries:
-        return Parsed(error=f"selector {selectors.links!r} found no article links")
+        # a page that scripts its content shows no links to a plain fetch
+        hint = " (the page runs scripts: it may need render: true)" if page.xpath("//script[@src or normalize-space()]") else ""
+        return Parsed(error=f"selector {selectors.links!r} found no article links{hint}")
     return Parsed(entries=entries).decoded_as(decoded)

@@ -52,8 +52,11 @@ def _file_and_settings(app_state: AppState) -> tuple[Path, Settings]:
 
 def suggest_name(url: str, taken: set[str]) -> str:
     """A feed name from the host: www.example.co.uk → example-co-uk (numbered when taken)."""
+    from newswatch.sourceurls import channel_name
+
     host = (urlsplit(url).hostname or "feed").removeprefix("www.")
-    base = re.sub(r"[^A-Za-z0-9]+", "-", host).strip("-") or "feed"
+    channel = channel_name(url)  # every channel is on t.me: name it after the channel
+    base = re.sub(r"[^A-Za-z0-9]+", "-", f"tg-{channel}" if channel else host).strip("-") or "feed"
     name, n = base, 2
     while name in taken:
         name, n = f"{base}-{n}", n + 1
@@ -85,6 +88,9 @@ def _choose(found: list[Any], yes: bool) -> list[Any]:
 def register(app: typer.Typer) -> None:
     feeds_app = typer.Typer(help="Manage the sources: add, list, remove, check, status.", no_args_is_help=True)
     app.add_typer(feeds_app, name="feeds")
+    from newswatch.cli.opml_cmd import register as register_opml
+
+    register_opml(feeds_app)  # feeds import / export
 
     @feeds_app.command("add")
     def add(
