@@ -248,6 +248,9 @@ class ServiceConfig(_Strict):
     heartbeat: Duration = Field(
         timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
     )
+    web_port: int | None = Field(
+        None, ge=1, le=65535, description="serve the web pages on this port inside `newswatch run` (off when unset)"
+    )
 
     @field_validator("digest_every", "poll_tick", "stop_timeout", "heartbeat")
     @classmethod
@@ -255,6 +258,26 @@ class ServiceConfig(_Strict):
         if v is not None and v.total_seconds() <= 0:
             raise ValueError("expected a duration above zero")
         return v
+
+
+class WebConfig(_Strict):
+    """`newswatch serve`: who may read the pages when they are reachable from other machines."""
+
+    host: str = Field("127.0.0.1", description="address the pages are served on (another needs web.auth)")
+    auth: Literal["none", "token", "basic"] = Field(
+        "none", description="token: NEWSWATCH_WEB_TOKEN as a Bearer token; basic: web.user and NEWSWATCH_WEB_PASSWORD"
+    )
+    user: str | None = Field(None, description="user name of basic auth (and of feedback without auth)")
+    token: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_TOKEN)")
+    password: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_PASSWORD)")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> WebConfig:
+        if self.auth == "token" and not self.token:
+            raise ValueError("web.auth is token but NEWSWATCH_WEB_TOKEN is not set")
+        if self.auth == "basic" and not (self.user and self.password):
+            raise ValueError("web.auth is basic: set web.user and NEWSWATCH_WEB_PASSWORD")
+        return self
 
 
 class Settings(_Strict):
@@ -269,6 +292,7 @@ class Settings(_Strict):
     digest: DigestConfig = Field(default_factory=DigestConfig, description="the daily digest and its email")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="instant alerts through apprise")
     service: ServiceConfig = Field(default_factory=ServiceConfig, description="`newswatch run` and workers")
+    web: WebConfig = Field(default_factory=WebConfig, description="`newswatch serve`: the pages in a browser")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -381,6 +405,10 @@ def _env_overrides(env: dict[str, str]) -> dict[str, Any]:
             if name in env:
                 value = safe.load(env[name]) if env[name] != "" else None
                 out.setdefault(section, {})[key] = value
+    # secrets stay strings (the generic rule above would read "1234" as a number)
+    for secret in ("token", "password"):
+        if env.get(f"NEWSWATCH_WEB_{secret.upper()}"):
+            out.setdefault("web", {})[secret] = env[f"NEWSWATCH_WEB_{secret.upper()}"]
     return out
 
 
@@ -449,6 +477,14 @@ def load_config(
                 f"{cfg_path}:{line}: digest.smtp.password: secrets are not read from files",
                 hint="set NEWSWATCH_SMTP_PASSWORD in the environment instead",
             )
+        web = user.get("web") if isinstance(user.get("web"), dict) else {}
+        for secret in ("token", "password"):
+            if isinstance(web, dict) and secret in web:
+                line = _line_of(doc, ("web", secret))
+                raise ConfigError(
+                    f"{cfg_path}:{line}: web.{secret}: secrets are not read from files",
+                    hint=f"set NEWSWATCH_WEB_{secret.upper()} in the environment instead",
+                )
     elif explicit or require_file:
         raise ConfigError(f"{cfg_path}: configuration file not found")
 
@@ -479,6 +515,9 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     smtp = data["digest"]["smtp"]
     if smtp.get("password"):
         smtp["password"] = "********"
+    for secret in ("token", "password"):
+        if data["web"].get(secret):
+            data["web"][secret] = "********"
     data["alerts"]["urls"] = [re.sub(r"//[^@/]+@", "//****@", u) for u in data["alerts"]["urls"]]
     data["storage"]["url"] = re.sub(r"//([^:/@]+):[^@/]+@", r"//\1:****@", data["storage"]["url"])
     return data
