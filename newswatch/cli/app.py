@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "newswatch.cli.data",
     "newswatch.cli.service",
     "newswatch.cli.worker",
+    "newswatch.cli.serve",
 )
 
 
