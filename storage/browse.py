@@ -47,7 +47,10 @@ def search_articles(
     offset: int = 0,
     newest: bool = False,
 ) -> list[dict[str, Any]]:
-    """One page of matches, best first (``newest``, or without words: newest first), with snippets."""
+    """One page of matches (ids and facts), best first (``newest``, or without words: newest first).
+
+    Snippets are cut by the caller from the sanitised text, never from stored markup.
+    """
     f = filters or SearchFilters()
     dialect = session.get_bind().dialect.name
     params: dict[str, Any] = {"n": limit, "o": offset}
@@ -78,14 +81,14 @@ def search_articles(
     words = query.strip()
     if not words:
         sql = (
-            f"SELECT {cols}, substr(a.text, 1, 200) AS snip FROM articles a "
+            f"SELECT {cols} FROM articles a "
             + ("WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.first_seen_at DESC, a.id DESC LIMIT :n OFFSET :o"
         )
     elif dialect == "sqlite":
         params["q"] = fts_query(words)
         sql = (
-            f"SELECT {cols}, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip "
+            f"SELECT {cols} "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             "WHERE articles_fts MATCH :q "
             + "".join(f" AND {w}" for w in where)
@@ -95,8 +98,7 @@ def search_articles(
     else:
         params["q"] = words
         sql = (
-            f"SELECT {cols}, ts_headline('simple', left(a.text, 5000), q, "
-            "'StartSel=[, StopSel=], MaxWords=24, MinWords=8') AS snip "
+            f"SELECT {cols} "
             f"FROM articles a, plainto_tsquery('simple', :q) q WHERE {_PG_DOC} @@ q "
             + "".join(f" AND {w}" for w in where)
             + (" ORDER BY a.first_seen_at DESC, a.id DESC" if newest else f" ORDER BY ts_rank({_PG_DOC}, q) DESC, a.id DESC")

@@ -197,7 +197,7 @@ class Pages:
                     offset=(page - 1) * PER_PAGE,
                 )
                 more = len(rows) > PER_PAGE
-                hits = pages.hits_of(rows[:PER_PAGE], s, self.settings)
+                hits = pages.hits_of(rows[:PER_PAGE], s, self.settings, form["q"])
         with self.db.session() as s:
             sides = pages.all_sides(ledger.sources_by_id(s))
         query = {k: v for k, v in form.items() if v and k != "page"}
@@ -224,7 +224,7 @@ class Pages:
         with self.db.session() as s:
             # a subscription wants what is new, not what matches best
             rows = browse.search_articles(s, form["q"], self._filters(s, form), limit=50, newest=True)
-            hits = pages.hits_of(rows, s, self.settings)
+            hits = pages.hits_of(rows, s, self.settings, form["q"])
         base = str(request.base_url).rstrip("/")
         query = urlencode({k: v for k, v in form.items() if v and k != "page"})
         body = self.env.get_template("feed.atom").render(

@@ -239,17 +239,29 @@ class Hit:
     story_id: int | None
 
 
-def snippet_markup(snip: str | None) -> Markup:
-    """A search snippet (matches in [brackets] from the store) as escaped text with <mark>s."""
-    text = plain_text(snip or "")
-    out: list[str] = []
-    for i, part in enumerate(regex.split(r"\[([^\[\]]*)\]", text)):
-        out.append(f"<mark>{html.escape(part)}</mark>" if i % 2 else html.escape(part))
-    return Markup("".join(out))
+SNIPPET = 110  # characters either side of the first match
+
+
+def snippet_of(text: str, words: Sequence[str]) -> Markup:
+    """A passage of the sanitised text around the first of the words, the words marked.
+
+    Cut from the text as a reader sees it (after ``plain_text``), not from the stored markup,
+    so half a tag can never reach the page.
+    """
+    clean = plain_text(text[:20_000])
+    terms = [w for w in words if len(w) > 1]
+    first = None
+    if terms:
+        pattern = regex.compile("|".join(regex.escape(w) for w in terms), regex.IGNORECASE)
+        first = pattern.search(clean)
+    start = max(0, (first.start() if first else 0) - SNIPPET)
+    end = min(len(clean), (first.end() if first else 0) + SNIPPET)
+    passage = ("… " if start else "") + clean[start:end] + (" …" if end < len(clean) else "")
+    return highlight(passage, terms)
 
 
 def hits_of(
-    rows: Sequence[Mapping[str, Any]], session: Session, settings: Settings
+    rows: Sequence[Mapping[str, Any]], session: Session, settings: Settings, words: str = ""
 ) -> list[Hit]:
     sources = ledger.sources_by_id(session)
     ids = [int(r["id"]) for r in rows]
@@ -262,7 +274,7 @@ def hits_of(
         out.append(
             Hit(
                 report=report_of(art, sources, settings, gloss=False),
-                snippet=snippet_markup(r.get("snip")),
+                snippet=snippet_of(art.text or art.title, words.split()),
                 relevant=bool(r.get("relevant")),
                 category=r.get("primary_category"),
                 score=r.get("score"),

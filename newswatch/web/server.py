@@ -24,7 +24,7 @@ def require_web() -> None:
     require_extra("uvicorn", "web", FEATURE)
 
 
-def _server(settings: Settings, db: Database, host: str, port: int) -> Any:
+def _server(settings: Settings, db: Database, host: str, port: int, app: Any = None) -> Any:
     require_web()
     check_bind(host, settings.web)
     import uvicorn
@@ -32,7 +32,7 @@ def _server(settings: Settings, db: Database, host: str, port: int) -> Any:
     from newswatch.web.app import create_app
 
     config = uvicorn.Config(
-        create_app(settings, db),
+        app or create_app(settings, db),
         host=host,
         port=port,
         log_level="warning",
@@ -56,8 +56,10 @@ def serve(settings: Settings, db: Database, host: str, port: int) -> None:
 class Background:
     """The pages served from a thread beside `newswatch run` (its own event loop)."""
 
-    def __init__(self, settings: Settings, db: Database, host: str, port: int) -> None:
-        self.server = _server(settings, db, host, port)
+    def __init__(
+        self, settings: Settings, db: Database, host: str, port: int, *, app: Any = None
+    ) -> None:
+        self.server = _server(settings, db, host, port, app)
         self.thread = threading.Thread(target=self.server.run, name="newswatch-web", daemon=True)
         self.where = f"http://{host}:{port}/"
 
