@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from newswatch.cli.context import AppState
 from newswatch.errors import NewswatchError
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     except NewswatchError as exc:
         if verbose:
             err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        # escaped: a hint such as "pip install 'newswatch[web]'" is not Rich markup
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")

@@ -125,8 +125,13 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         fmt: Annotated[str, typer.Option("--format", help="output format (jsonl)")] = "jsonl",
         since: Annotated[str | None, typer.Option("--since", help="first seen on or after YYYY-MM-DD")] = None,
+        corrected: Annotated[
+            bool, typer.Option("--corrected", help="only articles readers gave feedback on (a labelled set)")
+        ] = False,
     ) -> None:
-        """Write stored articles as JSON Lines with their judgement and dedup links."""
+        """Write stored articles as JSON Lines with their judgement, dedup links and feedback."""
+        from newswatch.storage.feedback import all_feedback
+
         if fmt != "jsonl":
             raise typer.BadParameter("only jsonl is supported", param_hint="--format")
         start = None
@@ -137,11 +142,19 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("expected YYYY-MM-DD", param_hint="--since") from None
         db = state(ctx).database()
         with db.session() as s:
+            feedback: dict[int, list[dict[str, Any]]] = {}
+            for f in all_feedback(s):
+                at = f.created_at.isoformat() if f.created_at else None
+                row = {"kind": f.kind, "category": f.category, "user": f.user, "at": at}
+                feedback.setdefault(f.article_id, []).append(row)
             q = sa.select(Article).order_by(Article.id)
             if start is not None:
                 q = q.where(Article.first_seen_at >= start)
+            if corrected:
+                q = q.where(Article.id.in_(list(feedback) or [-1]))  # type: ignore[union-attr]
             for art in s.scalars(q):
-                sys.stdout.write(json.dumps(_export_row(art), ensure_ascii=False) + "\n")
+                out = {**_export_row(art), "feedback": feedback.get(int(art.id or 0), [])}
+                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
     @app.command("search")
     def search(
