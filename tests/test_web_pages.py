@@ -26,7 +26,7 @@ def _page(site: Site, path: str, status: int = 200) -> lxml.html.HtmlElement:
     assert code == status, body[:500]
     assert headers["content-security-policy"] == CSP
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     # crawled markup never reaches the page as markup, and nothing is loaded from elsewhere
     low = body.lower()
     assert "<script" not in low and "<img" not in low and "onerror=" not in low
@@ -199,6 +199,7 @@ def test_feedback_is_stored_shown_and_protected(site: Site) -> None:
         (f"csrf=1.{'0' * 64}&kind=not-relevant", {}),
         ("kind=not-relevant", {}),
         (f"csrf={token}&kind=not-relevant", {"Origin": "https://evil.example"}),
+        (f"csrf={token}&kind=not-relevant", {"Origin": "null"}),
         (f"csrf={token}&kind=delete-everything", {}),
         (f"csrf={token}&kind=wrong-category&category=%3Cb%3E", {}),
         (f"csrf={token}&kind=not-relevant&pad=" + "x" * 5000, {}),
@@ -288,7 +289,7 @@ def test_authenticated_server_refuses_strangers(site: Site) -> None:
 def test_every_page_links_only_to_known_routes(site: Site) -> None:
     known = re.compile(
         r"^(/|/digests/|/digests/[\w.-]+|/stories/\d+|/articles/\d+(#\w+)?|/search(\?.*)?|/feeds"
-        r"|/feed\.atom(\?.*)?|/static/style\.css|#[\w-]+|https?://.*)$"
+        r"|/feed\.atom(\?.*)?|/static/style\.css|#[\w-]+|https?://.*|data:,)$"
     )
     for path in ("/", "/digests/2026-11-21", f"/stories/{site.ids['story']}", f"/articles/{site.ids['lead']}", "/search?q=Baku", "/feeds"):
         doc = _page(site, path)

@@ -304,6 +304,8 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
         return True
+    if origin == "null":  # an opaque origin: a sandboxed frame or a privacy redirect
+        return False
     host = request.headers.get("host", "")
     return urlsplit(origin).netloc == host
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import urllib.error
 import urllib.request
@@ -162,16 +163,25 @@ def web_db_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: 
     admin.dispose()
 
 
-@pytest.fixture(scope="module")
-def site(web_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextlib.contextmanager
+def serve_site(url: str, out: Path) -> Iterator[Site]:
+    """The filled archive at ``url`` served on a free port until the block ends."""
     from newswatch.web.app import create_app
     from newswatch.web.server import Background
 
-    db = Database.open(web_db_url)
-    settings, ids = fill(db, tmp_path_factory.mktemp("out"))
+    db = Database.open(url)
+    settings, ids = fill(db, out)
     port = free_port()
     server = Background(settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: NOW))
     server.start()
-    yield Site(f"http://127.0.0.1:{port}", settings, db, ids)
-    server.stop()
-    db.close()
+    try:
+        yield Site(f"http://127.0.0.1:{port}", settings, db, ids)
+    finally:
+        server.stop()
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def site(web_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serve_site(web_db_url, tmp_path_factory.mktemp("out")) as served:
+        yield served
