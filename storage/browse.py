@@ -176,3 +176,8 @@ def unreported_relevant(session: Session, end: datetime, *, limit: int) -> list[
         .limit(limit)
     )
     return sorted(session.scalars(q), key=lambda a: (a.first_seen_at, a.id))
+
+
+def newest_article_id(session: Session) -> int:
+    """The highest article id (0 when none): it changes whenever a report is stored."""
+    return int(session.scalar(sa.select(sa.func.max(col(Article.id)))) or 0)

@@ -21,17 +21,19 @@ from newswatch.categories import CATEGORIES
 from newswatch.config import Settings
 from newswatch.digests import render
 from newswatch.digests.build import section_title
-from newswatch.judge.explain import LANGUAGE_NAMES, explainer_for
+from newswatch.judge.explain import LANGUAGE_NAMES
 from newswatch.storage import browse, ledger
 from newswatch.storage.db import Database
 from newswatch.storage.feedback import FeedbackKind, add_feedback
 from newswatch.storage.models import utcnow
 from newswatch.web import pages
+from newswatch.web.cache import PageCache, memo_explainer
 from newswatch.web.security import HEADERS, Guard
 
 PER_PAGE = 20
 MAX_PAGE = 500  # deep pages cost the database a scan of everything before them
 MAX_FORM = 4096  # bytes of a feedback form
+FRONT_TTL = 60.0  # seconds the front page is kept when no report or digest was added
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -96,17 +98,20 @@ class Pages:
         self.guard = guard
         self.clock = clock
         self.env = environment()
+        self.pages = PageCache()
 
     def html(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.render(request, name, **context), status_code=status)
+
+    def render(self, request: Request, name: str, **context: Any) -> str:
         user = request.state.user
-        body = self.env.get_template(name).render(
+        return self.env.get_template(name).render(
             tz=self.settings.digest.timezone,
             user=user,
             csrf=self.guard.csrf_token(user),
             path=request.url.path,
             **context,
         )
-        return HTMLResponse(body, status_code=status)
 
     def not_found(self, request: Request, what: str) -> HTMLResponse:
         return self.html(request, "error.html", 404, title="Not found", message=f"No {what}.")
@@ -115,10 +120,16 @@ class Pages:
 
     def home(self, request: Request) -> Response:
         now = self.clock()
+
+        def make() -> str:
+            with self.db.session() as s:
+                view = pages.upcoming(self.settings, s, now)
+                last = ledger.latest_digest(s)
+            return self.render(request, "home.html", v=view, last=last)
+
         with self.db.session() as s:
-            view = pages.upcoming(self.settings, s, now)
-            last = ledger.latest_digest(s)
-        return self.html(request, "home.html", v=view, last=last)
+            key = ("home", request.state.user, pages.front_key(s))
+        return HTMLResponse(self.pages.get_or_make(key, make, ttl=FRONT_TTL))
 
     def digests(self, request: Request) -> Response:
         with self.db.session() as s:
@@ -130,10 +141,18 @@ class Pages:
         if not _LABEL.match(label):
             return self.not_found(request, "such digest")
         with self.db.session() as s:
-            view = pages.digest_page(self.settings, s, label)
-        if view is None:
+            digest = ledger.digest_by_label(s, label)
+        if digest is None:
             return self.not_found(request, f"digest for {label}")
-        return self.html(request, "digest_page.html", v=view)
+
+        def make() -> str:
+            with self.db.session() as s:
+                view = pages.digest_page(self.settings, s, label)
+            return self.render(request, "digest_page.html", v=view)
+
+        # a digest never changes once built: its page is made once
+        key = ("digest", request.state.user, digest.id, digest.created_at)
+        return HTMLResponse(self.pages.get_or_make(key, make))
 
     def story(self, request: Request) -> Response:
         with self.db.session() as s:
@@ -250,7 +269,7 @@ class Pages:
     # --- helpers -------------------------------------------------------------------------
 
     def categories(self) -> list[str]:
-        profile = list(explainer_for(self.settings.judge.profile).profile.categories)
+        profile = list(memo_explainer(self.settings.judge.profile).profile.categories)
         return list(dict.fromkeys([*CATEGORIES, *profile]))
 
     def _search_form(self, request: Request) -> tuple[dict[str, Any], str | None]:

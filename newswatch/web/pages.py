@@ -31,7 +31,8 @@ from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.service import _view_options, view_of
 from newswatch.digests.view import DigestView, Entry
 from newswatch.health import flag
-from newswatch.judge.explain import explainer_for, language_name, quoted
+from newswatch.judge.explain import language_name, quoted
+from newswatch.web.cache import memo_explainer
 from newswatch.storage import browse, ledger
 from newswatch.storage.feedback import feedback_for
 from newswatch.storage.models import Article, Feedback, Source, Story
@@ -61,13 +62,27 @@ def upcoming(settings: Settings, session: Session, now: datetime) -> DigestView:
     firsts = ledger.first_poll_ends(session, (a.source_id for a in articles if a.source_id))
     items = classify(articles, stories, before, settings.digest.lookback, firsts)
     meta = DigestMeta(0, "next", "interval", start, now, now)
-    options = dict(_view_options(settings), include_offtopic=False)
+    options = _options(settings, include_offtopic=False)
     return build_view(meta, items, sources=ledger.sources_by_id(session), stories=stories, **options)
+
+
+def _options(settings: Settings, **over: Any) -> dict[str, Any]:
+    """The digest's view options, with explanations kept between pages."""
+    return {**_view_options(settings), "explainer": memo_explainer(settings.judge.profile), **over}
+
+
+def front_key(session: Session) -> tuple[Any, ...]:
+    """What the front page depends on that changes as news arrives: the newest report and
+    digest (edits of older reports show within the page cache's time limit)."""
+    last = ledger.latest_digest(session)
+    return (browse.newest_article_id(session), last.id if last is not None else None)
 
 
 def digest_page(settings: Settings, session: Session, label: str) -> DigestView | None:
     digest = ledger.digest_by_label(session, label)
-    return view_of(settings, session, digest) if digest is not None else None
+    if digest is None:
+        return None
+    return view_of(settings, session, digest, explainer=memo_explainer(settings.judge.profile))
 
 
 @dataclass
@@ -110,7 +125,7 @@ def report_of(
     reader = settings.digest.language.split("-")[0]
     line: str | None = None
     if gloss and code and code.split("-")[0] != reader:
-        line = explainer_for(settings.judge.profile).gloss(art.title, art.text, art.categories or []) or None
+        line = memo_explainer(settings.judge.profile).gloss(art.title, art.text, art.categories or []) or None
     title = plain_text(art.title) or "(untitled)"
     return Report(
         id=int(art.id or 0),
@@ -137,7 +152,7 @@ def story_page(settings: Settings, session: Session, story_id: int) -> StoryPage
     truncated = len(members) > STORY_REPORTS
     members = members[:STORY_REPORTS]
     sources = ledger.sources_by_id(session)
-    options = _view_options(settings)
+    options = _options(settings)
     entry = make_entry(
         f"s{story_id}",
         members or [],
@@ -207,7 +222,7 @@ def article_page(settings: Settings, session: Session, article_id: int) -> Artic
     if art is None:
         return None
     sources = ledger.sources_by_id(session)
-    explainer = explainer_for(settings.judge.profile)
+    explainer = memo_explainer(settings.judge.profile)
     title = plain_text(art.title)
     reasons = explainer.reasons(title, art.text, art.categories or [])
     words = [w for r in reasons for w in quoted(r)]
