@@ -87,6 +87,10 @@ def search_articles(
         )
     elif dialect == "sqlite":
         params["q"] = fts_query(words)
+        floor = _rank_floor(session, params["q"]) if not newest else None
+        if floor is not None:
+            where.append("articles_fts.rowid >= :floor")
+            params["floor"] = floor
         sql = (
             f"SELECT {cols} "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
@@ -106,6 +110,34 @@ def search_articles(
         )
     rows = session.execute(sa.text(sql), params)
     return [dict(r._mapping) for r in rows]
+
+
+RANKED = 20_000  # matches of a query that are ranked: the newest ones
+
+
+def _rank_floor(session: Session, fts: str) -> int | None:
+    """The lowest id among the newest RANKED matches, when there are more (else None).
+
+    Ranking costs a few microseconds per match: a word found in every report (a capital's
+    name) would rank all of them. Beyond RANKED the newest are ranked; the page says so.
+    """
+    row = session.execute(
+        sa.text(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :cap"
+        ),
+        {"q": fts, "cap": RANKED},
+    ).first()
+    return int(row[0]) + 1 if row is not None else None
+
+
+def count_matches(session: Session, query: str) -> int:
+    """How many articles a query matches (SQLite; cheap: no ranking, no join)."""
+    fts = fts_query(query)
+    if not fts or session.get_bind().dialect.name != "sqlite":
+        return 0
+    q = sa.text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :q")
+    return int(session.scalar(q, {"q": fts}) or 0)
 
 
 def _bind_time(value: datetime, dialect: str) -> Any:

@@ -206,6 +206,7 @@ class Pages:
         page = form["page"]
         hits: list[pages.Hit] = []
         more = False
+        matches = 0
         if problem is None:
             with self.db.session() as s:
                 rows = browse.search_articles(
@@ -217,6 +218,7 @@ class Pages:
                 )
                 more = len(rows) > PER_PAGE
                 hits = pages.hits_of(rows[:PER_PAGE], s, self.settings, form["q"])
+                matches = browse.count_matches(s, form["q"]) if form["q"].strip() else 0
         with self.db.session() as s:
             sides = pages.all_sides(ledger.sources_by_id(s))
         query = {k: v for k, v in form.items() if v and k != "page"}
@@ -227,6 +229,8 @@ class Pages:
             form=form,
             problem=problem,
             hits=hits,
+            capped=matches if matches > browse.RANKED else 0,
+            ranked=browse.RANKED,
             page=page,
             prev_url=f"/search?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
             next_url=f"/search?{urlencode({**query, 'page': page + 1})}" if more and page < MAX_PAGE else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -101,3 +101,41 @@ class PageCache:
         body = make()
         self._lru.put(key, (now, body))
         return body
+
+
+class EntryMemo:
+    """Digest entries kept by everything they are made from, so a page rebuilt after one new
+    report makes one entry again, not all of them (``build_view``'s ``entry_maker``)."""
+
+    def __init__(self, make: Callable[..., Any], size: int = 5_000) -> None:
+        self.make = make
+        self._memo = _LRU(size)
+
+    def maker(self, sources: Mapping[int, Any]) -> Callable[..., Any]:
+        """An entry maker for one page: the outlets' names and tags are part of every entry."""
+        outlets = tuple(
+            sorted((i, s.name, s.title, s.language, repr(sorted((s.tags or {}).items()))) for i, s in sources.items())
+        )
+
+        def make(key: str, members: Sequence[Any], sources_: Any, story: Any, **kw: Any) -> Any:
+            fingerprint = (
+                key,
+                tuple(
+                    (a.id, a.updated_at, a.status, a.story_id, a.duplicate_of, a.relevant,
+                     a.primary_category, tuple(a.categories or ()), a.language, a.title)
+                    for a in members
+                ),
+                (story.id, story.headline, story.primary_category, story.reported_at) if story else None,
+                kw.get("update"),
+                hash(frozenset(kw.get("known") or ())),
+                kw.get("reader_language"),
+                id(kw.get("explainer")),
+                outlets,
+            )
+            found = self._memo.get(fingerprint)
+            if found is None:
+                found = self.make(key, members, sources_, story, **kw)
+                self._memo.put(fingerprint, found)
+            return found
+
+        return make

@@ -32,13 +32,14 @@ from newswatch.digests.service import _view_options, view_of
 from newswatch.digests.view import DigestView, Entry
 from newswatch.health import flag
 from newswatch.judge.explain import language_name, quoted
-from newswatch.web.cache import memo_explainer
+from newswatch.web.cache import EntryMemo, memo_explainer
 from newswatch.storage import browse, ledger
 from newswatch.storage.feedback import feedback_for
 from newswatch.storage.models import Article, Feedback, Source, Story
 from newswatch.storage.sources import feed_health
 
 UNKNOWN_SIDE = "unattributed"
+ENTRIES = EntryMemo(make_entry)  # the front page's entries, kept between rebuilds
 MAX_HOME = 3000  # unreported articles the front page looks at (a day is a few hundred)
 
 
@@ -62,8 +63,9 @@ def upcoming(settings: Settings, session: Session, now: datetime) -> DigestView:
     firsts = ledger.first_poll_ends(session, (a.source_id for a in articles if a.source_id))
     items = classify(articles, stories, before, settings.digest.lookback, firsts)
     meta = DigestMeta(0, "next", "interval", start, now, now)
-    options = _options(settings, include_offtopic=False)
-    return build_view(meta, items, sources=ledger.sources_by_id(session), stories=stories, **options)
+    sources = ledger.sources_by_id(session)
+    options = _options(settings, include_offtopic=False, entry_maker=ENTRIES.maker(sources))
+    return build_view(meta, items, sources=sources, stories=stories, **options)
 
 
 def _options(settings: Settings, **over: Any) -> dict[str, Any]:
