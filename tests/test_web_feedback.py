@@ -109,3 +109,67 @@ def test_serve_names_the_extra_when_it_is_missing(tmp_path: Path, sqlite_url: st
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "newswatch[web]" in proc.stderr
+
+
+def test_run_serves_the_pages_when_web_port_is_set(
+    tmp_path: Path, sqlite_url: str, service_site: object, service_process: object
+) -> None:
+    from tests.plugins.service_fixtures import service_config, wait_for
+    from tests.plugins.web_fixtures import fetch, free_port
+
+    port = free_port()
+    cfg = service_config(tmp_path / "nw.yaml", site=service_site, db_url=sqlite_url, service={"web_port": port})
+    proc = service_process(cfg)  # type: ignore[operator]
+
+    def page() -> tuple[int, dict[str, str], str] | None:
+        try:
+            return fetch(f"http://127.0.0.1:{port}/feeds")
+        except OSError:
+            return None
+
+    code, headers, body = wait_for(page, timeout=60, what="the web pages of `newswatch run`")
+    assert code == 200 and "Feed health" in body and "x-content-type-options" in headers
+    # the service crawls the site; the pages show what it stored without a restart
+    wait_for(
+        lambda: 'class="hit"' in fetch(f"http://127.0.0.1:{port}/search?q=")[2],
+        timeout=90,
+        what="stored news on the pages",
+    )
+    wait_for(lambda: "service started" in proc.output(), what="the service's signal handlers")  # type: ignore[attr-defined]
+    assert proc.stop() == 0  # type: ignore[attr-defined]
+    with pytest.raises(OSError):
+        fetch(f"http://127.0.0.1:{port}/feeds")
+
+
+def test_serve_in_a_subprocess_answers_and_stops_on_sigterm(tmp_path: Path, sqlite_url: str) -> None:
+    import os
+    import signal
+
+    from tests.plugins.service_fixtures import wait_for
+    from tests.plugins.web_fixtures import fetch, free_port
+
+    Database.open(sqlite_url).close()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newswatch", "--db", sqlite_url, "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        def up() -> bool:
+            try:
+                return fetch(f"http://127.0.0.1:{port}/digests/")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(up, timeout=60, what="newswatch serve")
+        proc.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then ends the process by the signal it was sent
+        assert proc.wait(30) in (0, -signal.SIGTERM)
+        assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+        with pytest.raises(OSError):
+            fetch(f"http://127.0.0.1:{port}/digests/")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from newswatch.config import WebConfig
 from newswatch.errors import ConfigError
 from newswatch.storage.feedback import feedback_for
 from newswatch.web.security import CSP, Guard, check_bind
-from tests.plugins.web_fixtures import Site
+from tests.plugins.web_fixtures import NOW, Site
 
 pytestmark = pytest.mark.usefixtures("site")
 
@@ -295,3 +296,39 @@ def test_every_page_links_only_to_known_routes(site: Site) -> None:
         doc = _page(site, path)
         for href in doc.xpath("//@href | //@action"):
             assert known.match(href) or href.endswith("/feedback"), (path, href)
+
+
+def test_a_very_common_query_ranks_the_newest_matches_and_says_so(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if site.db.dialect != "sqlite":
+        pytest.skip("the ranking limit is SQLite's (FTS5)")
+    from newswatch.storage import browse
+
+    monkeypatch.setattr(browse, "RANKED", 2)
+    doc = _page(site, "/search?q=Baku")
+    assert "the newest 2 are ranked" in _text(doc)
+    ids = [int(h.split("/")[-1]) for h in doc.xpath("//li[@class='hit']/a[1]/@href")]
+    assert len(ids) == 2 and min(ids) >= site.ids["hostile"]  # the newest matches
+
+
+def test_front_page_shows_a_report_stored_after_it_was_built(site: Site) -> None:
+    from tests.plugins.digest_fixtures import News
+
+    assert "Ceasefire monitors arrive" not in _text(_page(site, "/"))
+    import sqlalchemy as sa
+
+    from newswatch.storage.models import Source
+
+    news = News(site.db)
+    with site.db.session() as s:
+        news.sources = {src.name: int(src.id or 0) for src in s.scalars(sa.select(Source))}
+    news.counter = 1000
+    news.article(
+        "Ceasefire monitors arrive in Tavush",
+        seen=NOW - timedelta(minutes=5),
+        categories=("security",),
+        language="en",
+        text="Monitors arrived in Tavush on the border of Armenia and Azerbaijan. " * 4,
+    )
+    assert "Ceasefire monitors arrive in Tavush" in _text(_page(site, "/"))
