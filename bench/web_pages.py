@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Source, Story
 
-from newswatch.categories import CATEGORIES  # noqa: E402
-from newswatch.config import Settings  # noqa: E402
-from newswatch.storage import ledger  # noqa: E402
-from newswatch.storage.db import Database  # noqa: E402
-from newswatch.storage.models import Article, Source, Story  # noqa: E402
+from newswatch.categories import CATEGORIES
+from newswatch.config import Settings
 
 SOURCES = [
     ("armenpress", "armenian", "AM", "en"),

@@ -12,10 +12,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from newswatch.storage.models import Article, Digest, DigestEntry
 from sqlalchemy.orm import Session
 from sqlmodel import col
-
-from newswatch.storage.models import Article, Digest, DigestEntry
 
 # the expression the PostgreSQL GIN index of migration 0001 is built on
 _PG_DOC = "to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,''))"

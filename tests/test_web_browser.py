@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from newswatch.storage.feedback import feedback_for
+
 from tests.conftest import missing_service
 from tests.plugins.web_fixtures import Site, serve_site
 

@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from newswatch.digests import service
+from newswatch.storage.db import Database
+from newswatch.storage.feedback import FeedbackKind, add_feedback, corrected_articles
 
 from newswatch.cli.app import main
 from newswatch.config import load_config
-from newswatch.digests import service
 from newswatch.errors import ConfigError
-from newswatch.storage.db import Database
-from newswatch.storage.feedback import FeedbackKind, add_feedback, corrected_articles
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 BODY = (
@@ -106,7 +106,9 @@ def test_serve_names_the_extra_when_it_is_missing(tmp_path: Path, sqlite_url: st
         "from newswatch.cli.app import main\n"
         f"sys.exit(main(['--db', {sqlite_url!r}, 'serve']))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode != 0
     assert "newswatch[web]" in proc.stderr
 

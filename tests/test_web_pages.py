@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import timedelta
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from urllib.parse import quote
 
 import lxml.html
 import pytest
+from newswatch.storage.feedback import feedback_for
 from pydantic import SecretStr
 
 from newswatch.config import WebConfig
 from newswatch.errors import ConfigError
-from newswatch.storage.feedback import feedback_for
 from newswatch.web.security import CSP, Guard, check_bind
 from tests.plugins.web_fixtures import NOW, Site
 
@@ -141,14 +141,21 @@ def test_search_with_filters(site: Site, query: str, expected: list[str], absent
         assert title not in text
 
 
-def test_search_pages_and_hostile_queries(site: Site) -> None:
+def test_search_pages_and_hostile_queries(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = _page(site, "/search?q=" + quote('<script>alert(1)</script> "Baku'))
     assert doc.xpath("//input[@name='q']/@value") == ['<script>alert(1)</script> "Baku']
     _page(site, "/search?q=Baku&since=yesterday", 400)
     _page(site, "/search?q=Baku&since=2026-02-31", 400)
-    # one match per page: a link onward, and back
-    code, _h, body = site.get("/search?q=Baku&page=2")
-    assert code == 200
+    _page(site, "/search?q=Baku&page=x", 400)
+    from newswatch.web import app
+
+    monkeypatch.setattr(app, "PER_PAGE", 1)  # one match a page: links onward and back
+    first = _page(site, "/search?q=Baku&relevant=1")
+    [onward] = first.xpath("//a[@rel='next']/@href")
+    assert "page=2" in onward and "relevant=1" in onward and not first.xpath("//a[@rel='prev']")
+    second = _page(site, onward)
+    assert second.xpath("//a[@rel='prev']") and second.xpath("//a[@rel='next']")
+    assert first.xpath("//li[@class='hit']/a[1]/@href") != second.xpath("//li[@class='hit']/a[1]/@href")
     doc = _page(site, "/search?q=Baku&page=99")
     assert "No match" in _text(doc) and doc.xpath("//a[@rel='prev']")
 
@@ -317,7 +324,6 @@ def test_front_page_shows_a_report_stored_after_it_was_built(site: Site) -> None
 
     assert "Ceasefire monitors arrive" not in _text(_page(site, "/"))
     import sqlalchemy as sa
-
     from newswatch.storage.models import Source
 
     news = News(site.db)

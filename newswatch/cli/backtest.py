@@ -97,15 +97,9 @@ def _on_feedback(judge: Judge, db: Any) -> None:
             continue
         judged += 1
         j = judge.judge(art.title, art.text, art.language)
-
-        def agrees(relevant: bool, categories: list[str]) -> bool:
-            if relevant != want[0]:
-                return False
-            return want[1] is None or (categories[:1] == [want[1]])
-
-        now = agrees(j.relevant, list(j.categories))
+        now = _agrees(want, j.relevant, list(j.categories))
         agree_now += now
-        agree_before += agrees(bool(art.relevant), list(art.categories or []))
+        agree_before += _agrees(want, bool(art.relevant), list(art.categories or []))
         table.add_row(
             str(art.id),
             art.title[:60],
@@ -121,3 +115,10 @@ def _on_feedback(judge: Judge, db: Any) -> None:
     )
     if judged:
         console.print(table)
+
+
+def _agrees(want: tuple[bool, str | None], relevant: bool, categories: list[str]) -> bool:
+    """Whether a judgement is the readers': in or out, and with their category first."""
+    if relevant != want[0]:
+        return False
+    return want[1] is None or categories[:1] == [want[1]]

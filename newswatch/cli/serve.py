@@ -21,7 +21,8 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8080,
     ) -> None:
         """Serve the digests, stories, articles, search and feed health as web pages."""
-        from newswatch.web.server import require_web, serve as run_server
+        from newswatch.web.server import require_web
+        from newswatch.web.server import serve as run_server
 
         require_web()
         st = state(ctx)

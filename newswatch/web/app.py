@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -194,8 +195,6 @@ class Pages:
                 except LookupError:
                     return False
             return True
-
-        from starlette.concurrency import run_in_threadpool
 
         if not await run_in_threadpool(store):
             return PlainTextResponse("no such article\n", status_code=404)

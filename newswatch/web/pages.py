@@ -32,11 +32,11 @@ from newswatch.digests.service import _view_options, view_of
 from newswatch.digests.view import DigestView, Entry
 from newswatch.health import flag
 from newswatch.judge.explain import language_name, quoted
-from newswatch.web.cache import EntryMemo, memo_explainer
 from newswatch.storage import browse, ledger
 from newswatch.storage.feedback import feedback_for
 from newswatch.storage.models import Article, Feedback, Source, Story
 from newswatch.storage.sources import feed_health
+from newswatch.web.cache import EntryMemo, memo_explainer
 
 UNKNOWN_SIDE = "unattributed"
 ENTRIES = EntryMemo(make_entry)  # the front page's entries, kept between rebuilds
@@ -154,18 +154,18 @@ def story_page(settings: Settings, session: Session, story_id: int) -> StoryPage
     truncated = len(members) > STORY_REPORTS
     members = members[:STORY_REPORTS]
     sources = ledger.sources_by_id(session)
+    if not members:
+        return None
     options = _options(settings)
     entry = make_entry(
         f"s{story_id}",
-        members or [],
+        members,
         sources,
         story,
         update=False,
         explainer=options["explainer"],
         reader_language=options["reader_language"],
-    ) if members else None
-    if entry is None:
-        return None
+    )
     timeline = [report_of(a, sources, settings) for a in members]
     timeline.sort(key=lambda r: (r.when or FAR, r.id))
     sides: dict[str, list[Report]] = {}

@@ -13,12 +13,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from newswatch.config import Settings
 from newswatch.digests import service
 from newswatch.storage.db import Database
 from newswatch.storage.models import Source
 from newswatch.storage.sources import PollOutcome, record_poll
+
+from newswatch.config import Settings
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 NOW = T0 + timedelta(days=1, hours=6)
