@@ -1,7 +1,7 @@
 """Read-only queries of the web pages: filtered full-text search, an article's relatives.
 
-The full-text match is the store's own (FTS5 on SQLite, a GIN-indexed ``to_tsvector`` on
-PostgreSQL, as ``articles.search``); filters narrow it in the same statement.
+The full-text match is the store's own (FTS5 on SQLite, the stored ``fts_doc`` with its GIN
+index on PostgreSQL, as ``articles.search``); filters narrow it in the same statement.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from newswatch.storage.models import Article, Digest, DigestEntry
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-# the expression the PostgreSQL GIN index of migration 0001 is built on
-_PG_DOC = "to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,''))"
+# PostgreSQL's stored search document with its GIN index (migration 0003)
+_PG_DOC = "a.fts_doc"
 
 
 @dataclass
