@@ -167,6 +167,11 @@ def main() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     now = end + timedelta(hours=1)
+    from newswatch.web.pages import warm_up
+
+    t = time.perf_counter()
+    warm_up(settings, db, now)  # what `serve` and `run` do beside starting the server
+    print(f"warm-up at start (front page and latest digest): {time.perf_counter() - t:.1f} s")
     server = Background(settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: now))
     server.start()
     base = f"http://127.0.0.1:{port}"

@@ -178,10 +178,11 @@ def register(app: typer.Typer) -> None:
         web = None
         try:
             if settings.service.web_port:
-                from newswatch.web.server import Background
+                from newswatch.web.server import Background, warm_in_background
 
                 web = Background(settings, db, settings.web.host, settings.service.web_port)
                 web.start()
+                warm_in_background(settings, db)
             code = serve(settings, db, lock=lock, load_settings=_reloader(st))
         finally:
             if web is not None:

@@ -357,3 +357,13 @@ def day_range(since: str | None, until: str | None) -> tuple[datetime | None, da
 
     start, end = parse(since), parse(until)
     return start, (end + timedelta(days=1) if end is not None else None)
+
+
+def warm_up(settings: Settings, db: Any, now: datetime) -> None:
+    """Explain and build the front page and the latest digest once, so that a reader's first
+    visit costs what a later one does (kept explanations and entries are the slow part)."""
+    with db.session() as s:
+        upcoming(settings, s, now)
+        last = ledger.latest_digest(s)
+        if last is not None:
+            digest_page(settings, s, last.label)

@@ -45,9 +45,26 @@ def _server(settings: Settings, db: Database, host: str, port: int, app: Any = N
     return uvicorn.Server(config)
 
 
+def warm_in_background(settings: Settings, db: Database) -> threading.Thread:
+    """Prepare the front page and the latest digest beside the server starting."""
+    from newswatch.storage.models import utcnow
+    from newswatch.web.pages import warm_up
+
+    def run() -> None:
+        try:
+            warm_up(settings, db, utcnow())
+        except Exception:  # a page that fails will say so when asked for; never stop serving
+            log.warning("warming the pages up failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="newswatch-web-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve(settings: Settings, db: Database, host: str, port: int) -> None:
     """Serve until SIGINT/SIGTERM (uvicorn handles the signals in the main thread)."""
     server = _server(settings, db, host, port)
+    warm_in_background(settings, db)
     server.run()
     if not server.started:
         raise NewswatchError(f"could not serve on {host}:{port}", hint="is the port already in use?")
