@@ -39,7 +39,7 @@ from newswatch.storage.sources import feed_health
 from newswatch.web.cache import EntryMemo, memo_explainer
 
 UNKNOWN_SIDE = "unattributed"
-ENTRIES = EntryMemo(make_entry)  # the front page's entries, kept between rebuilds
+ENTRIES = EntryMemo(make_entry)  # entries of the front page and digests, kept between pages
 MAX_HOME = 3000  # unreported articles the front page looks at (a day is a few hundred)
 
 
@@ -84,7 +84,13 @@ def digest_page(settings: Settings, session: Session, label: str) -> DigestView 
     digest = ledger.digest_by_label(session, label)
     if digest is None:
         return None
-    return view_of(settings, session, digest, explainer=memo_explainer(settings.judge.profile))
+    return view_of(
+        settings,
+        session,
+        digest,
+        explainer=memo_explainer(settings.judge.profile),
+        entry_maker=ENTRIES.maker(ledger.sources_by_id(session)),
+    )
 
 
 @dataclass
