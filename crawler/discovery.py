@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
 from newswatch.crawler.parsing import parse_json_feed
+from newswatch.crawler.parsing.feeds import read_feed
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -42,16 +42,13 @@ def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple
     """(kind, title, number of entries) when ``body`` is an RSS, Atom or JSON feed."""
     head = body.lstrip()[:1]
     if head == b"{":
-        parsed = parse_json_feed(body, url)
+        parsed = parse_json_feed(body, url, content_type=content_type)
         if parsed.error:
             return None
         return "json", parsed.title, len(parsed.entries)
     if head != b"<":
         return None
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    d = feedparser.parse(body, response_headers=headers)
+    d, _ = read_feed(body, url, content_type)  # the crawler's decoding rule: titles as it reads them
     version = d.get("version") or ""
     if not version:
         return None

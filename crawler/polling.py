@@ -55,6 +55,9 @@ def outcome_of(state: FeedState) -> PollOutcome:
     if outcome == "moved" and not r.new_url:
         outcome = "ok"
     ok = outcome in ("ok", "moved")
+    note = r.error if r.error else r.warning
+    if r.encoding_note and r.encoding_note not in (note or ""):  # a later warning replaced it
+        note = f"{note}; {r.encoding_note}" if note else r.encoding_note
     return PollOutcome(
         outcome=outcome,
         status=r.http_status,
@@ -62,7 +65,7 @@ def outcome_of(state: FeedState) -> PollOutcome:
         bytes=r.bytes,
         items_found=r.found,
         items_new=r.new,
-        error=r.error if r.error else r.warning,
+        error=note,
         etag=state.resp_etag if ok else None,
         last_modified=state.resp_last_modified if ok else None,
         new_url=r.new_url if outcome == "moved" else None,

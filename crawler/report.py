@@ -29,11 +29,17 @@ class FeedReport:
     bytes: int = 0  # bytes of the feed document(s)
     warning: str | None = None
     new_url: str | None = None
+    encoding_note: str | None = None  # how undeclared or mislabelled bytes were read
+    encoding_guessed: bool = False  # a document's bytes were decoded by guess
     entries: list[Entry] = field(default_factory=list)  # `feeds check`: what would be collected
 
     @property
     def ok(self) -> bool:
         return self.status in ("ok", "not_modified", "moved")
+
+    def warn(self, message: str) -> None:
+        """Add a warning to this poll's (one warning must not hide another)."""
+        self.warning = f"{self.warning}; {message}" if self.warning else message
 
 
 @dataclass

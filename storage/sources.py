@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from newswatch.storage.models import Article, Poll, Source, utcnow
 
@@ -152,6 +153,17 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
             sa.select(source, sa.func.count()).where(Article.first_seen_at >= week).group_by(source)
         ).all()
     )
+    # the warning of the last poll that read the document (a 304 reads none and says nothing)
+    last_read = (
+        sa.select(sa.func.max(col(Poll.id)))
+        .where(col(Poll.outcome).in_(("ok", "moved")))
+        .group_by(col(Poll.source_id))
+    )
+    notes: dict[int, str | None] = dict(
+        session.execute(
+            sa.select(col(Poll.source_id), col(Poll.error)).where(col(Poll.id).in_(last_read))
+        ).all()
+    )
     rows = []
     for src in session.scalars(sa.select(Source).order_by(Source.name)):
         rows.append(
@@ -170,6 +182,7 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
                 "next_poll_at": src.next_poll_at,
                 "created_at": src.created_at,
                 "items_7d": counts.get(src.id, 0),
+                "last_note": notes.get(src.id),
                 "tags": {k: v for k, v in (src.tags or {}).items() if not k.startswith("_")},
             }
         )

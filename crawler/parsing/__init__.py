@@ -23,7 +23,7 @@ def parse_source(
     if kind == "html":
         return parse_listing(body, url, selectors, content_type=content_type)  # type: ignore[arg-type]
     if kind == "sitemap":
-        return parse_sitemap(body, url, since=lookback_since)  # type: ignore[arg-type]
+        return parse_sitemap(body, url, since=lookback_since, content_type=content_type)  # type: ignore[arg-type]
     if kind == "json" or body.lstrip()[:1] == b"{":
-        return parse_json_feed(body, url)
+        return parse_json_feed(body, url, content_type=content_type)
     return parse_feed(body, url, content_type=content_type)

@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as dateparser
 
+from newswatch.crawler.charset import Decoded
+
 
 @dataclass
 class Entry:
@@ -29,6 +31,16 @@ class Parsed:
     warning: str | None = None  # recovered from a malformed document
     children: list[str] = field(default_factory=list)  # sitemap index: sitemaps to fetch next
     title: str | None = None
+    encoding: str | None = None  # how the bytes were read (see newswatch.crawler.charset)
+    encoding_note: str | None = None  # a declaration the bytes contradicted, or a guess
+    encoding_guessed: bool = False  # nothing declared the encoding and the bytes are not UTF-8
+
+    def decoded_as(self, decoded: Decoded) -> Parsed:
+        """This result, noting how its document was decoded."""
+        self.encoding = decoded.encoding
+        self.encoding_note = decoded.note
+        self.encoding_guessed = decoded.guessed
+        return self
 
 
 def is_http_url(value: str | None) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from cssselect import SelectorError
 from lxml.etree import XPathError
 from parsel import Selector, SelectorList
-from w3lib.encoding import html_to_unicode
 
+from newswatch.crawler.charset import Markup, decode
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
 from newswatch.config import Selectors
 
@@ -54,7 +54,8 @@ def parse_listing(
     """Article links of a listing page; titles and dates when the selectors give them."""
     if selectors is None:
         return Parsed(error="kind: html needs selectors.links")
-    _, text = html_to_unicode(content_type, body)
+    decoded = decode(body, content_type, Markup.HTML)
+    text = decoded.text
     if not text.strip():
         return Parsed(error="empty response")
     page = Selector(text=text, base_url=url)
@@ -75,4 +76,4 @@ def parse_listing(
         entries.append(Entry(url=link, title=title, published=date))
     if not entries:
         return Parsed(error=f"selector {selectors.links!r} found no article links")
-    return Parsed(entries=entries)
+    return Parsed(entries=entries).decoded_as(decoded)

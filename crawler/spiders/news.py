@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from newswatch.crawler.charset import http_charset
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
 from newswatch.crawler.items import ArticleItem
@@ -119,6 +120,11 @@ class NewsSpider(scrapy.Spider):
             return []
         if parsed.warning:
             report.warning = parsed.warning
+        if parsed.encoding_note:
+            where = "" if response.meta.get("first") else f"{response.url}: "
+            report.encoding_note = report.encoding_note or f"{where}{parsed.encoding_note}"
+            report.encoding_guessed = report.encoding_guessed or parsed.encoding_guessed
+            report.warn(f"{where}{parsed.encoding_note}")  # kept with the poll: `feeds status`
         out = [self._document_request(state, child, first=False) for child in parsed.children[:50]]
         report.found += len(parsed.entries)
         out.extend(self._follow(state, parsed.entries))
@@ -149,7 +155,7 @@ class NewsSpider(scrapy.Spider):
         cap = self.ctx.settings.crawl.max_entries_per_feed
         if len(entries) > cap:
             entries = sorted(entries, key=lambda e: (e.published is not None, e.published), reverse=True)
-            state.report.warning = f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed"
+            state.report.warn(f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed")
             entries = entries[:cap]
         idents = [(e, identity(e.url, None, e.guid or e.url)) for e in entries]
         with self.ctx.db.session() as s:
@@ -196,7 +202,8 @@ class NewsSpider(scrapy.Spider):
                 feed_published=entry.published,
                 feed_summary=entry.summary,
                 body=response.body,
-                encoding=response.encoding,
+                # the declared charset only: extraction applies the one decoding rule itself
+                encoding=http_charset(_header(response, b"Content-Type")),
                 entry_url=entry.url,
             )
         ]

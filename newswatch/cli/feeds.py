@@ -154,6 +154,8 @@ def register(app: typer.Typer) -> None:
             f.new = len(f.entries)
         out.print(report_table(report, title="feeds check (nothing stored)"))
         for f in report.feeds:
+            if f.encoding_guessed or f.encoding_note:  # undeclared or mislabelled bytes
+                out.print(f"  [yellow]warning[/] {f.name}: {f.encoding_note}", highlight=False)
             for e in f.entries[:show]:
                 when = e.published.date().isoformat() if e.published else "no date"
                 out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
@@ -182,7 +184,7 @@ def register(app: typer.Typer) -> None:
         with app_state.database().session() as s:
             rows = feed_health(s, now=now)
         table = Table(title="feed status")
-        for col in ("name", "last success", "last error", "fails", "7 days", "next poll", "flag"):
+        for col in ("name", "last success", "last error", "fails", "7 days", "next poll", "flag", "note"):
             table.add_column(col, overflow="fold")
         for row in rows:
             if row["name"] not in configured and row["kind"] == "import":
@@ -192,6 +194,6 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 row["name"], _ago(row["last_success_at"], now), err_text, str(row["consecutive_failures"]),
                 str(row["items_7d"]), _ago(row.get("next_poll_at"), now),
-                f"[red]{why}[/]" if why else "",
+                f"[red]{why}[/]" if why else "", row.get("last_note") or "",
             )
         out.print(table)
