@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -311,6 +311,9 @@ def make_entry(
     )
 
 
+_make_entry = make_entry
+
+
 def _sort_entries(entries: list[Entry]) -> list[Entry]:
     """Most outlets first, then most sides, then the surer match, then the earlier."""
     return sorted(
@@ -376,8 +379,13 @@ def build_view(
     explainer: Explainer | None = None,
     reader_language: str = "en",
     archive_url: str = "index.html",
+    entry_maker: Callable[..., Entry] | None = None,
 ) -> DigestView:
-    """Group a digest's ledgered articles into sections, updates and the off-topic appendix."""
+    """Group a digest's ledgered articles into sections, updates and the off-topic appendix.
+
+    ``entry_maker`` stands in for :func:`make_entry` (the web pages keep entries between pages).
+    """
+    make_entry = entry_maker or _make_entry
     groups: dict[str, list[tuple[str, Article]]] = {}
     offtopic: list[Entry] = []
     batch = {a.id: a for _k, a in items if a.id is not None}

@@ -318,6 +318,9 @@ class ServiceConfig(_Strict):
     heartbeat: Duration = Field(
         timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
     )
+    web_port: int | None = Field(
+        None, ge=1, le=65535, description="serve the web pages on this port inside `newswatch run` (off when unset)"
+    )
 
     @field_validator("redis_url")
     @classmethod
@@ -331,6 +334,26 @@ class ServiceConfig(_Strict):
         if v is not None and v.total_seconds() <= 0:
             raise ValueError("expected a duration above zero")
         return v
+
+
+class WebConfig(_Strict):
+    """`newswatch serve`: who may read the pages when they are reachable from other machines."""
+
+    host: str = Field("127.0.0.1", description="address the pages are served on (another needs web.auth)")
+    auth: Literal["none", "token", "basic"] = Field(
+        "none", description="token: NEWSWATCH_WEB_TOKEN as a Bearer token; basic: web.user and NEWSWATCH_WEB_PASSWORD"
+    )
+    user: str | None = Field(None, description="user name of basic auth (and of feedback without auth)")
+    token: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_TOKEN)")
+    password: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_PASSWORD)")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> WebConfig:
+        if self.auth == "token" and not self.token:
+            raise ValueError("web.auth is token but NEWSWATCH_WEB_TOKEN is not set")
+        if self.auth == "basic" and not (self.user and self.password):
+            raise ValueError("web.auth is basic: set web.user and NEWSWATCH_WEB_PASSWORD")
+        return self
 
 
 class Settings(_Strict):
@@ -349,6 +372,7 @@ class Settings(_Strict):
     digest: DigestConfig = Field(default_factory=DigestConfig, description="the daily digest and its email")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="instant alerts through apprise")
     service: ServiceConfig = Field(default_factory=ServiceConfig, description="`newswatch run` and workers")
+    web: WebConfig = Field(default_factory=WebConfig, description="`newswatch serve`: the pages in a browser")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -469,7 +493,11 @@ ENV_ALIASES: dict[str, tuple[str, ...]] = {
     "NEWSWATCH_DB": ("storage", "url"),
     "NEWSWATCH_SMTP_PASSWORD": ("digest", "smtp", "password"),
     "NEWSWATCH_REDIS_URL": ("service", "redis_url"),
+    "NEWSWATCH_WEB_TOKEN": ("web", "token"),
+    "NEWSWATCH_WEB_PASSWORD": ("web", "password"),
 }
+# Secrets are taken as written (YAML would read a token of digits as a number).
+SECRET_KEYS = {("digest", "smtp", "password"), ("web", "token"), ("web", "password")}
 # Read by the project's own tooling, not settings: never reported as unknown.
 ENV_OTHER = {"NEWSWATCH_CONFIG", "NEWSWATCH_REQUIRE_SERVICES", "NEWSWATCH_UPDATE_GOLDEN",
              "NEWSWATCH_TEST_PG", "NEWSWATCH_TEST_REDIS"}
@@ -520,7 +548,7 @@ def _env_overrides(env: dict[str, str]) -> tuple[dict[str, Any], dict[tuple[str,
                 )
             continue
         raw = env[name]
-        if path == ("digest", "smtp", "password") or raw == "":
+        if path in SECRET_KEYS or raw == "":
             value: Any = raw or None  # a secret is taken as written, never parsed
         else:
             try:
@@ -612,6 +640,14 @@ def load_config(
                 f"{cfg_path}:{line}: digest.smtp.password: secrets are not read from files",
                 hint="set NEWSWATCH_SMTP_PASSWORD in the environment instead",
             )
+        web = user.get("web") if isinstance(user.get("web"), dict) else {}
+        for secret in ("token", "password"):
+            if isinstance(web, dict) and secret in web:
+                line = _line_of(doc, ("web", secret))
+                raise ConfigError(
+                    f"{cfg_path}:{line}: web.{secret}: secrets are not read from files",
+                    hint=f"set NEWSWATCH_WEB_{secret.upper()} in the environment instead",
+                )
     elif explicit or require_file:
         raise ConfigError(f"{cfg_path}: configuration file not found")
 
@@ -658,6 +694,9 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     smtp = data["digest"]["smtp"]
     if smtp.get("password"):
         smtp["password"] = "********"
+    for secret in ("token", "password"):
+        if (data.get("web") or {}).get(secret):
+            data["web"][secret] = "********"
     return _mask_all(data)
 
 

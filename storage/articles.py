@@ -273,9 +273,9 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
             sa.text(
                 "SELECT a.id, a.title, a.url, a.first_seen_at, "
                 "ts_headline('simple', a.text, q, :opts) AS snip, "
-                "ts_rank(to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,'')), q) AS rank "
-                "FROM articles a, plainto_tsquery('simple', :q) q "
-                "WHERE to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,'')) @@ q "
+                # fts_doc: the stored search document (migration 0003)
+                "ts_rank(a.fts_doc, q) AS rank "
+                "FROM articles a, plainto_tsquery('simple', :q) q WHERE a.fts_doc @@ q "
                 "ORDER BY rank DESC LIMIT :n"
             ),
             {"q": query, "n": limit,

@@ -26,7 +26,7 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x6E77_6D69  # PostgreSQL advisory lock key held while migrating ("nwmi")
 # The newest migration in storage/migrations/versions (a test keeps the two in step): a database
 # already there opens without loading Alembic, which a long-running service would carry (11 MB).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 class DatabaseError(Exception):

@@ -147,11 +147,12 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
     """One row per source: health figures and items in the last 7 days."""
     now = now or utcnow()
     week = now - timedelta(days=7)
+    # grouped by an expression, not the column: SQLite would otherwise walk the source_id index
+    # over every article ever stored instead of the first_seen_at range (0.4 s at 100k)
+    source = (Article.source_id + 0).label("source")
     counts = dict(
         session.execute(
-            sa.select(Article.source_id, sa.func.count())
-            .where(Article.first_seen_at >= week)
-            .group_by(Article.source_id)
+            sa.select(source, sa.func.count()).where(Article.first_seen_at >= week).group_by(source)
         ).all()
     )
     # the warning of the last poll that read the document (a 304 reads none and says nothing)

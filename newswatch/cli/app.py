@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "newswatch.cli.data",
     "newswatch.cli.service",
     "newswatch.cli.worker",
+    "newswatch.cli.serve",
 )
 
 

@@ -157,6 +157,8 @@ def parse_since(text: str, now: datetime) -> datetime:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)  # records (feedback) stay readable
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -227,18 +229,31 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--since", help="first seen since a date, a datetime (UTC unless given) or a duration ago (7d)"),
         ] = None,
+        corrected: Annotated[
+            bool, typer.Option("--corrected", help="only articles readers gave feedback on (a labelled set)")
+        ] = False,
     ) -> None:
-        """Write stored articles (text, source, judgement, story, dedup links) as JSON Lines or CSV."""
+        """Write stored articles (text, source, judgement, story, dedup links, feedback) as JSON Lines or CSV."""
+        from newswatch.storage.feedback import all_feedback
+
         if fmt not in ("jsonl", "csv"):
             raise typer.BadParameter("expected jsonl or csv", param_hint="--format")
         start = parse_since(since, datetime.now(UTC)) if since else None
         db = state(ctx).database(create=False)
-        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n") if fmt == "csv" else None
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*EXPORT_FIELDS, "feedback"], lineterminator="\n") if fmt == "csv" else None
         if writer is not None:
             writer.writeheader()
         with db.session() as s:
+            feedback: dict[int, list[dict[str, Any]]] = {}
+            for f in all_feedback(s):
+                at = f.created_at.isoformat() if f.created_at else None
+                entry = {"kind": f.kind, "category": f.category, "user": f.user, "at": at}
+                feedback.setdefault(f.article_id, []).append(entry)
             for art, source, story in store.export_rows(s, start):
-                row = _export_row(art, source, story)
+                notes = feedback.get(int(art.id or 0), [])
+                if corrected and not notes:
+                    continue
+                row = {**_export_row(art, source, story), "feedback": notes}
                 if writer is not None:
                     writer.writerow({k: _csv_value(v) for k, v in row.items()})
                 else:

@@ -190,9 +190,18 @@ def register(app: typer.Typer) -> None:
             lock = locks.acquire(db)
         except locks.LockHeld as exc:
             raise _lock_error(exc) from None
+        web = None
         try:
+            if settings.service.web_port:
+                from newswatch.web.server import Background, warm_in_background
+
+                web = Background(settings, db, settings.web.host, settings.service.web_port)
+                web.start()
+                warm_in_background(settings, db)
             code = serve(settings, db, lock=lock, load_settings=_reloader(st))
         finally:
+            if web is not None:
+                web.stop()
             lock.release()
         if code:
             raise typer.Exit(code)
