@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import ctypes
-import functools
 import gc
 import logging
 import os
@@ -34,9 +33,8 @@ from newswatch.crawler.extraction import release_models, warm_up
 from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
+from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
 from newswatch.config import FeedConfig, Settings
-from newswatch.ingest import Ingestor
-from newswatch.judge import Judge
 from newswatch.storage.db import Database
 from newswatch.storage.models import Source, utcnow
 from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
@@ -73,6 +71,20 @@ def select_feeds(settings: Settings, names: list[str] | None) -> list[FeedConfig
     if not names:
         return [f for f in settings.feeds if f.enabled]
     return [settings.feed(n) for n in dict.fromkeys(names)]
+
+
+def _stage(
+    store: Placement | StoreStage | None, settings: Settings, db: Database, states: dict[str, FeedState]
+) -> tuple[StoreStage, bool]:
+    """The crawl's store stage, and whether the crawl owns it (opens and closes it)."""
+    if store is not None and not isinstance(store, Placement):
+        return store, False
+    where = store or placement(settings.crawl.store_process, service=False)
+
+    def followed() -> int:
+        return sum(st.report.found - st.report.skipped for st in states.values())
+
+    return open_stage(where, settings, db, followed=followed), True
 
 
 @dataclass
@@ -116,26 +128,25 @@ async def crawl(
     db: Database,
     feeds: list[str] | None = None,
     *,
+    store: Placement | StoreStage | None = None,
     runner: AsyncCrawlerRunner | None = None,
     progress: Callable[[FeedReport], None] | None = None,
-    extra_settings: dict[str, Any] | None = None,
-    judge: Judge | None = None,
     on_ingested: Callable[[Any], None] | None = None,
+    extra_settings: dict[str, Any] | None = None,
     follow: bool = True,
     record: bool = True,
     log_run: bool = True,
 ) -> CrawlReport:
     """Poll the given (or all enabled) feeds in one Scrapy crawl; must run in the reactor's loop.
 
-    ``follow=False, record=False`` is `feeds check`: fetch and parse, list what is new, store
-    nothing. ``log_run=False`` leaves the crawl-run log to a caller that keeps its own (the service).
+    ``store`` is where articles are judged and stored: a ``Placement`` (default: the one
+    ``crawl.store_process`` gives) for a store stage opened and closed with this crawl, or a
+    stage its caller keeps between crawls. ``follow=False, record=False`` is `feeds check`:
+    fetch and parse, list what is new, store nothing. ``log_run=False`` leaves the crawl-run log
+    to a caller that keeps its own (the service).
     """
     started = utcnow()
     conf = scrapy_settings(settings, extra_settings)
-    if conf.get("NEWSWATCH_STORE_PROCESS") != "crawl" or judge is not None:
-        # before any request is in flight: loading models blocks the reactor for ~1 s (in mode
-        # ``crawl`` the store process extracts, and this process never loads them)
-        warm_up()
     chosen = select_feeds(settings, feeds)
     prepared = _prepare(db, settings, chosen, record=record)
     for report in prepared.skipped:
@@ -151,31 +162,28 @@ async def crawl(
                 s, sources=len(prepared.states), worker=f"crawl:{socket.gethostname()}:{os.getpid()}"
             )
     if prepared.states:
-        ingestor = make_ingestor = None
-        custom_judge = judge is not None
-        if record and follow:
-            if judge is not None:
-                ingestor = Ingestor(db, judge, dedup=settings.dedup)
-            elif conf.get("NEWSWATCH_STORE_PROCESS") == "crawl":
-                # the store process does it; built here only if that process fails
-                make_ingestor = functools.partial(Ingestor.from_settings, settings, db)
-            else:
-                ingestor = Ingestor.from_settings(settings, db)
+        stage, owned = _stage(store, settings, db, prepared.states) if record and follow else (None, False)
+        if stage is None or not stage.extracts:
+            # before any request is in flight: loading models blocks the reactor for ~1 s (a stage
+            # that extracts does it in its own process, and this one never loads them)
+            warm_up()
         ctx = CrawlContext(
             settings=settings,
             db=db,
             states=prepared.states,
-            ingestor=ingestor,
-            make_ingestor=make_ingestor,
+            store=stage,
             follow=follow,
             record=record,
             progress=progress,
             on_ingested=on_ingested,
-            custom_judge=custom_judge,
         )
         crawler = Crawler(NewsSpider, ScrapySettings(conf))
         runner = runner or AsyncCrawlerRunner()
-        await runner.crawl(crawler, context=ctx)
+        try:
+            await runner.crawl(crawler, context=ctx)
+        finally:
+            if owned and stage is not None:
+                await asyncio.to_thread(stage.close)
         reports.update({name: st.report for name, st in prepared.states.items()})
     ordered = [reports[f.name] for f in chosen if f.name in reports]
     report = CrawlReport(feeds=ordered, started=started, finished=utcnow())

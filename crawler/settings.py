@@ -21,9 +21,6 @@ DOWNLOADER_MIDDLEWARES = {
     "newswatch.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
-# Below this many articles a second process costs more to start (about 2 s) than it saves.
-STORE_PROCESS_MIN = 100
-
 # Turns politeness off for benchmarks on a local server: no delay, no throttle, 16 per host.
 BENCH_PROFILE: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
@@ -61,10 +58,6 @@ def scrapy_settings(settings: Settings, extra: dict[str, Any] | None = None) -> 
         "DOWNLOAD_MAXSIZE": c.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "NEWSWATCH_MAX_FEED_BYTES": c.max_feed_bytes,
-        # judge/dedup/store in a second process (crawler.workers); ``auto`` once a crawl
-        # follows this many articles
-        "NEWSWATCH_STORE_PROCESS": c.store_process,
-        "NEWSWATCH_STORE_PROCESS_MIN": STORE_PROCESS_MIN,
         "REDIRECT_MAX_TIMES": c.max_redirects,
         "DOWNLOAD_FAIL_ON_DATALOSS": True,
         # Scrapy starts this many workers per response to handle its output; our callbacks

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -121,6 +122,15 @@ class StorageConfig(_Strict):
     url: str = Field("sqlite:///newswatch.db", description="SQLAlchemy database URL")
 
 
+class StoreProcess(StrEnum):
+    """``crawl.store_process``: whether judging and storing get a process of their own
+    (``newswatch.crawler.store.placement`` turns it into where the store stage runs)."""
+
+    AUTO = "auto"  # big crawls of `newswatch crawl`; every crawl of `newswatch run`
+    ON = "on"  # every crawl, one process kept between crawls
+    OFF = "off"  # in the crawl process
+
+
 class CrawlConfig(_Strict):
     user_agent: str = Field("newswatch/0.1 (+{contact})", description="User-Agent; {contact} is replaced")
     contact_url: str = Field("https://github.com/newswatch/newswatch", description="contact URL in the UA")
@@ -138,8 +148,8 @@ class CrawlConfig(_Strict):
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
-    store_process: Literal["auto", "on", "off"] = Field(
-        "auto",
+    store_process: StoreProcess = Field(
+        StoreProcess.AUTO,
         description="judge, deduplicate and store in a second process (auto: big crawls; "
         "every crawl of `newswatch run`)",
     )
