@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Settings
+from newswatch.errors import ExitCode
 from newswatch.scheduler import plan
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.reload import apply_reload
@@ -40,7 +41,7 @@ DigestFn = Callable[..., Any]
 DeliveryFn = Callable[[Settings, Database], Any]
 PlanFn = Callable[[Settings, Database, list[str], datetime], None]
 DELIVERY_RETRY = timedelta(minutes=15)
-EXIT_LOCK_LOST = 3
+EXIT_LOCK_LOST = ExitCode.LOCKED
 
 
 class _SkipBusyPoll(logging.Filter):

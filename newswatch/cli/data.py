@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newswatch.cli.context import state
-from newswatch.errors import InputError
+from newswatch.errors import ExitCode, InputError
 from newswatch.ingest import Ingestor, RawArticle
 from newswatch.storage import articles as store
 from newswatch.storage.models import Article
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         if step is not None and step.summary():
             Console(soft_wrap=True).print(step.summary(), highlight=False)
         if errors:
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.FAILED)
 
     @app.command("export")
     def export(
