@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from newswatch.digests.build import MAX_OUTLETS, section_title
-from newswatch.digests.files import write_atomic
+from newswatch.files import write_atomic
 from newswatch.digests.safety import css_token
 from newswatch.digests.view import DigestView, Entry
 
