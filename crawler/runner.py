@@ -21,7 +21,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
@@ -36,9 +35,9 @@ from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
 from newswatch.config import FeedConfig, Settings
 from newswatch.storage.db import Database
-from newswatch.storage.models import Source, utcnow
+from newswatch.storage.models import utcnow
 from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
-from newswatch.storage.sources import sync_sources
+from newswatch.storage.sources import sources_by_name, sync_sources
 
 __all__ = [
     "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
@@ -101,7 +100,7 @@ def _prepare(db: Database, settings: Settings, feeds: list[FeedConfig], *, recor
         if record:
             rows = sync_sources(s, [f.model_dump(mode="json") for f in settings.feeds])
         else:
-            rows = {r.name: r for r in s.scalars(sa.select(Source))}
+            rows = sources_by_name(s)
         for cfg in feeds:
             src = rows.get(cfg.name)
             if src is None:  # `feeds check` of a feed never polled: no row, no known entries
@@ -146,6 +145,7 @@ async def crawl(
     to a caller that keeps its own (the service).
     """
     started = utcnow()
+    _quiet_robots_errors()
     conf = scrapy_settings(settings, extra_settings)
     chosen = select_feeds(settings, feeds)
     prepared = _prepare(db, settings, chosen, record=record)
@@ -233,10 +233,18 @@ def _stop_reactor() -> None:
         reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine on the reactor's loop from ordinary code and wait for its result."""
     loop = _reactor_loop()
-    if loop.is_running() and asyncio._get_running_loop() is loop:
+    if loop.is_running() and _running_loop() is loop:
         coro.close()
         raise RuntimeError("called from the reactor thread; await the coroutine instead")
     future: Future[T] = asyncio.run_coroutine_threadsafe(coro, loop)
@@ -275,7 +283,10 @@ async def stop_crawls(runner: AsyncCrawlerRunner, poll: float = 0.1) -> None:
     """
     while runner.crawlers:
         for crawler in list(runner.crawlers):
-            engine = getattr(crawler, "_engine", None)
+            try:
+                engine = crawler.engine
+            except RuntimeError:  # Scrapy's way of saying "not created yet"
+                engine = None
             if crawler.crawling and engine is not None and engine.running:
                 await crawler.stop_async()
         await asyncio.sleep(poll)
@@ -305,6 +316,7 @@ async def discover(
     settings: Settings, url: str, *, extra_settings: dict[str, Any] | None = None
 ) -> tuple[list[FoundFeed], list[str]]:
     """Feeds at ``url``: the URL itself, its alternate links, or the usual paths of its site."""
+    _quiet_robots_errors()
     found: list[FoundFeed] = []
     errors: list[str] = []
     crawler = Crawler(DiscoverySpider, ScrapySettings(scrapy_settings(settings, extra_settings)))
@@ -329,4 +341,9 @@ class _QuietRobotsErrors(logging.Filter):
         return True
 
 
-logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_QuietRobotsErrors())
+_QUIET_ROBOTS = _QuietRobotsErrors()
+
+
+def _quiet_robots_errors() -> None:
+    """Install the robots.txt filter (on the first crawl, not at import; adding it again is a no-op)."""
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_QUIET_ROBOTS)

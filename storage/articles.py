@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from newswatch.storage.db import DatabaseError, insert_for
-from newswatch.storage.models import Article, ArticleBand, Source, utcnow
+from newswatch.storage.models import Article, ArticleBand, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
 DEDUP_LOCK_KEY = 0x6E7764656475
@@ -235,8 +235,12 @@ def articles_between(
     return list(session.scalars(q.order_by(Article.first_seen_at, Article.id)))
 
 
-def source_names(session: Session) -> dict[int, Source]:
-    return {s.id: s for s in session.scalars(sa.select(Source))}  # type: ignore[misc]
+def iter_articles(session: Session, since: datetime | None = None) -> Iterator[Article]:
+    """Every article first seen at or after ``since``, in the order stored, read as it goes."""
+    q = sa.select(Article).order_by(Article.id)
+    if since is not None:
+        q = q.where(Article.first_seen_at >= since)
+    return iter(session.scalars(q))
 
 
 def count_articles(session: Session) -> int:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
-import sqlalchemy as sa
 import typer
 from dateutil import parser as dateparser
 from rich.console import Console
@@ -137,10 +136,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter("expected YYYY-MM-DD", param_hint="--since") from None
         db = state(ctx).database()
         with db.session() as s:
-            q = sa.select(Article).order_by(Article.id)
-            if start is not None:
-                q = q.where(Article.first_seen_at >= start)
-            for art in s.scalars(q):
+            for art in store.iter_articles(s, start):
                 sys.stdout.write(json.dumps(_export_row(art), ensure_ascii=False) + "\n")
 
     @app.command("search")
