@@ -243,10 +243,6 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[A
     return iter(session.scalars(q))
 
 
-def count_articles(session: Session) -> int:
-    return int(session.scalar(sa.select(sa.func.count()).select_from(Article)) or 0)
-
-
 def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """Ranked full-text search (FTS5 on SQLite, text search on PostgreSQL) with snippets."""
     dialect = session.get_bind().dialect.name
