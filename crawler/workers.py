@@ -208,6 +208,12 @@ class ProcessStage:
             raise DropItem(dropped)
         return result
 
+    def start(self) -> StoreProcess:
+        """Start the process now rather than at the first article (it then loads meanwhile)."""
+        if self.proc is None:
+            self.proc = StoreProcess(self.db_url, self.settings)
+        return self.proc
+
     def _usable(self) -> StoreProcess | None:
         """The process when it should be used (when waiting, even while it loads), else None."""
         if self.broken:
@@ -215,7 +221,8 @@ class ProcessStage:
         if self.proc is None:
             if self.min_articles and self.followed() < self.min_articles:
                 return None
-            self.proc = StoreProcess(self.db_url, self.settings)
+            self.start()
+        assert self.proc is not None
         if self.proc.usable():
             if not self._announced:
                 self._announced = True

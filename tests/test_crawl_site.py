@@ -118,8 +118,7 @@ def _loaded_kept_stage(settings, db):
     from newswatch.crawler.store import open_stage
 
     stage = open_stage(Placement.KEPT, settings, db)
-    assert stage._usable() is None  # started, storing here while it loads
-    stage.proc.ready.result(timeout=60)
+    stage.start().ready.result(timeout=60)
     return stage
 
 
