@@ -64,6 +64,10 @@ class StoreStage(Protocol):
 
     async def submit(self, item: ArticleItem, feed: FeedState) -> IngestResult: ...
 
+    def serves(self, settings: Settings, db: Database) -> bool:
+        """Whether an owner keeping this stage between crawls may hand it to the next one."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newswatch.config import Settings
@@ -18,6 +18,9 @@ from newswatch.scheduler.service import PlanFn, Service
 from newswatch.storage import service_state as state_sql
 from newswatch.storage.db import Database
 from newswatch.storage.locks import ServiceLockHandle
+
+if TYPE_CHECKING:
+    from newswatch.crawler.store import Placement, StoreStage
 
 # chatty at INFO on every tick; their warnings and errors still show
 QUIET_LOGGERS = ("apscheduler", "scrapy", "alembic")
@@ -64,10 +67,10 @@ class ServiceCrawl:
         self._crawl = crawl
         self._release = release
         self._alert_step = alert_step
-        self._kept: Any = None  # the ProcessStage that ``on`` keeps between crawls
+        self._kept: StoreStage | None = None  # the store process that ``on`` keeps between crawls
         self._closes_at_exit = False
 
-    def store(self, settings: Settings, db: Database) -> Any:
+    def store(self, settings: Settings, db: Database) -> Placement | StoreStage:
         """The ``store`` argument of the next crawl: a placement, or the stage kept for ``on``."""
         from newswatch.crawler.store import Placement, open_stage, placement
 
