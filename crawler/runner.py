@@ -41,7 +41,7 @@ from newswatch.storage.sources import sources_by_name, sync_sources
 
 __all__ = [
     "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
-    "run_sync", "select_feeds",
+    "run_on_reactor", "run_sync", "select_feeds",
 ]
 T = TypeVar("T")
 
@@ -199,6 +199,35 @@ async def crawl(
                 now=report.finished,
             )
     return report
+
+
+def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Install the asyncio reactor, run ``main()`` to completion on it, return its result.
+
+    For a process whose main loop is the reactor (the service): Scrapy and APScheduler share it.
+    """
+    install_reactor()  # before anything imports twisted.internet.reactor
+    from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
+    from twisted.python.failure import Failure
+
+    outcome: list[Any] = []
+
+    def finished(result: Any) -> None:
+        outcome.append(result)
+        reactor.stop()  # type: ignore[attr-defined]
+
+    def start() -> None:
+        Deferred.fromFuture(asyncio.ensure_future(main())).addBoth(finished)
+
+    reactor.callWhenRunning(start)  # type: ignore[attr-defined]
+    # the service installs its own SIGTERM/SIGINT/SIGHUP handlers: Twisted's would stop the
+    # reactor at once and lose the in-flight crawl
+    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    result = outcome[0] if outcome else 1
+    if isinstance(result, Failure):
+        result.raiseException()
+    return int(result)
 
 
 def _reactor_loop() -> asyncio.AbstractEventLoop:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newswatch.config import Settings
-from newswatch.scheduler import loop, plan
+from newswatch.scheduler import plan
 from newswatch.scheduler.service import PlanFn, Service
 from newswatch.storage import service_state as state_sql
 from newswatch.storage.db import Database
@@ -164,10 +164,8 @@ def build(
     load_settings: Callable[[], Settings] | None,
 ) -> Service:
     """The service wired to the crawler and the digest code (call inside the running loop)."""
-    from scrapy.crawler import AsyncCrawlerRunner
-
     from newswatch.crawler.polling import next_poll_at
-    from newswatch.crawler.runner import crawl, release_memory, stop_crawls
+    from newswatch.crawler.runner import AsyncCrawlerRunner, crawl, release_memory, stop_crawls
     from newswatch.digests.alert_step import alert_step
 
     crawl_job: Any
@@ -203,7 +201,9 @@ def serve(
 ) -> int:
     """Run the service until it is stopped; its exit code."""
 
+    from newswatch.crawler.runner import run_on_reactor
+
     async def main() -> int:
         return await build(settings, db, lock=lock, load_settings=load_settings).run()
 
-    return loop.run(main)
+    return run_on_reactor(main)

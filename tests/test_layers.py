@@ -1,6 +1,6 @@
 """The error tree and the import layering hold: storage's errors are newswatch errors, storage
-imports nothing of ours but the error tree, and the crawler's pipeline and store stage do not
-import each other."""
+imports nothing of ours but the error tree, the scheduler reaches Scrapy and Twisted only through
+the crawler, and the crawler's pipeline and store process do not import each other."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from newswatch.storage.locks import LockHeld, LockInfo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _our_imports(path: Path) -> set[str]:
-    """Modules of ours that ``path`` imports, anywhere in the file (lazy imports count too)."""
+def _imports(path: Path, top: tuple[str, ...] = ("newswatch",)) -> set[str]:
+    """Modules under ``top`` that ``path`` imports, anywhere in the file (lazy imports count too)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -29,8 +29,12 @@ def _our_imports(path: Path) -> set[str]:
             names = [a.name for a in node.names]
         else:
             continue
-        found.update(n for n in names if n.split(".")[0] == "newswatch")
+        found.update(n for n in names if n.split(".")[0] in top)
     return found
+
+
+def _our_imports(path: Path) -> set[str]:
+    return _imports(path)
 
 
 def test_storage_imports_only_itself_and_the_error_tree() -> None:
@@ -39,6 +43,11 @@ def test_storage_imports_only_itself_and_the_error_tree() -> None:
             assert module.startswith("newswatch.storage") or module == "newswatch.errors", (
                 f"{path.relative_to(ROOT)} imports {module}"
             )
+
+
+def test_the_scheduler_uses_scrapy_and_twisted_only_through_the_crawler() -> None:
+    for path in (ROOT / "scheduler").rglob("*.py"):
+        assert not _imports(path, ("scrapy", "twisted")), path.relative_to(ROOT)
 
 
 @pytest.mark.parametrize(("module", "other"), [("pipelines", "workers"), ("workers", "pipelines")])
