@@ -34,6 +34,7 @@ from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
 from newswatch.config import FeedConfig, Settings
+from newswatch.errors import ExitCode
 from newswatch.storage.db import Database
 from newswatch.storage.models import utcnow
 from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
@@ -224,7 +225,7 @@ def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     # the service installs its own SIGTERM/SIGINT/SIGHUP handlers: Twisted's would stop the
     # reactor at once and lose the in-flight crawl
     reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
-    result = outcome[0] if outcome else 1
+    result = outcome[0] if outcome else ExitCode.FAILED
     if isinstance(result, Failure):
         result.raiseException()
     return int(result)

@@ -94,7 +94,7 @@ class Service:
         # digest twice
         self._mail = asyncio.Lock()
         self._stopping = False
-        self.exit_code = 0
+        self.exit_code: int = ExitCode.OK
         self.started_at = clock()
         self.scheduler = AsyncIOScheduler(timezone=plan.ZoneInfo(settings.digest.timezone))
 
@@ -130,7 +130,7 @@ class Service:
         log.info("service stopped", extra={"exit_code": self.exit_code})
         return self.exit_code
 
-    def stop(self, reason: str = "requested", exit_code: int = 0) -> None:
+    def stop(self, reason: str = "requested", exit_code: int = ExitCode.OK) -> None:
         """Ask the service to stop gracefully (safe to call more than once)."""
         if not self._stop.is_set():
             log.info("stopping: %s", reason)
