@@ -187,7 +187,7 @@ def _stored(db) -> dict[str, tuple]:
     return {a.url: (a.title, a.text, a.language, a.canonical_url) for a in _articles(db)}
 
 
-def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
+def test_each_crawl_placement_extracts_and_stores_in_a_process_of_the_crawl(
     test_site, tmp_path, make_settings, run_crawl, caplog
 ):
     """The service's ``auto``: pages go to a store process started for the crawl; same result."""
@@ -214,7 +214,7 @@ def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
         there.close()
 
 
-def test_crawl_mode_survives_its_store_process_dying(
+def test_each_crawl_placement_survives_its_store_process_dying(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
     from newswatch.storage.db import Database
@@ -256,7 +256,7 @@ print(json.dumps({"new": report.totals["new"], "loaded": [m for m in heavy if m 
 """
 
 
-def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
+def test_a_crawl_placed_like_the_service_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
     """What keeps an idle service small: extraction, MinHash and migrations stay out of it."""
     import json
     import subprocess
