@@ -254,8 +254,8 @@ def main() -> None:
         "--story-threshold",
         type=float,
         nargs="+",
-        default=[DedupConfig().story_threshold, DEFAULT_THRESHOLD],
-        help="story thresholds for the quality run (default: the configured one and dedup's)",
+        default=[DEFAULT_THRESHOLD],
+        help="story thresholds for the quality run (default: the one threshold of production)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:

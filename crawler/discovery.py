@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
+from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.parsing import parse_json_feed
+from newswatch.crawler.parsing.feeds import read_feed
+from newswatch.crawler.parsing.telegram import channel_links, parse_telegram
+from newswatch.sourceurls import channel_name
+from newswatch.weburl import is_http_url, mask_url
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.rss", "/feed.json")
 ALTERNATE_TYPES = (
@@ -32,26 +36,23 @@ class FoundFeed:
     """A feed found at or near the URL the user gave."""
 
     url: str
-    kind: str  # rss | atom | json
+    kind: str  # rss | atom | json | telegram
     title: str | None
     entries: int
-    how: str  # given | link-alternate | common-path
+    how: str  # given | link-alternate | common-path | telegram-link
 
 
 def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, str | None, int] | None:
     """(kind, title, number of entries) when ``body`` is an RSS, Atom or JSON feed."""
     head = body.lstrip()[:1]
     if head == b"{":
-        parsed = parse_json_feed(body, url)
+        parsed = parse_json_feed(body, url, content_type=content_type)
         if parsed.error:
             return None
         return "json", parsed.title, len(parsed.entries)
     if head != b"<":
         return None
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    d = feedparser.parse(body, response_headers=headers)
+    d, _ = read_feed(body, url, content_type)  # the crawler's decoding rule: titles as it reads them
     version = d.get("version") or ""
     if not version:
         return None
@@ -75,7 +76,7 @@ class DiscoverySpider(scrapy.Spider):
                       meta=self._meta())
 
     def _meta(self) -> dict[str, Any]:
-        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES")}
+        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"), ORIGIN_META: self.url}
 
     def _record(self, response: Response, how: str) -> bool:
         found = detect_feed(response.body, response.url, _ctype(response))
@@ -87,7 +88,7 @@ class DiscoverySpider(scrapy.Spider):
         return True
 
     def parse_start(self, response: Response) -> Iterable[Request]:
-        if self._record(response, "given"):
+        if self._record(response, "given") or self._record_channel(response, "given"):
             return []
         if not isinstance(response, TextResponse):
             self.errors.append(f"{response.url} is neither a feed nor an HTML page")
@@ -97,12 +98,35 @@ class DiscoverySpider(scrapy.Spider):
             rel = (link.attrib.get("rel") or "").lower().split()
             typ = (link.attrib.get("type") or "").lower().split(";")[0].strip()
             if "alternate" in rel and typ in ALTERNATE_TYPES:
-                out.append(self._candidate(urljoin(response.url, link.attrib["href"]), "link-alternate", 0))
+                href = urljoin(response.url, link.attrib["href"].strip())
+                if not is_http_url(href):  # file:, data:, ftp:, javascript: are never offered
+                    self.errors.append(f"ignored a feed link that is not http(s): {mask_url(href)[:200]}")
+                    continue
+                out.append(self._candidate(href, "link-alternate", 0))
         parts = urlsplit(response.url)
         root = f"{parts.scheme}://{parts.netloc}"
         for i, path in enumerate(COMMON_PATHS, start=1):
             out.append(self._candidate(root + path, "common-path", i))
+        # official channels are often the outlet's fastest source; offer those the page links to
+        for i, preview in enumerate(channel_links(response.url, response.xpath("//a/@href").getall())[:5]):
+            out.append(Request(preview, callback=self.parse_channel, errback=lambda f: None,
+                               priority=-len(COMMON_PATHS) - 1 - i, meta=self._meta()))
         return out
+
+    def parse_channel(self, response: Response) -> None:
+        self._record_channel(response, "telegram-link")
+
+    def _record_channel(self, response: Response, how: str) -> bool:
+        """Whether ``response`` is a Telegram channel preview (recorded once)."""
+        if channel_name(response.url) is None or not isinstance(response, TextResponse):
+            return False
+        parsed = parse_telegram(response.body, response.url, content_type=_ctype(response))
+        if parsed.error is not None:
+            return False
+        if response.url not in self._seen:
+            self._seen.add(response.url)
+            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), how))
+        return True
 
     def _candidate(self, url: str, how: str, order: int) -> Request:
         # lower priority for guessed paths so announced feeds are listed first

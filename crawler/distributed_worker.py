@@ -46,7 +46,9 @@ from newswatch.crawler.distributed import (
 from newswatch.crawler.distributed import (
     scrapy_settings as frontier_settings,
 )
+from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.parsing import Entry
+from newswatch.crawler.render import with_render
 from newswatch.crawler.report import FeedState
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.store import InProcessStage
@@ -147,7 +149,7 @@ class WorkerSpider(RedisMixin, NewsSpider):
             )
         return request
 
-    def parse_document(self, response: Response) -> list[Request]:
+    def parse_document(self, response: Response) -> list[Any]:
         self._adopt_document(response.meta)
         return super().parse_document(response)
 
@@ -174,16 +176,18 @@ class WorkerSpider(RedisMixin, NewsSpider):
 
     # --- articles ---------------------------------------------------------------------------
 
-    def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request]:
+    def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request | ArticleItem]:
         # the shared lease filter, not this worker's memory, keeps polls from queuing twice
         self._following = set()
         out = list(super()._follow(state, entries))
+        # entries that carry their content (Telegram posts) are stored here, like any item
+        requests = [r for r in out if isinstance(r, Request)]
         cfg = feed_meta(state.cfg)
-        for request in out:
+        for request in requests:
             request.meta[FEED_META] = cfg
             request.dont_filter = False
-        state.pending -= len(out)  # handed to the shared queue: this poll ends with its documents
-        state.extra["queued"] = int(state.extra.get("queued", 0)) + len(out)
+        state.pending -= len(requests)  # handed to the shared queue: this poll ends with its documents
+        state.extra["queued"] = int(state.extra.get("queued", 0)) + len(requests)
         return out
 
     def parse_article(self, response: Response) -> Iterable[Any]:
@@ -191,9 +195,9 @@ class WorkerSpider(RedisMixin, NewsSpider):
         self._state_for(response.meta)
         return super().parse_article(response)
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> list[ArticleItem]:
         self._state_for(failure.request.meta)  # type: ignore[attr-defined]
-        super().article_failed(failure)
+        return super().article_failed(failure)
 
     def _state_for(self, meta: dict[str, Any]) -> FeedState:
         """This worker's state of the request's feed, made if another worker polled it."""
@@ -325,6 +329,7 @@ def worker_settings(
 ) -> dict[str, Any]:
     """The crawler's Scrapy settings on the shared frontier."""
     out = scrapy_settings(settings)
+    out = with_render(out, settings.crawl, settings.feeds)  # a worker may take any source
     out.update(
         frontier_settings(
             redis_url,

@@ -23,6 +23,7 @@ class ArticleItem:
     body: bytes = b""
     encoding: str | None = None
     entry_url: str | None = None  # the link as the source listed it, before redirects
+    meta: dict[str, Any] = field(default_factory=dict)  # what the source said beyond the fields (kept)
     # filled by extraction
     title: str | None = None
     text: str | None = None
@@ -66,6 +67,16 @@ def extract_item(item: ArticleItem) -> ArticleItem:
     return item
 
 
+def _text_language(text: str | None) -> str | None:
+    """The language of a text that came without a page (a Telegram post) from a feed without one."""
+    if not text:
+        return None
+    from newswatch.crawler.extraction.language import choose_language
+    from newswatch.crawler.extraction.structured import PageSignals
+
+    return choose_language(PageSignals(), text)
+
+
 def raw_article(item: ArticleItem, default_language: str | None) -> RawArticle:
     """What the store stage takes from an extracted item."""
     return RawArticle(
@@ -76,8 +87,8 @@ def raw_article(item: ArticleItem, default_language: str | None) -> RawArticle:
         guid=item.guid,
         published=item.published,
         published_source=item.published_source,
-        language=item.language or default_language,
+        language=item.language or default_language or _text_language(item.text),
         authors=item.authors,
         canonical_url=item.canonical_url,
-        meta={"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {},
+        meta={**item.meta, **({"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {})},
     )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 ROBOTS_META = "newswatch_robots"
+# timeouts of the download (Scrapy), of the connection (Twisted) and of the socket (Python)
+TIMEOUTS: tuple[type[BaseException], ...] = (DownloadTimeoutError, TwistedTimeoutError, TimeoutError)
 
 
 class RobotsPolicyMiddleware:
@@ -72,6 +77,49 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         return parser
 
 
+TRUNCATED_META = "newswatch_truncated"
+DOCUMENT_META = "newswatch_document"
+
+
+def gzip_complete(body: bytes, limit: int) -> bool:
+    """Whether a gzip body runs to its end (up to ``limit`` decompressed bytes are looked at)."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    seen = 0
+    data = body
+    try:
+        while data and not d.eof:
+            seen += len(d.decompress(data, 1 << 16))
+            data = d.unconsumed_tail
+            if limit and seen > limit:
+                return True  # too big to judge here; the size limit speaks for itself
+    except zlib.error:
+        return False
+    return d.eof
+
+
+class TruncatedGzipMiddleware:
+    """Note feed documents whose gzip stream ends early.
+
+    Scrapy's decompression keeps whatever decodes from a cut stream, which is right for the
+    entries (they are followed), but the poll must then count as failed: saving its ETag would
+    answer the next poll with 304 and the lost half would never be read.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.getint("NEWSWATCH_MAX_FEED_BYTES", 0))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        encoding = response.headers.get(b"Content-Encoding", b"").strip().lower()
+        gzipped = encoding in (b"gzip", b"x-gzip") and response.body
+        if request.meta.get(DOCUMENT_META) and gzipped and not gzip_complete(response.body, self.limit):
+            request.meta[TRUNCATED_META] = "the compressed feed ended early (truncated gzip stream)"
+        return response
+
+
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -91,7 +139,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """RetryMiddleware that waits before retrying: Retry-After when given, else exponential.
 
     Scrapy 2.19 retries at once; a server answering 429/503 is better served by waiting.
-    A Retry-After longer than NEWSWATCH_RETRY_MAX_DELAY ends the request instead.
+    A Retry-After longer than NEWSWATCH_RETRY_MAX_DELAY ends the request instead. Timeouts
+    are not retried within a crawl.
     """
 
     def __init__(self, settings: Any) -> None:
@@ -116,6 +165,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        if isinstance(exception, TIMEOUTS):
+            # a server that did not answer within the timeout rarely answers the retry: three
+            # more waits made one stalled feed hold the crawl 4x the timeout. The next poll retries.
             return None
         retry = self._retry(request, exception)
         if retry is not None:

@@ -45,16 +45,30 @@ def next_poll_at(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, n
     """When ``source`` is due again; None for a deactivated (gone) source."""
     if not source.active:
         return None
+    if poll_interrupted(source):
+        return now
     return now + poll_interval(source, feed_cfg, crawl_cfg, now)
+
+
+def poll_interrupted(source: Source) -> bool:
+    """Whether the last poll was cut short (it recorded neither a success nor an error)."""
+    polled = source.last_polled_at
+    if polled is None:
+        return False
+    return all(t is None or t < polled for t in (source.last_success_at, source.last_error_at))
 
 
 def outcome_of(state: FeedState) -> PollOutcome:
     """The PollOutcome storage records for this feed's tallies."""
     r = state.report
-    outcome = {"ok": "ok", "not_modified": "not_modified", "moved": "moved", "gone": "gone"}.get(r.status, "error")
+    outcome = {"ok": "ok", "not_modified": "not_modified", "moved": "moved", "gone": "gone",
+               "interrupted": "interrupted"}.get(r.status, "error")
     if outcome == "moved" and not r.new_url:
         outcome = "ok"
     ok = outcome in ("ok", "moved")
+    note = r.error if r.error else r.warning
+    if r.encoding_note and r.encoding_note not in (note or ""):  # a later warning replaced it
+        note = f"{note}; {r.encoding_note}" if note else r.encoding_note
     return PollOutcome(
         outcome=outcome,
         status=r.http_status,
@@ -62,7 +76,7 @@ def outcome_of(state: FeedState) -> PollOutcome:
         bytes=r.bytes,
         items_found=r.found,
         items_new=r.new,
-        error=r.error if r.error else r.warning,
+        error=note,
         etag=state.resp_etag if ok else None,
         last_modified=state.resp_last_modified if ok else None,
         new_url=r.new_url if outcome == "moved" else None,

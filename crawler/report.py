@@ -18,9 +18,10 @@ class FeedReport:
     name: str
     fetched: int = 0  # article pages downloaded
     new: int = 0  # stored as new articles
+    relevant: int = 0  # of the new ones, judged on topic
     duplicate: int = 0  # fetched but already known (same URL, GUID, content or syndicated copy)
     failed: int = 0  # article pages that could not be fetched, extracted or stored
-    status: str = "ok"  # ok | not_modified | moved | error | gone | inactive
+    status: str = "ok"  # ok | not_modified | moved | error | gone | inactive | interrupted
     error: str | None = None
     http_status: int | None = None
     found: int = 0  # entries the source listed
@@ -29,11 +30,17 @@ class FeedReport:
     bytes: int = 0  # bytes of the feed document(s)
     warning: str | None = None
     new_url: str | None = None
+    encoding_note: str | None = None  # how undeclared or mislabelled bytes were read
+    encoding_guessed: bool = False  # a document's bytes were decoded by guess
     entries: list[Entry] = field(default_factory=list)  # `feeds check`: what would be collected
 
     @property
     def ok(self) -> bool:
         return self.status in ("ok", "not_modified", "moved")
+
+    def warn(self, message: str) -> None:
+        """Add a warning to this poll's (one warning must not hide another)."""
+        self.warning = f"{self.warning}; {message}" if self.warning else message
 
 
 @dataclass
@@ -46,7 +53,7 @@ class CrawlReport:
 
     @property
     def totals(self) -> dict[str, int]:
-        keys = ("fetched", "new", "duplicate", "failed", "found", "skipped", "updated")
+        keys = ("fetched", "new", "relevant", "duplicate", "failed", "found", "skipped", "updated")
         out = {k: sum(getattr(f, k) for f in self.feeds) for k in keys}
         out["feeds"] = len(self.feeds)
         out["feeds_failed"] = sum(1 for f in self.feeds if not f.ok)
@@ -75,6 +82,7 @@ class FeedState:
     resp_etag: str | None = None
     resp_last_modified: str | None = None
     finished: bool = False
+    settled: bool = False  # the first document got an answer (a response or a failure)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -30,6 +30,7 @@ from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.discovery import DiscoverySpider, FoundFeed
 from newswatch.crawler.extraction import release_models, warm_up
 from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
+from newswatch.crawler.render import with_render
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
@@ -131,6 +132,7 @@ async def crawl(
     store: Placement | StoreStage | None = None,
     runner: AsyncCrawlerRunner | None = None,
     progress: Callable[[FeedReport], None] | None = None,
+    article_progress: Callable[[int, int], None] | None = None,
     on_ingested: Callable[[Any], None] | None = None,
     extra_settings: dict[str, Any] | None = None,
     follow: bool = True,
@@ -149,6 +151,7 @@ async def crawl(
     _quiet_robots_errors()
     conf = scrapy_settings(settings, extra_settings)
     chosen = select_feeds(settings, feeds)
+    conf = with_render(conf, settings.crawl, chosen)  # only crawls of render: true sources
     prepared = _prepare(db, settings, chosen, record=record)
     for report in prepared.skipped:
         if progress is not None:
@@ -176,6 +179,7 @@ async def crawl(
             follow=follow,
             record=record,
             progress=progress,
+            article_progress=article_progress,
             on_ingested=on_ingested,
         )
         crawler = Crawler(NewsSpider, ScrapySettings(conf))

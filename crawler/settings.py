@@ -14,11 +14,15 @@ PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # http(s) only, and no private address reached from a public source (before robots.txt)
+    "newswatch.crawler.guard.AddressGuardMiddleware": 50,
     "newswatch.crawler.middlewares.RobotsPolicyMiddleware": 99,  # just before the robots.txt check (100)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newswatch.crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newswatch.crawler.middlewares.BackoffRetryMiddleware": 550,
+    # sees the body before HttpCompressionMiddleware (590) decompresses it
+    "newswatch.crawler.middlewares.TruncatedGzipMiddleware": 595,
 }
 
 # Turns politeness off for benchmarks on a local server: no delay, no throttle, 16 per host.
@@ -59,6 +63,10 @@ def scrapy_settings(settings: Settings, extra: dict[str, Any] | None = None) -> 
         "DOWNLOAD_WARNSIZE": 0,
         "NEWSWATCH_MAX_FEED_BYTES": c.max_feed_bytes,
         "REDIRECT_MAX_TIMES": c.max_redirects,
+        "NEWSWATCH_ALLOW_PRIVATE_LINKS": c.allow_private_links,
+        # a news crawler reads the web: no local files, data: URLs, FTP or S3, whatever a
+        # feed or a homepage links to
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOAD_FAIL_ON_DATALOSS": True,
         # Scrapy starts this many workers per response to handle its output; our callbacks
         # yield one item (or a feed's requests), and 100 idle workers per page cost more than the

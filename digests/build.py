@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -190,13 +190,22 @@ def shorten(title: str, limit: int = MAX_TITLE) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
+def found_outlet(art: Article) -> dict[str, Any] | None:
+    """What a search source (Google News, GDELT) said about the publisher of ``art``."""
+    meta = art.meta if isinstance(art.meta, dict) else {}
+    found = meta.get("search")
+    return found if isinstance(found, dict) and found.get("outlet") else None
+
+
 def outlet_lines(
     ordered: Sequence[Article], sources: Mapping[int, Source], lead: Article
 ) -> list[Outlet]:
     """One line per outlet (its earliest report's link), the representative's outlet first."""
     by_source: dict[Any, list[Article]] = {}
     for art in ordered:
-        by_source.setdefault(art.source_id if art.source_id is not None else f"a{art.id}", []).append(art)
+        key = art.source_id if art.source_id is not None else f"a{art.id}"
+        found = found_outlet(art)
+        by_source.setdefault((key, found["outlet"]) if found else key, []).append(art)
     lines: list[Outlet] = []
     for arts in by_source.values():
         first = lead if lead in arts else min(arts, key=lambda a: (_when(a), a.id or 0))
@@ -204,13 +213,19 @@ def outlet_lines(
         tags = {
             k: v for k, v in ((src.tags or {}) if src else {}).items() if not str(k).startswith("_")
         }
+        found = found_outlet(first)
+        if found and found.get("country"):
+            tags.setdefault("country", found["country"])
         shown = [str(tags[k]).capitalize() for k in ("perspective",) if tags.get(k)]
         shown += [str(tags[k]).upper() for k in ("country",) if tags.get(k)]
         name = src.name if src else "unknown"
+        title = src.title if src and src.title else name
+        if found:  # a search source: the publisher it found is the outlet
+            name, title = f"{name}/{found['outlet']}", str(found["outlet"])
         lines.append(
             Outlet(
                 name=name,
-                title=shorten(plain_text(src.title if src and src.title else name), 80),
+                title=shorten(plain_text(title), 80),
                 url=safe_url(first.url) or safe_url(first.canonical_url),
                 tags=shown,
                 perspective=_perspective(tags),
@@ -296,6 +311,9 @@ def make_entry(
     )
 
 
+_make_entry = make_entry
+
+
 def _sort_entries(entries: list[Entry]) -> list[Entry]:
     """Most outlets first, then most sides, then the surer match, then the earlier."""
     return sorted(
@@ -361,8 +379,13 @@ def build_view(
     explainer: Explainer | None = None,
     reader_language: str = "en",
     archive_url: str = "index.html",
+    entry_maker: Callable[..., Entry] | None = None,
 ) -> DigestView:
-    """Group a digest's ledgered articles into sections, updates and the off-topic appendix."""
+    """Group a digest's ledgered articles into sections, updates and the off-topic appendix.
+
+    ``entry_maker`` stands in for :func:`make_entry` (the web pages keep entries between pages).
+    """
+    make_entry = entry_maker or _make_entry
     groups: dict[str, list[tuple[str, Article]]] = {}
     offtopic: list[Entry] = []
     batch = {a.id: a for _k, a in items if a.id is not None}

@@ -127,8 +127,19 @@ def _view_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def view_of(settings: Settings, session: Session, digest: Digest) -> DigestView:
-    """The view of a recorded digest, rebuilt from its ledger entries."""
+def view_of(
+    settings: Settings,
+    session: Session,
+    digest: Digest,
+    *,
+    explainer: Any = None,
+    entry_maker: Any = None,
+) -> DigestView:
+    """The view of a recorded digest, rebuilt from its ledger entries.
+
+    ``explainer`` and ``entry_maker`` replace the profile's explainer and ``make_entry`` (the
+    web pages pass ones that keep their answers).
+    """
     items = ledger.digest_items(session, digest.id)  # type: ignore[arg-type]
     stories = ledger.stories_by_id(
         session, (a.story_id for _k, a in items if a.story_id is not None)
@@ -139,7 +150,8 @@ def view_of(settings: Settings, session: Session, digest: Digest) -> DigestView:
         sources=ledger.sources_by_id(session),
         stories=stories,
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
-        **_view_options(settings),
+        **{**_view_options(settings), **({"explainer": explainer} if explainer else {})},
+        entry_maker=entry_maker,
     )
     counts = digest.counts or {}
     view.sources_polled = int(counts.get("sources_polled", 0))

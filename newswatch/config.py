@@ -8,8 +8,11 @@ what was expected.
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
+import typing
 from datetime import timedelta
 from enum import StrEnum
 from importlib import resources
@@ -32,7 +35,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
+from newswatch.sourceurls import SEARCH_KINDS, channel_name, search_query, search_url
+from newswatch.weburl import check_http_url, mask_secrets, quote_credentials
 
+log = logging.getLogger(__name__)
 DEFAULT_CONFIG_NAME = "newswatch.yaml"
 ENV_PREFIX = "NEWSWATCH_"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
@@ -61,6 +67,17 @@ def show_seconds(d: timedelta) -> str:
     return f"{int(secs)}s" if secs.is_integer() else f"{secs:.6f}".rstrip("0") + "s"
 
 
+def show_duration(d: timedelta) -> str:
+    """A duration as a user writes it: 30m, 2h, 1d, 90s (the largest unit that divides it)."""
+    secs = d.total_seconds()
+    if not secs.is_integer():
+        return show_seconds(d)
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if secs and secs % size == 0:
+            return f"{int(secs // size)}{unit}"
+    return f"{int(secs)}s"
+
+
 # JSON carries durations as seconds ("90s"), which parse_duration reads back (ISO "PT1M" not)
 Duration = Annotated[
     timedelta,
@@ -81,12 +98,17 @@ class Selectors(_Strict):
     date: str | None = Field(None, description="selector of each link's date, relative to the link")
 
 
+FeedKind = Literal["rss", "atom", "json", "html", "sitemap", "telegram", "google-news", "gdelt"]
+
+
 class FeedConfig(_Strict):
-    """One source: a feed, an HTML listing page or a news sitemap."""
+    """One source: a feed, an HTML listing page, a news sitemap, a Telegram channel or a search."""
 
     name: str = Field(description="unique short name, used on the command line")
-    url: str = Field(description="the feed, listing or sitemap URL")
-    kind: Literal["rss", "atom", "json", "html", "sitemap"] = Field("rss", description="source kind")
+    url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
+    kind: FeedKind = Field(
+        "rss", description="rss, atom, json, html, sitemap, telegram, google-news or gdelt (see Sources beyond feeds)"
+    )
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
     title: str | None = Field(None, description="the outlet's display name")
@@ -95,8 +117,33 @@ class FeedConfig(_Strict):
     robots: bool | None = Field(None, description="obey robots.txt (default: crawl.obey_robots)")
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
-    lookback: Duration = Field(timedelta(days=2), description="sitemaps: ignore entries older than this")
+    lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
+    render: bool = Field(False, description="html: load the listing in headless Chromium (pages built by JavaScript; extra newswatch[render])")
+    pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
+    follow_links: bool = Field(
+        False, description="telegram: fetch the article a post mostly links to and store it instead of the post"
+    )
+    query: str | None = Field(None, description="google-news, gdelt: the search query (written into the URL)")
+    params: dict[str, str] = Field(
+        default_factory=dict, description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort"
+    )
 
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params(cls, v: Any) -> Any:
+        # URL parameters are text; YAML reads `maxrecords: 100` as a number
+        if isinstance(v, dict):
+            return {k: str(x).lower() if isinstance(x, bool) else str(x) for k, x in v.items()}
+        return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _search_url(cls, data: Any) -> Any:
+        """Search kinds: the endpoint (default: the public one) with the query in its parameters."""
+        if isinstance(data, dict) and data.get("kind") in SEARCH_KINDS:
+            data = dict(data)
+            data["url"] = search_url(str(data["kind"]), data.get("url"), data.get("query"), data.get("params") or {})
+        return data
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -107,14 +154,22 @@ class FeedConfig(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError("expected an http:// or https:// URL")
-        return v
+        # fully, here: a URL Scrapy refuses at crawl time would otherwise fail only then
+        return check_http_url(v)
 
     @model_validator(mode="after")
     def _html_needs_selectors(self) -> FeedConfig:
         if self.kind == "html" and self.selectors is None:
             raise ValueError("kind: html needs selectors (at least selectors.links)")
+        if self.render and self.kind != "html":
+            raise ValueError("render: true is for kind: html (listing pages built by JavaScript)")
+        if (self.query or self.params) and self.kind not in SEARCH_KINDS:
+            raise ValueError("query and params are for kind: google-news or gdelt")
+        if self.kind in SEARCH_KINDS and not search_query(self.kind, self.url):
+            raise ValueError(f"kind: {self.kind} needs a query (query: ...)")
+        if self.kind == "telegram":
+            if channel_name(self.url) is None:
+                raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
         return self
 
 
@@ -144,10 +199,17 @@ class CrawlConfig(_Strict):
     max_page_bytes: int = Field(5_000_000, ge=1024, description="largest article page")
     max_feed_bytes: int = Field(20_000_000, ge=1024, description="largest feed or sitemap")
     max_redirects: int = Field(5, ge=0, description="redirects followed per request")
+    allow_private_links: bool = Field(
+        False,
+        description="let feeds on public addresses lead to private, loopback or link-local ones",
+    )
     min_interval: Duration = Field(timedelta(minutes=5), description="shortest poll interval")
     max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
     failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
+    browser: str = Field("/usr/bin/chromium", description="Chromium for sources with render: true (name or path)")
+    render_max_pages: int = Field(20, ge=1, description="pages rendered in a browser per crawl, at most")
+    render_timeout: float = Field(20.0, gt=0, description="seconds a rendered page may take to show its links")
     store_process: StoreProcess = Field(
         StoreProcess.AUTO,
         description="judge, deduplicate and store in a second process (auto: big crawls; "
@@ -160,10 +222,18 @@ class JudgeConfig(_Strict):
     seed_dirs: list[Path] = Field(default_factory=list, description="extra folders of seed documents")
 
 
+# The story grouper's one threshold and window (newswatch.dedup.stories uses these too), tuned
+# on real cross-language reports with bench/judge_real.py.
+STORY_THRESHOLD = 0.3
+STORY_WINDOW = timedelta(hours=72)
+
+
 class DedupConfig(_Strict):
     near_duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard threshold")
-    story_window: Duration = Field(timedelta(hours=72), description="reports this close form a story")
-    story_threshold: float = Field(0.5, gt=0, le=1, description="score needed to join a story")
+    story_window: Duration = Field(STORY_WINDOW, description="reports this close form a story")
+    story_threshold: float = Field(
+        STORY_THRESHOLD, gt=0, le=1, description="score needed to join a story"
+    )
 
 
 class SmtpConfig(_Strict):
@@ -258,6 +328,15 @@ class ServiceConfig(_Strict):
     heartbeat: Duration = Field(
         timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
     )
+    web_port: int | None = Field(
+        None, ge=1, le=65535, description="serve the web pages on this port inside `newswatch run` (off when unset)"
+    )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _quoted(cls, v: str | None) -> str | None:
+        # a password with "/" or "@" in it is percent-encoded so Redis clients parse the URL
+        return quote_credentials(v) if v else v
 
     @field_validator("digest_every", "poll_tick", "stop_timeout", "heartbeat")
     @classmethod
@@ -267,11 +346,35 @@ class ServiceConfig(_Strict):
         return v
 
 
+class WebConfig(_Strict):
+    """`newswatch serve`: who may read the pages when they are reachable from other machines."""
+
+    host: str = Field("127.0.0.1", description="address the pages are served on (another needs web.auth)")
+    auth: Literal["none", "token", "basic"] = Field(
+        "none", description="token: NEWSWATCH_WEB_TOKEN as a Bearer token; basic: web.user and NEWSWATCH_WEB_PASSWORD"
+    )
+    user: str | None = Field(None, description="user name of basic auth (and of feedback without auth)")
+    token: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_TOKEN)")
+    password: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_PASSWORD)")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> WebConfig:
+        if self.auth == "token" and not self.token:
+            raise ValueError("web.auth is token but NEWSWATCH_WEB_TOKEN is not set")
+        if self.auth == "basic" and not (self.user and self.password):
+            raise ValueError("web.auth is basic: set web.user and NEWSWATCH_WEB_PASSWORD")
+        return self
+
+
 class Settings(_Strict):
     """The whole configuration."""
 
     storage: StorageConfig = Field(default_factory=StorageConfig, description="where articles are stored")
-    default_feeds: bool = Field(True, description="include seeds/feeds.yaml when the file has no feeds")
+    default_feeds: bool | None = Field(
+        None,
+        description="the feeds of seeds/feeds.yaml: true beside the file's feeds, false never, "
+        "unset only when the file lists none",
+    )
     feeds: list[FeedConfig] = Field(default_factory=list, description="the sources to poll")
     crawl: CrawlConfig = Field(default_factory=CrawlConfig, description="politeness and limits of the crawler")
     judge: JudgeConfig = Field(default_factory=JudgeConfig, description="the topic profile")
@@ -279,6 +382,7 @@ class Settings(_Strict):
     digest: DigestConfig = Field(default_factory=DigestConfig, description="the daily digest and its email")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="instant alerts through apprise")
     service: ServiceConfig = Field(default_factory=ServiceConfig, description="`newswatch run` and workers")
+    web: WebConfig = Field(default_factory=WebConfig, description="`newswatch serve`: the pages in a browser")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -335,9 +439,30 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The settings model that holds the key at ``loc`` (list indices skipped)."""
+    model: type[BaseModel] | None = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        args = [a for a in typing.get_args(ann) if _submodel(a) is not None]
+        model = _submodel(ann) or (_submodel(args[0]) if args else None)
+        if model is None and typing.get_origin(ann) is list:
+            inner = typing.get_args(ann)
+            model = _submodel(inner[0]) if inner else None
+    return model
+
+
 def _describe(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown key"
+        loc = tuple(err["loc"])
+        model = _model_at(loc)
+        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+        return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
@@ -372,26 +497,92 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _env_overrides(env: dict[str, str]) -> dict[str, Any]:
-    """``NEWSWATCH_DB`` and ``NEWSWATCH_<SECTION>_<KEY>`` for every scalar setting."""
-    out: dict[str, Any] = {}
-    if env.get("NEWSWATCH_DB"):
-        out.setdefault("storage", {})["url"] = env["NEWSWATCH_DB"]
-    if env.get("NEWSWATCH_SMTP_PASSWORD"):
-        out.setdefault("digest", {}).setdefault("smtp", {})["password"] = env["NEWSWATCH_SMTP_PASSWORD"]
-    if env.get("NEWSWATCH_REDIS_URL"):
-        out.setdefault("service", {})["redis_url"] = env["NEWSWATCH_REDIS_URL"]
-    safe = YAML(typ="safe")
-    for section, field in Settings.model_fields.items():
-        sub = field.annotation
-        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
-            continue
-        for key in sub.model_fields:
-            name = f"{ENV_PREFIX}{section}_{key}".upper()
-            if name in env:
-                value = safe.load(env[name]) if env[name] != "" else None
-                out.setdefault(section, {})[key] = value
+# Variables with their own names (secrets and the two most used settings), beside the
+# NEWSWATCH_<SECTION>_<KEY> of every scalar key.
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "NEWSWATCH_DB": ("storage", "url"),
+    "NEWSWATCH_SMTP_PASSWORD": ("digest", "smtp", "password"),
+    "NEWSWATCH_REDIS_URL": ("service", "redis_url"),
+    "NEWSWATCH_WEB_TOKEN": ("web", "token"),
+    "NEWSWATCH_WEB_PASSWORD": ("web", "password"),
+}
+# Secrets are taken as written (YAML would read a token of digits as a number).
+SECRET_KEYS = {("digest", "smtp", "password"), ("web", "token"), ("web", "password")}
+# Read by the project's own tooling, not settings: never reported as unknown.
+ENV_OTHER = {"NEWSWATCH_CONFIG", "NEWSWATCH_REQUIRE_SERVICES", "NEWSWATCH_UPDATE_GOLDEN",
+             "NEWSWATCH_TEST_PG", "NEWSWATCH_TEST_REDIS"}
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def env_keys() -> dict[str, tuple[str, ...]]:
+    """Every ``NEWSWATCH_*`` variable that sets a key, and the key's path."""
+    out: dict[str, tuple[str, ...]] = {}
+
+    def walk(model: type[BaseModel], path: tuple[str, ...]) -> None:
+        for key, field in model.model_fields.items():
+            sub = _submodel(field.annotation)
+            if sub is not None:
+                walk(sub, (*path, key))
+                continue
+            args = typing.get_args(field.annotation)
+            if typing.get_origin(field.annotation) is list and args and _submodel(args[0]) is not None:
+                continue  # feeds and alert rules are lists of records: the file's job
+            out[ENV_PREFIX + "_".join((*path, key)).upper()] = (*path, key)
+
+    walk(Settings, ())
+    out.update(ENV_ALIASES)
     return out
+
+
+def _env_overrides(env: dict[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """The settings ``env`` sets, and which variable set each key (for error messages)."""
+    out: dict[str, Any] = {}
+    sources: dict[tuple[str, ...], str] = {}
+    known = env_keys()
+    safe = YAML(typ="safe")
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = known.get(name)
+        if path is None:
+            if name not in ENV_OTHER:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+                log.warning(
+                    "ignoring the unknown environment variable %s%s", name,
+                    f" (did you mean {close[0]}?)" if close else "",
+                )
+            continue
+        raw = env[name]
+        if path in SECRET_KEYS or raw == "":
+            value: Any = raw or None  # a secret is taken as written, never parsed
+        else:
+            try:
+                value = safe.load(raw)
+            except YAMLError as exc:
+                raise ConfigError(
+                    f"environment variable {name}: not a valid value: {getattr(exc, 'problem', None) or exc}",
+                    hint=f"{name} sets {'.'.join(path)}; its value is read as in the file "
+                    "(30, 30m, true, [a, b], or plain text)",
+                ) from None
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+        sources[path] = name
+    return out, sources
+
+
+def _env_source(loc: tuple[Any, ...], sources: dict[tuple[str, ...], str]) -> str | None:
+    for n in range(len(loc), 0, -1):
+        name = sources.get(tuple(str(p) for p in loc[:n]))
+        if name is not None:
+            return name
+    return None
 
 
 class LoadedConfig:
@@ -459,15 +650,32 @@ def load_config(
                 f"{cfg_path}:{line}: digest.smtp.password: secrets are not read from files",
                 hint="set NEWSWATCH_SMTP_PASSWORD in the environment instead",
             )
+        web = user.get("web") if isinstance(user.get("web"), dict) else {}
+        for secret in ("token", "password"):
+            if isinstance(web, dict) and secret in web:
+                line = _line_of(doc, ("web", secret))
+                raise ConfigError(
+                    f"{cfg_path}:{line}: web.{secret}: secrets are not read from files",
+                    hint=f"set NEWSWATCH_WEB_{secret.upper()} in the environment instead",
+                )
     elif explicit or require_file:
         raise ConfigError(f"{cfg_path}: configuration file not found")
 
     merged: dict[str, Any] = {}
-    use_defaults = user.get("default_feeds", True)
+    from_env, env_sources = _env_overrides(env)
+    use_defaults = from_env.get("default_feeds", user.get("default_feeds"))
+    seeds_before = 0  # seed feeds listed ahead of the file's (their indices shift the file's)
     if "feeds" not in user and use_defaults is not False:
         merged["feeds"] = seed_feeds()
     merged = _merge(merged, user)
-    merged = _merge(merged, _env_overrides(env))
+    if use_defaults is True and isinstance(user.get("feeds"), list):
+        # explicitly on: the defaults stay beside the file's own feeds; a file feed of the same
+        # name replaces the default one
+        own = {f.get("name") for f in user["feeds"] if isinstance(f, dict)}
+        seeds = [f for f in seed_feeds() if f["name"] not in own]
+        merged["feeds"] = seeds + list(user["feeds"])
+        seeds_before = len(seeds)
+    merged = _merge(merged, from_env)
     if overrides:
         merged = _merge(merged, overrides)
     try:
@@ -476,10 +684,17 @@ def load_config(
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            line = _line_of(doc, loc) if doc is not None else None
-            where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
+            if seeds_before and len(loc) > 1 and loc[0] == "feeds" and isinstance(loc[1], int):
+                loc = ("feeds", loc[1] - seeds_before, *loc[2:])
+            variable = _env_source(loc, env_sources)
+            line = _line_of(doc, loc) if doc is not None and variable is None else None
+            if variable is not None:  # the environment's value is wrong, not the file's line
+                where = f"environment {variable}"
+            else:
+                where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
             problems.append(f"{where}: {_key_path(loc)}: {_describe(err)}")
-        raise ConfigError(f"invalid configuration ({len(problems)} problem(s))", problems=problems) from None
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        raise ConfigError(f"invalid configuration ({count})", problems=problems) from None
     return LoadedConfig(settings, cfg_path, from_file=from_file)
 
 
@@ -489,6 +704,19 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     smtp = data["digest"]["smtp"]
     if smtp.get("password"):
         smtp["password"] = "********"
-    data["alerts"]["urls"] = [re.sub(r"//[^@/]+@", "//****@", u) for u in data["alerts"]["urls"]]
-    data["storage"]["url"] = re.sub(r"//([^:/@]+):[^@/]+@", r"//\1:****@", data["storage"]["url"])
-    return data
+    for secret in ("token", "password"):
+        if (data.get("web") or {}).get(secret):
+            data["web"][secret] = "********"
+    return _mask_all(data)
+
+
+def _mask_all(node: Any) -> Any:
+    # every string is passed through the one masking function: URLs hide anywhere (storage,
+    # redis, alerts, feeds), and a key added later is masked without anyone remembering to
+    if isinstance(node, dict):
+        return {k: _mask_all(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_mask_all(v) for v in node]
+    if isinstance(node, str):
+        return mask_secrets(node)
+    return node

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,18 @@ from typing import Any
 import typer.main
 from pydantic import BaseModel
 
-from newswatch.config import Settings
+from newswatch.config import Settings, show_duration
+
+
+def _allowed(annotation: Any) -> list[str]:
+    """The values a Literal setting accepts (also inside ``X | None``)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    for arg in typing.get_args(annotation):
+        found = _allowed(arg)
+        if found:
+            return found
+    return []
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -25,11 +37,7 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 
 def _show(value: Any) -> str:
     if isinstance(value, timedelta):
-        secs = int(value.total_seconds())
-        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-            if secs and secs % size == 0:
-                return f"{secs // size}{unit}"
-        return f"{secs}s"
+        return show_duration(value)
     if isinstance(value, Path):
         return str(value)
     if value is None:
@@ -49,7 +57,11 @@ def config_keys(model: type[BaseModel] = Settings, prefix: str = "") -> list[tup
             rows.extend(config_keys(sub, key + ("[]." if is_list else ".")))
             continue
         default = "" if field.is_required() else _show(field.get_default(call_default_factory=True))
-        rows.append((key, default, field.description or ""))
+        desc = field.description or ""
+        allowed = _allowed(field.annotation)
+        if allowed:
+            desc += f" (one of: {', '.join(f'`{a}`' for a in allowed)})"
+        rows.append((key, default, desc))
     return rows
 
 

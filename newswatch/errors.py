@@ -3,7 +3,8 @@
 Every error a user can cause or meet derives from :class:`NewswatchError`, carries a message
 for the user and, where useful, a hint. Other libraries' errors are translated at the boundary;
 the command line turns these into an exit code in one place (``newswatch.cli.app.main``), and
-every exit code is an :class:`ExitCode`.
+every exit code is an :class:`ExitCode`: 0 done, 1 an error, 2 bad configuration or usage, 3 another
+``newswatch run`` holds the database, 4 some feeds failed (the others were done), 130 interrupted.
 
 This module imports nothing of ours, so every package may build on it, ``storage/`` included
 (which otherwise imports no other package of ours): storage's own errors are part of the tree.
@@ -17,6 +18,7 @@ This module imports nothing of ours, so every package may build on it, ``storage
     │       └── storage.locks.LockHeld    ... and names it (``info``)
     ├── MissingExtraError    a feature needs an optional dependency that is not installed
     ├── FetchError           a source could not be fetched or parsed
+    │   └── FeedsFailedError some feeds of a crawl or check failed (the others were done)
     ├── ExtractionError      a saved page could not be read
     ├── InputError           a bad line in an import / classify file
     └── DeliveryError        email or alert channel failed
@@ -34,6 +36,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # an error, or some items failed (bad input lines, unreadable pages)
     CONFIG = 2  # the configuration or an input file is unusable; nothing was done
     LOCKED = 3  # another `newswatch run` holds the database, or the service lost its lock
+    FEEDS_FAILED = 4  # some feeds of a crawl or check failed; the others were done
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
@@ -99,6 +102,12 @@ def require_extra(module: str, extra: str, feature: str) -> None:
 
 class FetchError(NewswatchError):
     """A source could not be fetched or parsed."""
+
+
+class FeedsFailedError(FetchError):
+    """Some feeds of a crawl failed; the others were polled and stored."""
+
+    exit_code = ExitCode.FEEDS_FAILED
 
 
 class ExtractionError(NewswatchError):

@@ -1,7 +1,8 @@
 """Edit the feed list of the user's YAML file in place, keeping comments and order.
 
-A file without ``feeds:`` runs with the default list from ``seeds/``; the first edit copies
-that list into the file, so adding one feed never silently drops the defaults.
+A file without ``feeds:`` runs with the default list from ``seeds/``; the first edit writes
+``default_feeds: true`` (the defaults stay in effect beside the file's feeds) and only the
+feed added, not a copy of the fifteen defaults.
 """
 
 from __future__ import annotations
@@ -82,13 +83,19 @@ def _feed_list(doc: CommentedMap) -> CommentedSeq:
     if feeds is not None:
         raise ConfigError("feeds: expected a list of feeds")
     seq = CommentedSeq()
-    if doc.get("default_feeds", True) is not False:
-        for feed in seed_feeds():
-            seq.append(_flow(feed))
+    if doc.get("default_feeds") is None:
+        doc["default_feeds"] = True
+        doc.yaml_set_comment_before_after_key(
+            "default_feeds", before="the default feeds of seeds/ stay in effect beside the feeds below"
+        )
     doc["feeds"] = seq
-    if len(seq):
-        doc.yaml_set_comment_before_after_key("feeds", before="the default feed list, copied here when a feed was first added")
     return seq
+
+
+def _seed(doc: CommentedMap, name: str) -> dict[str, Any] | None:
+    """The default feed called ``name`` when the defaults are in effect for this file."""
+    in_effect = doc.get("default_feeds") is True or (doc.get("feeds") is None and doc.get("default_feeds") is not False)
+    return next((f for f in seed_feeds() if f["name"] == name), None) if in_effect else None
 
 
 def _write(path: Path, doc: CommentedMap, y: YAML) -> None:
@@ -101,9 +108,9 @@ def feed_names(path: Path) -> set[str]:
     """Names of the feeds in the file (or of the defaults when it lists none)."""
     doc, _ = _load(path)
     feeds = doc.get("feeds")
-    if feeds is None:
-        return {f["name"] for f in seed_feeds()} if doc.get("default_feeds", True) is not False else set()
-    return {f.get("name") for f in feeds if isinstance(f, dict)}
+    defaults = doc.get("default_feeds")
+    names = {f["name"] for f in seed_feeds()} if defaults is True or (feeds is None and defaults is not False) else set()
+    return names | {f.get("name") for f in (feeds or []) if isinstance(f, dict)}
 
 
 def add_feed(path: Path, feed: dict[str, Any]) -> None:
@@ -120,18 +127,28 @@ def add_feed(path: Path, feed: dict[str, Any]) -> None:
 def remove_feed(path: Path, name: str) -> None:
     """Drop the feed called ``name`` from the file's feed list."""
     doc, y = _load(path)
+    seed = _seed(doc, name)
     seq = _feed_list(doc)
     for i, f in enumerate(seq):
-        if isinstance(f, dict) and f.get("name") == name:
+        if isinstance(f, dict) and f.get("name") == name and seed is None:
             del seq[i]
             _write(path, doc, y)
             return
+        if isinstance(f, dict) and f.get("name") == name:
+            f["enabled"] = False  # the file's copy of a default: removing it would bring it back
+            _write(path, doc, y)
+            return
+    if seed is not None:  # a default feed is switched off by a disabled entry of its name
+        seq.append(_flow({**seed, "enabled": False}))
+        _write(path, doc, y)
+        return
     raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")
 
 
 def set_feed_fields(path: Path, name: str, **values: Any) -> None:
     """Set keys of the feed called ``name`` in the file (e.g. ``verified=True``)."""
     doc, y = _load(path)
+    seed = _seed(doc, name)
     seq = _feed_list(doc)
     for f in seq:
         if isinstance(f, dict) and f.get("name") == name:
@@ -139,4 +156,8 @@ def set_feed_fields(path: Path, name: str, **values: Any) -> None:
                 f[k] = v
             _write(path, doc, y)
             return
+    if seed is not None:  # a default feed: the file gets its own entry, which replaces it
+        seq.append(_flow({**seed, **values}))
+        _write(path, doc, y)
+        return
     raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")

@@ -394,7 +394,8 @@ class Ingestor:
             "primary_category": j.categories[0] if j.categories else None,
             "categories": list(j.categories),
             "reasons": list(j.reasons),
-            "entities": sorted(j.entities),
+            # In order of first mention: the story grouper reads the leading institution.
+            "entities": list(dict.fromkeys(j.entities)),
         }
 
     def _update(

@@ -7,6 +7,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from newswatch.weburl import mask_secrets
+
 _STD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -28,8 +30,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
-    """Configure the root logger once (idempotent)."""
+class MaskingFormatter(logging.Formatter):
+    """Any formatter's lines with URL credentials masked (messages, arguments and tracebacks)."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_secrets(self.inner.format(record))
+
+
+class OwnRecordsOnly(logging.Filter):
+    """Pass newswatch's records; other libraries' (Scrapy, Twisted, apprise...) only when critical.
+
+    A command reports what went wrong in its own words (a feed's error is in the crawl table);
+    Scrapy's warnings about the same failures, or about a pipeline switched off on purpose,
+    are noise there. ``--verbose`` shows everything.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name == "newswatch" or record.name.startswith(("newswatch.", "__main__"))
+        return own or record.levelno >= logging.CRITICAL
+
+
+def setup_logging(fmt: str = "text", level: int = logging.INFO, *, libraries: bool = True) -> None:
+    """Configure the root logger once (idempotent); ``libraries=False`` hides other libraries' logs."""
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_newswatch", False):
@@ -37,7 +63,11 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler._newswatch = True  # type: ignore[attr-defined]
     handler.setFormatter(
-        JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        MaskingFormatter(
+            JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
     )
+    if not libraries:
+        handler.addFilter(OwnRecordsOnly())
     root.addHandler(handler)
     root.setLevel(level)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
-from newswatch.dedup.features import entity_kind_weight
+from newswatch.dedup.features import entity_kind_weight, subject_of
 from newswatch.judge import Judgement
 from newswatch.storage import stories as store
 from newswatch.storage.models import Article
@@ -43,7 +43,8 @@ def features(
     entities: Iterable[str],
     source_id: int | None,
 ) -> StoryFeatures:
-    """What story grouping knows of one article."""
+    """What story grouping knows of one article (entities in order of first mention)."""
+    entities = list(entities)
     return StoryFeatures(
         article_id=article_id,
         title=title or "",
@@ -54,6 +55,7 @@ def features(
         categories=list(categories),
         entities=set(entities),
         source=str(source_id) if source_id is not None else "",
+        subject=subject_of(entities),
     )
 
 

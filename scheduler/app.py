@@ -39,7 +39,7 @@ def jittered_plan(
                 if cfg is None:
                     continue
                 when = next_poll_at(src, cfg, settings.crawl, now)
-                if when is not None:
+                if when is not None and when > now:  # a poll due at once (interrupted) stays so
                     when += plan.feed_jitter(cfg, settings, rng)
                 state_sql.set_next_poll(s, src.name, when)
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from newswatch.storage.db import DatabaseError, insert_for
-from newswatch.storage.models import Article, ArticleBand, utcnow
+from newswatch.storage.models import Article, ArticleBand, Source, Story, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
 DEDUP_LOCK_KEY = 0x6E7764656475
@@ -235,16 +235,17 @@ def articles_between(
     return list(session.scalars(q.order_by(Article.first_seen_at, Article.id)))
 
 
-def iter_articles(session: Session, since: datetime | None = None) -> Iterator[Article]:
-    """Every article first seen at or after ``since``, in the order stored, read as it goes."""
-    q = sa.select(Article).order_by(Article.id)
-    if since is not None:
-        q = q.where(Article.first_seen_at >= since)
-    return iter(session.scalars(q))
+# Snippets mark the matched words with two characters no text contains (Unicode noncharacters),
+# so a caller can escape the text for its output (Rich markup, HTML) and then mark the matches.
+HIGHLIGHT_START = "\ufdd0"
+HIGHLIGHT_END = "\ufdd1"
 
 
 def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Ranked full-text search (FTS5 on SQLite, text search on PostgreSQL) with snippets."""
+    """Ranked full-text search (FTS5 on SQLite, text search on PostgreSQL) with snippets.
+
+    Matched words in ``snippet`` are between HIGHLIGHT_START and HIGHLIGHT_END.
+    """
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         fts_query = " ".join('"' + t.replace('"', '""') + '"' for t in query.split() if t)
@@ -253,23 +254,24 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
         rows = session.execute(
             sa.text(
                 "SELECT a.id, a.title, a.url, a.first_seen_at, "
-                "snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snip, bm25(articles_fts) AS rank "
+                "snippet(articles_fts, 1, :hs, :he, ' … ', 16) AS snip, bm25(articles_fts) AS rank "
                 "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                 "WHERE articles_fts MATCH :q ORDER BY rank LIMIT :n"
             ),
-            {"q": fts_query, "n": limit},
+            {"q": fts_query, "n": limit, "hs": HIGHLIGHT_START, "he": HIGHLIGHT_END},
         )
     else:
         rows = session.execute(
             sa.text(
                 "SELECT a.id, a.title, a.url, a.first_seen_at, "
-                "ts_headline('simple', a.text, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') AS snip, "
-                "ts_rank(to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,'')), q) AS rank "
-                "FROM articles a, plainto_tsquery('simple', :q) q "
-                "WHERE to_tsvector('simple', coalesce(a.title,'') || ' ' || coalesce(a.text,'')) @@ q "
+                "ts_headline('simple', a.text, q, :opts) AS snip, "
+                # fts_doc: the stored search document (migration 0003)
+                "ts_rank(a.fts_doc, q) AS rank "
+                "FROM articles a, plainto_tsquery('simple', :q) q WHERE a.fts_doc @@ q "
                 "ORDER BY rank DESC LIMIT :n"
             ),
-            {"q": query, "n": limit},
+            {"q": query, "n": limit,
+             "opts": f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=8"},
         )
     return [
         {
@@ -281,3 +283,17 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
         }
         for r in rows
     ]
+
+
+def export_rows(session: Session, since: datetime | None = None) -> Iterator[tuple[Article, str | None, str | None]]:
+    """(article, source name, story headline) in id order, first seen at or after ``since``."""
+    q = (
+        sa.select(Article, Source.name, Story.headline)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .outerjoin(Story, Story.id == Article.story_id)
+        .order_by(Article.id)
+    )
+    if since is not None:
+        q = q.where(Article.first_seen_at >= since)
+    for row in session.execute(q.execution_options(yield_per=500)):
+        yield row[0], row[1], row[2]

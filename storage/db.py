@@ -28,7 +28,7 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x6E77_6D69  # PostgreSQL advisory lock key held while migrating ("nwmi")
 # The newest migration in storage/migrations/versions (a test keeps the two in step): a database
 # already there opens without loading Alembic, which a long-running service would carry (11 MB).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 class DatabaseError(StorageError):
@@ -169,11 +169,25 @@ class Database:
         try:
             with engine.connect():
                 pass
-        except sa.exc.OperationalError as exc:
+            if migrate and stored_revision(engine) != HEAD_REVISION:
+                upgrade(engine)
+        except sa.exc.DatabaseError as exc:  # OperationalError, and "file is not a database"
+            engine.dispose()
             raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from exc
-        if migrate and stored_revision(engine) != HEAD_REVISION:
-            upgrade(engine)
         return cls(engine)
+
+    @staticmethod
+    def missing_file(url: str) -> Path | None:
+        """The SQLite file ``url`` names when it does not exist yet (None otherwise)."""
+        try:
+            sa_url = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            return None
+        db = sa_url.database
+        if sa_url.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+            return None
+        path = Path(db).expanduser()
+        return None if path.exists() else path
 
     @property
     def dialect(self) -> str:

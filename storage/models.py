@@ -85,7 +85,7 @@ class Poll(SQLModel, table=True):
     started_at: datetime | None = _dt(index=True)
     duration_ms: int = Field(default=0)
     status: int | None = Field(default=None)  # HTTP status
-    outcome: str = Field(default="ok", max_length=20)  # ok | not_modified | error | gone | moved
+    outcome: str = Field(default="ok", max_length=20)  # ok | not_modified | error | gone | moved | interrupted
     bytes: int = Field(default=0)
     items_found: int = Field(default=0)
     items_new: int = Field(default=0)
@@ -248,3 +248,15 @@ class ServiceState(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: dict[str, Any] = _json({})
     updated_at: datetime | None = _dt()
+
+
+class Feedback(SQLModel, table=True):
+    """A reader's correction of one article, as given in the web pages (never rewrites a digest)."""
+
+    __tablename__ = "feedback"
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    kind: str = Field(max_length=20)  # see newswatch.storage.feedback.FeedbackKind
+    category: str | None = Field(default=None, max_length=40)  # the right one, for wrong-category
+    user: str = Field(default="", max_length=100)
+    created_at: datetime | None = _dt(index=True)

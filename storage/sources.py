@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from newswatch.storage.models import Article, Poll, Source, utcnow
 
@@ -63,7 +64,7 @@ def source_for_import(session: Session, name: str) -> Source:
 class PollOutcome:
     """What one poll of one source found."""
 
-    outcome: str  # ok | not_modified | error | gone | moved
+    outcome: str  # ok | not_modified | error | gone | moved | interrupted
     status: int | None = None
     duration_ms: int = 0
     bytes: int = 0
@@ -105,6 +106,8 @@ def record_poll(
         if result.new_url:
             source.tags = {**(source.tags or {}), "_moved_from": source.url}
             source.url = result.new_url
+    elif result.outcome == "interrupted":
+        pass  # the poll was stopped, not failed: health stays as it was, the poll is due again
     else:
         source.last_error_at = now
         source.last_error = result.error
@@ -149,11 +152,23 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
     """One row per source: health figures and items in the last 7 days."""
     now = now or utcnow()
     week = now - timedelta(days=7)
+    # grouped by an expression, not the column: SQLite would otherwise walk the source_id index
+    # over every article ever stored instead of the first_seen_at range (0.4 s at 100k)
+    source = (Article.source_id + 0).label("source")
     counts = dict(
         session.execute(
-            sa.select(Article.source_id, sa.func.count())
-            .where(Article.first_seen_at >= week)
-            .group_by(Article.source_id)
+            sa.select(source, sa.func.count()).where(Article.first_seen_at >= week).group_by(source)
+        ).all()
+    )
+    # the warning of the last poll that read the document (a 304 reads none and says nothing)
+    last_read = (
+        sa.select(sa.func.max(col(Poll.id)))
+        .where(col(Poll.outcome).in_(("ok", "moved")))
+        .group_by(col(Poll.source_id))
+    )
+    notes: dict[int, str | None] = dict(
+        session.execute(
+            sa.select(col(Poll.source_id), col(Poll.error)).where(col(Poll.id).in_(last_read))
         ).all()
     )
     rows = []
@@ -174,6 +189,7 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
                 "next_poll_at": src.next_poll_at,
                 "created_at": src.created_at,
                 "items_7d": counts.get(src.id, 0),
+                "last_note": notes.get(src.id),
                 "tags": {k: v for k, v in (src.tags or {}).items() if not k.startswith("_")},
             }
         )

@@ -167,3 +167,17 @@ def test_release_memory_drops_the_language_model_until_it_is_needed_again():
     assert language._IDENTIFIER is None
     assert extract(page, "https://example.org/b").language == "ru"
     assert language._IDENTIFIER is not None
+
+
+def test_article_progress_counts_every_article(tmp_path, test_site, make_settings, run_crawl):
+    from newswatch.storage.db import Database
+    from tests.plugins.crawl_fixtures import site_feeds
+
+    seen: list[tuple[int, int]] = []
+    db = Database.open(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        report = run_crawl(make_settings(site_feeds(test_site)), db, article_progress=lambda d, t: seen.append((d, t)))
+    finally:
+        db.close()
+    assert seen and seen[-1] == (report.totals["fetched"], report.totals["fetched"]) == (8, 8)
+    assert all(d <= t for d, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -194,7 +194,9 @@ def test_write_atomic_keeps_old_file_when_writing_fails(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", broken)
-    with pytest.raises(OSError):
+    from newswatch.errors import DeliveryError
+
+    with pytest.raises(DeliveryError, match="disk full"):  # a sentence for the user, not a traceback
         write_atomic(target, "new")
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "old"

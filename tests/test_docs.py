@@ -34,3 +34,10 @@ def test_every_config_key_is_in_the_readme() -> None:
     for key, _, desc in config_keys():
         assert f"`{key}`" in text
         assert desc, f"{key} has no description"
+
+
+def test_key_table_lists_allowed_values() -> None:
+    rows = {key: desc for key, _, desc in config_keys()}
+    assert "one of: `rss`, `atom`, `json`, `html`, `sitemap`" in rows["feeds[].kind"]
+    assert "one of: `starttls`, `ssl`, `none`" in rows["digest.smtp.security"]
+    assert "one of:" not in rows["crawl.timeout"]

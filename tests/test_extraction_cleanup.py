@@ -51,3 +51,33 @@ def test_double_breaks_become_paragraphs() -> None:
         "First bold linesame paragraph", "Second\n", "Third link."]
     assert first.find("p/br") is not None  # a single break stays inside its paragraph
     assert mixed.find("p") is None  # block children: left alone
+
+
+@pytest.mark.parametrize("label", [
+    "Schon gelesen?", "Lesen Sie auch die folgenden Beiträge:", "Empfohlene Beiträge",
+    "Le puede interesar", "Most read", "Zum Weiterlesen:",
+])
+def test_a_rail_after_a_read_also_label_is_cut(label: str) -> None:
+    teasers = ["Ministers meet again in Brussels", "Border commission sets a date",
+               "Demining continues in Aghdam"]
+    text = "\n\n".join([*ARTICLE, *ARTICLE, label, *teasers])
+    assert trim_furniture(text) == "\n\n".join([*ARTICLE, *ARTICLE])
+
+
+def test_prose_after_a_label_is_not_a_rail() -> None:
+    prose = ("The commission also discussed the exchange of maps and the role of the observers, "
+             "and agreed that the working groups would report to the deputy prime ministers.")
+    text = "\n\n".join([*ARTICLE, *ARTICLE, "Read also:", prose])
+    assert trim_furniture(text) == "\n\n".join([*ARTICLE, *ARTICLE, prose])
+
+
+def test_a_newsletter_prompt_is_dropped_and_what_follows_kept() -> None:
+    text = "\n\n".join([ARTICLE[0], "Get our newsletter every morning in your inbox.",
+                        ARTICLE[1]])
+    assert trim_furniture(text) == "\n\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize("line", ["Letzte Änderung 14.02.2019", "Beitragsbild: Archiv",
+                                  "Last modified: 03-10-2004", "Auch interessant:"])
+def test_more_edge_furniture_is_dropped(line: str) -> None:
+    assert trim_furniture("\n\n".join([*ARTICLE, line])) == "\n\n".join(ARTICLE)

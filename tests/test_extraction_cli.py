@@ -54,3 +54,18 @@ def test_extract_all_good_exits_zero(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["extract", str(page)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["language"] == "hy"
+
+
+def test_extract_explain_says_which_candidate_won_and_why(tmp_path: Path) -> None:
+    page = tmp_path / "wire.html"
+    page.write_bytes((DATA / "wire_service.html").read_bytes())
+    plain = CliRunner().invoke(_app(), ["extract", str(page)])
+    explained = CliRunner().invoke(_app(), ["extract", str(page), "--explain"])
+    assert plain.exit_code == explained.exit_code == 0, explained.output
+    assert "explain" not in json.loads(plain.stdout)
+    why = json.loads(explained.stdout)["explain"]
+    assert why["text"]["winner"] == why["text"]["source"]
+    assert why["text"]["reason"]
+    names = [c["name"] for c in why["text"]["candidates"]]
+    assert names[0] == "trafilatura"
+    assert why["title"]["source"] and why["published"]["source"]

@@ -50,8 +50,13 @@ def test_title_choice(head: str, body: str, url: str | None, title: str) -> None
     [
         ('<script type="application/ld+json">{"@type":"NewsArticle",'
          '"datePublished":"2025-03-01T10:00:00+04:00"}</script>'
-         '<meta property="article:published_time" content="2025-02-01T00:00:00Z">',
+         '<meta property="article:published_time" content="2025-03-01">',
          BODY, None, datetime(2025, 3, 1, 6, 0, tzinfo=UTC), "jsonld"),
+        # republished: JSON-LD keeps the first date, the meta tag the one readers are shown
+        ('<script type="application/ld+json">{"@type":"NewsArticle",'
+         '"datePublished":"2024-03-01T10:00:00+04:00"}</script>'
+         '<meta property="article:published_time" content="2025-02-01T00:00:00Z">',
+         BODY, None, datetime(2025, 2, 1, 0, 0, tzinfo=UTC), "meta"),
         ('<meta property="article:published_time" content="2025-02-01T12:30:00-05:00">',
          f'<article><time datetime="2025-01-01">1 Jan</time>{BODY}</article>', None,
          datetime(2025, 2, 1, 17, 30, tzinfo=UTC), "meta"),
@@ -64,7 +69,7 @@ def test_title_choice(head: str, body: str, url: str | None, title: str) -> None
         ("", BODY, "https://news.example/2023/10/09/story", datetime(2023, 10, 9,
                                                                     tzinfo=UTC), None),
     ],
-    ids=["jsonld-first", "meta-over-time", "unix-timestamp", "time-in-article", "microdata",
+    ids=["jsonld-when-meta-agrees", "meta-when-they-disagree", "meta-over-time", "unix-timestamp", "time-in-article", "microdata",
          "url-pattern"],
 )
 def test_date_choice(head: str, body: str, url: str | None, expected: datetime,

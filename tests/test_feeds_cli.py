@@ -114,18 +114,18 @@ def test_check_failure_exits_non_zero(tmp_path, fault_server, sqlite_url, capsys
     path = tmp_path / "c.yaml"
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": dict(FAST_CRAWL),
                  "feeds": [{"name": "gone", "url": fault_server.url("/gone.xml")}]}, path)
-    assert main(["--config", str(path), "feeds", "check"]) == 1
-    assert "failed the check" in capsys.readouterr().err
+    assert main(["--config", str(path), "feeds", "check"]) == 4
+    assert "1 feed failed the check: gone" in capsys.readouterr().err
 
 
 def test_status_shows_errors_and_counts(tmp_path, test_site, fault_server, sqlite_url):
     path = tmp_path / "s.yaml"
     feeds = site_feeds(test_site)[:1] + [{"name": "broken", "url": fault_server.url("/error500.xml")}]
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
-    assert _run("--config", str(path), "crawl").exit_code == 0
+    assert type(_run("--config", str(path), "crawl").exception).__name__ == "FeedsFailedError"  # one failed
     result = _run("--config", str(path), "feeds", "status")
     assert result.exit_code == 0, result.output
-    line = next(ln for ln in result.output.splitlines() if "broken" in ln)
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("broken:"))
     assert "HTTP 500" in line
     rss_line = next(ln for ln in result.output.splitlines() if "herald-rss" in ln)
     assert " 3 " in rss_line  # items in the last 7 days
@@ -162,3 +162,88 @@ def test_check_verify_marks_passing_feeds(tmp_path, test_site, fault_server, sql
     feeds = {f.name: f.verified for f in load_config(path).settings.feeds}
     assert feeds == {"good": True, "bad": False}
     assert path.read_text().startswith("# keep this comment")
+
+
+def test_credentials_in_a_feed_url_are_basic_auth_and_never_shown(tmp_path, fault_server, sqlite_url):
+    import base64
+
+    from tests.plugins.crawl_fixtures import Reply, article_html, rss
+
+    def private(s, h):
+        if h.headers.get("authorization") != "Basic " + base64.b64encode(b"reader:p@ss/word").decode():
+            return Reply(401, b"who are you?", {"Content-Type": "text/plain", "WWW-Authenticate": "Basic"})
+        return Reply(200, rss([("Members only", s.url("/members/1"))]), {"Content-Type": "application/rss+xml"})
+
+    fault_server.routes["/members.xml"] = private
+    fault_server.routes["/members/1"] = lambda s, h: (
+        private(s, h) if private(s, h).status == 401 else Reply(200, article_html("members-1"), {"Content-Type": "text/html"}))
+    host = fault_server.base_url.removeprefix("http://")
+    path = tmp_path / "a.yaml"
+    YAML().dump({"storage": {"url": sqlite_url}, "crawl": dict(FAST_CRAWL), "feeds": [
+        {"name": "members", "url": f"http://reader:p%40ss%2Fword@{host}/members.xml"},
+        {"name": "denied", "url": f"http://reader:wrong@{host}/members.xml?token=tok123"},
+    ]}, path)
+    crawled = _run("--config", str(path), "crawl")
+    assert "members" in crawled.output
+    outputs = [crawled.output]
+    for command in (["feeds", "list"], ["feeds", "status"]):
+        result = _run("--config", str(path), *command)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    status = outputs[-1]
+    assert "HTTP 401" in next(ln for ln in status.splitlines() if ln.startswith("denied:"))
+    assert "reader:****@" in outputs[1] and "token=****" in outputs[1]
+    for text in outputs:
+        assert "p%40ss" not in text and "wrong" not in text and "tok123" not in text
+    db = Database.open(sqlite_url)
+    with db.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 1
+    db.close()
+
+
+def test_first_add_into_a_hand_written_file_adds_only_that_feed(tmp_path, test_site, sqlite_url, monkeypatch):
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(f"# mine\nstorage:\n  url: {sqlite_url}\ncrawl: {{download_delay: 0, autothrottle: false}}\n")
+    result = _run("--config", str(path), "feeds", "add", test_site.url("rss.xml"), "--name", "herald")
+    assert result.exit_code == 0, result.output
+    doc = YAML(typ="safe").load(path.read_text())
+    assert doc["default_feeds"] is True and [f["name"] for f in doc["feeds"]] == ["herald"]
+    assert path.read_text().startswith("# mine")
+    names = [f.name for f in load_config(path).settings.feeds]
+    assert "armenpress" in names and names[-1] == "herald"  # the defaults stay in effect
+    # a default feed is removed by a disabled entry of its name, still without copying the others
+    assert _run("--config", str(path), "feeds", "remove", "armenpress").exit_code == 0
+    doc = YAML(typ="safe").load(path.read_text())
+    assert [(f["name"], f.get("enabled", True)) for f in doc["feeds"]] == [("herald", True), ("armenpress", False)]
+    assert not load_config(path).settings.feed("armenpress").enabled
+
+
+def test_file_errors_name_the_files_line_beside_the_defaults(tmp_path):
+    import pytest
+
+    from newswatch.errors import ConfigError
+
+    path = tmp_path / "newswatch.yaml"
+    path.write_text("default_feeds: true\nfeeds:\n  - name: mine\n    url: http://a..b/feed\n")
+    with pytest.raises(ConfigError, match=r"newswatch.yaml:4: feeds\[0\].url"):
+        load_config(path)
+
+
+def test_output_fits_80_columns(tmp_path, test_site, fault_server, sqlite_url):
+    path = tmp_path / "w.yaml"
+    feeds = site_feeds(test_site)[:1] + [
+        {"name": "a-rather-long-feed-name-for-a-wire", "url": fault_server.url("/error500.xml") + "?x=" + "y" * 60,
+         "interval": "30m"},
+        {"name": "quiet", "url": fault_server.url("/conditional.xml"), "interval": "2h"},
+    ]
+    YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
+    env = {**ENV, "COLUMNS": "80"}
+    outputs = {}
+    for command in (["crawl"], ["crawl"], ["feeds", "list"], ["feeds", "status"], ["feeds", "check"]):
+        outputs[" ".join(command)] = CliRunner().invoke(app, ["--config", str(path), *command], env=env).output
+    for command, text in outputs.items():
+        for line in text.splitlines():
+            assert len(line) <= 80, (command, line)
+        assert "…" not in text, (command, text)
+    assert "unchanged" in outputs["crawl"]  # the second crawl: 304
+    assert " 30m " in outputs["feeds list"] and " 2h " in outputs["feeds list"]

@@ -50,6 +50,27 @@ def test_jittered_plan_spreads_next_polls(db: Database, tmp_path: Path) -> None:
     assert planned["a"] != planned["b"]
 
 
+def test_plan_keeps_an_interrupted_poll_due_at_start_up(db: Database, tmp_path: Path) -> None:
+    import random
+
+    from newswatch.storage.sources import PollOutcome, record_poll
+
+    settings = _settings(tmp_path)
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    with db.session() as s:
+        rows = sync_sources(s, [f.model_dump() for f in settings.feeds])
+        record_poll(s, rows["a"], PollOutcome("ok"), now=now - timedelta(hours=1))
+        record_poll(s, rows["a"], PollOutcome("interrupted", error="stopped"), now=now)
+        record_poll(s, rows["b"], PollOutcome("ok"), now=now)
+    jittered_plan(next_poll_at, random.Random(3))(settings, db, ["a", "b"], now)
+    with db.session() as s:
+        planned = dict(s.execute(sa.select(Source.name, Source.next_poll_at)).all())
+        a = s.scalar(sa.select(Source).where(Source.name == "a"))
+        assert a.consecutive_failures == 0 and a.last_error is None  # stopped is not failed
+    assert planned["a"].replace(tzinfo=UTC) == now  # no interval, no jitter
+    assert planned["b"].replace(tzinfo=UTC) >= now + timedelta(minutes=10)
+
+
 def _with_store_process(settings: Settings, mode: str) -> Settings:
     return Settings.model_validate(
         {**settings.model_dump(), "crawl": {**settings.crawl.model_dump(), "store_process": mode}}

@@ -2,15 +2,22 @@
 
 `extract(html, url)` never raises; every value says where it came from:
 
-- text: trafilatura (fast mode) on the block that holds the headline and the densest
-  paragraphs; a precision pass only when the tail looks padded, kept by agreement; a recall
-  pass only for skipped long paragraphs; the publisher's JSON-LD articleBody when the extractor
-  missed much of it (never for paywalled pages); trafilatura recall, then readability-lxml,
-  only when the body is still short.  Paragraphs are separated by a blank line.
-- title: the <h1> that another source confirms, else a substantial <h1> inside the article,
-  else JSON-LD headline / og:title / <title> with the site name stripped.
-- published (UTC): feed > JSON-LD datePublished > meta tags > <time> in the article >
-  htmldate (original date) > other <time> > URL pattern; None rather than "now".
+- text: trafilatura's own output on the whole page is the default (the best single extractor
+  on real pages). The block around the headline replaces it only when the default is in doubt
+  (fails a guard: short, link-dense, comment-like; misses the lead paragraph under the headline;
+  ends in a run of short lines) and the block passes the guards and brings evidence; the
+  publisher's JSON-LD articleBody replaces it only when the body's opening or words are visible
+  on the page and the extraction missed most of it (never for paywalled pages). Each decision
+  carries its reason (`newswatch extract --explain`). Paragraphs are separated by a blank line.
+- title: the <h1> that another source confirms (without a kicker or dateline set in it), else a
+  substantial <h1> inside the article, else JSON-LD headline / og:title / <title> with the site
+  name stripped.
+- published (UTC, and `published_local` in the publisher's own offset): feed > JSON-LD
+  datePublished (the meta tag's day when the two disagree) > meta tags > <time> in the article
+  > htmldate (original date) > other <time>; a full date in the URL wins over a page date that
+  disagrees; None rather than "now".
+- authors: names only (no "By", dates, roles, e-mail, or the outlet's name): JSON-LD > meta >
+  rel=author > the visible byline.
 - language: the declared one when the text's script agrees, else py3langid.
 """
 from __future__ import annotations

@@ -7,14 +7,30 @@ import warnings
 from dateutil import parser as dateparser
 
 _WORD = re.compile(r"\w+")
+# labels that introduce a rail of links to other articles ("read also", "related")
+_RAIL_LABEL = (
+    r"(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
+    r"| coverage)?|recommended|you may also like|more from \w+|читайте также|смотрите также"
+    r"|читать далее|lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|tags?|topics?"
+    r"|filed under|auch interessant|das könnte (?:sie|dich) auch interessieren"
+    r"|(?:das thema )?könnte (?:sie|dich) auch interessieren|weitere artikel|ähnliche artikel"
+    r"|verwandte artikel|más noticias|noticias relacionadas|te puede interesar"
+    r"|sur le même sujet|à voir aussi|leggi anche|potrebbe interessarti|schon gelesen"
+    r"|(?:auch|mehr) lesen|zum weiterlesen|weiterlesen|lesen sie auch[\w ]{0,30}"
+    r"|weitere (?:beiträge|themen|artikel|nachrichten|meldungen)[\w ]{0,40}"
+    r"|(?:empfohlene|ähnliche|verwandte|beliebte) (?:beiträge|artikel)|le puede interesar"
+    r"|más sobre[\w ]{0,30}|temas|themen|schlagworte|schlagwörter|keine kommentare"
+    r"|zum newsletter anmelden|newsletter abonnieren|jetzt abonnieren|most read|most popular"
+    r"|trending|latest news|more stories|more news|popular stories|you might also like"
+    r"|we recommend)\s*(?::|\?|\||»|›|>|\(|$)"
+)
+_LABEL = re.compile(r"^" + _RAIL_LABEL, re.IGNORECASE)
 # short lines that are furniture wherever they appear: a label alone, or a label and a colon
 _ANYWHERE = re.compile(
     r"^(?:(?:advertisement|advertising|anzeige|реклама|loading|sponsored)\W*$"
-    r"|(?:read more|read also|also read|see also|more on this|related(?: articles?| stories| news"
-    r"| coverage)?|recommended|you may also like|more from \w+|читайте также|смотрите также"
-    r"|читать далее|lesen sie auch|mehr zum thema|à lire aussi|lire aussi|leer más|tags?|topics?"
-    r"|filed under)\s*(?::|\||»|›|>|$)"
-    r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+    r"|" + _RAIL_LABEL
+    + r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+    r"|.{0,60}\bnewsletter\b"
     r"|share this (?:article|story)"
     r"|share on \w+$|skip advert)",
     re.IGNORECASE,
@@ -23,7 +39,9 @@ _ANYWHERE = re.compile(
 _EDGES = re.compile(
     r"^(?:(?:photo|image|picture|video|credit|source|foto)s?\s*(?::|by\b)"
     r"|(?:getty images|copyright\b|©|all rights reserved)"
-    r"|(?:published|updated|posted|last updated)\b[^.]{0,40}\d"
+    r"|(?:published|updated|posted|last updated|last modified|letzte änderung|zuletzt"
+    r" aktualisiert|aktualisiert am|veröffentlicht am|stand)\b[^.]{0,40}\d"
+    r"|(?:beitragsbild|titelbild|bildquelle|bildnachweis|foto|fotos)\s*:"
     r"|comments?\s*(?:\(\d+\)|\d+)?\s*$|(?:print|email|share)\s*$"
     r"|\d+ min(?:ute)?s? read\b|listen to this article)",
     re.IGNORECASE,
@@ -58,12 +76,37 @@ def _is_furniture(line: str, edge: bool) -> bool:
                               or _is_date_line(stripped))))
 
 
+RAIL_HEADING_WORDS = 8
+
+
+def _is_rail_heading(line: str) -> bool:
+    """A short label ending in a colon with nothing after it introduces a rail, not prose."""
+    return line.rstrip().endswith(":") and len(_WORD.findall(line)) <= RAIL_HEADING_WORDS
+
+
+TEASER_WORDS = 25
+
+
+def _cut_rail(paragraphs: list[str]) -> list[str]:
+    """Cut at a "read also"-type label in the second half when only short lines (teaser
+    titles) follow it: that is a recirculation rail the extractor took in."""
+    for i in range(len(paragraphs) // 2, len(paragraphs)):
+        line = paragraphs[i].lstrip("-•*–— ")
+        if len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS and _LABEL.match(line) and all(
+            len(_WORD.findall(p)) < TEASER_WORDS for p in paragraphs[i + 1:]
+        ):
+            return paragraphs[:i]
+    return paragraphs
+
+
 def trim_furniture(text: str) -> str:
     """Drop short teaser/share/credit paragraphs, the broader set only at the edges."""
-    paragraphs = [p for p in text.split("\n\n") if not _is_furniture(p, edge=False)]
+    paragraphs = _cut_rail(text.split("\n\n"))
+    paragraphs = [p for p in paragraphs if not _is_furniture(p, edge=False)]
     while paragraphs and _is_furniture(paragraphs[0], edge=True):
         paragraphs.pop(0)
-    while paragraphs and _is_furniture(paragraphs[-1], edge=True):
+    while paragraphs and (_is_furniture(paragraphs[-1], edge=True)
+                          or _is_rail_heading(paragraphs[-1])):
         paragraphs.pop()
     return "\n\n".join(paragraphs)
 

@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
 from .landmarks import find_landmarks, flatten_layout_tables, paragraphs_from_breaks
 from .language import choose_language
 from .model import Extracted
-from .structured import PageSignals, clean_space, person_names, read_signals
+from .structured import clean_space, read_signals
 from .titles import choose_title
 
 log = logging.getLogger(__name__)
-_BYLINE = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
 
 
 def _absolute(link: str | None, base: str | None) -> str | None:
@@ -24,26 +23,6 @@ def _absolute(link: str | None, base: str | None) -> str | None:
         return None
     joined = urljoin(base or "", link.strip())
     return joined if urlsplit(joined).scheme in ("http", "https") else None
-
-
-def _authors(signals: PageSignals) -> list[str]:
-    names = person_names(signals.article.get("author"))
-    if not names:
-        for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
-                    "sailthru.author"):
-            for value in signals.meta.get(key, []):
-                if value.strip() and not value.strip().startswith("http"):
-                    names.extend(clean_space(_BYLINE.sub("", part))
-                                 for part in re.split(r"\s*(?:,|;| and )\s*", value))
-            if names:
-                break
-    if not names:
-        names = list(signals.rel_authors)
-    seen: dict[str, None] = {}
-    for name in names:
-        if name and len(name) < 80:
-            seen.setdefault(name, None)
-    return list(seen)
 
 
 def _empty(url: str | None, feed_title: str | None, feed_published: datetime | None) -> Extracted:
@@ -87,24 +66,29 @@ def _extract(
     signals = read_signals(root)
     canonical = _absolute(signals.canonical, url) or _absolute(signals.first_meta("og:url"), url)
     title, title_source = choose_title(signals, url, feed_title)
+    authors = choose_authors(signals, root)  # before the tree is reshaped
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
     marks = find_landmarks(root, title)
-    published, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    local, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    published = as_utc(local) if local is not None else None
     try:
-        body, body_source = choose_body(root, text, url, signals, title, marks)  # may prune
+        choice = choose_body(root, text, url, signals, title, marks)
+        body, body_source, why = choice.text, choice.source, choice.explain()
     except Exception:  # keep the metadata already found when only the body fails
         log.exception("body extraction failed for %s", url)
-        body, body_source = "", None
+        body, body_source, why = "", None, {"reason": "body extraction failed"}
     return Extracted(
         url=url,
         title=title,
         text=body,
         published=published,
         published_source=published_source,
-        authors=_authors(signals),
+        published_local=local,
+        authors=authors,
         language=choose_language(signals, body or title or ""),
         canonical_url=canonical,
         title_source=title_source,
         text_source=body_source,
+        explanation={"text": why},
     )

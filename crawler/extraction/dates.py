@@ -1,4 +1,5 @@
-"""Choose the publication date: feed > JSON-LD > meta > <time> > htmldate > URL, never 'now'."""
+"""Choose the publication date: feed > JSON-LD (or meta when they disagree) > meta > <time> >
+htmldate; a disagreeing URL date wins; never 'now'."""
 from __future__ import annotations
 
 import copy
@@ -13,6 +14,8 @@ from lxml import html
 from .decode import parse
 from .structured import PageSignals
 
+__all__ = ["as_utc", "choose_date", "parse_date", "parse_local"]
+
 _META_KEYS = (
     "article:published_time", "og:published_time", "og:article:published_time",
     "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
@@ -26,6 +29,7 @@ _URL_DATE = re.compile(
     r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
 _MIN_YEAR = 1995
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def as_utc(value: datetime) -> datetime:
@@ -36,7 +40,14 @@ def as_utc(value: datetime) -> datetime:
 
 
 def parse_date(text: str | None) -> datetime | None:
-    """Parse a machine-readable date string leniently; None when implausible."""
+    """Parse a machine-readable date string leniently, in UTC; None when implausible."""
+    value = parse_local(text)
+    return as_utc(value) if value is not None else None
+
+
+def parse_local(text: str | None) -> datetime | None:
+    """Parse leniently keeping the source's own offset (its calendar day is the article's);
+    naive values are taken as UTC; None when implausible."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
@@ -45,18 +56,25 @@ def parse_date(text: str | None) -> datetime | None:
             return datetime.fromtimestamp(int(text[:10]), tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
+    # "12.10.2022" is the 12th of October wherever dots separate a date
+    dayfirst = bool(_DOTTED.match(text))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = dateparser.parse(text, default=datetime(2000, 1, 1))
+            value = dateparser.parse(text, default=datetime(2000, 1, 1), dayfirst=dayfirst)
+            other = dateparser.parse(text, default=datetime(2001, 2, 2), dayfirst=dayfirst)
     except (ValueError, OverflowError, TypeError, dateparser.ParserError):
         return None
+    if value is not None and other is not None and value.date() != other.date():
+        return None  # no full date ("14:05", "2006", "May 2019"): the defaults would fill it in
     if value is None or value.year < _MIN_YEAR or value.year > 2100:
         return None
     try:
-        return as_utc(value)
+        as_utc(value)  # an offset that overflows when converted is not a real date
     except (OverflowError, ValueError):
         return None
+    found: datetime = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return found
 
 
 def _from_url(url: str | None) -> datetime | None:
@@ -71,9 +89,16 @@ def _from_url(url: str | None) -> datetime | None:
 
 
 def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -> datetime | None:
-    # htmldate prunes the tree it gets, so it gets its own copy; the article block alone is
-    # much faster to search and carries no footer copyright or sidebar dates
-    root = copy.deepcopy(scope) if scope is not None else parse(text)
+    """htmldate's original date, in the article block first (faster, and no footer copyright
+    or sidebar dates), then in the whole page when the block shows no date at all."""
+    found = _htmldate(copy.deepcopy(scope), url) if scope is not None else None
+    if found is None:
+        found = _htmldate(parse(text), url)
+    return found
+
+
+def _htmldate(root: html.HtmlElement | None, url: str | None) -> datetime | None:
+    # htmldate prunes the tree it gets, so it always gets its own copy
     if root is None:
         return None
     try:
@@ -81,13 +106,9 @@ def _from_htmldate(text: str, url: str | None, scope: html.HtmlElement | None) -
                           outputformat="%Y-%m-%dT%H:%M:%S")
     except Exception:  # third-party heuristics must not break extraction
         return None
-    value = parse_date(found)
+    value = parse_local(found)
     if value and (value.month, value.day, value.hour, value.minute) == (1, 1, 0, 0):
-        # a bare year (usually the copyright line) is not a publication date
-        year = str(value.year)
-        pattern = rf"(?:©|&copy;|copyright)\W{{0,20}}(?:\d{{4}}\s*[-–]\s*)?{year}"
-        if re.search(pattern, text, re.IGNORECASE):
-            return None
+        return None  # a bare year (a copyright line, an archive label), not a publication day
     return value
 
 
@@ -95,32 +116,47 @@ def choose_date(
     signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
     scope: html.HtmlElement | None = None,
 ) -> tuple[datetime | None, str | None]:
-    """Return (published UTC, source) following the documented precedence."""
+    """Return (published in the source's own offset, source) following the documented precedence.
+
+    A full date in the URL is written once, when the article is published, in the publisher's
+    own calendar; a page date that disagrees with it is an update time, a related item's date
+    or one shifted across midnight by a time zone, so the URL's day wins.
+    """
     if feed_published is not None:
-        return as_utc(feed_published), "feed"
-    for node in (signals.article, signals.webpage):
-        found = parse_date(node.get("datePublished") or node.get("dateCreated"))
-        if found:
-            return found, "jsonld"
-    for key in _META_KEYS:
-        for value in signals.meta.get(key, []):
-            found = parse_date(value)
-            if found:
-                return found, "meta"
+        return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
+    found, source = _from_page(signals, text, url, scope)
+    in_url = _from_url(url)
+    if in_url is not None and (found is None or found.date() != in_url.date()):
+        return in_url, "url"
+    return found, source
+
+
+def _from_page(
+    signals: PageSignals, text: str, url: str | None, scope: html.HtmlElement | None,
+) -> tuple[datetime | None, str | None]:
+    structured = next((found for node in (signals.article, signals.webpage)
+                       if (found := parse_local(node.get("datePublished")
+                                                or node.get("dateCreated")))), None)
+    meta = next((found for key in _META_KEYS for value in signals.meta.get(key, [])
+                 if (found := parse_local(value))), None)
+    # a republished article keeps its first datePublished in JSON-LD while the page's meta tag
+    # carries the date it shows its readers (in the publisher's own calendar, where JSON-LD
+    # is often in UTC): when the two disagree on the day, the meta tag's is the article's
+    if structured is not None and (meta is None or meta.date() == structured.date()):
+        return structured, "jsonld"
+    if meta is not None:
+        return meta, "meta"
     # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
     # today's date in the header, so it only comes after htmldate's weighing of the page
     for value in (t for t, inside in signals.times if inside):
-        found = parse_date(value)
+        found = parse_local(value)
         if found:
             return found, "time"
     found = _from_htmldate(text, url, scope)
     if found:
         return found, "htmldate"
     for value in (t for t, inside in signals.times if not inside):
-        found = parse_date(value)
+        found = parse_local(value)
         if found:
             return found, "time"
-    found = _from_url(url)
-    if found:
-        return found, "url"
     return None, None

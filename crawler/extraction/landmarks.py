@@ -88,23 +88,6 @@ def as_document(el: html.HtmlElement) -> html.HtmlElement:
     return page
 
 
-MIN_BLOCK_TEXT, MAX_BLOCK_TEXT = 400, 50_000
-
-
-def heading_block(heading: html.HtmlElement | None) -> html.HtmlElement | None:
-    """The smallest block around the headline that carries some text of its own."""
-    if heading is None:
-        return None
-    own = len(heading.text_content())
-    for el in heading.iterancestors():
-        if el.tag in ("body", "html"):
-            return None
-        size = len(el.text_content()) - own
-        if size >= MIN_BLOCK_TEXT:
-            return el if size <= MAX_BLOCK_TEXT else None
-    return None
-
-
 _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th")
 
 

@@ -20,10 +20,13 @@ class Extracted:
     canonical_url: str | None = None
     title_source: str | None = None
     text_source: str | None = None
+    # the same instant in the publisher's own offset: its calendar day is the article's date
+    published_local: datetime | None = None
+    explanation: dict[str, Any] = field(default_factory=dict)  # why each value was chosen
 
-    def as_json(self, path: str | None = None) -> dict[str, Any]:
-        """JSON-ready dict as printed by `newswatch extract`."""
-        return {
+    def as_json(self, path: str | None = None, *, explain: bool = False) -> dict[str, Any]:
+        """JSON-ready dict as printed by `newswatch extract` (--explain adds the reasons)."""
+        out: dict[str, Any] = {
             "path": path,
             "url": self.url,
             "title": self.title,
@@ -33,3 +36,12 @@ class Extracted:
             "language": self.language,
             "canonical_url": self.canonical_url,
         }
+        if explain:
+            out["explain"] = {
+                "text": {"source": self.text_source, **self.explanation.get("text", {})},
+                "title": {"source": self.title_source},
+                "published": {"source": self.published_source,
+                              "local": (self.published_local.isoformat()
+                                        if self.published_local else None)},
+            }
+        return out

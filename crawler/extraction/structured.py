@@ -35,6 +35,7 @@ class PageSignals:
     site_names: list[str] = field(default_factory=list)
     title_tag: str = ""
     h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
+    h1_parts: dict[str, list[str]] = field(default_factory=dict)  # texts of an <h1>'s children
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
@@ -135,6 +136,14 @@ def _in_content(el: html.HtmlElement, content: set[html.HtmlElement]) -> bool:
     return any(anc in content for anc in el.iterancestors()) or el in content
 
 
+def _visible_text(el: html.HtmlElement) -> str:
+    """Text of an element without the CSS or scripts some frameworks put inside headings."""
+    if next(el.iter("style", "script"), None) is None:
+        return clean_space(el.text_content())
+    parts = [t for t in el.xpath(".//text()[not(ancestor::style) and not(ancestor::script)]")]
+    return clean_space(" ".join(str(t) for t in parts))
+
+
 def read_signals(root: html.HtmlElement) -> PageSignals:
     """Collect the structured signals of a parsed page."""
     signals = PageSignals()
@@ -147,9 +156,14 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
     for h1 in root.iterfind(".//h1"):
         for br in h1.iter("br"):
             br.tail = " " + (br.tail or "")  # a line break in a headline separates words
-        text = clean_space(h1.text_content())
+        text = _visible_text(h1)
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
+            # a kicker and the headline are often two spans of one <h1>
+            parts = [clean_space(child.text_content()) for child in h1
+                     if isinstance(child.tag, str)]
+            if sum(1 for part in parts if part) >= 2:
+                signals.h1_parts[text] = [part for part in parts if part]
     for node in root.xpath("//*[@itemprop='datePublished' and not(self::meta)]"):
         # microdata marks the publication date explicitly, wherever it sits
         value = node.get("datetime") or node.get("content") or clean_space(node.text_content())

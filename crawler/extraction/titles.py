@@ -14,7 +14,8 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def _site_keys(signals: PageSignals, url: str | None) -> set[str]:
+def site_keys(signals: PageSignals, url: str | None) -> set[str]:
+    """Comparison keys of the site's names: publisher, og:site_name, the host's words."""
     keys = {_key(name) for name in signals.site_names if name}
     if url:
         host = urlsplit(url).hostname or ""
@@ -30,7 +31,8 @@ def _initials(key: str) -> str:
     return "".join(word[0] for word in key.split() if word != "the")
 
 
-def _is_site(segment: str, sites: set[str]) -> bool:
+def is_site(segment: str, sites: set[str]) -> bool:
+    """True when the segment is the site's name (or its initials, or its host)."""
     key = _key(segment)
     compact = key.replace(" ", "")
     if not compact:
@@ -47,19 +49,33 @@ def _is_site(segment: str, sites: set[str]) -> bool:
     return False
 
 
+_CRUMB_SEPARATORS = ("|", "»", "/", "::", "·", "•")
+LABEL_WORDS = 2
+_PREFIX = re.compile(r"^([^:|]{2,40}):\s+(?=\S)")
+
+
 def strip_site(title: str, sites: set[str]) -> str:
     """Remove leading or trailing site-name segments such as ' | Outlet'."""
+    prefix = _PREFIX.match(title)
+    if prefix and is_site(prefix.group(1), sites):
+        title = title[prefix.end():]  # "Outlet e.V.: Headline"
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     seps = _SEPARATORS.findall(title)
-    while len(parts) > 1 and _is_site(parts[-1], sites):
+    while len(parts) > 1 and is_site(parts[-1], sites):
         parts.pop()
         seps.pop()
-    while len(parts) > 1 and _is_site(parts[0], sites):
+    while len(parts) > 1 and is_site(parts[0], sites):
         parts.pop(0)
         seps.pop(0)
-    if len(parts) > 1 and "|" in seps[-1] and len(parts[-1]) < len(parts[0]) / 2:
+    # leading breadcrumb labels ("Culture | Books | Headline") before a longer segment
+    while (len(parts) > 1 and seps[0].strip() in _CRUMB_SEPARATORS
+           and len(parts[0].split()) <= LABEL_WORDS
+           and max(len(p.split()) for p in parts[1:]) > LABEL_WORDS + 1):
+        parts.pop(0)
+        seps.pop(0)
+    if len(parts) > 1 and "|" in seps[-1] and len(parts[-1]) <= len(parts[0]):
         # "Headline | Whatever" is the overwhelmingly common template even for unknown sites
         parts.pop()
         seps.pop()
@@ -77,9 +93,11 @@ def _strip_unknown_site(title: str) -> str:
     tail, head = parts[-1], title[: title.rfind(parts[-1])]
     head = head.rstrip(" |-–—:·•/«»")
     words = tail.split()
-    if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and all(
-        w[:1].isupper() or not w[:1].isalpha() for w in words
-    ):
+    # a hyphen also joins names in headlines ("Armenia - Azerbaijan talks"), so after one the
+    # tail must look like a name; after a dash or a bar any short tail is the site's
+    sep = _SEPARATORS.findall(title)[-1].strip()
+    named = sep not in ("-", ":") or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and named:
         return head.strip()
     return title
 
@@ -103,11 +121,45 @@ def _join(parts: list[str], seps: list[str]) -> str:
     return out.strip()
 
 
+MIN_PART_WORDS, KICKER = 3, 6
+
+
+def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
+    """Another source names this <h1>: as a whole, or as a segment; a short segment that is
+    not the first of its title is a section label ("Site | Culture | Books | Headline")."""
+    key = _key(h1)
+    for _source, cand in named:
+        if _key(cand) == key:
+            return True
+        first = _key(_SEPARATORS.split(cand)[0])
+        for variant in _variants(cand)[1:]:
+            if _key(variant) == key and (len(key.split()) > LABEL_WORDS or first == key):
+                return True
+    return False
+
+
+def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
+    """The longest segment of another source that the <h1> ends with after a short kicker, or
+    starts with before a dateline; a longer <h1> than the segment is otherwise its own title."""
+    key = _key(h1)
+    best = ""
+    for _source, cand in named:
+        for variant in _variants(cand):
+            part = _key(variant)
+            if len(part.split()) < MIN_PART_WORDS or part == key or len(part) <= len(_key(best)):
+                continue
+            kicker = key.endswith(" " + part) and len(key.split()) - len(part.split()) <= KICKER
+            dateline = key.startswith(part + " ") and bool(re.search(r"\d", key[len(part):]))
+            if kicker or dateline:
+                best = variant.strip()
+    return best or None
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
     """Return (title, source) preferring the candidate that agrees with the visible <h1>."""
-    sites = _site_keys(signals, url)
+    sites = site_keys(signals, url)
     named: list[tuple[str, str]] = []
     headline = jsonld_text(signals.article.get("headline") or signals.article.get("name"))
     if headline:
@@ -120,14 +172,28 @@ def choose_title(
         named.append(("title", signals.title_tag))
     if feed_title and clean_space(feed_title):
         named.append(("feed", clean_space(feed_title)))
-    h1s = [(text, inside) for text, inside in signals.h1s if not _is_site(text, sites)]
+    h1s = [(text, inside) for text, inside in signals.h1s if not is_site(text, sites)]
     h1s.sort(key=lambda pair: not pair[1])
-    # the visible headline wins when any other source confirms it
+    # a kicker and the headline in two spans of one <h1>: the span another source names,
+    # the later one when both are named (the kicker comes first)
     for text, _inside in h1s:
-        key = _key(text)
-        for _source, cand in named:
-            if any(_key(v) == key for v in _variants(cand)):
-                return text, "h1"
+        for part in reversed(signals.h1_parts.get(text, [])):
+            key = _key(part)
+            if len(key.split()) >= MIN_PART_WORDS and any(
+                _key(v) == key for _source, cand in named for v in _variants(cand)
+            ):
+                return part, "h1"
+    # the visible headline wins when another source confirms it; the longest one when several
+    # are (a section label such as "News" is often an <h1> too)
+    confirmed = [text for text, _inside in h1s if _confirms(text, named)]
+    if confirmed:
+        return strip_site(max(confirmed, key=lambda t: len(t.split())), sites), "h1"
+    # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
+    # the part another source names is the headline
+    for text, _inside in h1s:
+        kicked = _confirmed_part(text, named)
+        if kicked:
+            return kicked, "h1"
     # a substantial headline inside the article body is what readers see as the title
     content_h1 = [text for text, inside in h1s if inside]
     if content_h1 and len(content_h1[0]) >= 15 and len(content_h1[0].split()) >= 3:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from newswatch.crawler.parsing.entries import Entry, Parsed
 from newswatch.crawler.parsing.feeds import parse_feed, parse_json_feed
 from newswatch.crawler.parsing.listing import parse_listing
+from newswatch.crawler.parsing.search import parse_gdelt, parse_google_news
 from newswatch.crawler.parsing.sitemaps import parse_sitemap
+from newswatch.crawler.parsing.telegram import parse_telegram
 
-__all__ = ["Entry", "Parsed", "parse_feed", "parse_json_feed", "parse_listing", "parse_sitemap", "parse_source"]
+__all__ = ["Entry", "Parsed", "parse_feed", "parse_json_feed", "parse_listing", "parse_sitemap", "parse_source",
+           "parse_telegram"]
 
 
 def parse_source(
@@ -22,8 +25,14 @@ def parse_source(
     """Dispatch on the configured kind; an RSS/Atom URL that serves JSON Feed still works."""
     if kind == "html":
         return parse_listing(body, url, selectors, content_type=content_type)  # type: ignore[arg-type]
+    if kind == "google-news":
+        return parse_google_news(body, url, content_type=content_type, since=lookback_since)  # type: ignore[arg-type]
+    if kind == "gdelt":
+        return parse_gdelt(body, url, since=lookback_since)  # type: ignore[arg-type]
+    if kind == "telegram":
+        return parse_telegram(body, url, content_type=content_type)
     if kind == "sitemap":
-        return parse_sitemap(body, url, since=lookback_since)  # type: ignore[arg-type]
+        return parse_sitemap(body, url, since=lookback_since, content_type=content_type)  # type: ignore[arg-type]
     if kind == "json" or body.lstrip()[:1] == b"{":
-        return parse_json_feed(body, url)
+        return parse_json_feed(body, url, content_type=content_type)
     return parse_feed(body, url, content_type=content_type)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import calendar
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-import charset_normalizer
 import feedparser
 
+from newswatch.crawler.charset import Decoded, Markup, decode, utf8_content_type, utf8_xml
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, is_http_url, parse_date
 
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -25,37 +24,22 @@ def _struct_time(value: Any) -> datetime | None:
         return None
 
 
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+def read_feed(body: bytes, url: str, content_type: str | None) -> tuple[Any, Decoded]:
+    """feedparser's result for the document decoded by the crawler's one rule, and that decoding.
 
-
-def guess_content_type(body: bytes, content_type: str | None) -> str | None:
-    """A Content-Type naming the charset when neither HTTP nor the XML prolog declares one.
-
-    Without a declaration feedparser falls back to windows-1252, which garbles a Cyrillic
-    windows-1251 feed; undeclared bytes that are not UTF-8 are detected instead.
+    feedparser's own order (RFC 3023: text/xml without a charset is US-ASCII, then its
+    fallbacks) is not a browser's: decode here and hand it UTF-8 that says so.
     """
-    if (content_type and _CHARSET.search(content_type)) or _XML_ENCODING.match(body[:200]):
-        return content_type
-    try:
-        body.decode("utf-8")
-        return content_type
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(body[:65536]).best()
-    if best is None:
-        return content_type
-    mime = (content_type or "application/xml").split(";")[0].strip()
-    return f"{mime}; charset={best.encoding}"
+    decoded = decode(body, content_type, Markup.XML)
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = utf8_content_type(content_type) or content_type
+    return feedparser.parse(utf8_xml(decoded.text), response_headers=headers, sanitize_html=False), decoded
 
 
 def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
     """Entries of an RSS or Atom document; a malformed feed keeps what feedparser recovered."""
-    content_type = guess_content_type(body, content_type)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    d = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    d, decoded = read_feed(body, url, content_type)
     version = d.get("version") or ""
     entries = []
     for e in d.entries:
@@ -75,7 +59,7 @@ def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Par
     if not version and not entries:
         what = _sniff(body)
         return Parsed(error=f"not a feed: {what}" + (f" ({problem})" if problem else ""), title=title)
-    return Parsed(entries=entries, warning=problem, title=title)
+    return Parsed(entries=entries, warning=problem, title=title).decoded_as(decoded)
 
 
 def _sniff(body: bytes) -> str:
@@ -87,12 +71,11 @@ def _sniff(body: bytes) -> str:
     return "no RSS or Atom elements found"
 
 
-def parse_json_feed(body: bytes, url: str) -> Parsed:
+def parse_json_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
     """Entries of a JSON Feed (items with url/external_url, id, title, dates, summary)."""
+    decoded = decode(body, content_type, Markup.JSON)  # JSON is UTF-8, but servers send what they have
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return Parsed(error=f"JSON Feed is not UTF-8: {exc}")
+        data = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         return Parsed(error=f"not valid JSON: {exc.msg} at line {exc.lineno}")
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
@@ -112,4 +95,4 @@ def parse_json_feed(body: bytes, url: str) -> Parsed:
         summary = item.get("summary") or item.get("content_text") or None
         entries.append(Entry(url=link, guid=guid, title=item.get("title") or None,
                              published=published, summary=summary))
-    return Parsed(entries=entries, warning=warning, title=data.get("title"))
+    return Parsed(entries=entries, warning=warning, title=data.get("title")).decoded_as(decoded)

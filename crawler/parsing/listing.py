@@ -5,8 +5,8 @@ from __future__ import annotations
 from cssselect import SelectorError
 from lxml.etree import XPathError
 from parsel import Selector, SelectorList
-from w3lib.encoding import html_to_unicode
 
+from newswatch.crawler.charset import Markup, decode
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
 from newswatch.config import Selectors
 
@@ -54,7 +54,8 @@ def parse_listing(
     """Article links of a listing page; titles and dates when the selectors give them."""
     if selectors is None:
         return Parsed(error="kind: html needs selectors.links")
-    _, text = html_to_unicode(content_type, body)
+    decoded = decode(body, content_type, Markup.HTML)
+    text = decoded.text
     if not text.strip():
         return Parsed(error="empty response")
     page = Selector(text=text, base_url=url)
@@ -74,5 +75,7 @@ def parse_listing(
         date = parse_date(_text(node, selectors.date)) if selectors.date else None
         entries.append(Entry(url=link, title=title, published=date))
     if not entries:
-        return Parsed(error=f"selector {selectors.links!r} found no article links")
-    return Parsed(entries=entries)
+        # a page that scripts its content shows no links to a plain fetch
+        hint = " (the page runs scripts: it may need render: true)" if page.xpath("//script[@src or normalize-space()]") else ""
+        return Parsed(error=f"selector {selectors.links!r} found no article links{hint}")
+    return Parsed(entries=entries).decoded_as(decoded)

@@ -9,6 +9,7 @@ import lxml.etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from newswatch.crawler.charset import Markup, decode, utf8_xml
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
 
 _NEWS_FIELDS = {"publication_date", "title", "name", "language", "keywords"}
@@ -33,7 +34,12 @@ class NewsSitemap(Sitemap):
 
 
 def parse_sitemap(
-    body: bytes, url: str, *, since: datetime | None = None, max_size: int = 50_000_000
+    body: bytes,
+    url: str,
+    *,
+    since: datetime | None = None,
+    max_size: int = 50_000_000,
+    content_type: str | None = None,
 ) -> Parsed:
     """URLs of a sitemap (or child sitemaps of an index) not older than ``since``."""
     if body[:2] == b"\x1f\x8b":  # a .xml.gz file, not a Content-Encoding Scrapy already undid
@@ -43,13 +49,14 @@ def parse_sitemap(
             return Parsed(error=f"cannot unpack gzipped sitemap: {exc}")
     if not body.strip():
         return Parsed(error="empty response")
+    decoded = decode(body, content_type, Markup.XML)
     try:
-        sitemap = NewsSitemap(body)
+        sitemap = NewsSitemap(utf8_xml(decoded.text))
     except (lxml.etree.XMLSyntaxError, StopIteration) as exc:
         return Parsed(error=f"not a sitemap: {exc or 'no XML root'}")
     if sitemap.type not in ("urlset", "sitemapindex"):
         return Parsed(error=f"not a sitemap: root element is <{sitemap.type}>")
-    out = Parsed()
+    out = Parsed().decoded_as(decoded)
     old = 0
     for d in sitemap:
         loc = absolute(url, d.get("loc"))

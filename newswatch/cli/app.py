@@ -17,6 +17,7 @@ from typer._click.exceptions import ClickException
 
 from newswatch.cli.context import AppState
 from newswatch.errors import ExitCode, NewswatchError
+from newswatch.weburl import mask_secrets
 
 app = typer.Typer(
     name="newswatch",
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     "newswatch.cli.data",
     "newswatch.cli.service",
     "newswatch.cli.worker",
+    "newswatch.cli.serve",
 )
 
 
@@ -62,7 +64,7 @@ def _root(
         raise typer.BadParameter("expected text or json", param_hint="--log-format")
     from newswatch.logs import setup_logging
 
-    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING)
+    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING, libraries=verbose)
 
 
 def _register() -> None:
@@ -87,8 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         rc = app(args=argv, standalone_mode=False)
     except NewswatchError as exc:
         if verbose:
-            err_console.print_exception()
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            import traceback
+
+            err_console.print(mask_secrets("".join(traceback.format_exception(exc))), markup=False, highlight=False)
+        err_console.print("[bold red]error:[/] ", end="", markup=True)
+        err_console.print(mask_secrets(str(exc)), markup=False, highlight=False)
         return exc.exit_code
     except typer.Exit as exc:  # a command's own exit code
         return exc.exit_code

@@ -38,12 +38,24 @@ class AppState:
     def settings(self):  # type: ignore[no-untyped-def]
         return self.loaded.settings
 
-    def database(self, *, migrate: bool = True) -> Database:
+    def database(self, *, migrate: bool = True, create: bool = True) -> Database:
+        """The database; ``create=False`` (read-only commands) refuses to make a new SQLite file."""
         if self._db is None:
+            url = self.settings.storage.url
+            missing = None if create else Database.missing_file(url)
+            if missing is not None:
+                raise StorageError(
+                    f"no database at {missing} yet",
+                    hint="`newswatch crawl` or `newswatch import` creates it; or point storage.url / --db at yours",
+                )
             try:
-                self._db = Database.open(self.settings.storage.url, migrate=migrate)
+                self._db = Database.open(url, migrate=migrate)
             except DatabaseError as exc:
-                raise StorageError(str(exc), hint="check storage.url / --db / NEWSWATCH_DB") from exc
+                hint = "check storage.url / --db / NEWSWATCH_DB"
+                if "not a database" in str(exc):
+                    hint = ("the file is not a newswatch database or is damaged; it was left unchanged "
+                            "(restore a backup, or point --db at another file)")
+                raise StorageError(str(exc), hint=hint) from exc
         return self._db
 
     def close(self) -> None:

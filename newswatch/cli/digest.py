@@ -47,7 +47,10 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--send", help="email it, and retry earlier unsent digests")
         ] = False,
         fmt: Annotated[
-            str, typer.Option("--format", help="which file to print: html, text or json")
+            str,
+            typer.Option(
+                "--format", help="html prints the file's path; text and json print the digest itself"
+            ),
         ] = "html",
         resend: Annotated[
             str | None,
@@ -57,7 +60,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--now", hidden=True, help="cut-off time (ISO 8601)")
         ] = None,
     ) -> None:
-        """Build the digest of everything not yet reported, and print the file written."""
+        """Build the digest of everything not yet reported; print it (text, json) or its HTML file's path."""
         from newswatch.digests import service
 
         if fmt not in FORMATS:
@@ -102,7 +105,12 @@ def register(app: typer.Typer) -> None:
             err.print(f"digest {o.label}: {'sent' if o.ok else 'NOT sent: ' + str(o.error)}")
         if send and not settings.digest.recipients:
             err.print("not sent: digest.recipients is empty")
-        typer.echo(str(result.files[fmt]))
+        written = result.files[fmt]
+        if fmt == "html":
+            typer.echo(str(written))
+        else:
+            err.print(f"written to {written}")
+            typer.echo(written.read_text(encoding="utf-8"), nl=False)
         if failed:
             raise DeliveryError(f"{len(failed)} digest email(s) not sent; kept for the next --send")
 

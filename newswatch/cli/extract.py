@@ -30,6 +30,9 @@ def extract_command(
     url: Annotated[
         str | None, typer.Option("--url", help="URL the pages were fetched from.")
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add which candidate won for each value and why.")
+    ] = False,
 ) -> None:
     """Extract title, text, date, authors and language from saved pages, one JSON per line."""
     from newswatch.crawler.extraction import extract  # heavy imports only when the command runs
@@ -43,7 +46,7 @@ def extract_command(
             typer.echo(f"error: {exc}", err=True)
             continue
         result = extract(page, url)
-        typer.echo(json.dumps(result.as_json(str(path)), ensure_ascii=False))
+        typer.echo(json.dumps(result.as_json(str(path), explain=explain), ensure_ascii=False))
     if failed:
         raise typer.Exit(ExitCode.FAILED)
 

@@ -11,11 +11,14 @@ from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from newswatch.cli.context import AppState, state
-from newswatch.config import Settings, config_path, load_config
-from newswatch.errors import ConfigError, FetchError
+from newswatch.config import Settings, config_path, load_config, show_duration
+from newswatch.errors import ConfigError, FeedsFailedError, FetchError
+from newswatch.weburl import mask_secrets, mask_url
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -49,8 +52,11 @@ def _file_and_settings(app_state: AppState) -> tuple[Path, Settings]:
 
 def suggest_name(url: str, taken: set[str]) -> str:
     """A feed name from the host: www.example.co.uk → example-co-uk (numbered when taken)."""
+    from newswatch.sourceurls import channel_name
+
     host = (urlsplit(url).hostname or "feed").removeprefix("www.")
-    base = re.sub(r"[^A-Za-z0-9]+", "-", host).strip("-") or "feed"
+    channel = channel_name(url)  # every channel is on t.me: name it after the channel
+    base = re.sub(r"[^A-Za-z0-9]+", "-", f"tg-{channel}" if channel else host).strip("-") or "feed"
     name, n = base, 2
     while name in taken:
         name, n = f"{base}-{n}", n + 1
@@ -82,6 +88,9 @@ def _choose(found: list[Any], yes: bool) -> list[Any]:
 def register(app: typer.Typer) -> None:
     feeds_app = typer.Typer(help="Manage the sources: add, list, remove, check, status.", no_args_is_help=True)
     app.add_typer(feeds_app, name="feeds")
+    from newswatch.cli.opml_cmd import register as register_opml
+
+    register_opml(feeds_app)  # feeds import / export
 
     @feeds_app.command("add")
     def add(
@@ -117,12 +126,13 @@ def register(app: typer.Typer) -> None:
     def list_(ctx: typer.Context) -> None:
         """List the configured feeds."""
         loaded = state(ctx).loaded
-        table = Table(title=f"feeds ({loaded.path if loaded.from_file else 'defaults from seeds/'})")
-        for col in ("name", "kind", "enabled", "interval", "verified", "url"):
+        table = Table(title=f"feeds ({loaded.path if loaded.from_file else 'defaults from seeds/'})",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("name", "kind", "on", "every", "checked", "url"):
             table.add_column(col, overflow="fold")
         for f in loaded.settings.feeds:
-            table.add_row(f.name, f.kind, "yes" if f.enabled else "no", str(f.interval),
-                          "yes" if f.verified else "no", f.url)
+            table.add_row(Text(f.name), f.kind, "yes" if f.enabled else "no", show_duration(f.interval),
+                          "yes" if f.verified else "no", Text(mask_url(f.url)))
         out.print(table)
 
     @feeds_app.command("remove")
@@ -154,6 +164,8 @@ def register(app: typer.Typer) -> None:
             f.new = len(f.entries)
         out.print(report_table(report, title="feeds check (nothing stored)"))
         for f in report.feeds:
+            if f.encoding_guessed or f.encoding_note:  # undeclared or mislabelled bytes
+                out.print(f"  [yellow]warning[/] {f.name}: {f.encoding_note}", highlight=False)
             for e in f.entries[:show]:
                 when = e.published.date().isoformat() if e.published else "no date"
                 out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
@@ -167,7 +179,9 @@ def register(app: typer.Typer) -> None:
                     set_feed_fields(path, f.name, verified=True)
                     out.print(f"marked {f.name} verified in {path}")
         if failed:
-            raise FetchError(f"{len(failed)} feed(s) failed the check: {', '.join(failed)}")
+            raise FeedsFailedError(
+                f"{len(failed)} feed{'s' if len(failed) != 1 else ''} failed the check: {', '.join(failed)}"
+            )
 
     @feeds_app.command("status")
     def status(ctx: typer.Context) -> None:
@@ -179,19 +193,30 @@ def register(app: typer.Typer) -> None:
         app_state = state(ctx)
         configured = {f.name: f for f in app_state.settings.feeds}
         now = utcnow()
-        with app_state.database().session() as s:
+        with app_state.database(create=False).session() as s:
             rows = feed_health(s, now=now)
-        table = Table(title="feed status")
-        for col in ("name", "last success", "last error", "fails", "7 days", "next poll", "flag"):
-            table.add_column(col, overflow="fold")
+        # errors and notes go below the table, as sentences: in a column they cut an 80-column table
+        table = Table(title="feed status", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("name", "last success", "fails", "7 days", "next poll", "flag"):
+            table.add_column(col, overflow="fold", justify="right" if col in ("fails", "7 days") else "left")
+        errors, notes = [], []
         for row in rows:
             if row["name"] not in configured and row["kind"] == "import":
                 continue
-            err_text = f"{_ago(row['last_error_at'], now)}: {row['last_error']}" if row["last_error"] else "-"
+            if row["last_error"]:
+                line = Text(f"{row['name']}: ", style="red" if row["consecutive_failures"] else "dim")
+                line.append(f"{_ago(row['last_error_at'], now)}: {mask_secrets(row['last_error'])}", style="")
+                errors.append(line)
+            if row.get("last_note"):
+                notes.append(Text(f"{row['name']}: ", style="yellow").append(mask_secrets(row["last_note"]), style=""))
             why = flag(row, configured.get(row["name"]), now)
             table.add_row(
-                row["name"], _ago(row["last_success_at"], now), err_text, str(row["consecutive_failures"]),
-                str(row["items_7d"]), _ago(row.get("next_poll_at"), now),
-                f"[red]{why}[/]" if why else "",
+                Text(row["name"]), _ago(row["last_success_at"], now), str(row["consecutive_failures"]),
+                str(row["items_7d"]), _ago(row.get("next_poll_at"), now), Text(why or "", style="red"),
             )
         out.print(table)
+        for heading, lines in (("last errors:", errors), ("notes of the last poll:", notes)):
+            if lines:
+                out.print(heading, style="bold")
+                for line in lines:
+                    out.print(line)

@@ -20,6 +20,7 @@ from newswatch.errors import LockHeldError, NewswatchError, StorageError
 from newswatch.logs import setup_logging
 from newswatch.storage import ledger, locks
 from newswatch.storage import service_state as state_sql
+from newswatch.weburl import mask_secrets
 
 
 def _lock_error(exc: locks.LockHeld) -> LockHeldError:
@@ -50,18 +51,26 @@ def _day_start(tz_name: str, now: datetime) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
 
 
-def _when(value: Any) -> str:
+def _when_in(value: Any, tz: ZoneInfo | None = None) -> str:
+    """A moment in the configured timezone (digest.timezone), with its abbreviation."""
     if value is None:
         return "-"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz or UTC).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _n(count: int, word: str, many: str | None = None) -> str:
+    """'1 feed', '2 feeds' (``many`` for irregular plurals)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def status_data(st: AppState) -> dict[str, Any]:
     """Everything `status` shows, from the database (works while the service runs)."""
     settings = st.settings
-    db = st.database()
+    db = st.database(create=False)
     now = datetime.now(UTC)
     info = locks.holder(db)
     names = [f.name for f in settings.feeds if f.enabled]
@@ -87,8 +96,13 @@ def status_data(st: AppState) -> dict[str, Any]:
     }
 
 
-def _print_status(data: dict[str, Any]) -> None:
+def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     out = Console(highlight=False, soft_wrap=True)
+    tz = ZoneInfo(timezone)
+
+    def _when(value: Any) -> str:
+        return _when_in(value, tz)
+
     svc = data["service"]
     if data["running"]:
         out.print(
@@ -109,8 +123,9 @@ def _print_status(data: dict[str, Any]) -> None:
     crawl = data["last_crawl"]
     if crawl:
         out.print(
-            f"last crawl: #{crawl['id']} {crawl['status']} at {_when(crawl['started_at'])}: {crawl['sources']} feed(s),"
-            f" {crawl['fetched']} fetched, {crawl['new']} new, {crawl['duplicates']} duplicate(s), {crawl['failed']} failed"
+            f"last crawl: #{crawl['id']} {crawl['status']} at {_when(crawl['started_at'])}: {_n(crawl['sources'], 'feed')},"
+            f" {crawl['fetched']} fetched, {crawl['new']} new, {_n(crawl['duplicates'], 'duplicate')},"
+            f" {crawl['failed']} failed"
         )
     else:
         out.print("last crawl: none")
@@ -127,7 +142,7 @@ def _print_status(data: dict[str, Any]) -> None:
         waiting += f" (next try {_when(a['next_attempt_at'])})"
     out.print(
         f"alerts today{'' if a['enabled'] else ' (alerts are off)'}: {a['sent']} sent{waiting}, {a['given_up']} given up"
-        + (f"; last error: {a['last_error']}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
+        + (f"; last error: {mask_secrets(a['last_error'])}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
     )
     f = data["feeds"]
     out.print(
@@ -136,11 +151,11 @@ def _print_status(data: dict[str, Any]) -> None:
     )
     for row in data["failing_feeds"]:
         out.print(
-            f"  ! {row['name']}: {row['consecutive_failures']} failure(s), last: {row['last_error'] or '-'}"
+            f"  ! {row['name']}: {_n(row['consecutive_failures'], 'failure')}, last: {mask_secrets(row['last_error'] or '-')}"
         )
     t = data["today"]
     out.print(
-        f"today: {t['articles']} article(s), {t['relevant']} relevant, {t['crawls']} crawl(s);"
+        f"today: {_n(t['articles'], 'article')}, {t['relevant']} relevant, {_n(t['crawls'], 'crawl')};"
         f" {t['undigested']} not yet in a digest"
     )
 
@@ -175,9 +190,18 @@ def register(app: typer.Typer) -> None:
             lock = locks.acquire(db)
         except locks.LockHeld as exc:
             raise _lock_error(exc) from None
+        web = None
         try:
+            if settings.service.web_port:
+                from newswatch.web.server import Background, warm_in_background
+
+                web = Background(settings, db, settings.web.host, settings.service.web_port)
+                web.start()
+                warm_in_background(settings, db)
             code = serve(settings, db, lock=lock, load_settings=_reloader(st))
         finally:
+            if web is not None:
+                web.stop()
             lock.release()
         if code:
             raise typer.Exit(code)
@@ -208,8 +232,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
         """Show the service: next runs, last crawl and digest, feed health, today's counts."""
-        data = status_data(state(ctx))
+        st = state(ctx)
+        data = status_data(st)
         if as_json:
             typer.echo(json.dumps(data, default=str, indent=2))
         else:
-            _print_status(data)
+            _print_status(data, st.settings.digest.timezone)

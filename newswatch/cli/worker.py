@@ -11,12 +11,13 @@ from rich.console import Console
 from newswatch.cli.context import state
 from newswatch.config import Settings
 from newswatch.errors import ConfigError, StorageError
+from newswatch.weburl import quote_credentials
 
 PREFIX_HELP = "Redis key prefix shared by the scheduler and its workers"
 
 
 def _redis_url(settings: Settings, given: str | None) -> str:
-    url = given or settings.service.redis_url
+    url = quote_credentials(given) if given else settings.service.redis_url
     if not url:
         raise ConfigError(
             "distributed crawling needs a Redis URL",

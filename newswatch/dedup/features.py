@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,12 @@ ENTITY_KIND_WEIGHTS: dict[str, float] = {
     "org": 0.8,
     "law": 0.8,
     "place": 0.5,
+    # A kind of event ("verdict", "shooting") says what happened, not who: scored apart.
+    "act": 0.0,
 }
+ACT_PREFIX = "act:"
+SUBJECT_PREFIX = "org:"
+DATE_PREFIX = "date:"
 DEFAULT_KIND_WEIGHT = 0.6
 # Grouped thousands ("250,000", "250 000") or a plain/decimal number; the group form needs a
 # 1-3 digit head so "in 2023 100,000 people" stays two numbers.
@@ -47,6 +53,9 @@ class StoryFeatures:
     categories: list[str]
     entities: set[str]
     source: str
+    # The institution the report is about first (a parliament, a ministry, a court), if any:
+    # a resolution and the other side's reply to it name both bodies, but lead with different ones.
+    subject: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -67,9 +76,20 @@ class StoryFeatures:
 
     @cached_property
     def numbers(self) -> frozenset[str]:
-        """Multi-digit numbers in title and lead (amounts, tallies, days, years)."""
+        """Multi-digit numbers and day-month dates in title and lead (any language)."""
         lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
-        return frozenset(extract_numbers(f"{self.title}\n{lead}"))
+        text = f"{self.title}\n{lead}"
+        return frozenset(extract_numbers(text) + extract_dates(text))
+
+    @cached_property
+    def acts(self) -> frozenset[str]:
+        """Kinds of event the judge found (verdict, release, shooting...)."""
+        return frozenset(e for e in self.entities if e.startswith(ACT_PREFIX))
+
+    @cached_property
+    def actors(self) -> frozenset[str]:
+        """The entities that are people, places and bodies (not kinds of event)."""
+        return frozenset(e for e in self.entities if not e.startswith(ACT_PREFIX))
 
 
 @dataclass
@@ -104,6 +124,93 @@ def extract_numbers(text: str) -> list[str]:
         if len(digits.replace(".", "")) >= 2:
             out.append(digits)
     return out
+
+
+# Month names (stems) in the languages reports arrive in, so that "25 November", "25 ноября",
+# "25 noyabr" and "25 novembre" give one date key.
+_MONTHS: dict[int, str] = {
+    1: (
+        "januar janvier enero gennaio января январ січня yanvar ocak հունվար styczn "
+        "januari ιανουαρ იანვარ қаңтар ژانویه يناير"
+    ),
+    2: (
+        "februar fevrier febrero febbraio февраля феврал лютого fevral şubat subat "
+        "փետրվար lutego februari φεβρουαρ თებერვალ ақпан فوریه فبراير"
+    ),
+    3: ("march mars marzo märz marz марта березня mart մարտ marca maart μαρτ მარტ наурыз مارس"),
+    4: (
+        "april avril abril aprile апреля апрел квітня aprel nisan ապրիլ kwietnia απριλ "
+        "აპრილ сәуір آوریل أبريل ابريل"
+    ),
+    5: (
+        "may mai mayo maggio мая травня ماي mayıs mayis մայիս maja mei μαΐου μαιου მაის "
+        "мамыр مه مايو"
+    ),
+    6: (
+        "june juin junio giugno juni июня июн червня iyun haziran հունիս czerwca ιουν "
+        "ივნის маусым ژوئن يونيو"
+    ),
+    7: (
+        "july juillet julio luglio juli июля июл липня iyul temmuz հուլիս lipca ιουλ "
+        "ივლის шілде ژوئیه يوليو"
+    ),
+    8: (
+        "august aout agosto августа август серпня avqust ağustos agustos օգոստոս sierpnia "
+        "augustus αυγουστ აგვისტო тамыз اوت أغسطس"
+    ),
+    9: (
+        "septemb septembre septiembre settembre сентября сентябр вересня sentyabr eylül "
+        "eylul սեպտեմբեր września wrzesnia σεπτεμβρ სექტემბერ қыркүйек سپتامبر سبتمبر"
+    ),
+    10: (
+        "octob octobre octubre ottobre oktober октября октябр жовтня oktyabr ekim "
+        "հոկտեմբեր października pazdziernika οκτωβρ ოქტომბერ қазан اکتبر أكتوبر اكتوبر"
+    ),
+    11: (
+        "novemb novembre noviembre ноября ноябр листопада noyabr kasım kasim նոյեմբեր "
+        "listopada νοεμβρ ნოემბერ қараша نوامبر نوفمبر"
+    ),
+    12: (
+        "decemb decembre diciembre dicembre dezember декабря декабр грудня dekabr aralık "
+        "aralik դեկտեմբեր grudnia δεκεμβρ დეკემბერ желтоқсан دسامبر ديسمبر"
+    ),
+}
+_MONTH_OF = sorted(
+    ((stem, month) for month, stems in _MONTHS.items() for stem in stems.split()),
+    key=lambda sm: -len(sm[0]),
+)
+# "25 ноября", "November 25", "25-го ноября", "noyabrın 25-i", "25 Kasım"
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:-?(?:го|ի|i|ı|u|ü|er|st|nd|rd|th))?\.?\s+(\w+)")
+_MONTH_DAY = re.compile(r"\b(\w+?)(?:ın|in|un|ün|nın|nin)?\s+(\d{1,2})(?!\d)")
+
+
+def _month(word: str) -> int | None:
+    word = unicodedata.normalize("NFKD", word.casefold())
+    word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    for stem, month in _MONTH_OF:
+        # Short month names ("may", "mai", "mart") must match whole; longer ones as a prefix.
+        if word == stem or (
+            len(stem) >= 4 and word.startswith(stem) and len(word) - len(stem) <= 4
+        ):
+            return month
+    return None
+
+
+def extract_dates(text: str) -> list[str]:
+    """Day-month dates written with a month name, as language-blind keys ("date:25.11")."""
+    out = []
+    for pattern, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
+        for m in pattern.finditer(text):
+            day, word = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
+            month = _month(word)
+            if month is not None and 1 <= int(day) <= 31:
+                out.append(f"{DATE_PREFIX}{int(day)}.{month}")
+    return out
+
+
+def subject_of(entities: Iterable[str]) -> str | None:
+    """The first institution among entities listed in order of first mention."""
+    return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
 
 
 def entity_kind_weight(entity: str) -> float:

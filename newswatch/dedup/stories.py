@@ -6,7 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from newswatch.config import STORY_THRESHOLD, STORY_WINDOW
 from newswatch.dedup.features import (
+    ACT_PREFIX,
+    DATE_PREFIX,
     DocStats,
     StoryCandidate,
     StoryFeatures,
@@ -20,13 +23,27 @@ from newswatch.dedup.features import (
     weighted_overlap,
 )
 
-DEFAULT_WINDOW = timedelta(hours=72)
-DEFAULT_THRESHOLD = 0.35
+# One threshold and one window for production, tests and benches: the configuration's defaults.
+DEFAULT_WINDOW = STORY_WINDOW
+DEFAULT_THRESHOLD = STORY_THRESHOLD
 # Confidence that a perfect match of one signal alone gives for "same development". Signals
 # combine as a noisy-OR, so one strong signal suffices (same names and figures across
 # languages, or near-identical wording); judge entities and name keys see the same people and
 # places, so they form one "actors" signal and only the stronger of the two counts.
-EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85}
+EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts": 0.5}
+# Reports of one kind (a shared category or kind of event) published within a day of each other
+# are often one development: this much evidence at no gap, none a day apart.
+SAME_DAY_EVIDENCE = 0.15
+SAME_DAY = timedelta(hours=24)
+# Reports naming only different kinds of event (a verdict and a handover, a shooting and a drone
+# crash) are different developments even when the actors are the same: the score keeps this much.
+ACT_CLASH = 0.6
+# Reports of one development name the same day ("on 13 September"); two that each name days,
+# none in common, tell of different days' events (a shooting and its renewal the next morning).
+DATE_CLASH = 0.35
+# Reports leading with different institutions (the Senate that adopted a resolution, the other
+# side's parliament that answered it) tell of different acts.
+SUBJECT_CLASH = 0.5
 # TF-IDF cosine at which reworded same-language reports count as full text evidence.
 TEXT_FULL = 0.5
 # Same-topic vocabulary overlaps across unrelated reports: wording counts fully only once the
@@ -64,6 +81,30 @@ def _gap(when: datetime, start: datetime, end: datetime) -> timedelta:
     return timedelta(0)
 
 
+# Days named in a lead at most this long before publication (or a day after) are its event's day.
+EVENT_DAY_SPAN = (timedelta(days=3), timedelta(days=1))
+
+
+def event_days(a: StoryFeatures) -> set[str]:
+    """Date keys in a's lead that fall just before its publication (its event's day)."""
+    if a.published is None:
+        return set()
+    when = as_utc(a.published)
+    out = set()
+    for key in a.numbers:
+        if not key.startswith(DATE_PREFIX):
+            continue
+        day, month = (int(x) for x in key[len(DATE_PREFIX) :].split("."))
+        for year in (when.year, when.year - 1):
+            try:
+                named = when.replace(year=year, month=month, day=day)
+            except ValueError:
+                continue
+            if -EVENT_DAY_SPAN[1] <= when - named <= EVENT_DAY_SPAN[0]:
+                out.add(key)
+    return out
+
+
 def _same_language(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not a.language or not b.language or a.language.lower() == b.language.lower()
 
@@ -86,13 +127,48 @@ class _Scorer:
         def weigh(e: str) -> float:
             return entity_weight(e, self.stats)
 
-        whole, mass = weighted_overlap(a.entities, story_presence(s.entities, s.members), weigh)
+        counts = {e: n for e, n in s.entities.items() if not e.startswith(ACT_PREFIX)}
+        whole, mass = weighted_overlap(a.actors, story_presence(counts, s.members), weigh)
         best = whole
         for m in s.members:
-            cos, m_mass = weighted_overlap(a.entities, dict.fromkeys(m.entities, 1.0), weigh)
+            cos, m_mass = weighted_overlap(a.actors, dict.fromkeys(m.actors, 1.0), weigh)
             best = max(best, cos)
             mass = max(mass, m_mass)
         return best * min(1.0, mass / ENTITY_MASS)
+
+    def act_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
+        """Share of the kinds of event that a and its closest member have in common."""
+        best = 0.0
+        for m in s.members:
+            if a.acts and m.acts:
+                best = max(best, len(a.acts & m.acts) / min(len(a.acts), len(m.acts)))
+        return best
+
+    def act_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a names kinds of event, the story others and none of a's.
+
+        The whole story counts (its entity counts hold every member's kinds), so that a member
+        naming no kind of event cannot hide one that names another kind.
+        """
+        story_acts = {e for e, n in s.entities.items() if n > 0 and e.startswith(ACT_PREFIX)}
+        return bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
+
+    def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a leads with an institution, and every member that leads with one names another."""
+        theirs = [m.subject for m in s.members if m.subject]
+        return bool(a.subject and theirs and a.subject not in theirs)
+
+    def date_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """Both name the day of their event, and no member names a's day.
+
+        Only days just before publication count as the event's day; older dates in a lead
+        are background ("detained on 16 November") that reports of one development may differ in.
+        """
+        mine = event_days(a)
+        if not mine:
+            return False
+        theirs = [t for t in (event_days(m) for m in s.members) if t]
+        return bool(theirs) and all(mine.isdisjoint(t) for t in theirs)
 
     def number_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
         def weigh(n: str) -> float:
@@ -155,6 +231,7 @@ class _Scorer:
             "text": min(1.0, (text or 0.0) / TEXT_FULL) * gate,
             "numbers": self.number_part(a, s),
             "names": self.name_part(a, s),
+            "acts": self.act_part(a, s),
         }
         return parts, text
 
@@ -174,8 +251,23 @@ class _Scorer:
         actors = max(EVIDENCE["entities"] * parts["entities"], EVIDENCE["names"] * parts["names"])
         doubt = (1.0 - actors) * (1.0 - EVIDENCE["text"] * parts["text"])
         doubt *= 1.0 - EVIDENCE["numbers"] * parts["numbers"]
+        doubt *= 1.0 - EVIDENCE["acts"] * parts["acts"] * actors
+        if gap < SAME_DAY and (cat == "shared" or parts["acts"] > 0):
+            doubt *= 1.0 - SAME_DAY_EVIDENCE * (1.0 - gap / SAME_DAY)
         score = (1.0 - doubt) * CATEGORY_FACTOR[cat]
+        # Related-but-distinct developments share actors and words; what happened, who acted
+        # and on which day tell them apart.
+        clashes = []
+        for clash, factor, reason in (
+            (self.act_clash, ACT_CLASH, "different kinds of event"),
+            (self.subject_clash, SUBJECT_CLASH, "led by different institutions"),
+            (self.date_clash, DATE_CLASH, "different days named"),
+        ):
+            if clash(a, s):
+                score *= factor
+                clashes.append(reason)
         reasons = [f"{k} {v:.2f}" for k, v in parts.items() if v > 0] + [f"categories {cat}"]
+        reasons += clashes
         if text is None:
             reasons.append("cross-language")
         else:

@@ -145,6 +145,9 @@ class Judge:
             pair = sc.pair_bonus * cue_presence
         # Category cues only support a topic already present beyond a bare country name.
         full_cues = sc.cue_weight * min(ranked[0] + 0.5 * ranked[1], sc.cue_cap)
+        # A side's own names (its parliament, ministry, capital) open the gate only in part: a
+        # resolution against one of the sides is the topic, a country's energy news is not.
+        core += sc.side_gate * (topic - core)
         cue_part = full_cues * min(1.0, (core + pair) / sc.gate)
         lexical = topic + pair + cue_part - negative
         seed_sim: float | None = None

@@ -22,6 +22,8 @@ def category_scores(
             if (f is None and not named) or group.weight == 0:
                 # Weightless groups only exist to swallow look-alike phrases.
                 continue
+            if any(f"e:{e}" in found for e in group.unless):
+                continue  # the entity explains these cues away ("court" beside the World Court)
             hit_groups.add(name)
             surfaces = list(f.surfaces) if f else []
             surfaces += [s for e in named for s in e.surfaces]

@@ -24,6 +24,15 @@ class Found:
     supported: bool = False  # seen at least once outside an isolated passing mention
 
 
+# Kinds of event ("released") are cue words too: a longer cue ("liberated territories") that
+# contains one explains it away.
+_ACT_KEY = "e:act:"
+
+
+def _cue_like(key: str) -> bool:
+    return key[0] in "cn" or key.startswith(_ACT_KEY)
+
+
 def drop_nested_cues(hits: list[Hit]) -> list[Hit]:
     """Drop cue hits inside a longer cue ("military" within "military court")."""
     longest: dict[int, int] = {}
@@ -37,7 +46,7 @@ def drop_nested_cues(hits: list[Hit]) -> list[Hit]:
         return hits
     kept: list[Hit] = []
     for term, position in hits:
-        if term.key[0] in "cn":
+        if _cue_like(term.key):
             k = len(term.parts)
             if k == 1:
                 if longest.get(position, 0) > 1:

@@ -46,6 +46,9 @@ class TermGroup(_Strict):
     suppresses: list[str] = Field(
         default_factory=list, description="negatives only: entity ids this look-alike explains away"
     )
+    unless: list[str] = Field(
+        default_factory=list, description="categories only: entity ids whose mention silences it"
+    )
 
 
 class Combo(_Strict):
@@ -106,6 +109,9 @@ class Scoring(_Strict):
         40, description="words around a topic term where look-alikes count"
     )
     late_factor: float = Field(0.6, description="weight of category cues first seen after the lead")
+    side_gate: float = Field(
+        0.0, description="share of one side's own names that opens the gate for category cues"
+    )
     fallback_category: str = "diplomacy"
 
 

@@ -1,0 +1,110 @@
+"""Author names of a page: JSON-LD, meta tags, rel=author, then the visible byline; names only."""
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import html
+
+from .structured import PageSignals, clean_space, person_names
+
+log = logging.getLogger(__name__)
+_PREFIX = re.compile(
+    r"^(?:(?:view|see) all (?:posts|articles|stories) by|(?:all )?(?:posts|articles|stories) by"
+    r"|(?:zeige )?alle (?:beiträge|artikel) von|(?:posted|written|reported|words|story|text)"
+    r" by|by|von|par|por|de|door|di|af|av|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
+    r"|auteur|author|autor(?:in)?|text|texte|verfasst von|vom|redaktion:)\s*:?\s+",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"\b(?:reporter|editor|correspondent|journalist|staff writer|contributor|columnist"
+    r"|photographer|redakteur(?:in)?|korrespondent(?:in)?|rédacteur|rédactrice|chefredakteur"
+    r"|editor-in-chief|senior|writer|producer)\b",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\s\|\s)\s*", re.IGNORECASE)
+_CONTACT = re.compile(r"@|\[at\]|\(at\)|https?://|www\.", re.IGNORECASE)
+MAX_NAME_WORDS, MAX_AUTHORS = 6, 8
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|de|fr|it|es|ch|at|co|uk|info|io)\b", re.IGNORECASE)
+_UNKNOWN = {"unknown", "admin", "administrator", "posted"}
+_LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
+
+
+def clean_name(raw: str) -> str | None:
+    """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
+    name = clean_space(raw)
+    previous = None
+    while name != previous:
+        previous = name
+        name = _PREFIX.sub("", name).strip(" :-–—|·•,")
+    digit = re.search(r"\d", name)
+    if digit:
+        name = name[: digit.start()]  # "Lucas Nolan 22 Dec 2016": the date follows the name
+    parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
+    parts = [p for p in parts if not _ROLE.search(p)]
+    name = clean_space(parts[0]) if parts else ""
+    name = name.strip(" :-–—|·•,.")
+    if not name or _CONTACT.search(name) or not any(ch.isalpha() for ch in name):
+        return None
+    if len(name.split()) > MAX_NAME_WORDS or name.casefold() in _UNKNOWN:
+        return None
+    if _DOMAIN.search(name):
+        return None  # a web address is the outlet, not an author ("tagesschau.de")
+    return name
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in _SPLIT.split(value) if part and part.strip()]
+
+
+def _byline(root: html.HtmlElement) -> str | None:
+    """The visible byline, found with trafilatura's author expressions."""
+    try:
+        from trafilatura.metadata import extract_author
+
+        return extract_author(root)
+    except Exception:  # third-party heuristics must not break extraction
+        log.debug("byline search failed", exc_info=True)
+        return None
+
+
+def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
+    """Names of the page's authors, in order, without duplicates."""
+    names = _names(person_names(signals.article.get("author")))
+    if names:
+        return names
+    for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
+                "sailthru.author"):
+        # the first tag only: more of them usually belong to teasers of other articles
+        value = next((v for v in signals.meta.get(key, []) if v.strip()), "")
+        names = _names(_split(value))
+        if names:
+            return names
+    # link texts and page text hold labels too ("More articles", "Show profile"): there
+    # only what is written like a name counts
+    names = _names(list(signals.rel_authors), written_as_name=True)
+    if names:
+        return names
+    byline = _byline(root)
+    return _names(byline.split(";") if byline else [], written_as_name=True)
+
+
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "du", "da", "di", "del",
+                        "dos", "bin", "al", "y", "zu", "ten", "ter"})
+
+
+def looks_like_name(name: str) -> bool:
+    """Capitalised words (particles aside), as names are written in bylines."""
+    words = [w for w in name.split() if w.casefold() not in _PARTICLES]
+    return bool(words) and all(w[:1].isupper() or not w[:1].isalpha() for w in words) and (
+        name.casefold() not in _LABELS)
+
+
+def _names(raw: list[str], *, written_as_name: bool = False) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in raw:
+        for part in _split(value) if len(value) > 40 else [value]:
+            name = clean_name(part)
+            if name and (not written_as_name or looks_like_name(name)):
+                seen.setdefault(name, None)
+    return list(seen)[:MAX_AUTHORS]

@@ -1,0 +1,295 @@
+"""Cross-language stories and categories on hand-written short reports (title + lead only).
+
+Reports of one development from outlets of both sides, in different scripts, share canonical
+entities, the kind of event and the day named; related-but-distinct developments (a resolution
+and the reply to it, two shootings on different days) stay apart; look-alikes stay out.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from newswatch.storage.db import Database
+
+from newswatch.dedup.features import extract_dates
+from newswatch.ingest import Ingestor, IngestResult, RawArticle, cached_judge
+from newswatch.judge import Judge
+
+T0 = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return cached_judge(None, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Ruben Vardanyan appeared in court", "person:ruben-vardanyan"),
+        ("Суд над Рубеном Варданяном продолжился", "person:ruben-vardanyan"),
+        ("Ռուբեն Վարդանյանի գործով նիստը հետաձգվեց", "person:ruben-vardanyan"),
+        ("Roads around Stepanakert were closed", "place:stepanakert"),
+        ("Xankəndi şəhərində yeni məktəb açılıb", "place:stepanakert"),
+        ("В Ханкенди открылась новая школа", "place:stepanakert"),
+        ("Милли Меджлис обсудил бюджет", "org:milli-majlis"),
+        ("Azərbaycan parlamenti bəyanat yaydı", "org:milli-majlis"),
+        ("Le Sénat français a voté mardi", "org:french-senate"),
+        ("Fransa Senatı səs verdi", "org:french-senate"),
+        ("Ֆրանսիայի Սենատը քվեարկեց", "org:french-senate"),
+        ("Бакинский военный суд огласил решение", "org:baku-military-court"),
+        ("Bakı Hərbi Məhkəməsində iclas keçirilib", "org:baku-military-court"),
+    ],
+)
+def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity: str) -> None:
+    assert entity in judge.entities(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("He was sentenced to 15 years", "act:verdict"),
+        ("Его приговорили к 15 годам лишения свободы", "act:verdict"),
+        ("Ona 15 il həbs cəzası verilib", "act:verdict"),
+        ("Il a été condamné à 15 ans de prison", "act:verdict"),
+        ("Baku handed over four soldiers", "act:release"),
+        ("Баку передал Еревану четырёх военнослужащих", "act:release"),
+        ("Dörd hərbçi Ermənistana təhvil verilib", "act:release"),
+        ("The building was demolished on Friday", "act:demolition"),
+        ("В Ханкенди снесли здание", "act:demolition"),
+    ],
+)
+def test_kind_of_event_in_any_language(judge: Judge, text: str, act: str) -> None:
+    assert act in judge.entities(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("On 4 March the commission met", "date:4.3"),
+        ("Commission met on March 4", "date:4.3"),
+        ("4 марта комиссия собралась", "date:4.3"),
+        ("Martın 4-də komissiya toplanıb", "date:4.3"),
+        ("Le 4 mars, la commission s'est réunie", "date:4.3"),
+        ("Մարտի 4-ին հանձնաժողովը հավաքվեց", "date:4.3"),
+        ("4 Mart'ta komisyon toplandı", "date:4.3"),
+    ],
+)
+def test_day_and_month_give_one_key_in_any_language(text: str, key: str) -> None:
+    assert key in extract_dates(text)
+
+
+def test_dates_need_a_month_name() -> None:
+    assert extract_dates("In 2023 some 100 people and 12 buses") == []
+
+
+def _ingest(
+    ing: Ingestor, clock: Clock, hours: float, url: str, title: str, text: str, language: str
+) -> IngestResult:
+    clock.now = T0 + timedelta(hours=hours)
+    host = url.split("/")[2]
+    res = ing.ingest(
+        RawArticle(
+            url=url,
+            title=title,
+            text=text,
+            source=host,
+            published=clock.now,
+            language=language,
+        )
+    )
+    assert res.judgement is not None and res.judgement.relevant, (title, res.judgement)
+    return res
+
+
+def test_one_verdict_reported_in_three_languages_is_one_story(db: Database) -> None:
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    en = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/a/1",
+        "Baku court jails former Karabakh minister Vardanyan for 15 years",
+        "The Baku Military Court on 12 March sentenced Ruben Vardanyan, once state minister of "
+        "Nagorno-Karabakh, to 15 years in prison. Armenia's foreign ministry called the trial unfair.",
+        "en",
+    )
+    ru = _ingest(
+        ing,
+        clock,
+        2,
+        "https://example-ru.test/b/2",
+        "Рубен Варданян приговорён к 15 годам",
+        "Бакинский военный суд 12 марта вынес приговор бывшему госминистру Карабаха Рубену "
+        "Варданяну: 15 лет лишения свободы. Защита намерена обжаловать решение.",
+        "ru",
+    )
+    hy = _ingest(
+        ing,
+        clock,
+        3,
+        "https://example-hy.test/c/3",
+        "Ռուբեն Վարդանյանին դատապարտեցին 15 տարվա ազատազրկման",
+        "Բաքվի ռազմական դատարանը մարտի 12-ին Ռուբեն Վարդանյանին դատապարտեց 15 տարվա "
+        "ազատազրկման։ Հայաստանի ԱԳՆ-ն դատապարտել է դատավճիռը։",
+        "hy",
+    )
+    assert en.story_id is not None
+    assert ru.story_id == en.story_id and hy.story_id == en.story_id
+
+
+def test_resolution_and_the_reply_next_day_are_two_stories(db: Database) -> None:
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    vote_en = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/r/1",
+        "French Senate adopts resolution on Karabakh",
+        "The French Senate on 12 March adopted a resolution calling for sanctions against "
+        "Azerbaijan over Nagorno-Karabakh, by 290 votes to 1.",
+        "en",
+    )
+    vote_fr = _ingest(
+        ing,
+        clock,
+        1,
+        "https://example-fr.test/r/2",
+        "Le Sénat adopte une résolution sur le Haut-Karabakh",
+        "Le Sénat français a adopté le 12 mars une proposition de résolution demandant des "
+        "sanctions contre l'Azerbaïdjan, par 290 voix contre 1.",
+        "fr",
+    )
+    reply_az = _ingest(
+        ing,
+        clock,
+        26,
+        "https://example-az.test/r/3",
+        "Milli Məclis Fransa Senatının qətnaməsini pisləyib",
+        "Milli Məclis Fransa Senatının Qarabağla bağlı qətnaməsini pisləyən bəyanat qəbul edib və "
+        "hökumətə Fransa ilə münasibətlərə yenidən baxmağı tövsiyə edib.",
+        "az",
+    )
+    reply_ru = _ingest(
+        ing,
+        clock,
+        27,
+        "https://example-ru.test/r/4",
+        "Милли Меджлис осудил резолюцию Сената Франции",
+        "Милли Меджлис принял заявление, в котором осудил резолюцию французского сената по "
+        "Карабаху, и призвал правительство пересмотреть отношения с Парижем.",
+        "ru",
+    )
+    assert vote_en.story_id is not None and vote_fr.story_id == vote_en.story_id
+    assert reply_az.story_id is not None and reply_ru.story_id == reply_az.story_id
+    assert reply_az.story_id != vote_en.story_id
+
+
+def test_two_shootings_on_different_days_are_two_stories(db: Database) -> None:
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    first = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/s/1",
+        "Shooting on the Armenia-Azerbaijan border near Sotk",
+        "Armenia's Defence Ministry said Azerbaijani units opened fire on its positions near Sotk "
+        "on the night of 12 March; one soldier was wounded.",
+        "en",
+    )
+    second = _ingest(
+        ing,
+        clock,
+        50,
+        "https://example-ru.test/s/2",
+        "Новый обстрел на армяно-азербайджанской границе",
+        "Минобороны Армении сообщило, что утром 14 марта азербайджанские подразделения открыли "
+        "огонь по позициям у Джермука; пострадавших нет.",
+        "ru",
+    )
+    assert first.story_id is not None and second.story_id is not None
+    assert first.story_id != second.story_id
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Rwanda and Congo sign peace deal in Washington",
+            (
+                "The foreign ministers of Rwanda and the Democratic Republic of Congo signed a peace "
+                "agreement at the State Department, ending months of fighting in the east of Congo."
+            ),
+        ),
+        (
+            "Russia and Ukraine swap prisoners of war",
+            (
+                "Russia and Ukraine each released 150 prisoners of war in an exchange mediated by the "
+                "United Arab Emirates, the Ukrainian president said."
+            ),
+        ),
+        (
+            "Україна розміновує звільнені території Харківщини",
+            "Сапери ДСНС за тиждень знешкодили понад 900 вибухонебезпечних предметів на Харківщині.",
+        ),
+        (
+            "Qarabağ FK beat Benfica in the Champions League",
+            "Qarabağ won 3-2 in Lisbon thanks to a late goal; the Baku side tops its group.",
+        ),
+    ],
+)
+def test_look_alikes_stay_out(judge: Judge, title: str, text: str) -> None:
+    assert not judge.judge(title, text, None).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "category"),
+    [
+        (
+            "Баку передал Еревану четырёх военнослужащих",
+            (
+                "Азербайджан передал Армении четырёх армянских военнослужащих, задержанных на границе "
+                "в прошлом месяце, сообщила госкомиссия по делам военнопленных."
+            ),
+            "detainees",
+        ),
+        (
+            "Xankəndidə köhnə binalar sökülür",
+            "Xankəndi şəhərində qondarma rejim dövründə tikilmiş binaların söküntüsünə başlanılıb.",
+            "heritage",
+        ),
+        (
+            "Aliyev and Pashinyan hold talks in Abu Dhabi",
+            (
+                "President Ilham Aliyev and Prime Minister Nikol Pashinyan met in Abu Dhabi for talks on "
+                "the peace agreement and the delimitation of the border."
+            ),
+            "peace-treaty",
+        ),
+        (
+            "Суд ООН обязал Баку обеспечить проезд по Лачинскому коридору",
+            (
+                "Международный суд ООН постановил, что Азербайджан должен обеспечить беспрепятственное "
+                "передвижение людей и грузов по Лачинскому коридору; решение суда обязательно."
+            ),
+            "humanitarian",
+        ),
+    ],
+)
+def test_primary_category_by_what_the_report_is_about(
+    judge: Judge, title: str, text: str, category: str
+) -> None:
+    verdict = judge.judge(title, text, None)
+    assert verdict.relevant and verdict.categories[0] == category, verdict.details
