@@ -203,7 +203,6 @@ def serving_rate(base: str, paths: list[str], workers: int = 16) -> float:
 
 
 def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_url: str) -> dict[str, float]:
-    from newswatch.crawler import workers
     from newswatch.crawler.runner import crawl_sync
     from newswatch.crawler.settings import BENCH_PROFILE
     from newswatch.config import Settings
@@ -223,7 +222,6 @@ def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_
     reqs0, bytes0 = site.counters()
     again = crawl_sync(settings, db, extra_settings=BENCH_PROFILE)
     reqs1, bytes1 = site.counters()
-    workers.shutdown()
     db.close()
     t = report.totals
     return {"new": t["new"], "failed": t["failed"], "seconds": elapsed, "rate": t["new"] / elapsed,

@@ -110,10 +110,11 @@ def populate(db: Database, n: int, days: int, end: datetime, rng: random.Random)
                 biggest = max(biggest, (count, int(st.id or 0)))
             if day < days - 1:
                 cut = day_start + timedelta(days=1)
-                digest = ledger.create_digest(
-                    s, label=cut.date().isoformat(), kind="daily", window_start=day_start,
-                    window_end=cut, created_at=cut,
-                    entries=[(r["id"], r["story_id"], "new" if r["relevant"] else "offtopic") for r in rows],
+                digest = ledger.open_digest(s, label=cut.date().isoformat(), window_end=cut, created_at=cut)
+                digest.kind = "daily"
+                digest.window_start = day_start
+                ledger.claim_entries(
+                    s, digest, [(r["id"], r["story_id"], "new" if r["relevant"] else "offtopic") for r in rows]
                 )
                 ledger.mark_stories_reported(s, [st.id for st, _c in stories], cut)
                 ledger.finish_digest(s, digest, files={}, counts={"title": f"Digest {digest.label}"})

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newswatch.crawler.report import FeedReport, FeedState
 from newswatch.config import Settings
-from newswatch.ingest import Ingestor
+from newswatch.crawler.report import FeedReport, FeedState
+from newswatch.crawler.store import StoreStage
 from newswatch.storage.db import Database
 from newswatch.storage.models import utcnow
 
@@ -21,9 +21,8 @@ class CrawlContext:
     settings: Settings
     db: Database
     states: dict[str, FeedState]
-    ingestor: Ingestor | None = None
-    # built on the first article stored in this process (a store process may do it all instead)
-    make_ingestor: Callable[[], Ingestor] | None = None
+    # judges, deduplicates and stores each article, wherever it was placed (crawler.store)
+    store: StoreStage | None = None
     follow: bool = True  # False: list what would be collected (`feeds check`), fetch no article
     record: bool = True  # False: store nothing, not even the poll log
     progress: Callable[[FeedReport], None] | None = None
@@ -33,7 +32,6 @@ class CrawlContext:
     articles_total: int = 0
     on_ingested: Callable[[Any], None] | None = None
     clock: Callable[[], datetime] = utcnow
-    custom_judge: bool = False  # the caller passed a Judge object: ingest in this process
     finished: list[str] = field(default_factory=list)
 
     def count_article(self, *, started: bool) -> None:
@@ -47,12 +45,4 @@ class CrawlContext:
 
     def stores(self) -> bool:
         """Whether this crawl stores articles (else only polls are logged, or nothing)."""
-        return self.record and (self.ingestor is not None or self.make_ingestor is not None)
-
-    def get_ingestor(self) -> Ingestor:
-        """The ingestor of this process, built on first use."""
-        if self.ingestor is None:
-            if self.make_ingestor is None:
-                raise RuntimeError("this crawl stores nothing")
-            self.ingestor = self.make_ingestor()
-        return self.ingestor
+        return self.record and self.store is not None

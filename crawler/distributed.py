@@ -131,7 +131,7 @@ async def enqueue_crawl(
 ) -> CrawlReport:
     """The scheduler role's stand-in for ``crawler.runner.crawl``: enqueue, let workers crawl.
 
-    Same call shape (``runner``, ``judge``, ``on_ingested`` are accepted and unused: workers
+    Same call shape (``runner``, ``store``, ``on_ingested`` are accepted and unused: workers
     judge and alert); each feed's report says ``queued``.
     """
     started = utcnow()

@@ -48,10 +48,10 @@ from newswatch.crawler.distributed import (
 )
 from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.parsing import Entry
-from newswatch.crawler.pipelines import StorePipeline
 from newswatch.crawler.render import with_render
 from newswatch.crawler.report import FeedState
-from newswatch.crawler.settings import PIPELINES, scrapy_settings
+from newswatch.crawler.settings import scrapy_settings
+from newswatch.crawler.store import InProcessStage
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
 from newswatch.storage.db import Database, relax_commit_durability
@@ -224,23 +224,6 @@ class WorkerSpider(RedisMixin, NewsSpider):
         super()._maybe_finish(state, force=force)
 
 
-class WorkerStorePipeline(StorePipeline):
-    """The crawler's store stage; source ids are looked up as feeds appear, not fixed at start."""
-
-    def __init__(self, ctx: CrawlContext, *_: Any) -> None:
-        # a worker stores in its own process: scale out with more workers instead
-        super().__init__(ctx)
-        self.source_ids = _SourceIds(ctx)  # type: ignore[assignment]
-
-
-class _SourceIds:
-    def __init__(self, ctx: CrawlContext) -> None:
-        self.ctx = ctx
-
-    def __getitem__(self, name: str) -> int:
-        return self.ctx.states[name].source_id
-
-
 class FrontierPoll:
     """Look at the shared queue every ``NEWSWATCH_FRONTIER_POLL`` s (Scrapy's own wake-up is 5 s)."""
 
@@ -344,7 +327,7 @@ def worker_settings(
     max_idle: int = 0,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The crawler's Scrapy settings on the shared frontier, with the worker's store stage."""
+    """The crawler's Scrapy settings on the shared frontier."""
     out = scrapy_settings(settings)
     out = with_render(out, settings.crawl, settings.feeds)  # a worker may take any source
     out.update(
@@ -356,10 +339,6 @@ def worker_settings(
             max_idle=max_idle,
         )
     )
-    pipelines = dict(PIPELINES)
-    order = pipelines.pop("newswatch.crawler.pipelines.StorePipeline")
-    pipelines["newswatch.crawler.distributed_worker.WorkerStorePipeline"] = order
-    out["ITEM_PIPELINES"] = pipelines
     out["EXTENSIONS"] = {"newswatch.crawler.distributed_worker.FrontierPoll": 500}
     if extra:
         out.update(extra)
@@ -386,7 +365,6 @@ def run_worker(
     from scrapy.crawler import AsyncCrawlerProcess
 
     from newswatch.ingest import Ingestor
-    from newswatch.judge import Judge
 
     relax_commit_durability(db.engine)  # see its docstring: polls re-collect what a crash loses
     db_time = _time_db(db)
@@ -394,7 +372,8 @@ def run_worker(
         settings=settings,
         db=db,
         states={},
-        ingestor=Ingestor(db, Judge.load(settings.judge.profile, settings.judge.seed_dirs)),
+        # a worker stores in its own process: scale out with more workers instead
+        store=InProcessStage(Ingestor.from_settings(settings, db)),
         on_ingested=on_ingested,
     )
     conf = worker_settings(

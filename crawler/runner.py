@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import ctypes
-import functools
 import gc
 import logging
 import os
@@ -22,7 +21,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
@@ -35,17 +33,17 @@ from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
 from newswatch.crawler.render import with_render
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
+from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
 from newswatch.config import FeedConfig, Settings
-from newswatch.ingest import Ingestor
-from newswatch.judge import Judge
+from newswatch.errors import ExitCode
 from newswatch.storage.db import Database
-from newswatch.storage.models import Source, utcnow
+from newswatch.storage.models import utcnow
 from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
-from newswatch.storage.sources import sync_sources
+from newswatch.storage.sources import sources_by_name, sync_sources
 
 __all__ = [
     "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
-    "run_sync", "select_feeds",
+    "run_on_reactor", "run_sync", "select_feeds",
 ]
 T = TypeVar("T")
 
@@ -76,6 +74,20 @@ def select_feeds(settings: Settings, names: list[str] | None) -> list[FeedConfig
     return [settings.feed(n) for n in dict.fromkeys(names)]
 
 
+def _stage(
+    store: Placement | StoreStage | None, settings: Settings, db: Database, states: dict[str, FeedState]
+) -> tuple[StoreStage, bool]:
+    """The crawl's store stage, and whether the crawl owns it (opens and closes it)."""
+    if store is not None and not isinstance(store, Placement):
+        return store, False
+    where = store or placement(settings.crawl.store_process, service=False)
+
+    def followed() -> int:
+        return sum(st.report.found - st.report.skipped for st in states.values())
+
+    return open_stage(where, settings, db, followed=followed), True
+
+
 @dataclass
 class _Prepared:
     states: dict[str, FeedState]
@@ -90,7 +102,7 @@ def _prepare(db: Database, settings: Settings, feeds: list[FeedConfig], *, recor
         if record:
             rows = sync_sources(s, [f.model_dump(mode="json") for f in settings.feeds])
         else:
-            rows = {r.name: r for r in s.scalars(sa.select(Source))}
+            rows = sources_by_name(s)
         for cfg in feeds:
             src = rows.get(cfg.name)
             if src is None:  # `feeds check` of a feed never polled: no row, no known entries
@@ -117,27 +129,27 @@ async def crawl(
     db: Database,
     feeds: list[str] | None = None,
     *,
+    store: Placement | StoreStage | None = None,
     runner: AsyncCrawlerRunner | None = None,
     progress: Callable[[FeedReport], None] | None = None,
     article_progress: Callable[[int, int], None] | None = None,
-    extra_settings: dict[str, Any] | None = None,
-    judge: Judge | None = None,
     on_ingested: Callable[[Any], None] | None = None,
+    extra_settings: dict[str, Any] | None = None,
     follow: bool = True,
     record: bool = True,
     log_run: bool = True,
 ) -> CrawlReport:
     """Poll the given (or all enabled) feeds in one Scrapy crawl; must run in the reactor's loop.
 
-    ``follow=False, record=False`` is `feeds check`: fetch and parse, list what is new, store
-    nothing. ``log_run=False`` leaves the crawl-run log to a caller that keeps its own (the service).
+    ``store`` is where articles are judged and stored: a ``Placement`` (default: the one
+    ``crawl.store_process`` gives) for a store stage opened and closed with this crawl, or a
+    stage its caller keeps between crawls. ``follow=False, record=False`` is `feeds check`:
+    fetch and parse, list what is new, store nothing. ``log_run=False`` leaves the crawl-run log
+    to a caller that keeps its own (the service).
     """
     started = utcnow()
+    _quiet_robots_errors()
     conf = scrapy_settings(settings, extra_settings)
-    if conf.get("NEWSWATCH_STORE_PROCESS") != "crawl" or judge is not None:
-        # before any request is in flight: loading models blocks the reactor for ~1 s (in mode
-        # ``crawl`` the store process extracts, and this process never loads them)
-        warm_up()
     chosen = select_feeds(settings, feeds)
     conf = with_render(conf, settings.crawl, chosen)  # only crawls of render: true sources
     prepared = _prepare(db, settings, chosen, record=record)
@@ -154,32 +166,29 @@ async def crawl(
                 s, sources=len(prepared.states), worker=f"crawl:{socket.gethostname()}:{os.getpid()}"
             )
     if prepared.states:
-        ingestor = make_ingestor = None
-        custom_judge = judge is not None
-        if record and follow:
-            if judge is not None:
-                ingestor = Ingestor(db, judge, dedup=settings.dedup)
-            elif conf.get("NEWSWATCH_STORE_PROCESS") == "crawl":
-                # the store process does it; built here only if that process fails
-                make_ingestor = functools.partial(Ingestor.from_settings, settings, db)
-            else:
-                ingestor = Ingestor.from_settings(settings, db)
+        stage, owned = _stage(store, settings, db, prepared.states) if record and follow else (None, False)
+        if stage is None or not stage.extracts:
+            # before any request is in flight: loading models blocks the reactor for ~1 s (a stage
+            # that extracts does it in its own process, and this one never loads them)
+            warm_up()
         ctx = CrawlContext(
             settings=settings,
             db=db,
             states=prepared.states,
-            ingestor=ingestor,
-            make_ingestor=make_ingestor,
+            store=stage,
             follow=follow,
             record=record,
             progress=progress,
             article_progress=article_progress,
             on_ingested=on_ingested,
-            custom_judge=custom_judge,
         )
         crawler = Crawler(NewsSpider, ScrapySettings(conf))
         runner = runner or AsyncCrawlerRunner()
-        await runner.crawl(crawler, context=ctx)
+        try:
+            await runner.crawl(crawler, context=ctx)
+        finally:
+            if owned and stage is not None:
+                await asyncio.to_thread(stage.close)
         reports.update({name: st.report for name, st in prepared.states.items()})
     ordered = [reports[f.name] for f in chosen if f.name in reports]
     report = CrawlReport(feeds=ordered, started=started, finished=utcnow())
@@ -195,6 +204,35 @@ async def crawl(
                 now=report.finished,
             )
     return report
+
+
+def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Install the asyncio reactor, run ``main()`` to completion on it, return its result.
+
+    For a process whose main loop is the reactor (the service): Scrapy and APScheduler share it.
+    """
+    install_reactor()  # before anything imports twisted.internet.reactor
+    from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
+    from twisted.python.failure import Failure
+
+    outcome: list[Any] = []
+
+    def finished(result: Any) -> None:
+        outcome.append(result)
+        reactor.stop()  # type: ignore[attr-defined]
+
+    def start() -> None:
+        Deferred.fromFuture(asyncio.ensure_future(main())).addBoth(finished)
+
+    reactor.callWhenRunning(start)  # type: ignore[attr-defined]
+    # the service installs its own SIGTERM/SIGINT/SIGHUP handlers: Twisted's would stop the
+    # reactor at once and lose the in-flight crawl
+    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    result = outcome[0] if outcome else ExitCode.FAILED
+    if isinstance(result, Failure):
+        result.raiseException()
+    return int(result)
 
 
 def _reactor_loop() -> asyncio.AbstractEventLoop:
@@ -229,10 +267,18 @@ def _stop_reactor() -> None:
         reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine on the reactor's loop from ordinary code and wait for its result."""
     loop = _reactor_loop()
-    if loop.is_running() and asyncio._get_running_loop() is loop:
+    if loop.is_running() and _running_loop() is loop:
         coro.close()
         raise RuntimeError("called from the reactor thread; await the coroutine instead")
     future: Future[T] = asyncio.run_coroutine_threadsafe(coro, loop)
@@ -271,7 +317,10 @@ async def stop_crawls(runner: AsyncCrawlerRunner, poll: float = 0.1) -> None:
     """
     while runner.crawlers:
         for crawler in list(runner.crawlers):
-            engine = getattr(crawler, "_engine", None)
+            try:
+                engine = crawler.engine
+            except RuntimeError:  # Scrapy's way of saying "not created yet"
+                engine = None
             if crawler.crawling and engine is not None and engine.running:
                 await crawler.stop_async()
         await asyncio.sleep(poll)
@@ -301,6 +350,7 @@ async def discover(
     settings: Settings, url: str, *, extra_settings: dict[str, Any] | None = None
 ) -> tuple[list[FoundFeed], list[str]]:
     """Feeds at ``url``: the URL itself, its alternate links, or the usual paths of its site."""
+    _quiet_robots_errors()
     found: list[FoundFeed] = []
     errors: list[str] = []
     crawler = Crawler(DiscoverySpider, ScrapySettings(scrapy_settings(settings, extra_settings)))
@@ -325,4 +375,9 @@ class _QuietRobotsErrors(logging.Filter):
         return True
 
 
-logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_QuietRobotsErrors())
+_QUIET_ROBOTS = _QuietRobotsErrors()
+
+
+def _quiet_robots_errors() -> None:
+    """Install the robots.txt filter (on the first crawl, not at import; adding it again is a no-op)."""
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_QUIET_ROBOTS)

@@ -25,9 +25,6 @@ DOWNLOADER_MIDDLEWARES = {
     "newswatch.crawler.middlewares.TruncatedGzipMiddleware": 595,
 }
 
-# Below this many articles a second process costs more to start (about 2 s) than it saves.
-STORE_PROCESS_MIN = 100
-
 # Turns politeness off for benchmarks on a local server: no delay, no throttle, 16 per host.
 BENCH_PROFILE: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
@@ -65,10 +62,6 @@ def scrapy_settings(settings: Settings, extra: dict[str, Any] | None = None) -> 
         "DOWNLOAD_MAXSIZE": c.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "NEWSWATCH_MAX_FEED_BYTES": c.max_feed_bytes,
-        # judge/dedup/store in a second process (crawler.workers); ``auto`` once a crawl
-        # follows this many articles
-        "NEWSWATCH_STORE_PROCESS": c.store_process,
-        "NEWSWATCH_STORE_PROCESS_MIN": STORE_PROCESS_MIN,
         "REDIRECT_MAX_TIMES": c.max_redirects,
         "NEWSWATCH_ALLOW_PRIVATE_LINKS": c.allow_private_links,
         # a news crawler reads the web: no local files, data: URLs, FTP or S3, whatever a

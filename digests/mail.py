@@ -5,7 +5,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
@@ -95,9 +94,3 @@ def send_message(msg: EmailMessage, smtp: SmtpConfig) -> str:
             hint="check digest.smtp and NEWSWATCH_SMTP_PASSWORD; it is retried on the next run",
         ) from exc
     return str(msg["Message-ID"])
-
-
-def display_address(name: str, addr: str) -> str:
-    """A properly quoted "Name <addr>" (non-ASCII names are encoded on sending)."""
-    user, _, domain = addr.partition("@")
-    return str(Address(display_name=name, username=user, domain=domain))

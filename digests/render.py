@@ -16,12 +16,17 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from newswatch.digests.build import MAX_OUTLETS, section_title
-from newswatch.digests.files import write_atomic
+from newswatch.files import write_atomic as _write_atomic
 from newswatch.digests.safety import css_token
 from newswatch.digests.view import DigestView, Entry
 
 FORMATS = ("html", "text", "json")
 _SUFFIX = {"html": "html", "text": "txt", "json": "json"}
+
+
+def write_atomic(path: Path, data: str) -> Path:
+    """A digest file, written whole; a folder it cannot be written to names digest.output_dir."""
+    return _write_atomic(path, data, setting="digest.output_dir")
 
 
 def _local(value: datetime | None, tz: str = "UTC", fmt: str = "%d %b %Y, %H:%M") -> str:

@@ -14,6 +14,7 @@ import os
 import re
 import typing
 from datetime import timedelta
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -176,6 +177,15 @@ class StorageConfig(_Strict):
     url: str = Field("sqlite:///newswatch.db", description="SQLAlchemy database URL")
 
 
+class StoreProcess(StrEnum):
+    """``crawl.store_process``: whether judging and storing get a process of their own
+    (``newswatch.crawler.store.placement`` turns it into where the store stage runs)."""
+
+    AUTO = "auto"  # big crawls of `newswatch crawl`; every crawl of `newswatch run`
+    ON = "on"  # every crawl, one process kept between crawls
+    OFF = "off"  # in the crawl process
+
+
 class CrawlConfig(_Strict):
     user_agent: str = Field("newswatch/0.1 (+{contact})", description="User-Agent; {contact} is replaced")
     contact_url: str = Field("https://github.com/newswatch/newswatch", description="contact URL in the UA")
@@ -200,8 +210,8 @@ class CrawlConfig(_Strict):
     browser: str = Field("/usr/bin/chromium", description="Chromium for sources with render: true (name or path)")
     render_max_pages: int = Field(20, ge=1, description="pages rendered in a browser per crawl, at most")
     render_timeout: float = Field(20.0, gt=0, description="seconds a rendered page may take to show its links")
-    store_process: Literal["auto", "on", "off"] = Field(
-        "auto",
+    store_process: StoreProcess = Field(
+        StoreProcess.AUTO,
         description="judge, deduplicate and store in a second process (auto: big crawls; "
         "every crawl of `newswatch run`)",
     )

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import random
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newswatch.config import Settings
-from newswatch.scheduler import loop, plan
+from newswatch.scheduler import plan
 from newswatch.scheduler.service import PlanFn, Service
 from newswatch.storage import service_state as state_sql
 from newswatch.storage.db import Database
 from newswatch.storage.locks import ServiceLockHandle
+
+if TYPE_CHECKING:
+    from newswatch.crawler.store import Placement, StoreStage
 
 # chatty at INFO on every tick; their warnings and errors still show
 QUIET_LOGGERS = ("apscheduler", "scrapy", "alembic")
@@ -47,31 +51,46 @@ class ServiceCrawl:
 
     Before each crawl the alert step sends again the failed alerts that are due.
 
-    ``crawl.store_process``: ``auto`` stores each crawl's articles in a process started for
-    that crawl, so the service that waits for its next poll never loads the judge, MinHash
-    (datasketch and scipy) or story linking; ``on`` keeps that process between crawls; ``off``
+    Where articles are judged and stored is ``crawler.store.placement(crawl.store_process,
+    service=True)``: ``auto`` stores each crawl's articles in a process started for that crawl,
+    so the service that waits for its next poll never loads the judge, MinHash (datasketch and
+    scipy) or story linking; ``on`` keeps that process between crawls (held here); ``off``
     stores in the service, with the judge loaded once.
     """
 
     def __init__(
         self,
         crawl: Callable[..., Any],
-        load_judge: Callable[[Settings], Any],
         alert_step: Callable[[Settings, Database], Any] | None = None,
         release: Callable[[], None] | None = None,
     ) -> None:
         self._crawl = crawl
         self._release = release
-        self._load_judge = load_judge
         self._alert_step = alert_step
-        self._key: Any = None
-        self._judge: Any = None
+        self._kept: StoreStage | None = None  # the store process that ``on`` keeps between crawls
+        self._closes_at_exit = False
 
-    def judge(self, settings: Settings) -> Any:
-        key = settings.judge.model_dump_json()
-        if key != self._key:
-            self._judge, self._key = self._load_judge(settings), key
-        return self._judge
+    def store(self, settings: Settings, db: Database) -> Placement | StoreStage:
+        """The ``store`` argument of the next crawl: a placement, or the stage kept for ``on``."""
+        from newswatch.crawler.store import Placement, open_stage, placement
+
+        where = placement(settings.crawl.store_process, service=True)
+        if where is not Placement.KEPT:
+            self.close()
+            return where
+        if self._kept is None or not self._kept.serves(settings, db):
+            self.close()  # a broken process, or one started for another database or profile
+            if not self._closes_at_exit:
+                atexit.register(self.close)
+                self._closes_at_exit = True
+            self._kept = open_stage(where, settings, db)
+        return self._kept
+
+    def close(self) -> None:
+        """Stop the kept store process (at the service's end, or when it is not wanted any more)."""
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
 
     async def __call__(
         self, settings: Settings, db: Database, feeds: list[str], *, runner: Any = None
@@ -79,15 +98,13 @@ class ServiceCrawl:
         hook = self._alert_step(settings, db) if self._alert_step is not None else None
         if hook is not None:
             await asyncio.to_thread(hook.retry_due)
-        mode = settings.crawl.store_process
         try:
             return await self._crawl(
                 settings,
                 db,
                 feeds,
                 runner=runner,
-                judge=self.judge(settings) if mode == "off" else None,
-                extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl" if mode == "auto" else mode},
+                store=self.store(settings, db),
                 on_ingested=hook,
                 log_run=False,  # the service logs its runs itself, "running" while in flight
             )
@@ -147,15 +164,9 @@ def build(
     load_settings: Callable[[], Settings] | None,
 ) -> Service:
     """The service wired to the crawler and the digest code (call inside the running loop)."""
-    from scrapy.crawler import AsyncCrawlerRunner
-
     from newswatch.crawler.polling import next_poll_at
-    from newswatch.crawler.runner import crawl, release_memory, stop_crawls
+    from newswatch.crawler.runner import AsyncCrawlerRunner, crawl, release_memory, stop_crawls
     from newswatch.digests.alert_step import alert_step
-    from newswatch.judge import Judge
-
-    def load_judge(s: Settings) -> Any:
-        return Judge.load(s.judge.profile, s.judge.seed_dirs)
 
     crawl_job: Any
     if settings.service.role == "scheduler":
@@ -165,7 +176,7 @@ def build(
         require_redis_url(settings)
         crawl_job = enqueue_crawl
     else:
-        crawl_job = ServiceCrawl(crawl, load_judge, alert_step, release_memory)
+        crawl_job = ServiceCrawl(crawl, alert_step, release_memory)
     runner = AsyncCrawlerRunner()
     return Service(
         settings,
@@ -190,7 +201,9 @@ def serve(
 ) -> int:
     """Run the service until it is stopped; its exit code."""
 
+    from newswatch.crawler.runner import run_on_reactor
+
     async def main() -> int:
         return await build(settings, db, lock=lock, load_settings=load_settings).run()
 
-    return loop.run(main)
+    return run_on_reactor(main)

@@ -7,7 +7,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from newswatch.errors import StorageError
-from newswatch.storage.db import DatabaseError
 
 BASE_DELAY = timedelta(seconds=2)
 MAX_DELAY = timedelta(minutes=5)
@@ -31,7 +30,7 @@ def is_transient(exc: BaseException) -> bool:
             return True
         if isinstance(err, sa.exc.DBAPIError) and err.connection_invalidated:
             return True
-        if isinstance(err, DatabaseError | StorageError | ConnectionError):
+        if isinstance(err, StorageError | ConnectionError):  # storage's DatabaseError among them
             return True
     return False
 

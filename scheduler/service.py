@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Settings
+from newswatch.errors import ExitCode
 from newswatch.scheduler import plan
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.reload import apply_reload
@@ -40,7 +41,7 @@ DigestFn = Callable[..., Any]
 DeliveryFn = Callable[[Settings, Database], Any]
 PlanFn = Callable[[Settings, Database, list[str], datetime], None]
 DELIVERY_RETRY = timedelta(minutes=15)
-EXIT_LOCK_LOST = 3
+EXIT_LOCK_LOST = ExitCode.LOCKED
 
 
 class _SkipBusyPoll(logging.Filter):
@@ -93,7 +94,7 @@ class Service:
         # digest twice
         self._mail = asyncio.Lock()
         self._stopping = False
-        self.exit_code = 0
+        self.exit_code: int = ExitCode.OK
         self.started_at = clock()
         self.scheduler = AsyncIOScheduler(timezone=plan.ZoneInfo(settings.digest.timezone))
 
@@ -129,7 +130,7 @@ class Service:
         log.info("service stopped", extra={"exit_code": self.exit_code})
         return self.exit_code
 
-    def stop(self, reason: str = "requested", exit_code: int = 0) -> None:
+    def stop(self, reason: str = "requested", exit_code: int = ExitCode.OK) -> None:
         """Ask the service to stop gracefully (safe to call more than once)."""
         if not self._stop.is_set():
             log.info("stopping: %s", reason)

@@ -235,14 +235,6 @@ def articles_between(
     return list(session.scalars(q.order_by(Article.first_seen_at, Article.id)))
 
 
-def source_names(session: Session) -> dict[int, Source]:
-    return {s.id: s for s in session.scalars(sa.select(Source))}  # type: ignore[misc]
-
-
-def count_articles(session: Session) -> int:
-    return int(session.scalar(sa.select(sa.func.count()).select_from(Article)) or 0)
-
-
 # Snippets mark the matched words with two characters no text contains (Unicode noncharacters),
 # so a caller can escape the text for its output (Rich markup, HTML) and then mark the matches.
 HIGHLIGHT_START = "\ufdd0"

@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from newswatch.errors import StorageError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -29,8 +31,8 @@ MIGRATION_LOCK = 0x6E77_6D69  # PostgreSQL advisory lock key held while migratin
 HEAD_REVISION = "0003"
 
 
-class DatabaseError(Exception):
-    """The database cannot be opened, migrated or used (storage's own error type)."""
+class DatabaseError(StorageError):
+    """The database cannot be opened, migrated or used."""
 
 
 def _set_wal(cur: Any) -> None:

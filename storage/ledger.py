@@ -117,24 +117,6 @@ def claim_entries(
         session.execute(sa.insert(_ENTRIES), rows)
 
 
-def create_digest(
-    session: Session,
-    *,
-    label: str,
-    kind: str,
-    window_start: datetime | None,
-    window_end: datetime,
-    created_at: datetime,
-    entries: Sequence[tuple[int, int | None, str]],
-) -> Digest:
-    """Add a digest row and claim its entries in this transaction."""
-    digest = open_digest(session, label=label, window_end=window_end, created_at=created_at)
-    digest.kind = kind
-    digest.window_start = window_start
-    claim_entries(session, digest, entries)
-    return digest
-
-
 def finish_digest(
     session: Session, digest: Digest, *, files: dict[str, str], counts: dict[str, Any]
 ) -> None:
@@ -257,11 +239,6 @@ def due_deliveries(session: Session, channel: str | None = None) -> list[Deliver
     return list(session.scalars(q.order_by(col(Delivery.digest_id), col(Delivery.id))))
 
 
-def deliveries_of(session: Session, digest_id: int) -> list[Delivery]:
-    q = sa.select(Delivery).where(col(Delivery.digest_id) == digest_id).order_by(col(Delivery.id))
-    return list(session.scalars(q))
-
-
 def record_attempt(
     session: Session,
     delivery_id: int,
@@ -376,13 +353,6 @@ def finish_alert(
             next_attempt_at=None if ok else retry_at,
         )
     )
-
-
-def alerts_fired(session: Session, story_id: int | None = None) -> list[AlertSent]:
-    q = sa.select(AlertSent).order_by(col(AlertSent.id))
-    if story_id is not None:
-        q = q.where(col(AlertSent.story_id) == story_id)
-    return list(session.scalars(q))
 
 
 def due_alerts(session: Session, now: datetime) -> list[AlertSent]:

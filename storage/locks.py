@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from newswatch.errors import LockHeldError
 from newswatch.storage.db import Database
 from newswatch.storage.models import ServiceLock, utcnow
 
@@ -42,7 +43,7 @@ class LockInfo:
     heartbeat_at: datetime | None = None
 
 
-class LockHeld(Exception):
+class LockHeld(LockHeldError):
     """Another process holds the lock; ``info`` names it when known."""
 
     def __init__(self, info: LockInfo) -> None:

@@ -41,6 +41,11 @@ def sync_sources(session: Session, feeds: Iterable[Mapping[str, Any]]) -> dict[s
     return out
 
 
+def sources_by_name(session: Session) -> dict[str, Source]:
+    """Every source row, by feed name (none are created)."""
+    return {src.name: src for src in session.scalars(sa.select(Source))}
+
+
 def get_source(session: Session, name: str) -> Source | None:
     return session.scalar(sa.select(Source).where(Source.name == name))
 

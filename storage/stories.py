@@ -232,9 +232,3 @@ def _core(session: Session, stmt: Any, params: Mapping[str, Any] | None = None) 
     cost more than the statement (callers expire any loaded object it changes)."""
     session.flush()
     session.connection().execute(stmt, params or {})
-
-
-def story_members(session: Session, story_id: int) -> list[Article]:
-    """All articles of a story, oldest first."""
-    q = sa.select(Article).where(Article.story_id == story_id).order_by(Article.id)
-    return list(session.scalars(q))

@@ -15,6 +15,7 @@ from newswatch.judge import Judge
 from newswatch.storage import ledger
 from newswatch.storage.db import Database
 from newswatch.storage.models import Article
+from tests import queries
 from tests.plugins.digest_fixtures import T0, News, Receiver
 
 RULE = {
@@ -76,7 +77,7 @@ def test_fires_once_per_story_when_enough_outlets(
     assert "2 outlets within 2 h" in post["message"]
     assert f"https://apa.example/news/{second}" in post["message"]
     with db.session() as s:
-        [row] = ledger.alerts_fired(s, story)
+        [row] = queries.alerts_fired(s, story)
         assert row.status == "sent" and row.article_id == second
 
 
@@ -181,7 +182,7 @@ def test_failed_channel_is_recorded_and_not_repeated(
     [notice] = alerter.on_ingested(_result(art))
     assert not notice.ok and notice.error
     with db.session() as s:
-        [row] = ledger.alerts_fired(s, story)
+        [row] = queries.alerts_fired(s, story)
         assert row.status == "failed"
     assert alerter.on_ingested(_result(art, "updated")) == []
     # the channel is back: not before the back-off has passed, then once
@@ -192,7 +193,7 @@ def test_failed_channel_is_recorded_and_not_repeated(
     assert retried.ok and retried.story_id == story
     assert later.retry_due() == []
     with db.session() as s:
-        [row] = ledger.alerts_fired(s, story)
+        [row] = queries.alerts_fired(s, story)
         assert row.status == "sent" and row.attempts == 2 and row.error is None
     assert len(json_receiver.posts) == 2  # the failed attempt and the delivery
 
@@ -311,7 +312,7 @@ def test_back_off_doubles_and_one_process_takes_each_attempt(
         attempts.append(at)
     assert len(json_receiver.posts) == len(attempts) == 4
     with db.session() as s:
-        [row] = ledger.alerts_fired(s)
+        [row] = queries.alerts_fired(s)
         assert row.attempts == 4 and row.status == "failed"
         # two processes find it due at once: the lease lets one of them send it
         due = at + timedelta(minutes=8)
@@ -345,6 +346,6 @@ def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
     too_late = T0 + settings.alerts.retry_for + timedelta(minutes=1)
     assert Alerter(settings, db, clock=_clock(too_late)).retry_due() == []
     with db.session() as s:
-        assert [r.status for r in ledger.alerts_fired(s)] == ["sent", "expired"]
+        assert [r.status for r in queries.alerts_fired(s)] == ["sent", "expired"]
         health = ledger.alert_health(s, since=T0 - timedelta(hours=1), now=too_late)
         assert health["waiting"] == 0 and health["given_up"] == 1 and health["sent"] == 1

@@ -9,6 +9,7 @@ import signal
 
 import sqlalchemy as sa
 
+from newswatch.crawler.store import Placement
 from newswatch.storage.models import Article, Poll, Source
 from tests.plugins.crawl_fixtures import site_feeds
 
@@ -112,28 +113,36 @@ def _store_process_used(caplog) -> bool:
     return any("storing articles in a second process" in r.getMessage() for r in caplog.records)
 
 
+def _loaded_kept_stage(settings, db):
+    """What ``on`` keeps between a service's crawls: a store stage whose process has loaded."""
+    from newswatch.crawler.store import open_stage
+
+    stage = open_stage(Placement.KEPT, settings, db)
+    stage.start().ready.result(timeout=60)
+    return stage
+
+
 def test_the_store_process_stores_the_same(test_site, sqlite_url, make_settings, run_crawl, caplog):
-    from newswatch.crawler import workers
     from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.workers")
     db = Database.open(sqlite_url)
     settings = make_settings(site_feeds(test_site))
+    stage = _loaded_kept_stage(settings, db)
     try:
-        # what ``on`` keeps between a service's crawls: a loaded process
-        workers.start(sqlite_url, settings, keep=True).ready.result(timeout=60)
         results = []
-        report = run_crawl(settings, db, on_ingested=results.append,
-                           extra_settings={"NEWSWATCH_STORE_PROCESS": "on"})
+        report = run_crawl(settings, db, on_ingested=results.append, store=stage)
         assert _store_process_used(caplog)
         assert report.totals["new"] == 8 and len(results) == 8
         assert len({r.article_id for r in results}) == 8
         assert {a.title for a in _articles(db)} >= {"Demining teams clear farmland near Aghdam"}
         assert any(r.story_id for r in results)  # judged and grouped over there
-        assert run_crawl(settings, db).totals["fetched"] == 0
+        assert stage.proc is not None and stage.proc.usable()  # kept: its owner closes it
+        assert run_crawl(settings, db, store=stage).totals["fetched"] == 0
     finally:
-        workers.shutdown()
+        stage.close()
         db.close()
+    assert multiprocessing.active_children() == []
 
 
 def test_auto_starts_the_store_process_only_for_big_crawls(
@@ -141,7 +150,7 @@ def test_auto_starts_the_store_process_only_for_big_crawls(
 ):
     from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.workers")
     db = Database.open(sqlite_url)
     try:
         settings = make_settings(site_feeds(test_site))
@@ -156,21 +165,20 @@ def test_auto_starts_the_store_process_only_for_big_crawls(
 def test_a_dead_store_process_loses_no_article(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
-    from newswatch.crawler import workers
     from newswatch.storage.db import Database
 
     db = Database.open(sqlite_url)
     settings = make_settings(site_feeds(test_site))
+    stage = _loaded_kept_stage(settings, db)
     try:
-        proc = workers.start(sqlite_url, settings, keep=True)
-        proc.ready.result(timeout=60)
-        os.kill(proc.pid(), signal.SIGKILL)  # dies between crawls (OOM killer, say)
-        report = run_crawl(settings, db, extra_settings={"NEWSWATCH_STORE_PROCESS": "on"})
+        os.kill(stage.proc.pid(), signal.SIGKILL)  # dies between crawls (OOM killer, say)
+        report = run_crawl(settings, db, store=stage)
         assert report.totals["new"] == 8 and report.totals["failed"] == 0
         assert len(_articles(db)) == 8
         assert any("store process failed" in r.getMessage() for r in caplog.records)
+        assert not stage.serves(settings, db)  # its owner starts a fresh one for the next crawl
     finally:
-        workers.shutdown()
+        stage.close()
         db.close()
 
 
@@ -179,22 +187,22 @@ def _stored(db) -> dict[str, tuple]:
     return {a.url: (a.title, a.text, a.language, a.canonical_url) for a in _articles(db)}
 
 
-def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
+def test_each_crawl_placement_extracts_and_stores_in_a_process_of_the_crawl(
     test_site, tmp_path, make_settings, run_crawl, caplog
 ):
     """The service's ``auto``: pages go to a store process started for the crawl; same result."""
     from newswatch.storage.db import Database
 
-    caplog.set_level(logging.INFO, logger="newswatch.crawler.pipelines")
+    caplog.set_level(logging.INFO, logger="newswatch.crawler.workers")
     settings = make_settings(site_feeds(test_site))
     here = Database.open(f"sqlite:///{tmp_path / 'here.db'}")
     there = Database.open(f"sqlite:///{tmp_path / 'there.db'}")
     try:
-        run_crawl(settings, here, extra_settings={"NEWSWATCH_STORE_PROCESS": "off"})
+        run_crawl(settings, here, store=Placement.HERE)
         assert not _store_process_used(caplog)
         results = []
         report = run_crawl(settings, there, on_ingested=results.append,
-                           extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+                           store=Placement.EACH_CRAWL)
         assert _store_process_used(caplog)
         assert report.totals["new"] == 8 and len(results) == 8 and report.totals["failed"] == 0
         assert _stored(there) == _stored(here)  # extracted over there exactly as here
@@ -206,7 +214,7 @@ def test_crawl_mode_extracts_and_stores_in_a_process_of_the_crawl(
         there.close()
 
 
-def test_crawl_mode_survives_its_store_process_dying(
+def test_each_crawl_placement_survives_its_store_process_dying(
     test_site, sqlite_url, make_settings, run_crawl, caplog
 ):
     from newswatch.storage.db import Database
@@ -223,7 +231,7 @@ def test_crawl_mode_survives_its_store_process_dying(
 
     try:
         report = run_crawl(settings, db, on_ingested=kill_the_store_process,
-                           extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+                           store=Placement.EACH_CRAWL)
         assert killed
         assert report.totals["new"] == 8 and report.totals["failed"] == 0
         stored = _articles(db)
@@ -237,17 +245,18 @@ CRAWL_PROCESS = """
 import json, sys
 from newswatch.config import Settings
 from newswatch.crawler.runner import crawl_sync
+from newswatch.crawler.store import Placement
 from newswatch.storage.db import Database
 
 settings = Settings.model_validate_json(open(sys.argv[1]).read())
 db = Database.open(sys.argv[2])
-report = crawl_sync(settings, db, extra_settings={"NEWSWATCH_STORE_PROCESS": "crawl"})
+report = crawl_sync(settings, db, store=Placement.EACH_CRAWL)
 heavy = ["trafilatura", "py3langid", "numpy", "datasketch", "scipy", "alembic"]
 print(json.dumps({"new": report.totals["new"], "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
 
-def test_a_crawl_in_crawl_mode_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
+def test_a_crawl_placed_like_the_service_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
     """What keeps an idle service small: extraction, MinHash and migrations stay out of it."""
     import json
     import subprocess
@@ -276,7 +285,7 @@ import sys, time
 from newswatch.config import Settings
 from newswatch.crawler import workers
 
-proc = workers.start(sys.argv[1], Settings.model_validate({}), keep=True)
+proc = workers.StoreProcess(sys.argv[1], Settings.model_validate({}))
 proc.ready.result(timeout=60)
 print(proc.pid(), flush=True)
 time.sleep(600)

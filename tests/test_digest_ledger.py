@@ -119,26 +119,15 @@ def test_late_article_with_old_first_seen_is_still_reported(
 
 def test_concurrent_claim_of_same_article_is_refused(db: Database, newsroom: News) -> None:
     art = newsroom.article("Claimed once", seen=T0 + timedelta(hours=1))
-    with db.session() as s:
-        ledger.create_digest(
-            s,
-            label="a",
-            kind="daily",
-            window_start=None,
-            window_end=T0 + timedelta(days=1),
-            created_at=T0,
-            entries=[(art, None, "new")],
-        )
-    with pytest.raises(sa.exc.IntegrityError), db.session() as s:
-        ledger.create_digest(
-            s,
-            label="b",
-            kind="daily",
-            window_start=None,
-            window_end=T0 + timedelta(days=1),
-            created_at=T0,
-            entries=[(art, None, "new")],
-        )
+
+    def claim(label: str) -> None:
+        with db.session() as s:
+            digest = ledger.open_digest(s, label=label, window_end=T0 + timedelta(days=1), created_at=T0)
+            ledger.claim_entries(s, digest, [(art, None, "new")])
+
+    claim("a")
+    with pytest.raises(sa.exc.IntegrityError):
+        claim("b")
     assert [d.label for d in _digests(db)] == ["a"]
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from newswatch.digests import service
 from newswatch.config import Settings
-from newswatch.storage import ledger
 from newswatch.storage.db import Database
+from tests import queries
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port, make_settings
 
 RECIPIENT = "Ani Հակոբյան <ani@example.org>"
@@ -63,7 +63,7 @@ def test_digest_email_arrives_with_both_parts(
     assert "Ереван и Баку" in text and "Ереван и Баку" in html
     assert 'style="' in html and "<script" not in html.lower()
     with db.session() as s:
-        [delivery] = ledger.deliveries_of(s, result.digest_id)
+        [delivery] = queries.deliveries_of(s, result.digest_id)
         assert delivery.status == "sent" and delivery.attempts == 1
         assert delivery.message_id == msg["Message-ID"]
 
@@ -79,7 +79,7 @@ def test_failed_send_is_kept_and_retried_once(
     assert result is not None and result.files["html"].exists()
     assert [o.ok for o in result.deliveries] == [False]
     with db.session() as s:
-        [delivery] = ledger.deliveries_of(s, result.digest_id)
+        [delivery] = queries.deliveries_of(s, result.digest_id)
         assert delivery.status == "failed" and delivery.attempts == 1 and delivery.last_error
 
     up = _settings(tmp_path, smtp_server.port)
@@ -91,7 +91,7 @@ def test_failed_send_is_kept_and_retried_once(
     service.run_daily_digest(up, db, now=T0 + timedelta(days=1, hours=3))
     assert len(smtp_server.messages) == 1
     with db.session() as s:
-        [delivery] = ledger.deliveries_of(s, result.digest_id)
+        [delivery] = queries.deliveries_of(s, result.digest_id)
         assert delivery.status == "sent" and delivery.attempts == 2
 
 
@@ -158,7 +158,7 @@ def test_send_without_recipients_queues_nothing(
     result = service.build_digest(make_settings(tmp_path), db, cutoff=T0 + timedelta(days=1), send=True)
     assert result is not None and result.deliveries == []
     with db.session() as s:
-        assert ledger.deliveries_of(s, result.digest_id) == []
+        assert queries.deliveries_of(s, result.digest_id) == []
     # recipients added later: the old digest is not mailed out of the blue
     assert service.retry_deliveries(_settings(tmp_path, smtp_server.port), db) == []
     assert smtp_server.messages == []

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from newswatch.digests import service
-from newswatch.digests.files import write_atomic
+from newswatch.files import write_atomic
 from newswatch.digests.safety import plain_text, safe_url
 from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News, make_settings

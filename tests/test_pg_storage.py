@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from newswatch.storage import articles as store
 from newswatch.storage.db import Database, alembic_config, current_revision, upgrade
 from newswatch.storage.models import Article, Digest, DigestEntry, Source
+from tests import queries
 
 YEREVAN = timezone(timedelta(hours=4))
 
@@ -66,7 +67,7 @@ def test_racing_writers_store_each_article_once(db: Database) -> None:
     new_ids = [i for r in results for i in r if i is not None]
     assert len(new_ids) == len(set(new_ids)) == 60
     with db.session() as s:
-        assert store.count_articles(s) == 60
+        assert queries.count_articles(s) == 60
         stored = set(s.scalars(sa.select(Article.id)))
     assert stored == set(new_ids)
 
@@ -89,7 +90,7 @@ def test_racing_writers_on_the_same_guid(db: Database) -> None:
     results = _race(db, 3, work)
     assert len([i for r in results for i in r if i is not None]) == 30
     with db.session() as s:
-        assert store.count_articles(s) == 30
+        assert queries.count_articles(s) == 30
 
 
 def test_insert_returns_none_for_a_stored_article(db: Database) -> None:

@@ -78,25 +78,50 @@ def _with_store_process(settings: Settings, mode: str) -> Settings:
 
 
 def test_service_crawl_stores_in_a_process_of_the_crawl_by_default(tmp_path: Path) -> None:
+    from newswatch.crawler.store import Placement
+
     calls: list[dict[str, Any]] = []
 
     async def crawl(settings: Settings, db: Any, feeds: list[str], **kw: Any) -> None:
         calls.append(kw)
 
-    def load_judge(settings: Settings) -> object:
-        raise AssertionError("the service loads no judge when a store process judges")
-
-    sc = ServiceCrawl(crawl, load_judge)
+    sc = ServiceCrawl(crawl)
     settings = _settings(tmp_path)
     assert settings.crawl.store_process == "auto"
     asyncio.run(sc(settings, None, ["a"], runner=None))  # type: ignore[arg-type]
-    asyncio.run(sc(_with_store_process(settings, "on"), None, ["a"], runner=None))  # type: ignore[arg-type]
-    assert [c["extra_settings"]["NEWSWATCH_STORE_PROCESS"] for c in calls] == ["crawl", "on"]
-    assert all(c["judge"] is None for c in calls)
+    asyncio.run(sc(_with_store_process(settings, "off"), None, ["a"], runner=None))  # type: ignore[arg-type]
+    assert [c["store"] for c in calls] == [Placement.EACH_CRAWL, Placement.HERE]
 
 
-def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) -> None:
-    loads: list[str] = []
+def test_service_crawl_keeps_the_store_process_of_on_between_crawls(tmp_path: Path) -> None:
+    from newswatch.crawler.workers import ProcessStage
+
+    calls: list[dict[str, Any]] = []
+
+    async def crawl(settings: Settings, db: Any, feeds: list[str], **kw: Any) -> None:
+        calls.append(kw)
+
+    db = Database.open(f"sqlite:///{tmp_path / 'n.db'}")
+    sc = ServiceCrawl(crawl)
+    on = _with_store_process(_settings(tmp_path), "on")
+    other = Settings.model_validate(
+        {**on.model_dump(), "dedup": {**on.dedup.model_dump(), "near_duplicate_threshold": 0.8}}
+    )
+    try:
+        for s in (on, on, other):
+            asyncio.run(sc(s, db, ["a"], runner=None))
+        kept = [c["store"] for c in calls]
+        assert all(isinstance(k, ProcessStage) for k in kept)
+        assert kept[0] is kept[1]  # one process for the life of the service
+        assert kept[2] is not kept[1]  # started again for other thresholds
+        asyncio.run(sc(_with_store_process(on, "off"), db, ["a"], runner=None))
+        assert sc._kept is None
+    finally:
+        sc.close()
+        db.close()
+
+
+def test_service_crawl_attaches_alerts(tmp_path: Path) -> None:
     calls: list[dict[str, Any]] = []
 
     async def crawl(settings: Settings, db: Any, feeds: list[str], **kw: Any) -> None:
@@ -112,21 +137,11 @@ def test_service_crawl_loads_the_judge_once_and_attaches_alerts(tmp_path: Path) 
             retried.append(True)
             return []
 
-    def load_judge(settings: Settings) -> object:
-        loads.append(str(settings.judge.profile))
-        return object()
-
-    sc = ServiceCrawl(crawl, load_judge, lambda settings, db: AlertStep())
-    first = _with_store_process(_settings(tmp_path), "off")  # stored in the service itself
-    other = Settings.model_validate(
-        {**first.model_dump(), "judge": {"profile": str(tmp_path / "p.yaml")}}
-    )
-    for s in (first, first, other, other):
-        asyncio.run(sc(s, None, ["a"], runner=None))  # type: ignore[arg-type]
-    assert len(loads) == 2
-    assert calls[0]["judge"] is calls[1]["judge"] and calls[2]["judge"] is not calls[1]["judge"]
+    sc = ServiceCrawl(crawl, lambda settings, db: AlertStep())
+    for _ in range(3):
+        asyncio.run(sc(_settings(tmp_path), None, ["a"], runner=None))  # type: ignore[arg-type]
     assert all(isinstance(c["on_ingested"], AlertStep) for c in calls)
-    assert len(retried) == 4  # failed alerts are sent again before each crawl
+    assert len(retried) == 3  # failed alerts are sent again before each crawl
     assert all(c["log_run"] is False for c in calls)  # one crawl-run row, kept by the service
 
 

@@ -11,6 +11,7 @@ from newswatch.storage import articles as store
 from newswatch.storage.db import Database, current_revision
 from newswatch.storage.models import Article, Source
 from newswatch.storage.sources import PollOutcome, feed_health, known_identities, record_poll, sync_sources
+from tests import queries
 
 
 def _article(n: int, source_id: int | None = None, **kw: object) -> dict[str, object]:
@@ -70,7 +71,7 @@ def test_upsert_is_idempotent_and_returns_id_only_once(db: Database) -> None:
         same_guid = store.insert_article(s, _article(8, src.id, guid_hash="g7"))
     assert isinstance(first, int) and again is None and same_guid is None
     with db.session() as s:
-        assert store.count_articles(s) == 1
+        assert queries.count_articles(s) == 1
 
 
 def test_two_writers_never_duplicate(db: Database) -> None:
@@ -96,7 +97,7 @@ def test_two_writers_never_duplicate(db: Database) -> None:
         t.join()
     assert sum(1 for r in results if r is not None) == 40
     with db.session() as s:
-        assert store.count_articles(s) == 40
+        assert queries.count_articles(s) == 40
 
 
 def test_sync_sources_keeps_health_and_moves(db: Database) -> None:

@@ -11,8 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+# typer vendors click and names the base of its usage errors nowhere else (typer.BadParameter
+# and the rest derive from it); the `click` distribution's own classes are never raised here
+from typer._click.exceptions import ClickException
+
 from newswatch.cli.context import AppState
-from newswatch.errors import NewswatchError
+from newswatch.errors import ExitCode, NewswatchError
 from newswatch.weburl import mask_secrets
 
 app = typer.Typer(
@@ -91,20 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("[bold red]error:[/] ", end="", markup=True)
         err_console.print(mask_secrets(str(exc)), markup=False, highlight=False)
         return exc.exit_code
+    except typer.Exit as exc:  # a command's own exit code
+        return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
-        return 130
+        return ExitCode.INTERRUPTED
     except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        # usage errors and typer.Exit (typer vendors its own click, so match by shape)
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
-            exc.show()
-            return int(exc.exit_code)
-        if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
-            return int(exc.exit_code)
-        raise
-    return rc if isinstance(rc, int) else 0
+        return ExitCode.INTERRUPTED
+    except ClickException as exc:  # usage errors: the usage line and what was wrong
+        exc.show()
+        return exc.exit_code
+    return rc if isinstance(rc, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

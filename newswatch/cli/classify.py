@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from newswatch.errors import ExitCode
 from newswatch.judge import Judge, Judgement, ProfileError
 
 
@@ -66,7 +67,7 @@ def classify(
         judge = Judge.load(profile)
     except ProfileError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(ExitCode.CONFIG) from exc
     out = Console(highlight=False, soft_wrap=True)
     stream: IO[str]
     if source == "-":
@@ -76,7 +77,7 @@ def classify(
             stream = open(source, encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
             err.print(f"[red]error:[/] cannot read {escape(source)}: {escape(exc.strerror or '')}")
-            raise typer.Exit(2) from exc
+            raise typer.Exit(ExitCode.CONFIG) from exc
     bad = 0
     try:
         for number, raw in enumerate(stream, start=1):
@@ -105,7 +106,7 @@ def classify(
             stream.close()
     if bad:
         err.print(f"[red]{bad} bad line(s) skipped[/]")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 def register(app: typer.Typer) -> None:

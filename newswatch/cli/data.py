@@ -18,7 +18,7 @@ from rich.text import Text
 
 from newswatch.cli.context import state
 from newswatch.config import parse_duration
-from newswatch.errors import InputError
+from newswatch.errors import ExitCode, InputError
 from newswatch.ingest import Ingestor, RawArticle
 from newswatch.weburl import check_http_url
 from newswatch.storage import articles as store
@@ -219,7 +219,7 @@ def register(app: typer.Typer) -> None:
         if step is not None and step.summary():
             Console(soft_wrap=True).print(step.summary(), highlight=False)
         if errors:
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.FAILED)
 
     @app.command("export")
     def export(

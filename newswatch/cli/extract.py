@@ -9,14 +9,19 @@ from typing import Annotated
 
 import typer
 
+from newswatch.errors import ExitCode, ExtractionError
+
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_page(path: Path) -> bytes:
-    """Bytes of a saved page, transparently un-gzipping .gz files."""
-    data = path.read_bytes()
-    if data[:2] == _GZIP_MAGIC or path.suffix == ".gz":
-        return gzip.decompress(data)
+    """Bytes of a saved page, transparently un-gzipping .gz files (ExtractionError if unreadable)."""
+    try:
+        data = path.read_bytes()
+        if data[:2] == _GZIP_MAGIC or path.suffix == ".gz":
+            return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+        raise ExtractionError(f"{path}: {exc}") from exc
     return data
 
 
@@ -36,14 +41,14 @@ def extract_command(
     for path in paths:
         try:
             page = read_page(path)
-        except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        except ExtractionError as exc:  # one unreadable page does not stop the others
             failed += 1
-            typer.echo(f"error: {path}: {exc}", err=True)
+            typer.echo(f"error: {exc}", err=True)
             continue
         result = extract(page, url)
         typer.echo(json.dumps(result.as_json(str(path), explain=explain), ensure_ascii=False))
     if failed:
-        raise typer.Exit(code=1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 def register(app: typer.Typer) -> None:

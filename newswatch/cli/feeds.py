@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", "-y", help="add the first feed found without asking")] = False,
     ) -> None:
         """Find the feed(s) at URL and add them to the configuration file (comments kept)."""
-        from newswatch.crawler.feedfile import add_feed, feed_names
+        from newswatch.feedfile import add_feed, feed_names
         from newswatch.crawler.runner import discover_sync
 
         if not re.match(r"^https?://[^/\s]+", url):
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("remove")
     def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="feed name")]) -> None:
         """Remove a feed from the configuration file (its stored articles are kept)."""
-        from newswatch.crawler.feedfile import remove_feed
+        from newswatch.feedfile import remove_feed
 
         path = config_path(state(ctx).config_path)
         remove_feed(path, name)
@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
         failed = [f.name for f in report.feeds if not f.ok]
         if verify:
-            from newswatch.crawler.feedfile import set_feed_fields
+            from newswatch.feedfile import set_feed_fields
 
             path = config_path(app_state.config_path)
             for f in report.feeds:

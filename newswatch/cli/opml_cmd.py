@@ -30,7 +30,7 @@ def register(feeds_app: typer.Typer) -> None:
     ) -> None:
         """Add the feeds of an OPML file to the configuration (folders become a tag)."""
         from newswatch.cli.feeds import _file_and_settings, suggest_name
-        from newswatch.crawler.feedfile import add_feed
+        from newswatch.feedfile import add_feed
         from newswatch.opml import import_opml
 
         try:
@@ -80,7 +80,7 @@ def register(feeds_app: typer.Typer) -> None:
         if output is None:
             typer.echo(data.decode("utf-8"), nl=False)
             return
-        from newswatch.digests.files import write_atomic
+        from newswatch.files import write_atomic
 
         write_atomic(output, data)
         err.print(f"{len(feeds)} feed(s) written to {output}")

@@ -1,4 +1,7 @@
-"""Files written for users appear whole or not at all: temp file, fsync, rename."""
+"""Files written for users (digests, the configuration file) appear whole or not at all.
+
+The one atomic-write helper: temp file in the same folder, fsync, rename, fsync the folder.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,15 @@ from pathlib import Path
 from newswatch.errors import DeliveryError
 
 
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+def write_atomic(path: Path, data: str | bytes, *, setting: str | None = None) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    A folder that cannot be written is a DeliveryError; ``setting`` names the configuration key
+    that chose the folder, for the hint (digests: ``digest.output_dir``).
+
+    A file written again keeps its permissions (a configuration file the user made private stays
+    so); a new one is 0644, since digests are meant to be read or served (mkstemp makes 0600).
+    """
     try:
         return _write_atomic(path, data)
     except OSError as exc:  # a folder that is a file, no permission, a full disk: a sentence
@@ -21,8 +31,8 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
             message = f"cannot write {path}: {blocker} is a file, not a folder"
         else:
             message = f"cannot write {path}: {exc.strerror or exc}"
-        raise DeliveryError(message, hint=f"the output folder ({folder}) must be a folder newswatch can "
-                            "write to: check digest.output_dir") from exc
+        hint = f"the output folder ({folder}) must be a folder newswatch can write to"
+        raise DeliveryError(message, hint=f"{hint}: check {setting}" if setting else hint) from exc
 
 
 def _write_atomic(path: Path, data: str | bytes) -> Path:
@@ -34,7 +44,7 @@ def _write_atomic(path: Path, data: str | bytes) -> Path:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; digests are meant to be read or served
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from newswatch.config import seed_feeds
 from newswatch.errors import ConfigError
+from newswatch.files import write_atomic
 
 HEADER = "newswatch configuration (see `newswatch config check`); feeds added by `newswatch feeds add`"
 
@@ -100,22 +99,9 @@ def _seed(doc: CommentedMap, name: str) -> dict[str, Any] | None:
 
 
 def _write(path: Path, doc: CommentedMap, y: YAML) -> None:
-    """Atomic write: temp file in the same folder, fsync, rename."""
     buf = io.StringIO()
     y.dump(doc, buf)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(buf.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, buf.getvalue())
 
 
 def feed_names(path: Path) -> set[str]:
