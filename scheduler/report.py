@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from newswatch.wording import counted
+
 from typing import Any
 
 
@@ -22,8 +24,8 @@ def crawl_figures(report: Any, due: list[str], seconds: float) -> dict[str, Any]
 
 def format_figures(f: dict[str, Any]) -> str:
     text = (
-        f"{f['feeds']} feed(s), {f['fetched']} fetched, {f['new']} new, "
-        f"{f['duplicates']} duplicate(s), {f['failed']} failed in {f['seconds']:.1f} s"
+        f"{counted(f['feeds'], 'feed')}, {f['fetched']} fetched, {f['new']} new, "
+        f"{counted(f['duplicates'], 'duplicate')}, {f['failed']} failed in {f['seconds']:.1f} s"
     )
     if f["feed_errors"]:
         text += f"; errors: {', '.join(f['feed_errors'])}"

@@ -224,3 +224,15 @@ def test_export_has_everything_and_speaks_csv(tmp_path: Path, sqlite_url: str, c
     table = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in table] == ["r1", "s1"] and table[0]["source"] == "wire"
     assert table[0]["relevant"] == "true" and table[0]["reasons"] == "; ".join(first["reasons"])
+
+
+def test_counts_read_as_words() -> None:
+    """'1 feed', '2 feeds': no 'feed(s)' in what people read (one helper for every message)."""
+    from newswatch.scheduler.report import format_figures
+    from newswatch.wording import counted
+
+    assert counted(1, "feed") == "1 feed" and counted(2, "feed") == "2 feeds"
+    assert counted(0, "entry", "entries") == "0 entries"
+    line = format_figures({"feeds": 1, "fetched": 3, "new": 2, "duplicates": 1, "failed": 0, "seconds": 1.0,
+                           "feed_errors": []})
+    assert "1 feed," in line and "1 duplicate," in line and "(s)" not in line

@@ -160,9 +160,9 @@ def test_cli_needs_redis_and_enqueues(
         redis_prefix,
     ]
     assert main(args) == 0
-    assert "enqueued 1 feed(s)" in capsys.readouterr().out
+    assert "enqueued 1 feed on" in capsys.readouterr().out
     assert main(args) == 0
-    assert "enqueued 0 feed(s)" in capsys.readouterr().out
+    assert "enqueued 0 feeds on" in capsys.readouterr().out
 
 
 def test_enqueue_crawl_stands_in_for_the_crawl(

@@ -75,7 +75,7 @@ def test_cli_import_dry_run_then_import_then_export(tmp_path):
     opml.write_bytes(READER_OPML)
     dry = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "import", str(opml), "--dry-run"], env=ENV)
     assert dry.exit_code == 0, dry.output
-    assert "would add wire-test" in dry.output and "2 feed(s) would be added; 2 duplicate(s), 1 invalid" in dry.output
+    assert "would add wire-test" in dry.output and "2 feeds would be added; 2 duplicates, 1 invalid" in dry.output
     assert [f.name for f in load_config(cfg).settings.feeds] == ["known"]
 
     done = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "import", str(opml)], env=ENV)

@@ -69,7 +69,7 @@ def test_feedback_is_exported_and_backtested(db: Database, db_url: str, tmp_path
     # the stored judgement (both relevant, both "diplomacy") agrees with neither correction;
     # the packaged profile drops the sport and files the resolution under resolutions
     assert "2 corrected articles re-judged: the profile agrees with readers on 2 (the stored judgement on 0)" in out
-    assert "1 story correction(s)" in out
+    assert "1 story correction not judged" in out
     # the digest already written is as it was, and the articles keep their judgement
     assert (tmp_path / "out" / "digest-2026-11-21.html").read_text(encoding="utf-8") == sent
     with db.session() as s:

@@ -14,6 +14,7 @@ from newswatch.cli.context import state
 from newswatch.judge import Judge
 from newswatch.storage.articles import articles_between
 from newswatch.storage.models import utcnow
+from newswatch.wording import counted
 
 
 def register(app: typer.Typer) -> None:
@@ -110,7 +111,7 @@ def _on_feedback(judge: Judge, db: Any) -> None:
         )
     console.print(
         f"{judged} corrected articles re-judged: the profile agrees with readers on {agree_now} "
-        f"(the stored judgement on {agree_before}); {stories} story correction(s) not judged here",
+        f"(the stored judgement on {agree_before}); {counted(stories, 'story correction')} not judged here",
         highlight=False,
     )
     if judged:

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from newswatch.errors import ExitCode
 from newswatch.judge import Judge, Judgement, ProfileError
+from newswatch.wording import counted
 
 
 class BadLine(ValueError):
@@ -105,7 +106,7 @@ def classify(
         if stream is not sys.stdin:
             stream.close()
     if bad:
-        err.print(f"[red]{bad} bad line(s) skipped[/]")
+        err.print(f"[red]{counted(bad, 'bad line')} skipped[/]")
         raise typer.Exit(ExitCode.FAILED)
 
 

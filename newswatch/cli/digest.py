@@ -10,6 +10,7 @@ from rich.console import Console
 
 from newswatch.cli.context import state
 from newswatch.errors import DeliveryError, InputError
+from newswatch.wording import counted
 
 FORMATS = ("html", "text", "json")
 
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
         if not result.created:
             err.print(
                 f"digest {label} already exists: re-rendered it; "
-                f"{result.waiting} newer article(s) wait for the next digest"
+                f"{counted(result.waiting, 'newer article')} wait for the next digest"
             )
         elif result.kind == "catchup":
             err.print(f"catch-up digest {label}: covers every day since the previous digest")
@@ -112,7 +113,7 @@ def register(app: typer.Typer) -> None:
             err.print(f"written to {written}")
             typer.echo(written.read_text(encoding="utf-8"), nl=False)
         if failed:
-            raise DeliveryError(f"{len(failed)} digest email(s) not sent; kept for the next --send")
+            raise DeliveryError(f"{counted(len(failed), 'digest email')} not sent; kept for the next --send")
 
     alerts_app = typer.Typer(help="Instant alerts.", no_args_is_help=True)
     app.add_typer(alerts_app, name="alerts")

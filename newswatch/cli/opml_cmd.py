@@ -11,6 +11,7 @@ from rich.console import Console
 
 from newswatch.cli.context import state
 from newswatch.errors import ConfigError
+from newswatch.wording import counted
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -52,7 +53,7 @@ def register(feeds_app: typer.Typer) -> None:
             out.print(f"{'would add' if dry_run else 'added'} [bold]{feed['name']}[/] ({feed['kind']}) {feed['url']}",
                       highlight=False)
         verb = "would be added" if dry_run else f"added to {path}"
-        out.print(f"{len(result.feeds)} feed(s) {verb}; {len(result.duplicates)} duplicate(s), "
+        out.print(f"{counted(len(result.feeds), 'feed')} {verb}; {counted(len(result.duplicates), 'duplicate')}, "
                   f"{len(result.invalid)} invalid")
 
     @feeds_app.command("export")
@@ -83,4 +84,4 @@ def register(feeds_app: typer.Typer) -> None:
         from newswatch.files import write_atomic
 
         write_atomic(output, data)
-        err.print(f"{len(feeds)} feed(s) written to {output}")
+        err.print(f"{counted(len(feeds), 'feed')} written to {output}")

@@ -12,6 +12,7 @@ from newswatch.cli.context import state
 from newswatch.config import Settings
 from newswatch.errors import ConfigError, StorageError
 from newswatch.weburl import quote_credentials
+from newswatch.wording import counted
 
 PREFIX_HELP = "Redis key prefix shared by the scheduler and its workers"
 
@@ -116,4 +117,4 @@ def register(app: typer.Typer) -> None:
             )
         finally:
             client.close()
-        Console().print(f"enqueued {added} feed(s) on {prefix}:start_urls", highlight=False)
+        Console().print(f"enqueued {counted(added, 'feed')} on {prefix}:start_urls", highlight=False)
