@@ -18,10 +18,9 @@ from typing import Any
 
 from newswatch.judge.cues import category_scores, pick_categories
 from newswatch.judge.evidence import BODY_OFFSET, Found, collect, drop_nested_cues
-from newswatch.judge.lexicon import Hit, Lexicon, Term, make_term
+from newswatch.judge.lexicon import Hit, Lexicon, Term, terms_of
 from newswatch.judge.normalise import paragraph_tokens, tokens
 from newswatch.judge.profile import (
-    Names,
     Profile,
     category_order,
     default_documents_dir,
@@ -49,16 +48,6 @@ class Judgement:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _terms(key: str, names: Names) -> list[Term]:
-    out = []
-    for language, texts in names.items():
-        for text in texts:
-            term = make_term(key, language, text)
-            if term is not None:
-                out.append(term)
-    return out
-
-
 class Judge:
     """Scores relevance to a topic profile and assigns ordered categories with reasons."""
 
@@ -67,14 +56,14 @@ class Judge:
         self.categories: tuple[str, ...] = category_order(profile)
         terms: list[Term] = []
         for entity_id, entity in profile.entities.items():
-            terms += _terms(f"e:{entity_id}", entity.names)
+            terms += terms_of(f"e:{entity_id}", entity.names)
         for name, group in profile.topic.items():
-            terms += _terms(f"t:{name}", group.terms)
+            terms += terms_of(f"t:{name}", group.terms)
         for cat, spec in profile.categories.items():
             for name, group in spec.groups.items():
-                terms += _terms(f"c:{cat}:{name}", group.terms)
+                terms += terms_of(f"c:{cat}:{name}", group.terms)
         for name, group in profile.negatives.items():
-            terms += _terms(f"n:{name}", group.terms)
+            terms += terms_of(f"n:{name}", group.terms)
         terms = list({(t.key, t.parts, t.exact): t for t in reversed(terms)}.values())[::-1]
         self._lexicon = Lexicon(terms, profile.min_stem, profile.max_suffix)
         self._entity_lexicon = Lexicon(

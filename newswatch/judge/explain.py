@@ -19,9 +19,9 @@ from pathlib import Path
 import regex
 
 from newswatch.judge.evidence import drop_nested_cues
-from newswatch.judge.lexicon import Lexicon, Term, make_term
+from newswatch.judge.lexicon import Lexicon, Term, terms_of
 from newswatch.judge.normalise import fold
-from newswatch.judge.profile import Names, Profile, load_profile
+from newswatch.judge.profile import Profile, load_profile
 
 # English names of the languages the profile and the feeds use (ISO 639-1, a few scripts).
 LANGUAGE_NAMES = {
@@ -94,16 +94,6 @@ def _folded(word: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(word)))
 
 
-def _terms(key: str, names: Names) -> list[Term]:
-    out = []
-    for language, texts in names.items():
-        for text in texts:
-            term = make_term(key, language, text)
-            if term is not None:
-                out.append(term)
-    return out
-
-
 class Explainer:
     """Finds the profile's words in an article and says in plain words what was found."""
 
@@ -111,14 +101,14 @@ class Explainer:
         self.profile = profile
         terms: list[Term] = []
         for entity_id, entity in profile.entities.items():
-            terms += _terms(f"e:{entity_id}", entity.names)
+            terms += terms_of(f"e:{entity_id}", entity.names)
         for name, group in profile.topic.items():
-            terms += _terms(f"t:{name}", group.terms)
+            terms += terms_of(f"t:{name}", group.terms)
         for cat, spec in profile.categories.items():
             for name, group in spec.groups.items():
                 # weightless groups only swallow look-alikes ("conflict resolution"): keep them
                 # so that the nested-cue rule drops the shorter cue inside them, as the judge does
-                terms += _terms(f"c:{cat}:{name}", group.terms)
+                terms += terms_of(f"c:{cat}:{name}", group.terms)
         self._lexicon = Lexicon(terms, profile.min_stem, profile.max_suffix)
         self._side_ids = {e for side in profile.sides for e in side}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from newswatch.judge.normalise import tokens
@@ -123,3 +123,15 @@ def make_term(key: str, language: str, text: str) -> Term | None:
     if not parts:
         return None
     return Term(key=key, language=language, text=text.rstrip("="), parts=parts, exact=exact)
+
+
+def terms_of(key: str, names: Mapping[str, Iterable[str]]) -> list[Term]:
+    """The terms of one profile entry (``names``: language -> texts), all under ``key``."""
+    out = []
+    for language, texts in names.items():
+        for text in texts:
+            term = make_term(key, language, text)
+            if term is not None:
+                out.append(term)
+    return out
+
