@@ -283,18 +283,13 @@ class NewsSpider(scrapy.Spider):
         entry: Entry = response.meta["entry"]
         state.report.fetched += 1
         if not isinstance(response, TextResponse):
-            state.report.failed += 1
-            state.pending -= 1
-            self.ctx.count_article(started=False)
             log.warning("feed %s: %s is not a text page", state.name, response.url)
-            self._maybe_finish(state)
+            self._article_lost(state)
             return []
         if state.cfg.kind == "google-news" and response.url == entry.url:
             # the search's own link page, not the publisher's article it should redirect to
-            state.report.failed += 1
-            state.pending -= 1
             state.report.warning = f"{entry.url}: the Google News link did not redirect to the publisher"
-            self._maybe_finish(state)
+            self._article_lost(state)
             return []
         return [
             ArticleItem(
@@ -320,11 +315,15 @@ class NewsSpider(scrapy.Spider):
         entry: Entry | None = request.meta.get("entry")
         if entry is not None and entry.text is not None:
             return [_entry_item(state, entry)]  # the post that linked it is still worth keeping
+        self._article_lost(state)
+        return []
+
+    def _article_lost(self, state: FeedState) -> None:
+        """An article that will never reach the pipeline: counted as failed, the poll may end."""
         state.report.failed += 1
         state.pending -= 1
         self.ctx.count_article(started=False)
         self._maybe_finish(state)
-        return []
 
     # --- tallies from the pipelines ---------------------------------------------------------
 
@@ -352,11 +351,7 @@ class NewsSpider(scrapy.Spider):
     def _item_lost(self, item: Any, **_: Any) -> None:
         if not isinstance(item, ArticleItem):
             return
-        state = self.ctx.states[item.source]
-        state.report.failed += 1
-        state.pending -= 1
-        self.ctx.count_article(started=False)
-        self._maybe_finish(state)
+        self._article_lost(self.ctx.states[item.source])
 
     # --- end of a feed's poll ---------------------------------------------------------------
 
