@@ -6,8 +6,10 @@ Starlette and uvicorn are the ``web`` extra; without them the command says which
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
+from types import FrameType
 from typing import Any
 
 from newswatch.config import Settings
@@ -31,6 +33,21 @@ def _server(settings: Settings, db: Database, host: str, port: int, app: Any = N
 
     from newswatch.web.app import create_app
 
+    class Server(uvicorn.Server):
+        """uvicorn's server, with a requested stop that ends the command like `newswatch run`.
+
+        After a clean shutdown uvicorn raises the signal it caught again, so the process dies by
+        SIGTERM (exit -15) instead of exiting 0; the signal is kept here and not handed back.
+        """
+
+        stopped_by: int | None = None
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True  # a second Ctrl-C: stop without waiting for requests
+            self.should_exit = True
+            self.stopped_by = self.stopped_by or sig
+
     config = uvicorn.Config(
         app or create_app(settings, db),
         host=host,
@@ -42,7 +59,7 @@ def _server(settings: Settings, db: Database, host: str, port: int, app: Any = N
         forwarded_allow_ips="127.0.0.1",
         lifespan="off",
     )
-    return uvicorn.Server(config)
+    return Server(config)
 
 
 def warm_in_background(settings: Settings, db: Database) -> threading.Thread:
@@ -68,6 +85,8 @@ def serve(settings: Settings, db: Database, host: str, port: int) -> None:
     server.run()
     if not server.started:
         raise NewswatchError(f"could not serve on {host}:{port}", hint="is the port already in use?")
+    if server.stopped_by == signal.SIGINT:
+        raise KeyboardInterrupt  # exit 130, as for any command stopped with Ctrl-C
 
 
 class Background:
