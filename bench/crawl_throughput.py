@@ -268,6 +268,9 @@ def newsplease_python(path: str | None) -> str | None:
                 print(f"news-please: SKIPPED, could not create the venv: {made.stderr.strip()[-300:]}")
                 return None
         path = str(py)
+    if not Path(path).exists():
+        print(f"news-please: SKIPPED, no interpreter at {path}")
+        return None
     probe = subprocess.run([path, "-c", "import newsplease"], check=False, capture_output=True, text=True)
     if probe.returncode != 0:
         pip = subprocess.run([path, "-m", "pip", "install", "--quiet", "news-please"], check=False, capture_output=True, text=True)
@@ -281,9 +284,13 @@ def run_newsplease(python: str, site: AsyncSiteProcess, args: argparse.Namespace
     """news-please's crawl of the same feeds; its own clock starts after imports, like ours."""
     with tempfile.TemporaryDirectory() as work:
         t0 = time.perf_counter()
-        done = subprocess.run(
-            [python, str(BENCH_DIR / "newsplease_crawl.py"), "--base", site.base, "--feeds", str(args.feeds),
-             "--workdir", work], check=False, capture_output=True, text=True, timeout=3600)
+        try:
+            done = subprocess.run(
+                [python, str(BENCH_DIR / "newsplease_crawl.py"), "--base", site.base, "--feeds", str(args.feeds),
+                 "--workdir", work], check=False, capture_output=True, text=True, timeout=3600)
+        except subprocess.TimeoutExpired:
+            print("news-please: SKIPPED, its crawl did not finish within an hour")
+            return None
         wall = time.perf_counter() - t0
     if done.returncode != 0 or not done.stdout.strip():
         print(f"news-please: SKIPPED, its crawl failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
