@@ -1,9 +1,10 @@
 """news-please's RSS crawler over the bench site; run by crawl_throughput.py with news-please's venv.
 
 Not part of newswatch: it imports only news-please (whose pins clash with ours), so it runs with
-the interpreter of a separate venv and prints one JSON line for the bench to read:
+the interpreter of a separate venv (and sits outside bench/*.py, which `make bench` runs with
+ours) and prints one JSON line for the bench to read:
 
-    bench/.venv-newsplease/bin/python bench/newsplease_crawl.py --base URL --feeds 4 --workdir DIR
+    bench/.venv-newsplease/bin/python bench/tools/newsplease_crawl.py --base URL --feeds 4 --workdir DIR
 
 It runs news-please's own crawler process (SingleCrawler → Scrapy CrawlerProcess → RssCrawler →
 ArticleMasterExtractor → JsonFileStorage) with the bench profile: robots.txt obeyed, no delay,
