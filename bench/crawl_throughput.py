@@ -8,7 +8,14 @@ per host, no delay, no AutoThrottle) and prints, from the same run:
 Also measures the serving rate of the asyncio server and of a threaded http.server, to show
 which one could be the bottleneck.
 
+In the same run it crawls the same site, from the same feeds and with the same profile, with
+news-please's RssCrawler (bench/tools/newsplease_crawl.py: extraction + JSON files) and prints
+newswatch's rate over news-please's against the ≥ 2× target. news-please's pins clash with ours,
+so it lives in its own venv (bench/.venv-newsplease, made and filled with pip on first use, or
+--newsplease-python); if it cannot be installed the bench says so and reports newswatch alone.
+
     .venv/bin/python bench/crawl_throughput.py [--articles 2000] [--feeds 4] [--store-process auto off on]
+        [--newsplease-python PATH | --no-newsplease]
 """
 
 from __future__ import annotations
@@ -17,9 +24,12 @@ import argparse
 import asyncio
 import functools
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +43,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TARGET = 110.0  # articles/s end to end on a 2-core machine
+RATIO_TARGET = 2.0  # newswatch's articles/s over news-please's, same site and profile, same run
+BENCH_DIR = Path(__file__).resolve().parent
+NEWSPLEASE_VENV = BENCH_DIR / ".venv-newsplease"
 
 WORDS = (  # noqa: SIM905
     "Armenia Azerbaijan Yerevan Baku Karabakh border delimitation commission peace treaty talks "
@@ -202,6 +215,16 @@ def serving_rate(base: str, paths: list[str], workers: int = 16) -> float:
 # --- the benchmark ---------------------------------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process's threads and its finished children (the store process).
+
+    On a shared machine the wall clock moves with everyone's load; CPU time per article moves
+    less and says how much work each tool does for one article.
+    """
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_url: str) -> dict[str, float]:
     from newswatch.crawler.runner import crawl_sync
     from newswatch.crawler.settings import BENCH_PROFILE
@@ -216,17 +239,65 @@ def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_
                   "store_process": mode},
     })
     # the clock includes starting the store process (auto and on start it with the crawl)
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     report = crawl_sync(settings, db, extra_settings=BENCH_PROFILE)
     elapsed = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
     reqs0, bytes0 = site.counters()
     again = crawl_sync(settings, db, extra_settings=BENCH_PROFILE)
     reqs1, bytes1 = site.counters()
     db.close()
     t = report.totals
-    return {"new": t["new"], "failed": t["failed"], "seconds": elapsed, "rate": t["new"] / elapsed,
+    return {"new": t["new"], "failed": t["failed"], "seconds": elapsed, "rate": t["new"] / elapsed, "cpu": cpu,
             "again_requests": reqs1 - reqs0, "again_bytes": bytes1 - bytes0,
             "again_fetched": again.totals["fetched"]}
+
+
+# --- news-please, side by side ----------------------------------------------------------------
+
+
+def newsplease_python(path: str | None) -> str | None:
+    """The interpreter of a venv holding news-please; makes bench/.venv-newsplease on first use."""
+    if path is None:
+        py = NEWSPLEASE_VENV / "bin" / "python"
+        if not py.exists():
+            print(f"news-please: creating {NEWSPLEASE_VENV} and installing news-please with pip (first use)")
+            made = subprocess.run([sys.executable, "-m", "venv", str(NEWSPLEASE_VENV)], check=False, capture_output=True, text=True)
+            if made.returncode != 0:
+                print(f"news-please: SKIPPED, could not create the venv: {made.stderr.strip()[-300:]}")
+                return None
+        path = str(py)
+    if not Path(path).exists():
+        print(f"news-please: SKIPPED, no interpreter at {path}")
+        return None
+    probe = subprocess.run([path, "-c", "import newsplease"], check=False, capture_output=True, text=True)
+    if probe.returncode != 0:
+        pip = subprocess.run([path, "-m", "pip", "install", "--quiet", "news-please"], check=False, capture_output=True, text=True)
+        if pip.returncode != 0:
+            print(f"news-please: SKIPPED, pip install news-please failed: {pip.stderr.strip()[-300:]}")
+            return None
+    return path
+
+
+def run_newsplease(python: str, site: AsyncSiteProcess, args: argparse.Namespace) -> dict[str, Any] | None:
+    """news-please's crawl of the same feeds; its own clock starts after imports, like ours."""
+    with tempfile.TemporaryDirectory() as work:
+        t0 = time.perf_counter()
+        try:
+            done = subprocess.run(
+                [python, str(BENCH_DIR / "tools" / "newsplease_crawl.py"), "--base", site.base, "--feeds", str(args.feeds),
+                 "--workdir", work], check=False, capture_output=True, text=True, timeout=3600)
+        except subprocess.TimeoutExpired:
+            print("news-please: SKIPPED, its crawl did not finish within an hour")
+            return None
+        wall = time.perf_counter() - t0
+    if done.returncode != 0 or not done.stdout.strip():
+        print(f"news-please: SKIPPED, its crawl failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        return None
+    r: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    r["process_seconds"] = wall
+    return r
 
 
 def main() -> None:
@@ -235,7 +306,11 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=4)
     ap.add_argument("--store-process", nargs="+", default=["auto", "off"], choices=["auto", "on", "off"],
                     help="crawl.store_process values to measure (auto is the default)")
+    ap.add_argument("--newsplease-python", default=None,
+                    help=f"python of a venv with news-please (default: {NEWSPLEASE_VENV}, made on first use)")
+    ap.add_argument("--no-newsplease", action="store_true", help="measure newswatch alone")
     args = ap.parse_args()
+    np_python = None if args.no_newsplease else newsplease_python(args.newsplease_python)
 
     from newswatch.crawler.extraction import extract
 
@@ -250,6 +325,17 @@ def main() -> None:
         print(f"store_process={w}: first poll {r['new']:.0f} new, {r['failed']:.0f} failed in {r['seconds']:.1f} s; "
               f"second poll (nothing changed): {r['again_requests']:.0f} requests, "
               f"{r['again_bytes']:.0f} body bytes, {r['again_fetched']:.0f} articles fetched")
+
+    np_result = None
+    if np_python is not None:
+        reqs0, _ = site.counters()
+        np_result = run_newsplease(np_python, site, args)
+        reqs1, _ = site.counters()
+        if np_result is not None:
+            print(f"news-please {np_result['version']} (RssCrawler, crawler mode): {np_result['with_text']} articles "
+                  f"with body text of {np_result['stored']} stored in {np_result['seconds']:.1f} s "
+                  f"({np_result['process_seconds']:.1f} s with interpreter start and imports), "
+                  f"{reqs1 - reqs0} requests")
 
     # extraction alone on the same pages, in the same run
     paths = [f"/news/{i}.html" for i in range(args.articles)]
@@ -275,8 +361,31 @@ def main() -> None:
     best = results.get("auto", max(results.values(), key=lambda r: r["rate"]))["rate"]
     print(f"{'end to end with the default (auto)':<50} {best:8.1f} {'PASS' if best >= TARGET else 'BELOW TARGET'}"
           f"   (load average after: {os.getloadavg()[0]:.1f})")
+    if np_result is not None:
+        print_comparison(results, np_result)
     site.stop()
     tmp.cleanup()
+
+
+def print_comparison(results: dict[str, dict[str, float]], np_result: dict[str, Any]) -> None:
+    np_rate = np_result["with_text"] / np_result["seconds"]
+    rows = [(f"newswatch, store_process={w}", r["new"], r["seconds"], r["rate"], r["rate"] / np_rate,
+             r["cpu"] / max(r["new"], 1)) for w, r in results.items()]
+    rows.append((f"news-please {np_result['version']} (RssCrawler)", np_result["with_text"], np_result["seconds"],
+                 np_rate, None, np_result["cpu"] / max(np_result["with_text"], 1)))
+    print()
+    print(f"{'tool':<40} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'ratio':>6} {'CPU ms/article':>15}")
+    for tool, n, sec, rate, ratio, cpu in rows:
+        print(f"{tool:<40} {n:>8.0f} {sec:>8.1f} {rate:>10.1f} {'' if ratio is None else f'{ratio:.2f}×':>6}"
+              f" {1000 * cpu:>15.1f}")
+    same = {int(r["new"]) for r in results.values()} == {int(np_result["with_text"])}
+    if not same:
+        print("WARNING: the tools did not end with the same number of articles; the ratio compares unequal work")
+    mode = "auto" if "auto" in results else max(results, key=lambda w: results[w]["rate"])
+    ratio = results[mode]["rate"] / np_rate
+    verdict = "NOT COMPARABLE" if not same else "PASS" if ratio >= RATIO_TARGET else "BELOW TARGET"
+    label = f"newswatch ({'default ' if mode == 'auto' else ''}{mode}) / news-please"
+    print(f"{label:<50} {ratio:8.2f}× {verdict}   (target ≥ {RATIO_TARGET:.0f}×)")
 
 
 if __name__ == "__main__":
