@@ -74,6 +74,13 @@ class Judge:
 
         self._seeds = SeedIndex(seeds, background)
         self._side_ids = {e for side in profile.sides for e in side}
+        self._cue_acts = frozenset(
+            f"e:{e}"
+            for spec in profile.categories.values()
+            for group in spec.groups.values()
+            for e in group.entities
+            if e.startswith("act:")
+        )
 
     def _supports(self, key: str) -> bool:
         """Whether a key shows the topic itself: a core entity or term, or a specific cue."""
@@ -110,8 +117,8 @@ class Judge:
         title_tokens = tokens(title)
         body_hits, text_tokens, lead, isolated = self._body(text, sc.lead_tokens)
         found = collect(
-            drop_nested_cues(self._lexicon.find(title_tokens)),
-            drop_nested_cues(body_hits),
+            drop_nested_cues(self._lexicon.find(title_tokens), self._cue_acts),
+            drop_nested_cues(body_hits, self._cue_acts),
             isolated,
         )
         details: dict[str, Any] = {"language": language}

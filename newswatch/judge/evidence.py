@@ -33,25 +33,34 @@ def _cue_like(key: str) -> bool:
     return key[0] in "cn" or key.startswith(_ACT_KEY)
 
 
-def drop_nested_cues(hits: list[Hit]) -> list[Hit]:
-    """Drop cue hits inside a longer cue ("military" within "military court")."""
-    longest: dict[int, int] = {}
+def drop_nested_cues(hits: list[Hit], cue_acts: AbstractSet[str] = frozenset()) -> list[Hit]:
+    """Drop cue hits inside a longer cue ("military" within "military court").
+
+    A kind of event that is itself a category cue (`cue_acts`, entity keys) swallows the cue
+    words inside it too: "military operation" is one security cue, not two. It never swallows
+    another kind of event: those are what the story grouper compares.
+    """
+    longest: dict[int, int] = {}  # longest cue or look-alike covering each position
+    longest_any: dict[int, int] = {}  # ... or kind of event that is a cue
     for term, position in hits:
         k = len(term.parts)
-        if k > 1 and term.key[0] in "cn":
+        if k > 1 and (term.key[0] in "cn" or term.key in cue_acts):
+            covers = (longest_any,) if term.key[0] == "e" else (longest, longest_any)
             for p in range(position, position + k):
-                if longest.get(p, 0) < k:
-                    longest[p] = k
-    if not longest:
+                for cover in covers:
+                    if cover.get(p, 0) < k:
+                        cover[p] = k
+    if not longest_any:
         return hits
     kept: list[Hit] = []
     for term, position in hits:
         if _cue_like(term.key):
+            cover = longest if term.key[0] == "e" else longest_any
             k = len(term.parts)
             if k == 1:
-                if longest.get(position, 0) > 1:
+                if cover.get(position, 0) > 1:
                     continue
-            elif any(longest.get(p, 0) > k for p in range(position, position + k)):
+            elif any(cover.get(p, 0) > k for p in range(position, position + k)):
                 continue
         kept.append((term, position))
     return kept

@@ -63,6 +63,10 @@ class Category(_Strict):
 
     groups: dict[str, TermGroup]
     combos: list[Combo] = []
+    requires: list[str] = Field(
+        default_factory=list,
+        description="groups of which one must match for the category to count at all",
+    )
     min_score: float = 2.0
     lead_bonus: float = Field(
         0.0, description="added when ordering, for categories that frame a story"
@@ -83,6 +87,14 @@ class Category(_Strict):
             if missing:
                 raise ValueError(f"combo names unknown groups {missing}")
         return combos
+
+    @field_validator("requires")
+    @classmethod
+    def _known_required(cls, requires: list[str], info: Any) -> list[str]:
+        missing = [g for g in requires if g not in info.data.get("groups", {})]
+        if missing:
+            raise ValueError(f"requires names unknown groups {missing}")
+        return requires
 
 
 class Scoring(_Strict):
