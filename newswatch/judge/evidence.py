@@ -29,10 +29,6 @@ class Found:
 _ACT_KEY = "e:act:"
 
 
-def _cue_like(key: str) -> bool:
-    return key[0] in "cn" or key.startswith(_ACT_KEY)
-
-
 def drop_nested_cues(hits: list[Hit], cue_acts: AbstractSet[str] = frozenset()) -> list[Hit]:
     """Drop cue hits inside a longer cue ("military" within "military court").
 
@@ -44,25 +40,39 @@ def drop_nested_cues(hits: list[Hit], cue_acts: AbstractSet[str] = frozenset()) 
     longest_any: dict[int, int] = {}  # ... or kind of event that is a cue
     for term, position in hits:
         k = len(term.parts)
-        if k > 1 and (term.key[0] in "cn" or term.key in cue_acts):
-            covers = (longest_any,) if term.key[0] == "e" else (longest, longest_any)
+        if k == 1:
+            continue
+        key = term.key
+        if key[0] in "cn":
+            covers: tuple[dict[int, int], ...] = (longest, longest_any)
+        elif key in cue_acts:
+            covers = (longest_any,)
+        else:
+            continue
+        for cover in covers:
             for p in range(position, position + k):
-                for cover in covers:
-                    if cover.get(p, 0) < k:
-                        cover[p] = k
+                if cover.get(p, 0) < k:
+                    cover[p] = k
     if not longest_any:
         return hits
     kept: list[Hit] = []
-    for term, position in hits:
-        if _cue_like(term.key):
-            cover = longest if term.key[0] == "e" else longest_any
-            k = len(term.parts)
-            if k == 1:
-                if cover.get(position, 0) > 1:
-                    continue
-            elif any(cover.get(p, 0) > k for p in range(position, position + k)):
+    for hit in hits:
+        term, position = hit
+        key = term.key
+        if key[0] in "cn":
+            cover = longest_any
+        elif key.startswith(_ACT_KEY):
+            cover = longest
+        else:
+            kept.append(hit)
+            continue
+        k = len(term.parts)
+        if k == 1:
+            if cover.get(position, 0) > 1:
                 continue
-        kept.append((term, position))
+        elif any(cover.get(p, 0) > k for p in range(position, position + k)):
+            continue
+        kept.append(hit)
     return kept
 
 
