@@ -23,6 +23,7 @@ from newswatch.judge.normalise import paragraph_tokens, tokens
 from newswatch.judge.profile import (
     Profile,
     category_order,
+    cue_acts,
     default_documents_dir,
     load_profile,
     read_documents,
@@ -74,13 +75,7 @@ class Judge:
 
         self._seeds = SeedIndex(seeds, background)
         self._side_ids = {e for side in profile.sides for e in side}
-        self._cue_acts = frozenset(
-            f"e:{e}"
-            for spec in profile.categories.values()
-            for group in spec.groups.values()
-            for e in group.entities
-            if e.startswith("act:")
-        )
+        self._cue_acts = cue_acts(profile)
 
     def _supports(self, key: str) -> bool:
         """Whether a key shows the topic itself: a core entity or term, or a specific cue."""

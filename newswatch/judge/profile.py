@@ -205,6 +205,17 @@ def category_order(profile: Profile) -> tuple[str, ...]:
     return tuple(known + [c for c in profile.categories if c not in known])
 
 
+def cue_acts(profile: Profile) -> frozenset[str]:
+    """Lexicon keys of the kinds of event that some category counts as its cue."""
+    return frozenset(
+        f"e:{entity_id}"
+        for spec in profile.categories.values()
+        for group in spec.groups.values()
+        for entity_id in group.entities
+        if entity_id.startswith("act:")
+    )
+
+
 def read_documents(dirs: Sequence[Path]) -> tuple[list[str], list[str]]:
     """Seed texts (*.txt) and background texts (background*.jsonl, field 'text') from folders."""
     seeds: list[str] = []
