@@ -53,6 +53,7 @@ def test_profile_from_dict_drives_the_judge() -> None:
             lambda p: p["categories"]["security"].update(combos=[{"groups": ["x"], "bonus": 1}]),
             "unknown groups",
         ),
+        (lambda p: p["categories"]["security"].update(requires=["x"]), "requires names unknown"),
     ],
 )
 def test_invalid_profiles_name_the_key(change: Any, message: str) -> None:
@@ -60,6 +61,19 @@ def test_invalid_profiles_name_the_key(change: Any, message: str) -> None:
     change(profile)
     with pytest.raises(ProfileError, match=message):
         load_profile(profile)
+
+
+def test_a_category_that_requires_a_group_needs_it_to_count() -> None:
+    profile = _tiny_profile()
+    security = profile["categories"]["security"]
+    security["groups"]["scene"] = {"weight": 1.5, "terms": {"en": ["crater", "summit"]}}
+    security["requires"] = ["eruption"]
+    judge = Judge.load(profile)
+    quiet = judge.judge("Etna", "Hikers reached the crater and the summit of Etna.")
+    assert quiet.details["category_scores"].get("security", 0) == 0
+    assert "security" not in quiet.details["cues"]
+    loud = judge.judge("Etna", "Hikers at the crater of Etna saw lava and a small eruption.")
+    assert loud.categories[0] == "security"
 
 
 def test_profile_file_errors_name_the_file(tmp_path: Path) -> None:

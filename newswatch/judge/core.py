@@ -23,6 +23,7 @@ from newswatch.judge.normalise import paragraph_tokens, tokens
 from newswatch.judge.profile import (
     Profile,
     category_order,
+    cue_acts,
     default_documents_dir,
     load_profile,
     read_documents,
@@ -74,6 +75,7 @@ class Judge:
 
         self._seeds = SeedIndex(seeds, background)
         self._side_ids = {e for side in profile.sides for e in side}
+        self._cue_acts = cue_acts(profile)
 
     def _supports(self, key: str) -> bool:
         """Whether a key shows the topic itself: a core entity or term, or a specific cue."""
@@ -110,8 +112,8 @@ class Judge:
         title_tokens = tokens(title)
         body_hits, text_tokens, lead, isolated = self._body(text, sc.lead_tokens)
         found = collect(
-            drop_nested_cues(self._lexicon.find(title_tokens)),
-            drop_nested_cues(body_hits),
+            drop_nested_cues(self._lexicon.find(title_tokens), self._cue_acts),
+            drop_nested_cues(body_hits, self._cue_acts),
             isolated,
         )
         details: dict[str, Any] = {"language": language}

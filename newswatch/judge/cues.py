@@ -36,6 +36,12 @@ def category_scores(
             score += weight * sc.title_boost * in_title
             score += 0.1 * weight * min(count - 1, 5)
             cues.setdefault(cat, []).extend(surfaces)
+        if spec.requires and hit_groups.isdisjoint(spec.requires):
+            # Context alone (who met, who spoke) does not make the subject: the peace treaty
+            # needs a word of the treaty itself, not just both leaders at one table.
+            cues.pop(cat, None)
+            scores[cat] = 0.0
+            continue
         for combo in spec.combos:
             if hit_groups.issuperset(combo.groups):
                 score += combo.bonus

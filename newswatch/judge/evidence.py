@@ -29,31 +29,50 @@ class Found:
 _ACT_KEY = "e:act:"
 
 
-def _cue_like(key: str) -> bool:
-    return key[0] in "cn" or key.startswith(_ACT_KEY)
+def drop_nested_cues(hits: list[Hit], cue_acts: AbstractSet[str] = frozenset()) -> list[Hit]:
+    """Drop cue hits inside a longer cue ("military" within "military court").
 
-
-def drop_nested_cues(hits: list[Hit]) -> list[Hit]:
-    """Drop cue hits inside a longer cue ("military" within "military court")."""
-    longest: dict[int, int] = {}
+    A kind of event that is itself a category cue (`cue_acts`, entity keys) swallows the cue
+    words inside it too: "military operation" is one security cue, not two. It never swallows
+    another kind of event: those are what the story grouper compares.
+    """
+    longest: dict[int, int] = {}  # longest cue or look-alike covering each position
+    longest_any: dict[int, int] = {}  # ... or kind of event that is a cue
     for term, position in hits:
         k = len(term.parts)
-        if k > 1 and term.key[0] in "cn":
+        if k == 1:
+            continue
+        key = term.key
+        if key[0] in "cn":
+            covers: tuple[dict[int, int], ...] = (longest, longest_any)
+        elif key in cue_acts:
+            covers = (longest_any,)
+        else:
+            continue
+        for cover in covers:
             for p in range(position, position + k):
-                if longest.get(p, 0) < k:
-                    longest[p] = k
-    if not longest:
+                if cover.get(p, 0) < k:
+                    cover[p] = k
+    if not longest_any:
         return hits
     kept: list[Hit] = []
-    for term, position in hits:
-        if _cue_like(term.key):
-            k = len(term.parts)
-            if k == 1:
-                if longest.get(position, 0) > 1:
-                    continue
-            elif any(longest.get(p, 0) > k for p in range(position, position + k)):
+    for hit in hits:
+        term, position = hit
+        key = term.key
+        if key[0] in "cn":
+            cover = longest_any
+        elif key.startswith(_ACT_KEY):
+            cover = longest
+        else:
+            kept.append(hit)
+            continue
+        k = len(term.parts)
+        if k == 1:
+            if cover.get(position, 0) > 1:
                 continue
-        kept.append((term, position))
+        elif any(cover.get(p, 0) > k for p in range(position, position + k)):
+            continue
+        kept.append(hit)
     return kept
 
 

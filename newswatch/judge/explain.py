@@ -21,7 +21,7 @@ import regex
 from newswatch.judge.evidence import drop_nested_cues
 from newswatch.judge.lexicon import Lexicon, Term, terms_of
 from newswatch.judge.normalise import fold
-from newswatch.judge.profile import Profile, load_profile
+from newswatch.judge.profile import Profile, cue_acts, load_profile
 
 # English names of the languages the profile and the feeds use (ISO 639-1, a few scripts).
 LANGUAGE_NAMES = {
@@ -111,6 +111,7 @@ class Explainer:
                 terms += terms_of(f"c:{cat}:{name}", group.terms)
         self._lexicon = Lexicon(terms, profile.min_stem, profile.max_suffix)
         self._side_ids = {e for side in profile.sides for e in side}
+        self._cue_acts = cue_acts(profile)
 
     def matches(self, title: str, text: str) -> dict[str, Match]:
         """Every key found in the title and text, with the words as the article writes them."""
@@ -127,7 +128,7 @@ class Explainer:
             spans = _spans(line)
             if not spans:
                 continue
-            hits = drop_nested_cues(self._lexicon.find([s[0] for s in spans]))
+            hits = drop_nested_cues(self._lexicon.find([s[0] for s in spans]), self._cue_acts)
             for term, i in hits:
                 k = len(term.parts)
                 start, end = spans[i][1], spans[i + k - 1][2]

@@ -63,6 +63,10 @@ class Category(_Strict):
 
     groups: dict[str, TermGroup]
     combos: list[Combo] = []
+    requires: list[str] = Field(
+        default_factory=list,
+        description="groups of which one must match for the category to count at all",
+    )
     min_score: float = 2.0
     lead_bonus: float = Field(
         0.0, description="added when ordering, for categories that frame a story"
@@ -83,6 +87,14 @@ class Category(_Strict):
             if missing:
                 raise ValueError(f"combo names unknown groups {missing}")
         return combos
+
+    @field_validator("requires")
+    @classmethod
+    def _known_required(cls, requires: list[str], info: Any) -> list[str]:
+        missing = [g for g in requires if g not in info.data.get("groups", {})]
+        if missing:
+            raise ValueError(f"requires names unknown groups {missing}")
+        return requires
 
 
 class Scoring(_Strict):
@@ -191,6 +203,17 @@ def category_order(profile: Profile) -> tuple[str, ...]:
     """Profile categories, the shared default order first."""
     known = [c for c in CATEGORIES if c in profile.categories]
     return tuple(known + [c for c in profile.categories if c not in known])
+
+
+def cue_acts(profile: Profile) -> frozenset[str]:
+    """Lexicon keys of the kinds of event that some category counts as its cue."""
+    return frozenset(
+        f"e:{entity_id}"
+        for spec in profile.categories.values()
+        for group in spec.groups.values()
+        for entity_id in group.entities
+        if entity_id.startswith("act:")
+    )
 
 
 def read_documents(dirs: Sequence[Path]) -> tuple[list[str], list[str]]:

@@ -1,0 +1,166 @@
+"""The primary category on short reports: what a report is mainly about, in many languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.judge import Judge
+from newswatch.judge.evidence import drop_nested_cues
+from newswatch.judge.lexicon import Lexicon, make_term
+from newswatch.judge.normalise import tokens
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return Judge.load()
+
+
+# Both sides' leaders at one table: the peace treaty only when the treaty's own matters come up.
+LEADERS_MEET = [
+    (
+        "diplomacy",
+        "en",
+        "Aliyev and Pashinyan meet on the sidelines of a forum in Abu Dhabi",
+        (
+            "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
+            "on the sidelines of a forum in Abu Dhabi, the presidential press service said."
+        ),
+    ),
+    (
+        "diplomacy",
+        "ru",
+        "Пашинян и Алиев провели переговоры в Дубае",
+        (
+            "Премьер-министр Армении Никол Пашинян и президент Азербайджана Ильхам Алиев провели "
+            "переговоры в Дубае. Подробности встречи не сообщаются."
+        ),
+    ),
+    (
+        "peace-treaty",
+        "ru",
+        "Пашинян и Алиев обсудили делимитацию границы",
+        (
+            "Премьер-министр Армении Никол Пашинян и президент Азербайджана Ильхам Алиев на "
+            "встрече в Дубае обсудили делимитацию границы и взаимное признание территориальной "
+            "целостности."
+        ),
+    ),
+    (
+        "peace-treaty",
+        "az",
+        "Əliyev və Paşinyan görüşüb",
+        (
+            "Prezident İlham Əliyev və Baş nazir Nikol Paşinyan görüşüb. Tərəflər bir-birinin "
+            "ərazi bütövlüyünü tanıdıqlarını və Alma-Ata Bəyannaməsinə sadiq olduqlarını bildiriblər."
+        ),
+    ),
+    (
+        "diplomacy",
+        "hy",
+        "Փաշինյանը և Ալիևը հանդիպել են",
+        (
+            "Վարչապետ Նիկոլ Փաշինյանը և Ադրբեջանի նախագահ Իլհամ Ալիևը հանդիպել են Դուբայում, "
+            "հայտնում է կառավարության մամուլի ծառայությունը։"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "language", "title", "text"), LEADERS_MEET)
+def test_a_meeting_is_the_treaty_only_with_the_treaty_in_it(
+    judge: Judge, category: str, language: str, title: str, text: str
+) -> None:
+    verdict = judge.judge(title, text, language)
+    assert verdict.relevant
+    assert verdict.categories[0] == category
+
+
+SUBJECT_FIRST = [
+    # Prisoners handed over after the clash they were taken in: the handover is the news.
+    (
+        "detainees",
+        "en",
+        "",
+        (
+            "Baku handed over five Armenian prisoners of war, captured during the September "
+            "clash on the border between the military of the two countries, to Yerevan."
+        ),
+    ),
+    # The World Court decides unanimously too: its decision on mine laying is not a resolution.
+    (
+        "humanitarian",
+        "ru",
+        "Суд ООН единогласно отказал Баку по делу о минировании",
+        (
+            "Международный суд ООН единогласно отказал Азербайджану в просьбе обязать Армению "
+            "прекратить минирование в Карабахе."
+        ),
+    ),
+    (
+        "humanitarian",
+        "az",
+        "",
+        (
+            "Qarabağda minalanmış ərazilər hələ də təhlükə yaradır: ANAMA bu il daha çox ərazinin "
+            "minalardan təmizləndiyini bildirib."
+        ),
+    ),
+    (
+        "displacement",
+        "ar",
+        "",
+        (
+            "أمرت محكمة العدل الدولية أذربيجان قراراً بضمان عودة الأرمن الذين نزحوا من ناغورنو "
+            "كاراباخ إلى منازلهم."
+        ),
+    ),
+    # A new state's language: Kazakh, Bulgarian, Czech, Bosnian reports of the same subjects.
+    (
+        "peace-treaty",
+        "kk",
+        "Армения мен Әзербайжан бейбітшілік келісіміне қол қойды",
+        "Армения мен Әзербайжан арасындағы бейбітшілік келісіміне қол қойылды.",
+    ),
+    (
+        "detainees",
+        "bg",
+        "Баку освободи арменски затворници",
+        "Азербайджан освободи четирима арменски затворници, задържани след сблъсъка в Карабах.",
+    ),
+    (
+        "heritage",
+        "cs",
+        "V Karabachu zbořen arménský kostel",
+        "Satelitní snímky ukazují, že arménský kostel v Náhorním Karabachu byl zbořen.",
+    ),
+    (
+        "displacement",
+        "bs",
+        "Izbjeglice iz Karabaha traže pravo na povratak",
+        "Raseljeni Armenci iz Nagorno-Karabaha traže pravo na povratak u svoje domove.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "language", "title", "text"), SUBJECT_FIRST)
+def test_primary_category_is_the_subject(
+    judge: Judge, category: str, language: str, title: str, text: str
+) -> None:
+    verdict = judge.judge(title, text, language)
+    assert verdict.relevant
+    assert verdict.categories[0] == category
+
+
+def test_a_kind_of_event_that_is_a_cue_swallows_the_cue_words_inside_it() -> None:
+    terms = [
+        make_term("e:act:offensive", "en", "military operation"),
+        make_term("e:act:resolution", "en", "adopted a resolution"),
+        make_term("c:security:military", "en", "military"),
+        make_term("c:resolutions:motion", "en", "resolution"),
+    ]
+    lexicon = Lexicon([t for t in terms if t is not None])
+    hits = lexicon.find(tokens("a military operation after parliament adopted a resolution"))
+    kept = {t.key for t, _ in drop_nested_cues(hits, frozenset({"e:act:offensive"}))}
+    # "military operation" is one security cue; "adopted a resolution" is no category's cue,
+    # so the motion word inside it still counts.
+    assert kept == {"e:act:offensive", "e:act:resolution", "c:resolutions:motion"}
