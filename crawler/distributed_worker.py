@@ -24,10 +24,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy.http import Request, Response
-from newswatch.errors import require_extra
-
-require_extra("scrapy_redis", "distributed", "distributed crawling")
-from scrapy_redis.spiders import RedisMixin  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
@@ -54,8 +50,13 @@ from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.store import InProcessStage
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
+from newswatch.errors import require_extra
 from newswatch.storage.db import Database, relax_commit_durability
 from newswatch.storage.sources import get_source, sync_sources
+
+# the optional extra last, so a missing scrapy-redis is reported as the extra to install
+require_extra("scrapy_redis", "distributed", "distributed crawling")
+from scrapy_redis.spiders import RedisMixin  # noqa: E402
 
 log = logging.getLogger(__name__)
 POLL_META = "newswatch_poll"  # request meta: which poll a feed document belongs to
