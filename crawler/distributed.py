@@ -173,7 +173,7 @@ def connected_workers(client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> set[
     return {c["name"] for c in client.client_list() if str(c.get("name", "")).startswith(mark)}
 
 
-class LeaseDupeFilter(RFPDupeFilter):
+class LeaseDupeFilter(RFPDupeFilter):  # type: ignore[misc]  # scrapy-redis has no types
     """scrapy-redis' shared duplicate filter, but a fingerprint is held for a lease, not forever."""
 
     def __init__(
@@ -234,7 +234,7 @@ class TimedConnection(Connection):
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         t0 = time.perf_counter()
         try:
-            super().send_packed_command(command, check_health)
+            super().send_packed_command(command, check_health)  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
         finally:
             REDIS_TIME.add(time.perf_counter() - t0)
 

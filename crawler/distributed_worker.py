@@ -62,14 +62,14 @@ log = logging.getLogger(__name__)
 POLL_META = "newswatch_poll"  # request meta: which poll a feed document belongs to
 
 
-class WorkerSpider(RedisMixin, NewsSpider):
+class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redis has no types
     """NewsSpider whose feeds come from ``<prefix>:start_urls`` and whose queue is shared."""
 
     name = "newswatch-worker"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WorkerSpider:
-        spider: WorkerSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
+        spider = super().from_crawler(crawler, *args, **kwargs)
         spider.redis_batch_size = crawler.settings.getint("NEWSWATCH_FEED_BATCH", 4)
         spider.setup_redis(crawler)
         spider._busy_at = time.monotonic()
@@ -208,7 +208,7 @@ class WorkerSpider(RedisMixin, NewsSpider):
             cfg = feed_from_meta(meta)
             with self.ctx.db.session() as s:
                 src = get_source(s, name) or sync_sources(s, [cfg.model_dump(mode="json")])[name]
-                state = FeedState(cfg=cfg, source_id=src.id, url=src.url)  # type: ignore[arg-type]
+                state = FeedState(cfg=cfg, source_id=src.id, url=src.url)
             self.ctx.states[name] = state
         return state
 

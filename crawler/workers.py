@@ -204,8 +204,10 @@ class ProcessStage:
         item.body = b""
         for name in EXTRACTED:
             setattr(item, name, getattr(extracted, name))
-        if dropped is not None or result is None:
+        if dropped is not None:
             raise DropItem(dropped)
+        if result is None:
+            raise DropItem("the store process returned no result")
         return result
 
     def start(self) -> StoreProcess:

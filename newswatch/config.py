@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic_core import ErrorDetails
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -32,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
@@ -426,10 +428,10 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     node = doc
     for part in loc:
         try:
-            if isinstance(part, int) and hasattr(node, "lc") and isinstance(node, list):
+            if isinstance(part, int) and isinstance(node, CommentedSeq):
                 line = node.lc.item(part)[0] + 1
                 node = node[part]
-            elif hasattr(node, "lc") and isinstance(node, dict) and part in node:
+            elif isinstance(node, CommentedMap) and part in node:
                 line = node.lc.key(part)[0] + 1
                 node = node[part]
             else:
@@ -457,7 +459,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     if err["type"] == "extra_forbidden":
         loc = tuple(err["loc"])
         model = _model_at(loc)
@@ -707,7 +709,8 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     for secret in ("token", "password"):
         if (data.get("web") or {}).get(secret):
             data["web"][secret] = "********"
-    return _mask_all(data)
+    masked: dict[str, Any] = _mask_all(data)
+    return masked
 
 
 def _mask_all(node: Any) -> Any:

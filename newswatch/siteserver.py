@@ -70,8 +70,7 @@ class SiteServer:
         self.root = Path(root)
         handler = functools.partial(type("H", (_Handler,), {}), directory=str(self.root))
         self.httpd = LocalHTTPServer(("127.0.0.1", port), handler)
-        host, real_port = self.httpd.server_address[:2]
-        self.base_url = f"http://{host}:{real_port}/"
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_port}/"
         handler.func.base_url = self.base_url  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="siteserver", daemon=True)
 

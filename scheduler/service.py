@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -96,7 +97,7 @@ class Service:
         self._stopping = False
         self.exit_code: int = ExitCode.OK
         self.started_at = clock()
-        self.scheduler = AsyncIOScheduler(timezone=plan.ZoneInfo(settings.digest.timezone))
+        self.scheduler = AsyncIOScheduler(timezone=ZoneInfo(settings.digest.timezone))
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -141,8 +142,8 @@ class Service:
             log.warning("stop asked again (%s): not waiting for in-flight work", reason)
             self._force.set()
 
-    def _install_signals(self, loop: asyncio.AbstractEventLoop) -> list[int]:
-        handled = []
+    def _install_signals(self, loop: asyncio.AbstractEventLoop) -> list[signal.Signals]:
+        handled: list[signal.Signals] = []
         for sig, fn in (
             (signal.SIGTERM, lambda: self.stop("SIGTERM")),
             (signal.SIGINT, lambda: self.stop("SIGINT")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
@@ -50,12 +50,12 @@ class NewsSpider(scrapy.Spider):
         self._rendered = 0  # pages sent through the browser in this crawl (crawl.render_max_pages)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._item_lost, signal=signals.item_dropped)
         crawler.signals.connect(spider._item_lost, signal=signals.item_error)
-        return spider  # type: ignore[return-value]
+        return spider
 
     # --- feed documents ---------------------------------------------------------------------
 
@@ -247,7 +247,7 @@ class NewsSpider(scrapy.Spider):
             urls, guids = known_identities(
                 s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
             )
-        out = []
+        out: list[Request | ArticleItem] = []
         auth = basic_auth(state.url)
         for entry, ident in idents:
             if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:

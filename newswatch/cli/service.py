@@ -51,15 +51,14 @@ def _day_start(tz_name: str, now: datetime) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
 
 
-def _when_in(value: Any, tz: ZoneInfo | None = None) -> str:
+def _when_in(value: datetime | str | None, tz: ZoneInfo | None = None) -> str:
     """A moment in the configured timezone (digest.timezone), with its abbreviation."""
     if value is None:
         return "-"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz or UTC).strftime("%Y-%m-%d %H:%M:%S %Z")
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz or UTC).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _n(count: int, word: str, many: str | None = None) -> str:
