@@ -155,6 +155,7 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
         return super().parse_document(response)
 
     def document_failed(self, failure: Failure) -> None:
+        # Scrapy sets .request on the Failure of an errback
         self._adopt_document(failure.request.meta)  # type: ignore[attr-defined]
         super().document_failed(failure)
 
@@ -197,6 +198,7 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
         return super().parse_article(response)
 
     def article_failed(self, failure: Failure) -> list[ArticleItem]:
+        # Scrapy sets .request on the Failure of an errback
         self._state_for(failure.request.meta)  # type: ignore[attr-defined]
         return super().article_failed(failure)
 

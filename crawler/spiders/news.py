@@ -215,6 +215,7 @@ class NewsSpider(scrapy.Spider):
         return bool(state.extra["first_poll"])
 
     def document_failed(self, failure: Failure) -> None:
+        # Scrapy sets .request on the Failure of an errback
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         state.documents -= 1
@@ -225,6 +226,7 @@ class NewsSpider(scrapy.Spider):
         elif status == 304:
             state.report.status = "not_modified"
             state.report.http_status = 304
+            # an HttpError: it has one
             response = failure.value.response  # type: ignore[union-attr]
             state.resp_etag = _header(response, b"ETag") or state.etag
             state.resp_last_modified = _header(response, b"Last-Modified") or state.last_modified
@@ -308,6 +310,7 @@ class NewsSpider(scrapy.Spider):
         ]
 
     def article_failed(self, failure: Failure) -> list[ArticleItem]:
+        # Scrapy sets .request on the Failure of an errback
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         message, _ = describe(failure)
