@@ -151,9 +151,7 @@ def feed_mix(n: int, seed: int = 5) -> list[RawArticle]:
             item = rng.choice(items)
             parts = item["text"].replace(". ", ".\n").splitlines()
             rng.shuffle(parts)
-            parts = parts[: max(1, len(parts) - 1)] + [
-                f"The figure cited was {rng.randint(10, 9999)}."
-            ]
+            parts = [*parts[:max(1, len(parts) - 1)], f"The figure cited was {rng.randint(10, 9999)}."]
             title, text, lang = item["title"], " ".join(parts), item["language"]
         out.append(
             RawArticle(

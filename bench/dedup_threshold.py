@@ -41,10 +41,10 @@ def edits(text: str, rng: random.Random) -> dict[str, str]:
     words = " ".join(paras).split()
     lead = " ".join(words[: rng.randint(12, 20)]) + "..."
     return {
-        "headline+dateline": "\n".join(["(Updated)"] + paras),
+        "headline+dateline": "\n".join(["(Updated)", *paras]),
         "byline": "\n".join(byline + paras + ["Share this article"]),
         "trim-last": "\n".join(trimmed),
-        "teaser": "\n".join([lead] + teaser),
+        "teaser": "\n".join([lead, *teaser]),
         "all": "\n".join(byline + [lead] + (teaser[:-1] if len(teaser) > 2 else teaser)),
     }
 

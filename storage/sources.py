@@ -23,7 +23,7 @@ def sync_sources(session: Session, feeds: Iterable[Mapping[str, Any]]) -> dict[s
         if src is None:
             src = Source(name=feed["name"], url=feed["url"], created_at=utcnow())
             session.add(src)
-        elif src.url != feed["url"] and not (src.tags or {}).get("_moved_from") == feed["url"]:
+        elif src.url != feed["url"] and (src.tags or {}).get("_moved_from") != feed["url"]:
             # the user changed the URL in the config: it wins over an older redirect
             src.url = feed["url"]
             src.active = True

@@ -65,7 +65,7 @@ def test_invalid_profiles_name_the_key(change: Any, message: str) -> None:
 def test_profile_file_errors_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("name: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ProfileError, match="bad.yaml"):
+    with pytest.raises(ProfileError, match=r"bad.yaml"):
         load_profile(path)
     with pytest.raises(ProfileError, match="cannot read"):
         load_profile(tmp_path / "missing.yaml")
