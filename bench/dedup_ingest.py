@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newswatch import storylink
 from newswatch.config import DedupConfig
-from newswatch.dedup.evaluate import LabelledArticle, load_labelled, pairwise_scores
+from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 from newswatch.ingest import MIN_SKETCH_WORDS, Ingestor, RawArticle, cached_judge, signature_text
 from newswatch.storage import articles as store

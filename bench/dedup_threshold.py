@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
 from newswatch.dedup import MinHasher
-from newswatch.dedup.evaluate import load_labelled
+from bench.evaluation.dedup import load_labelled
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories"
 # House background paragraph some outlets append to every report on the topic: different stories

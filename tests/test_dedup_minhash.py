@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from newswatch.dedup import MinHasher
-from newswatch.dedup.evaluate import load_labelled
+from bench.evaluation.dedup import load_labelled
 
 DATA = Path(__file__).parent / "data" / "stories"
 
