@@ -179,7 +179,7 @@ class Service:
         await asyncio.sleep(0)  # let the scheduler's shutdown callback run
         try:
             await self._write_schedule(stopped=True)
-        except Exception as exc:  # noqa: BLE001 - the database may be the reason we stop
+        except Exception as exc:  # the database may be the reason we stop
             log.warning("could not record the stop: %s", exc)
 
     async def _drain(self) -> None:
@@ -266,7 +266,7 @@ class Service:
             except LockHeld as exc:
                 log.error("lost the single-instance lock: %s", exc)
                 self.stop("lock lost", EXIT_LOCK_LOST)
-            except Exception as exc:  # noqa: BLE001 - a failed job must not end the service
+            except Exception as exc:  # a failed job must not end the service
                 self._failed(name, fn, exc)
             finally:
                 self._inflight.discard(task)
@@ -413,7 +413,7 @@ class Service:
     async def _write_schedule_quietly(self) -> None:
         try:
             await self._write_schedule()
-        except Exception as exc:  # noqa: BLE001 - facts for `status` are best effort
+        except Exception as exc:  # facts for `status` are best effort
             log.debug("could not write the schedule facts: %s", exc)
 
     def _close_interrupted(self) -> None:

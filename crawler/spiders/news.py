@@ -63,7 +63,7 @@ class NewsSpider(scrapy.Spider):
         for state in self.ctx.states.values():
             try:
                 request = self._document_request(state, state.url, first=True)
-            except Exception as exc:  # noqa: BLE001 - one feed's bad URL fails that feed, not the crawl
+            except Exception as exc:  # one feed's bad URL fails that feed, not the crawl
                 state.documents = 0
                 state.fail(f"cannot request {mask_secrets(state.url)}: {mask_secrets(str(exc))}")
                 state.settled = True
