@@ -42,7 +42,7 @@ def synthetic_text(rng: random.Random, vocab: list[str], weights: list[float]) -
 def edited(text: str, rng: random.Random) -> str:
     words = text.split()
     cut = int(len(words) * 0.9)  # drop the last tenth, add a byline, swap two words
-    words = ["By", "staff", "writers"] + words[:cut]
+    words = ["By", "staff", "writers", *words[:cut]]
     i = rng.randrange(3, len(words) - 1)
     words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
-from newswatch.dedup.evaluate import LabelledArticle, load_labelled, pairwise_scores
+from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.features import StoryFeatures
 from newswatch.dedup.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW, cluster
 

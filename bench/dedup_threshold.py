@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
 from newswatch.dedup import MinHasher
-from newswatch.dedup.evaluate import load_labelled
+from bench.evaluation.dedup import load_labelled
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories"
 # House background paragraph some outlets append to every report on the topic: different stories
@@ -41,10 +41,10 @@ def edits(text: str, rng: random.Random) -> dict[str, str]:
     words = " ".join(paras).split()
     lead = " ".join(words[: rng.randint(12, 20)]) + "..."
     return {
-        "headline+dateline": "\n".join(["(Updated)"] + paras),
+        "headline+dateline": "\n".join(["(Updated)", *paras]),
         "byline": "\n".join(byline + paras + ["Share this article"]),
         "trim-last": "\n".join(trimmed),
-        "teaser": "\n".join([lead] + teaser),
+        "teaser": "\n".join([lead, *teaser]),
         "all": "\n".join(byline + [lead] + (teaser[:-1] if len(teaser) > 2 else teaser)),
     }
 

@@ -18,7 +18,7 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.dates import parse_date
-from newswatch.crawler.extraction.evaluate import (
+from bench.evaluation.extraction import (
     corpus_f1,
     load_cases,
     same_day,

@@ -100,7 +100,7 @@ def day_of(value: Any) -> str | None:
 
 
 def token_scores(predicted: str, truth: str) -> float:
-    from newswatch.crawler.extraction.evaluate import token_f1
+    from bench.evaluation.extraction import token_f1
 
     return token_f1(predicted, truth)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newswatch.judge import Judge
-from newswatch.judge.evaluation import (
+from bench.evaluation.judge import (
     BASELINE_EN,
     BASELINE_SIX,
     Report,

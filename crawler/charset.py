@@ -14,8 +14,8 @@ The order is the one browsers and feed readers use:
 
 Labels are resolved by w3lib the WHATWG way (``latin1``/``iso-8859-1``/``ascii`` read as
 windows-1252, ``gb2312`` as gb18030, ...), and labels w3lib does not know by the WHATWG table
-of ``webencodings`` (``x-cp1251``, ``unicode-1-1-utf-8``...). A declaration the bytes contradict is not followed
-blindly: declared UTF-16 without a UTF-16 byte pattern is skipped, declared UTF-8 with a few
+of ``webencodings`` (``x-cp1251``, ``unicode-1-1-utf-8``...). A declaration the bytes contradict
+is not followed blindly: declared UTF-16 without a UTF-16 byte pattern is skipped, declared UTF-8 with a few
 invalid bytes keeps UTF-8 and reads those bytes as windows-1252 (no replacement characters),
 and a legacy declaration on bytes that are valid UTF-8 with multi-byte sequences reads them as
 UTF-8 (legacy text is practically never valid UTF-8). Each such recovery, and each guess, is

@@ -24,21 +24,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from newswatch.errors import require_extra
+from scrapy.http import Request
 
-require_extra("redis", "distributed", "distributed crawling")
-require_extra("scrapy_redis", "distributed", "distributed crawling")
-
-import redis  # noqa: E402
-from redis.connection import Connection  # noqa: E402
-from scrapy.http import Request  # noqa: E402
-from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
-
-from newswatch.crawler.report import CrawlReport, FeedReport
 from newswatch.config import FeedConfig, Settings
+from newswatch.crawler.report import CrawlReport, FeedReport
+from newswatch.errors import require_extra
 from newswatch.storage.db import Database
 from newswatch.storage.models import utcnow
 from newswatch.storage.sources import get_source, sync_sources
+
+# the optional extra last, so a missing package is reported as the extra to install
+require_extra("redis", "distributed", "distributed crawling")
+require_extra("scrapy_redis", "distributed", "distributed crawling")
+import redis  # noqa: E402
+from redis.connection import Connection  # noqa: E402
+from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 
 DEFAULT_PREFIX = "newswatch"
 DEFAULT_LEASE = 600  # seconds an article request is owned before another poll may queue it again
@@ -173,7 +173,7 @@ def connected_workers(client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> set[
     return {c["name"] for c in client.client_list() if str(c.get("name", "")).startswith(mark)}
 
 
-class LeaseDupeFilter(RFPDupeFilter):
+class LeaseDupeFilter(RFPDupeFilter):  # type: ignore[misc]  # scrapy-redis has no types
     """scrapy-redis' shared duplicate filter, but a fingerprint is held for a lease, not forever."""
 
     def __init__(
@@ -234,7 +234,8 @@ class TimedConnection(Connection):
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         t0 = time.perf_counter()
         try:
-            super().send_packed_command(command, check_health)
+            # redis-py leaves it untyped
+            super().send_packed_command(command, check_health)  # type: ignore[no-untyped-call]
         finally:
             REDIS_TIME.add(time.perf_counter() - t0)
 

@@ -24,10 +24,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy.http import Request, Response
-from newswatch.errors import require_extra
-
-require_extra("scrapy_redis", "distributed", "distributed crawling")
-from scrapy_redis.spiders import RedisMixin  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
@@ -54,21 +50,26 @@ from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.store import InProcessStage
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.config import FeedConfig, Settings
+from newswatch.errors import require_extra
 from newswatch.storage.db import Database, relax_commit_durability
 from newswatch.storage.sources import get_source, sync_sources
+
+# the optional extra last, so a missing scrapy-redis is reported as the extra to install
+require_extra("scrapy_redis", "distributed", "distributed crawling")
+from scrapy_redis.spiders import RedisMixin  # noqa: E402
 
 log = logging.getLogger(__name__)
 POLL_META = "newswatch_poll"  # request meta: which poll a feed document belongs to
 
 
-class WorkerSpider(RedisMixin, NewsSpider):
+class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redis has no types
     """NewsSpider whose feeds come from ``<prefix>:start_urls`` and whose queue is shared."""
 
     name = "newswatch-worker"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WorkerSpider:
-        spider: WorkerSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
+        spider = super().from_crawler(crawler, *args, **kwargs)
         spider.redis_batch_size = crawler.settings.getint("NEWSWATCH_FEED_BATCH", 4)
         spider.setup_redis(crawler)
         spider._busy_at = time.monotonic()
@@ -154,6 +155,7 @@ class WorkerSpider(RedisMixin, NewsSpider):
         return super().parse_document(response)
 
     def document_failed(self, failure: Failure) -> None:
+        # Scrapy sets .request on the Failure of an errback
         self._adopt_document(failure.request.meta)  # type: ignore[attr-defined]
         super().document_failed(failure)
 
@@ -196,6 +198,7 @@ class WorkerSpider(RedisMixin, NewsSpider):
         return super().parse_article(response)
 
     def article_failed(self, failure: Failure) -> list[ArticleItem]:
+        # Scrapy sets .request on the Failure of an errback
         self._state_for(failure.request.meta)  # type: ignore[attr-defined]
         return super().article_failed(failure)
 
@@ -207,7 +210,7 @@ class WorkerSpider(RedisMixin, NewsSpider):
             cfg = feed_from_meta(meta)
             with self.ctx.db.session() as s:
                 src = get_source(s, name) or sync_sources(s, [cfg.model_dump(mode="json")])[name]
-                state = FeedState(cfg=cfg, source_id=src.id, url=src.url)  # type: ignore[arg-type]
+                state = FeedState(cfg=cfg, source_id=src.id, url=src.url)
             self.ctx.states[name] = state
         return state
 

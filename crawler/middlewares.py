@@ -113,7 +113,7 @@ class TruncatedGzipMiddleware:
         return cls(crawler.settings.getint("NEWSWATCH_MAX_FEED_BYTES", 0))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        encoding = response.headers.get(b"Content-Encoding", b"").strip().lower()
+        encoding = (response.headers.get(b"Content-Encoding") or b"").strip().lower()
         gzipped = encoding in (b"gzip", b"x-gzip") and response.body
         if request.meta.get(DOCUMENT_META) and gzipped and not gzip_complete(response.body, self.limit):
             request.meta[TRUNCATED_META] = "the compressed feed ended early (truncated gzip stream)"
@@ -145,13 +145,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self.base = settings.getfloat("NEWSWATCH_RETRY_BACKOFF", 1.0)
-        self.max_delay = settings.getfloat("NEWSWATCH_RETRY_MAX_DELAY", 60.0)
+        self.base: float = settings.getfloat("NEWSWATCH_RETRY_BACKOFF", 1.0)
+        self.max_delay: float = settings.getfloat("NEWSWATCH_RETRY_MAX_DELAY", 60.0)
 
     def _backoff(self, request: Request) -> float:
-        return min(self.max_delay, self.base * (2 ** request.meta.get("retry_times", 0)))
+        factor: int = 2 ** request.meta.get("retry_times", 0)  # typeshed: int ** int may be a float
+        return min(self.max_delay, self.base * factor)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits coroutine middleware methods; RetryMiddleware declares the synchronous ones
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -163,7 +167,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(self._backoff(request) if wait is None else wait)
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+    async def process_exception(  # type: ignore[override]  # coroutine, as process_response
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
         if isinstance(exception, TIMEOUTS):

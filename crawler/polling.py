@@ -30,7 +30,8 @@ def poll_interval(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, 
     if failures >= FAILURES_BEFORE_BACKOFF:
         steps = failures - FAILURES_BEFORE_BACKOFF + 1
         cap = max(crawl_cfg.failure_backoff_cap, base)
-        return min(cap, base * (2 ** min(steps, 32)))
+        factor: int = 2 ** min(steps, 32)  # typeshed: int ** int may be a float
+        return min(cap, base * factor)
     ceiling = max(crawl_cfg.max_interval, base)
     last_new = _aware(source.last_new_item_at, now) or _aware(source.created_at, now)
     if last_new is None:

@@ -34,7 +34,8 @@ def render_settings(crawl: CrawlConfig, feeds: Iterable[FeedConfig]) -> dict[str
     if browser is None:
         raise ConfigError(
             f"crawl.browser: {crawl.browser!r} is not an executable browser, and a source has render: true",
-            hint="install Chromium (Debian/Ubuntu: apt-get install chromium) or set crawl.browser to its path",
+            hint="install Chromium (Debian/Ubuntu: apt-get install chromium) "
+            "or set crawl.browser to its path",
         )
     args = ["--disable-dev-shm-usage", "--disable-gpu"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

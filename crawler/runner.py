@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import ctypes
 import gc
 import logging
@@ -19,9 +20,11 @@ import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from scrapy.crawler import AsyncCrawlerRunner, Crawler
+# re-exported: the service gets its runner from here, not from Scrapy (scheduler/app.py)
+from scrapy.crawler import AsyncCrawlerRunner as AsyncCrawlerRunner
+from scrapy.crawler import Crawler
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
@@ -153,9 +156,9 @@ async def crawl(
     chosen = select_feeds(settings, feeds)
     conf = with_render(conf, settings.crawl, chosen)  # only crawls of render: true sources
     prepared = _prepare(db, settings, chosen, record=record)
-    for report in prepared.skipped:
+    for skipped in prepared.skipped:
         if progress is not None:
-            progress(report)
+            progress(skipped)
     reports = {r.name: r for r in prepared.skipped}
     run_id = None
     if log_run and record and follow and prepared.states:
@@ -211,8 +214,7 @@ def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
     For a process whose main loop is the reactor (the service): Scrapy and APScheduler share it.
     """
-    install_reactor()  # before anything imports twisted.internet.reactor
-    from twisted.internet import reactor
+    reactor = _reactor()
     from twisted.internet.defer import Deferred
     from twisted.python.failure import Failure
 
@@ -220,15 +222,15 @@ def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
     def finished(result: Any) -> None:
         outcome.append(result)
-        reactor.stop()  # type: ignore[attr-defined]
+        reactor.stop()
 
     def start() -> None:
         Deferred.fromFuture(asyncio.ensure_future(main())).addBoth(finished)
 
-    reactor.callWhenRunning(start)  # type: ignore[attr-defined]
+    reactor.callWhenRunning(start)
     # the service installs its own SIGTERM/SIGINT/SIGHUP handlers: Twisted's would stop the
     # reactor at once and lose the in-flight crawl
-    reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=False)
     result = outcome[0] if outcome else ExitCode.FAILED
     if isinstance(result, Failure):
         result.raiseException()
@@ -238,17 +240,15 @@ def run_on_reactor(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
 def _reactor_loop() -> asyncio.AbstractEventLoop:
     """The asyncio loop of the reactor, started in a daemon thread when nobody runs it."""
     global _thread
-    install_reactor()
-    from twisted.internet import reactor
-
-    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop  # type: ignore[attr-defined]
+    reactor = _reactor()
+    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop
     with _lock:
-        if reactor.running or (_thread is not None and _thread.is_alive()):  # type: ignore[attr-defined]
+        if reactor.running or (_thread is not None and _thread.is_alive()):
             return loop
         ready = threading.Event()
-        reactor.callWhenRunning(ready.set)  # type: ignore[attr-defined]
+        reactor.callWhenRunning(ready.set)
         _thread = threading.Thread(
-            target=reactor.run,  # type: ignore[attr-defined]
+            target=reactor.run,
             kwargs={"installSignalHandlers": False},
             name="newswatch-reactor",
             daemon=True,
@@ -261,10 +261,30 @@ def _reactor_loop() -> asyncio.AbstractEventLoop:
 
 
 def _stop_reactor() -> None:
+    reactor = _reactor()
+    if reactor.running:
+        reactor.callFromThread(reactor.stop)
+
+
+class _Reactor(Protocol):
+    """What newswatch uses of Twisted's AsyncioSelectorReactor (whose methods are untyped)."""
+
+    running: bool
+    _asyncioEventloop: asyncio.AbstractEventLoop
+
+    def run(self, installSignalHandlers: bool = True) -> None: ...
+    def stop(self) -> None: ...
+    def callWhenRunning(self, fn: Callable[[], object]) -> object: ...
+    def callFromThread(self, fn: Callable[[], object]) -> None: ...
+
+
+def _reactor() -> _Reactor:
+    """The asyncio reactor, installed first if need be (before anything imports it)."""
+    install_reactor()
     from twisted.internet import reactor
 
-    if reactor.running:  # type: ignore[attr-defined]
-        reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+    # twisted.internet.reactor is typed as a module attribute, not as the reactor installed
+    return cast(_Reactor, reactor)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -301,10 +321,8 @@ def release_memory() -> None:
     if release_models():
         gc.collect()
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to trim
             ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
-            pass
 
 
 async def stop_crawls(runner: AsyncCrawlerRunner, poll: float = 0.1) -> None:

@@ -16,6 +16,7 @@ Which crawls use it, and for how long it lives, is ``crawler.store.placement``'s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -178,10 +179,10 @@ class ProcessStage:
         extract_later = bool(item.extras.pop(EXTRACT_LATER, False))
         proc = self._usable()
         if proc is not None and not proc.ready.done():
-            try:  # wait for the process to load rather than load the store stage here
+            # wait for the process to load rather than load the store stage here; a failure
+            # is reported by _usable() below, and the item stored here
+            with contextlib.suppress(Exception):
                 await asyncio.wrap_future(proc.ready)
-            except Exception:  # noqa: BLE001  (reported by _usable() below, stored here)
-                pass
             proc = self._usable()
         if proc is not None:
             try:
@@ -204,8 +205,10 @@ class ProcessStage:
         item.body = b""
         for name in EXTRACTED:
             setattr(item, name, getattr(extracted, name))
-        if dropped is not None or result is None:
+        if dropped is not None:
             raise DropItem(dropped)
+        if result is None:
+            raise DropItem("the store process returned no result")
         return result
 
     def start(self) -> StoreProcess:

@@ -89,7 +89,8 @@ MAX_BACKOFF = timedelta(hours=1)
 
 def retry_delay(backoff: timedelta, attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed send: ``backoff`` doubled each time, capped."""
-    return min(backoff * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+    factor: int = 2 ** max(attempts - 1, 0)  # typeshed: int ** int may be a float
+    return min(backoff * factor, MAX_BACKOFF)
 
 
 def window_end(art: Article, at: datetime, within: timedelta) -> datetime:

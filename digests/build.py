@@ -167,7 +167,7 @@ def representative(
 
     def in_reader_language(art: Article) -> bool:
         code = _language(art, sources)
-        return bool(code) and code.split("-")[0].casefold() == reader  # type: ignore[union-attr]
+        return bool(code and code.split("-")[0].casefold() == reader)
 
     def full_in_reader_language(art: Article) -> bool:
         return _is_full(art) and in_reader_language(art)
@@ -274,7 +274,7 @@ def make_entry(
     category = (story.primary_category if story is not None else None) or lead.primary_category
     category = category or (categories[0] if categories else "other")
     code = _language(lead, sources)
-    foreign = bool(code) and code.split("-")[0] != reader_language.split("-")[0]  # type: ignore[union-attr]
+    foreign = bool(code and code.split("-")[0] != reader_language.split("-")[0])
     gloss: str | None = None
     if explainer is not None:
         reasons, line = explainer.explain(title, lead.text, lead.categories or [], gloss=foreign)

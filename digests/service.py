@@ -140,6 +140,7 @@ def view_of(
     ``explainer`` and ``entry_maker`` replace the profile's explainer and ``make_entry`` (the
     web pages pass ones that keep their answers).
     """
+    # a stored row: its id is set
     items = ledger.digest_items(session, digest.id)  # type: ignore[arg-type]
     stories = ledger.stories_by_id(
         session, (a.story_id for _k, a in items if a.story_id is not None)
@@ -149,6 +150,7 @@ def view_of(
         items,
         sources=ledger.sources_by_id(session),
         stories=stories,
+        # a stored row: its id is set
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
         **{**_view_options(settings), **({"explainer": explainer} if explainer else {})},
         entry_maker=entry_maker,
@@ -229,6 +231,7 @@ def _claim_and_render(
         session, (a.source_id for a in articles if a.source_id is not None)
     )
     items = classify(articles, stories, before, settings.digest.lookback, first_polls)
+    # stored rows: their ids are set
     ledger.claim_entries(session, digest, [(a.id, a.story_id, k) for k, a in items])  # type: ignore[misc]
     listed = {
         a.story_id for k, a in items if k not in ("offtopic", "backlog") and a.story_id is not None
@@ -243,6 +246,7 @@ def _claim_and_render(
         feeds={f.name: f for f in settings.feeds},
         # the first digest counts every poll so far: its window starts at its first article
         sources_polled=ledger.sources_polled(session, last.window_end if last is not None else None, cutoff),
+        # a stored row: its id is set
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
         **_view_options(settings),
     )
@@ -288,6 +292,7 @@ def build_digest(
         if existing is not None:
             if not rerender_existing:
                 return None
+            # a stored row: its id is set
             return _rerender(settings, db, existing.id, now=now, send=send)  # type: ignore[arg-type]
         try:
             with db.session() as s:
@@ -401,8 +406,10 @@ def resend(
             raise DeliveryError(
                 f"no digest for {label}", hint="`newswatch digest --date DATE` builds one"
             )
+        # a stored row: its id is set
         delivery = ledger.ensure_delivery(s, digest.id, EMAIL)  # type: ignore[arg-type]
         ids = (delivery.id, digest.id)
+    # a stored row: its id is set
     return _attempt(settings, db, ids[0], ids[1], now)  # type: ignore[arg-type]
 
 

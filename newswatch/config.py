@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic_core import ErrorDetails
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -32,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from newswatch.errors import ConfigError
@@ -107,7 +109,9 @@ class FeedConfig(_Strict):
     name: str = Field(description="unique short name, used on the command line")
     url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
     kind: FeedKind = Field(
-        "rss", description="rss, atom, json, html, sitemap, telegram, google-news or gdelt (see Sources beyond feeds)"
+        "rss",
+        description="rss, atom, json, html, sitemap, telegram, google-news or gdelt"
+        " (see Sources beyond feeds)",
     )
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
@@ -118,7 +122,8 @@ class FeedConfig(_Strict):
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
     lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
-    render: bool = Field(False, description="html: load the listing in headless Chromium (pages built by JavaScript; extra newswatch[render])")
+    render: bool = Field(False, description="html: load the listing in headless Chromium"
+        " (pages built by JavaScript; extra newswatch[render])")
     pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
     follow_links: bool = Field(
         False, description="telegram: fetch the article a post mostly links to and store it instead of the post"
@@ -167,9 +172,8 @@ class FeedConfig(_Strict):
             raise ValueError("query and params are for kind: google-news or gdelt")
         if self.kind in SEARCH_KINDS and not search_query(self.kind, self.url):
             raise ValueError(f"kind: {self.kind} needs a query (query: ...)")
-        if self.kind == "telegram":
-            if channel_name(self.url) is None:
-                raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
+        if self.kind == "telegram" and channel_name(self.url) is None:
+            raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
         return self
 
 
@@ -256,11 +260,14 @@ class DigestConfig(_Strict):
     include_offtopic: bool = Field(False, description="list off-topic articles in an appendix")
     lookback: Duration | None = Field(
         timedelta(days=3),
-        description="old news: entries of a feed's first poll published this long before they were seen are stored, not reported, and never alert (null: report all)",
+        description="old news: entries of a feed's first poll published this long before they"
+        " were seen are stored, not reported, and never alert (null: report all)",
     )
     language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
     base_url: str | None = Field(
-        None, description="public URL of output_dir, for absolute links in the Atom feed and email (default: its file: URL)"
+        None,
+        description="public URL of output_dir, for absolute links in the Atom feed and email"
+        " (default: its file: URL)",
     )
     smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="the mail server")
 
@@ -277,7 +284,9 @@ class DigestConfig(_Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("expected an IANA timezone such as Europe/Paris or Asia/Yerevan")
+            raise ValueError(
+                "expected an IANA timezone such as Europe/Paris or Asia/Yerevan"
+            ) from None
         return v
 
 
@@ -320,7 +329,9 @@ class ServiceConfig(_Strict):
         None, description="build digests on this interval instead of daily at digest.time"
     )
     poll_tick: Duration | None = Field(
-        None, description="how often due feeds are checked (default: shortest feed interval / 4, within 50 ms to 1 min)"
+        None,
+        description="how often due feeds are checked"
+        " (default: shortest feed interval / 4, within 50 ms to 1 min)",
     )
     stop_timeout: Duration = Field(
         timedelta(seconds=60), description="on SIGTERM, wait this long for in-flight work to be stored"
@@ -351,7 +362,9 @@ class WebConfig(_Strict):
 
     host: str = Field("127.0.0.1", description="address the pages are served on (another needs web.auth)")
     auth: Literal["none", "token", "basic"] = Field(
-        "none", description="token: NEWSWATCH_WEB_TOKEN as a Bearer token; basic: web.user and NEWSWATCH_WEB_PASSWORD"
+        "none",
+        description="token: NEWSWATCH_WEB_TOKEN as a Bearer token;"
+        " basic: web.user and NEWSWATCH_WEB_PASSWORD",
     )
     user: str | None = Field(None, description="user name of basic auth (and of feedback without auth)")
     token: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_TOKEN)")
@@ -426,10 +439,10 @@ def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
     node = doc
     for part in loc:
         try:
-            if isinstance(part, int) and hasattr(node, "lc") and isinstance(node, list):
+            if isinstance(part, int) and isinstance(node, CommentedSeq):
                 line = node.lc.item(part)[0] + 1
                 node = node[part]
-            elif hasattr(node, "lc") and isinstance(node, dict) and part in node:
+            elif isinstance(node, CommentedMap) and part in node:
                 line = node.lc.key(part)[0] + 1
                 node = node[part]
             else:
@@ -457,7 +470,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     if err["type"] == "extra_forbidden":
         loc = tuple(err["loc"])
         model = _model_at(loc)
@@ -707,7 +720,8 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     for secret in ("token", "password"):
         if (data.get("web") or {}).get(secret):
             data["web"][secret] = "********"
-    return _mask_all(data)
+    masked: dict[str, Any] = _mask_all(data)
+    return masked
 
 
 def _mask_all(node: Any) -> Any:

@@ -77,11 +77,11 @@ def commands(group: Any = None, prefix: str = "newswatch") -> list[tuple[str, st
     if group is None:
         from newswatch.cli.app import app
 
-        group = typer.main.get_command(app)  # type: ignore[assignment]
+        group = typer.main.get_command(app)
     out: list[tuple[str, str]] = []
     ctx = group.context_class(group)  # typer ships its own click: no isinstance checks here
-    for name in sorted(group.list_commands(ctx)):  # type: ignore[union-attr]
-        cmd = group.get_command(ctx, name)  # type: ignore[union-attr]
+    for name in sorted(group.list_commands(ctx)):
+        cmd = group.get_command(ctx, name)
         if cmd is None or cmd.hidden:
             continue
         full = f"{prefix} {name}"

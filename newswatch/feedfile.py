@@ -110,7 +110,7 @@ def feed_names(path: Path) -> set[str]:
     feeds = doc.get("feeds")
     defaults = doc.get("default_feeds")
     names = {f["name"] for f in seed_feeds()} if defaults is True or (feeds is None and defaults is not False) else set()
-    return names | {f.get("name") for f in (feeds or []) if isinstance(f, dict)}
+    return names | {f["name"] for f in (feeds or []) if isinstance(f, dict) and "name" in f}
 
 
 def add_feed(path: Path, feed: dict[str, Any]) -> None:

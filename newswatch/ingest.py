@@ -40,6 +40,8 @@ from newswatch.storage.models import Article, utcnow
 from newswatch.storage.sources import source_for_import
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from newswatch.dedup.minhash import MinHasher
 
 # The LSH layout needs a threshold below 1; a configured 1.0 means "identical signatures".
@@ -231,9 +233,7 @@ class Ingestor:
         ident = identity(url, None, guid)
         with self.db.session() as s:
             store.write_lock(s)
-            found = store.find_existing(
-                s, url_hash=ident.url_hash, source_id=source_id, guid_hash=ident.guid_hash
-            )
+            found = self._find(s, ident, None, source_id)
             if found is None or found.id is None:
                 return None
             store.mark_removed(s, found.id, self.clock())
@@ -241,15 +241,17 @@ class Ingestor:
             return found.id
 
     def _find(
-        self, s: Any, ident: Identity, chash: str | None, source_id: int | None
+        self, s: Session, ident: Identity, chash: str | None, source_id: int | None
     ) -> Article | None:
-        return store.find_existing(
+        # a read-only row with an Article's columns, typed as the Article it mirrors
+        found: Article | None = store.find_existing(
             s,
             url_hash=ident.url_hash,
             source_id=source_id,
             guid_hash=ident.guid_hash,
             content_hash=chash,
         )
+        return found
 
     def _settled(
         self, existing: Article | None, match: str, raw: RawArticle, chash: str | None
@@ -276,7 +278,7 @@ class Ingestor:
         return self._source_ids[name]
 
     def _near_duplicate(
-        self, s: Any, bands: Sequence[tuple[int, int]], sig: Any
+        self, s: Session, bands: Sequence[tuple[int, int]], sig: Any
     ) -> tuple[int, float] | None:
         """(earliest original, best similarity) among stored articles at or above the threshold."""
         root: int | None = None
@@ -293,7 +295,7 @@ class Ingestor:
 
     def _insert(
         self,
-        s: Any,
+        s: Session,
         raw: RawArticle,
         ident: Identity,
         chash: str | None,
@@ -400,7 +402,7 @@ class Ingestor:
 
     def _update(
         self,
-        s: Any,
+        s: Session,
         existing: Article,
         raw: RawArticle,
         chash: str | None,

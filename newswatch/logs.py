@@ -61,6 +61,7 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO, *, libraries: bo
         if getattr(h, "_newswatch", False):
             root.removeHandler(h)
     handler = logging.StreamHandler()
+    # a mark on our own handler, so that configuring again replaces it and no other
     handler._newswatch = True  # type: ignore[attr-defined]
     handler.setFormatter(
         MaskingFormatter(

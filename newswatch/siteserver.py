@@ -11,7 +11,7 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 PLACEHOLDER = b"http://demo.invalid/"
 _TEXT = {".xml", ".html", ".htm", ".txt", ".json", ".rss", ".atom"}
@@ -25,7 +25,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self) -> BinaryIO | None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -68,11 +68,13 @@ class SiteServer:
 
     def __init__(self, root: str | Path, port: int = 0) -> None:
         self.root = Path(root)
-        handler = functools.partial(type("H", (_Handler,), {}), directory=str(self.root))
+        class _Bound(_Handler):  # a class per server: base_url is set on it below
+            pass
+
+        handler = functools.partial(_Bound, directory=str(self.root))
         self.httpd = LocalHTTPServer(("127.0.0.1", port), handler)
-        host, real_port = self.httpd.server_address[:2]
-        self.base_url = f"http://{host}:{real_port}/"
-        handler.func.base_url = self.base_url  # type: ignore[attr-defined]
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        _Bound.base_url = self.base_url
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="siteserver", daemon=True)
 
     def url(self, path: str = "") -> str:

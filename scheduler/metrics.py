@@ -13,7 +13,7 @@ from newswatch.errors import MissingExtraError
 try:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 except ModuleNotFoundError:  # the metrics extra is not installed
-    CollectorRegistry = None  # type: ignore[assignment,misc]
+    CollectorRegistry = None  # type: ignore[assignment,misc]  # stand-in: the extra is missing
 
     class _Unrecorded:
         """Accepts a metric's calls and records nothing."""
@@ -33,6 +33,7 @@ except ModuleNotFoundError:  # the metrics extra is not installed
         def observe(self, *_args: Any) -> None:
             pass
 
+    # stand-ins with the library's names, so the service counts whether or not the extra is there
     Counter = Gauge = Histogram = _Unrecorded  # type: ignore[assignment,misc]
 
 

@@ -40,7 +40,7 @@ def apply_reload(svc: Service, load_settings: Callable[[], Settings]) -> bool:
     if diff.retimed:
         try:
             retime(svc, diff.retimed)
-        except Exception as exc:  # noqa: BLE001 - the next poll re-plans these feeds anyway
+        except Exception as exc:  # the next poll re-plans these feeds anyway
             log.warning("could not re-plan re-timed feeds: %s", exc)
     sched = svc.scheduler
     sched.reschedule_job("poll", trigger=plan.poll_trigger(new))

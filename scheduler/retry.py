@@ -37,4 +37,5 @@ def is_transient(exc: BaseException) -> bool:
 
 def backoff(attempt: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DELAY) -> timedelta:
     """Exponential delay for the n-th consecutive failure (1-based), capped."""
-    return min(base * (2 ** max(attempt - 1, 0)), cap)
+    factor: int = 2 ** max(attempt - 1, 0)  # typeshed: int ** int may be a float
+    return min(base * factor, cap)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -96,7 +97,7 @@ class Service:
         self._stopping = False
         self.exit_code: int = ExitCode.OK
         self.started_at = clock()
-        self.scheduler = AsyncIOScheduler(timezone=plan.ZoneInfo(settings.digest.timezone))
+        self.scheduler = AsyncIOScheduler(timezone=ZoneInfo(settings.digest.timezone))
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -141,8 +142,8 @@ class Service:
             log.warning("stop asked again (%s): not waiting for in-flight work", reason)
             self._force.set()
 
-    def _install_signals(self, loop: asyncio.AbstractEventLoop) -> list[int]:
-        handled = []
+    def _install_signals(self, loop: asyncio.AbstractEventLoop) -> list[signal.Signals]:
+        handled: list[signal.Signals] = []
         for sig, fn in (
             (signal.SIGTERM, lambda: self.stop("SIGTERM")),
             (signal.SIGINT, lambda: self.stop("SIGINT")),
@@ -178,7 +179,7 @@ class Service:
         await asyncio.sleep(0)  # let the scheduler's shutdown callback run
         try:
             await self._write_schedule(stopped=True)
-        except Exception as exc:  # noqa: BLE001 - the database may be the reason we stop
+        except Exception as exc:  # the database may be the reason we stop
             log.warning("could not record the stop: %s", exc)
 
     async def _drain(self) -> None:
@@ -265,7 +266,7 @@ class Service:
             except LockHeld as exc:
                 log.error("lost the single-instance lock: %s", exc)
                 self.stop("lock lost", EXIT_LOCK_LOST)
-            except Exception as exc:  # noqa: BLE001 - a failed job must not end the service
+            except Exception as exc:  # a failed job must not end the service
                 self._failed(name, fn, exc)
             finally:
                 self._inflight.discard(task)
@@ -412,7 +413,7 @@ class Service:
     async def _write_schedule_quietly(self) -> None:
         try:
             await self._write_schedule()
-        except Exception as exc:  # noqa: BLE001 - facts for `status` are best effort
+        except Exception as exc:  # facts for `status` are best effort
             log.debug("could not write the schedule facts: %s", exc)
 
     def _close_interrupted(self) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from apscheduler.triggers.base import BaseTrigger
 
 
-class DailyTrigger(BaseTrigger):
+class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 has no types: Any
     """Fire at ``hour:minute`` local time once per day in ``timezone``.
 
     A repeated wall-clock time (clocks going back) fires at its first occurrence; a time that

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 from sqlalchemy.orm import Session
 
 from newswatch.storage.db import DatabaseError, insert_for
-from newswatch.storage.models import Article, ArticleBand, Source, Story, utcnow
+from newswatch.storage.models import Article, ArticleBand, Source, Story, table_of, utcnow
 
 # Any fixed 64-bit number, unique among newswatch's advisory locks ("nwdedu" in ASCII).
 DEDUP_LOCK_KEY = 0x6E7764656475
@@ -19,10 +20,6 @@ DEDUP_LOCK_KEY = 0x6E7764656475
 
 # plain UPDATEs: the ORM's session synchronisation costs more than the statement
 _NO_SYNC = {"synchronize_session": False}
-
-
-def _insert(session: Session, table: Any) -> Any:
-    return insert_for(session, table)
 
 
 def _article_defaults() -> dict[str, Any]:
@@ -46,7 +43,7 @@ def insert_article(session: Session, values: Mapping[str, Any]) -> int | None:
     """
     row = {**_article_defaults(), **values}
     row.setdefault("first_seen_at", utcnow())
-    table = Article.__table__  # type: ignore[attr-defined]
+    table = table_of(Article)
     unknown = set(row) - set(table.c.keys())
     if unknown:
         raise TypeError(f"articles have no column {', '.join(sorted(unknown))}")
@@ -60,7 +57,7 @@ def insert_article(session: Session, values: Mapping[str, Any]) -> int | None:
 def _insert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
-    table = Article.__table__  # type: ignore[attr-defined]
+    table = table_of(Article)
     if dialect not in ("postgresql", "sqlite"):
         raise DatabaseError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
     ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
@@ -75,9 +72,9 @@ def _insert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
 # the statement's cache key is computed once instead of per article.
 # Plain rows with an Article's attributes: ORM objects cost more than the lookup, which runs
 # under the write lock for every article.
-_A = Article.__table__.c  # type: ignore[attr-defined]
+_A = table_of(Article).c
 _FIND_EXISTING = (
-    sa.select(Article.__table__)  # type: ignore[attr-defined]
+    sa.select(table_of(Article))
     .where(
         sa.or_(
             _A.url_hash == sa.bindparam("url_hash"),
@@ -112,11 +109,12 @@ def find_existing(
         "content_hash": content_hash or None,
     }
     found = list(session.connection().execute(_FIND_EXISTING, params))
-    for rank in (
+    ranks: tuple[Callable[[sa.Row[Any]], bool], ...] = (
         lambda a: a.url_hash == url_hash,
         lambda a: bool(guid_hash) and a.guid_hash == guid_hash and a.source_id == source_id,
         lambda a: a.content_hash == content_hash,
-    ):
+    )
+    for rank in ranks:
         for art in found:
             if rank(art):
                 return art
@@ -129,7 +127,7 @@ def get_article(session: Session, article_id: int) -> Article | None:
 
 def update_article(session: Session, article_id: int, values: Mapping[str, Any]) -> None:
     session.execute(
-        sa.update(Article).where(Article.id == article_id).values(**values),
+        sa.update(Article).where(col(Article.id) == article_id).values(**values),
         execution_options=_NO_SYNC,
     )
 
@@ -148,7 +146,7 @@ def add_bands(session: Session, article_id: int, bands: Iterable[tuple[int, int]
         return
     rows = [{"article_id": article_id, "band": b, "hash": h} for b, h in pairs]
     # executemany with one cached statement: a multi-VALUES insert is compiled anew each time
-    session.execute(_insert(session, ArticleBand.__table__).on_conflict_do_nothing(), rows)
+    session.execute(insert_for(session, table_of(ArticleBand)).on_conflict_do_nothing(), rows)
 
 
 _PG_BANDS = sa.text(
@@ -160,7 +158,7 @@ _PG_BANDS = sa.text(
 
 def replace_bands(session: Session, article_id: int, bands: Iterable[tuple[int, int]]) -> None:
     """Swap an edited article's band hashes for those of its new text."""
-    session.execute(sa.delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    session.execute(sa.delete(ArticleBand).where(col(ArticleBand.article_id) == article_id))
     add_bands(session, article_id, bands)
 
 
@@ -198,7 +196,7 @@ def mark_removed(session: Session, article_id: int, at: datetime | None = None) 
     """Remember that the publisher withdrew an article, so it never comes back as new."""
     values = {"status": "removed", "updated_at": at or utcnow()}
     session.execute(
-        sa.update(Article).where(Article.id == article_id).values(**values),
+        sa.update(Article).where(col(Article.id) == article_id).values(**values),
         execution_options=_NO_SYNC,
     )
 
@@ -215,7 +213,7 @@ def write_lock(session: Session) -> None:
     if name == "sqlite":
         conn = session.connection()
         raw = conn.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
+        if raw is not None and not raw.in_transaction:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEDUP_LOCK_KEY})
@@ -227,12 +225,12 @@ def articles_between(
     """Articles first seen in [start, end), oldest first."""
     q = sa.select(Article)
     if start is not None:
-        q = q.where(Article.first_seen_at >= start)
+        q = q.where(col(Article.first_seen_at) >= start)
     if end is not None:
-        q = q.where(Article.first_seen_at < end)
+        q = q.where(col(Article.first_seen_at) < end)
     if relevant is not None:
-        q = q.where(Article.relevant.is_(relevant))
-    return list(session.scalars(q.order_by(Article.first_seen_at, Article.id)))
+        q = q.where(col(Article.relevant).is_(relevant))
+    return list(session.scalars(q.order_by(col(Article.first_seen_at), col(Article.id))))
 
 
 # Snippets mark the matched words with two characters no text contains (Unicode noncharacters),
@@ -288,12 +286,12 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
 def export_rows(session: Session, since: datetime | None = None) -> Iterator[tuple[Article, str | None, str | None]]:
     """(article, source name, story headline) in id order, first seen at or after ``since``."""
     q = (
-        sa.select(Article, Source.name, Story.headline)
-        .outerjoin(Source, Source.id == Article.source_id)
-        .outerjoin(Story, Story.id == Article.story_id)
-        .order_by(Article.id)
+        sa.select(Article, col(Source.name), col(Story.headline))
+        .outerjoin(Source, col(Source.id) == col(Article.source_id))
+        .outerjoin(Story, col(Story.id) == col(Article.story_id))
+        .order_by(col(Article.id))
     )
     if since is not None:
-        q = q.where(Article.first_seen_at >= since)
+        q = q.where(col(Article.first_seen_at) >= since)
     for row in session.execute(q.execution_options(yield_per=500)):
         yield row[0], row[1], row[2]

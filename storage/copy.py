@@ -87,7 +87,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def row_json(row: Mapping[str, Any]) -> str:
+def row_json(row: Mapping[str, Any] | sa.RowMapping) -> str:
     """One row as canonical JSON: sorted keys, UTC ISO times, hex bytes."""
     return json.dumps(
         {k: _canonical(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False, default=str

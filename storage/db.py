@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -19,6 +19,7 @@ from newswatch.errors import StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.dialects import postgresql, sqlite
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ def _set_wal(cur: Any) -> None:
             pause = min(pause * 2, 0.2)
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     _set_wal(cur)
     cur.execute("PRAGMA foreign_keys=ON")
@@ -208,14 +209,20 @@ class Database:
         self.engine.dispose()
 
 
-def insert_for(session: Session, table: object) -> object:
+def insert_for(session: Session, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
     """The dialect's INSERT (with ON CONFLICT support) for single-statement upserts."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     name = session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(table)  # type: ignore[arg-type]
+        return postgresql.insert(table)
     if name == "sqlite":
-        return sqlite.insert(table)  # type: ignore[arg-type]
+        return sqlite.insert(table)
     raise DatabaseError(f"upserts are written for SQLite and PostgreSQL, not {name}")
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched."""
+    # Session.execute() is typed as returning a Result; for DML it is a CursorResult
+    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
-from newswatch.storage.db import insert_for
+from newswatch.storage.db import insert_for, rowcount
 from newswatch.storage.models import AlertSent, Article, Delivery, Digest, DigestEntry, Poll, Source, Story
 
 _ENTRIES = SQLModel.metadata.tables["digest_entries"]
@@ -25,10 +25,6 @@ _ALERTS = SQLModel.metadata.tables["alerts"]
 
 # ledger kinds of articles claimed without being reported (off-topic, or old when first seen)
 UNSHOWN = ("offtopic", "backlog")
-
-def _insert(session: Session, table: Any) -> Any:
-    return insert_for(session, table)
-
 
 # --- digests -------------------------------------------------------------------------------
 
@@ -209,6 +205,7 @@ def first_poll_ends(session: Session, source_ids: Iterable[int]) -> dict[int, da
     )
     out: dict[int, datetime] = {}
     for source_id, started, duration in session.execute(q):
+        assert started is not None  # joined on equality with min(started_at): never NULL
         end = started + timedelta(milliseconds=duration or 0)
         out[int(source_id)] = max(out.get(int(source_id), end), end)
     return out
@@ -219,7 +216,7 @@ def first_poll_ends(session: Session, source_ids: Iterable[int]) -> dict[int, da
 
 def ensure_delivery(session: Session, digest_id: int, channel: str) -> Delivery:
     """The delivery row of (digest, channel), created pending when missing."""
-    stmt = _insert(session, _DELIVERIES).values(
+    stmt = insert_for(session, _DELIVERIES).values(
         digest_id=digest_id, channel=channel, status="pending", attempts=0
     )
     session.execute(stmt.on_conflict_do_nothing())
@@ -298,7 +295,7 @@ def claim_alert(
     """
     _durable(session)
     stmt = (
-        _insert(session, _ALERTS)
+        insert_for(session, _ALERTS)
         .values(
             rule=rule,
             story_id=story_id,
@@ -331,7 +328,7 @@ def lease_alert(session: Session, alert_id: int, *, now: datetime, lease: timede
             next_attempt_at=now + lease,
         )
     )
-    return bool(taken.rowcount)  # type: ignore[attr-defined]
+    return rowcount(taken) > 0
 
 
 def finish_alert(

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 import sqlalchemy as sa
+from sqlmodel import col
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from newswatch.errors import LockHeldError
 from newswatch.storage.db import Database
-from newswatch.storage.models import ServiceLock, utcnow
+from newswatch.storage.models import ServiceLock, table_of, utcnow
 
 DEFAULT_NAME = "run"
 # holder() probes by taking the lock for an instant; a starting service retries past such probes
@@ -79,7 +80,7 @@ def _upsert_row(db: Database, name: str, pid: int, host: str) -> None:
         "acquired_at": now,
         "heartbeat_at": now,
     }
-    table = ServiceLock.__table__
+    table = table_of(ServiceLock)
     ins = postgresql.insert(table) if db.dialect == "postgresql" else sqlite.insert(table)
     stmt = ins.values(**values).on_conflict_do_update(
         index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}
@@ -122,7 +123,7 @@ class ServiceLockHandle:
         with self.db.engine.begin() as conn:
             conn.execute(
                 sa.update(ServiceLock)
-                .where(ServiceLock.name == self.name, ServiceLock.pid == self.pid)
+                .where(col(ServiceLock.name) == self.name, col(ServiceLock.pid) == self.pid)
                 .values(heartbeat_at=utcnow())
             )
 
@@ -153,7 +154,7 @@ class ServiceLockHandle:
             with self.db.engine.begin() as conn:
                 conn.execute(
                     sa.delete(ServiceLock).where(
-                        ServiceLock.name == self.name, ServiceLock.pid == self.pid
+                        col(ServiceLock.name) == self.name, col(ServiceLock.pid) == self.pid
                     )
                 )
         except sa.exc.DBAPIError:

@@ -39,6 +39,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table, for statements that skip the ORM."""
+    # SQLModel sets __table__ when it builds a table model; its type hints leave the attribute out
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
 def _dt(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
 

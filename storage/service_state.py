@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from newswatch.storage.db import rowcount
 from newswatch.storage.models import (
     Article,
     CrawlRun,
@@ -22,6 +24,7 @@ from newswatch.storage.models import (
     DigestEntry,
     ServiceState,
     Source,
+    table_of,
     utcnow,
 )
 
@@ -31,7 +34,7 @@ def put_state(
 ) -> None:
     """Write one key (insert or replace)."""
     row = {"key": key, "value": dict(value), "updated_at": now or utcnow()}
-    table = ServiceState.__table__
+    table = table_of(ServiceState)
     ins = (
         postgresql.insert(table)
         if session.get_bind().dialect.name == "postgresql"
@@ -56,8 +59,8 @@ def due_feeds(session: Session, names: Iterable[str], now: datetime) -> list[str
     rows = {
         r.name: r
         for r in session.execute(
-            sa.select(Source.name, Source.active, Source.next_poll_at).where(
-                Source.name.in_(wanted)
+            sa.select(col(Source.name), col(Source.active), col(Source.next_poll_at)).where(
+                col(Source.name).in_(wanted)
             )
         )
     }
@@ -79,8 +82,8 @@ def next_poll(session: Session, names: Iterable[str]) -> datetime | None:
         return None
     rows = list(
         session.execute(
-            sa.select(Source.name, Source.next_poll_at).where(
-                Source.name.in_(wanted), Source.active.is_(True)
+            sa.select(col(Source.name), col(Source.next_poll_at)).where(
+                col(Source.name).in_(wanted), col(Source.active).is_(True)
             )
         )
     )
@@ -97,8 +100,8 @@ def poll_plans(
     return {
         r.name: (r.last_polled_at, r.next_poll_at)
         for r in session.execute(
-            sa.select(Source.name, Source.last_polled_at, Source.next_poll_at).where(
-                Source.name.in_(wanted)
+            sa.select(col(Source.name), col(Source.last_polled_at), col(Source.next_poll_at)).where(
+                col(Source.name).in_(wanted)
             )
         )
     }
@@ -106,17 +109,17 @@ def poll_plans(
 
 def set_next_poll(session: Session, name: str, when: datetime | None) -> None:
     """Plan a feed's next poll (None: poll at the next tick)."""
-    session.execute(sa.update(Source).where(Source.name == name).values(next_poll_at=when))
+    session.execute(sa.update(Source).where(col(Source.name) == name).values(next_poll_at=when))
 
 
 def close_interrupted_runs(session: Session, *, now: datetime | None = None) -> int:
     """Mark crawl runs left 'running' by a killed process as interrupted; how many."""
     result = session.execute(
         sa.update(CrawlRun)
-        .where(CrawlRun.status == "running")
+        .where(col(CrawlRun.status) == "running")
         .values(status="interrupted", finished_at=now or utcnow())
     )
-    return int(result.rowcount or 0)
+    return rowcount(result)
 
 
 def _row(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -129,32 +132,32 @@ def status_summary(
     """Last crawl and digest, deliveries, feed health and today's counts (``day_start`` in UTC)."""
     now = now or utcnow()
     crawl = session.scalars(
-        sa.select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(1)
+        sa.select(CrawlRun).order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc()).limit(1)
     ).first()
     digest = session.scalars(
-        sa.select(Digest).order_by(Digest.created_at.desc(), Digest.id.desc()).limit(1)
+        sa.select(Digest).order_by(col(Digest.created_at).desc(), col(Digest.id).desc()).limit(1)
     ).first()
     pending = session.scalar(
-        sa.select(sa.func.count()).select_from(Delivery).where(Delivery.status != "sent")
+        sa.select(sa.func.count()).select_from(Delivery).where(col(Delivery.status) != "sent")
     )
-    active = Source.active.is_(True)
+    active = col(Source.active).is_(True)
     feeds = {
         "total": session.scalar(sa.select(sa.func.count()).select_from(Source)) or 0,
         "active": session.scalar(sa.select(sa.func.count()).select_from(Source).where(active)) or 0,
         "failing": session.scalar(
             sa.select(sa.func.count())
             .select_from(Source)
-            .where(active, Source.consecutive_failures > 0)
+            .where(active, col(Source.consecutive_failures) > 0)
         )
         or 0,
         "never_polled": session.scalar(
             sa.select(sa.func.count())
             .select_from(Source)
-            .where(active, Source.last_polled_at.is_(None))
+            .where(active, col(Source.last_polled_at).is_(None))
         )
         or 0,
         "deactivated": session.scalar(
-            sa.select(sa.func.count()).select_from(Source).where(Source.active.is_(False))
+            sa.select(sa.func.count()).select_from(Source).where(col(Source.active).is_(False))
         )
         or 0,
     }
@@ -162,27 +165,27 @@ def status_summary(
         _row(s, ("name", "consecutive_failures", "last_error", "last_error_at"))
         for s in session.scalars(
             sa.select(Source)
-            .where(active, Source.consecutive_failures > 0)
-            .order_by(Source.consecutive_failures.desc(), Source.name)
+            .where(active, col(Source.consecutive_failures) > 0)
+            .order_by(col(Source.consecutive_failures).desc(), col(Source.name))
             .limit(10)
         )
     ]
-    today = Article.first_seen_at >= day_start
+    today = col(Article.first_seen_at) >= day_start
     counts = {
         "articles": session.scalar(sa.select(sa.func.count()).select_from(Article).where(today))
         or 0,
         "relevant": session.scalar(
-            sa.select(sa.func.count()).select_from(Article).where(today, Article.relevant.is_(True))
+            sa.select(sa.func.count()).select_from(Article).where(today, col(Article.relevant).is_(True))
         )
         or 0,
         "crawls": session.scalar(
-            sa.select(sa.func.count()).select_from(CrawlRun).where(CrawlRun.started_at >= day_start)
+            sa.select(sa.func.count()).select_from(CrawlRun).where(col(CrawlRun.started_at) >= day_start)
         )
         or 0,
         "undigested": session.scalar(
             sa.select(sa.func.count())
             .select_from(Article)
-            .where(~sa.exists().where(DigestEntry.article_id == Article.id))
+            .where(~sa.exists().where(col(DigestEntry.article_id) == col(Article.id)))
         )
         or 0,
     }
@@ -218,7 +221,7 @@ def sources_named(session: Session, names: Iterable[str]) -> list[Source]:
     """The source rows of these feed names (missing ones are left out)."""
     wanted = list(dict.fromkeys(names))
     return list(
-        session.scalars(sa.select(Source).where(Source.name.in_(wanted)).order_by(Source.name))
+        session.scalars(sa.select(Source).where(col(Source.name).in_(wanted)).order_by(col(Source.name)))
     )
 
 
@@ -247,6 +250,6 @@ def finish_crawl_run(
     }
     session.execute(
         sa.update(CrawlRun)
-        .where(CrawlRun.id == run_id)
+        .where(col(CrawlRun.id) == run_id)
         .values(status=status, finished_at=now or utcnow(), **values)
     )

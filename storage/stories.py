@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from newswatch.storage.models import Article, Story
+from newswatch.storage.models import Article, Story, table_of
 
-_STORIES = Story.__table__  # type: ignore[attr-defined]
-_ARTICLES = Article.__table__  # type: ignore[attr-defined]
+_STORIES = table_of(Story)
+_ARTICLES = table_of(Article)
 
 # What story assignment reads of a story, as plain rows (attribute access like a Story):
 # loading a few hundred open stories as ORM objects for every article cost more than scoring.

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from newswatch.dedup import MinHasher
-from newswatch.dedup.evaluate import load_labelled
+from bench.evaluation.dedup import load_labelled
 
 DATA = Path(__file__).parent / "data" / "stories"
 
@@ -27,7 +27,7 @@ def syndicated(text: str) -> str:
     """A wire copy as a second outlet runs it: own byline, teaser moved, last paragraph cut."""
     paras = [p for p in text.splitlines() if p.strip()]
     paras[0], paras[1] = paras[1], paras[0]
-    return "\n".join(["By staff writers, with agencies"] + paras[:-1] + ["Read more on our site."])
+    return "\n".join(["By staff writers, with agencies", *paras[:-1], "Read more on our site."])
 
 
 def shared_bands(hasher: MinHasher, a: np.ndarray, b: np.ndarray) -> int:

@@ -18,7 +18,7 @@ from newswatch.dedup import (
     new_story,
     story_score,
 )
-from newswatch.dedup.evaluate import LabelledArticle, load_labelled, pairwise_scores
+from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.features import extract_numbers, keywords
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 

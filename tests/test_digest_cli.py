@@ -52,7 +52,7 @@ def test_digest_prints_the_file_and_reruns_rerender(
 def test_digest_for_a_date_uses_that_days_cutoff(
     cli_env: tuple[Path, Path, News], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cfg, out, news = cli_env
+    cfg, _out, news = cli_env
     news.article("Before 07:00 Yerevan on the 21st", seen=T0 + timedelta(hours=15))
     news.article("After it", seen=T0 + timedelta(hours=23, minutes=30))
     now = (T0 + timedelta(days=2)).isoformat()

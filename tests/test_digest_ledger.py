@@ -13,6 +13,7 @@ from newswatch.storage import ledger
 from newswatch.storage.db import Database
 from newswatch.storage.models import Digest
 from tests.plugins.digest_fixtures import T0, News, make_settings
+import itertools
 
 
 def _digests(db: Database) -> list[Digest]:
@@ -38,7 +39,7 @@ def test_each_article_in_exactly_one_digest_across_days(
         assert result.counts["new_stories"] == 3
     assert newsroom.ledger_counts() == {i: 1 for i in ids}
     windows = [(d.window_start, d.window_end) for d in _digests(db)]
-    assert all(prev[1] == nxt[0] for prev, nxt in zip(windows, windows[1:], strict=False))
+    assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(windows))
 
 
 def test_rerun_same_day_does_not_repeat(db: Database, newsroom: News, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.crawler.extraction import Extracted, extract
-from newswatch.crawler.extraction.evaluate import Case, load_cases, same_day, token_f1
+from bench.evaluation.extraction import Case, load_cases, same_day, token_f1
 
 DATA = Path(__file__).parent / "data" / "extraction"
 CASES = load_cases(DATA)

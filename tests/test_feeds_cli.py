@@ -120,7 +120,7 @@ def test_check_failure_exits_non_zero(tmp_path, fault_server, sqlite_url, capsys
 
 def test_status_shows_errors_and_counts(tmp_path, test_site, fault_server, sqlite_url):
     path = tmp_path / "s.yaml"
-    feeds = site_feeds(test_site)[:1] + [{"name": "broken", "url": fault_server.url("/error500.xml")}]
+    feeds = [*site_feeds(test_site)[:1], {"name": "broken", "url": fault_server.url("/error500.xml")}]
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
     assert type(_run("--config", str(path), "crawl").exception).__name__ == "FeedsFailedError"  # one failed
     result = _run("--config", str(path), "feeds", "status")
@@ -231,11 +231,7 @@ def test_file_errors_name_the_files_line_beside_the_defaults(tmp_path):
 
 def test_output_fits_80_columns(tmp_path, test_site, fault_server, sqlite_url):
     path = tmp_path / "w.yaml"
-    feeds = site_feeds(test_site)[:1] + [
-        {"name": "a-rather-long-feed-name-for-a-wire", "url": fault_server.url("/error500.xml") + "?x=" + "y" * 60,
-         "interval": "30m"},
-        {"name": "quiet", "url": fault_server.url("/conditional.xml"), "interval": "2h"},
-    ]
+    feeds = [*site_feeds(test_site)[:1], {"name": "a-rather-long-feed-name-for-a-wire", "url": fault_server.url("/error500.xml") + "?x=" + "y" * 60, "interval": "30m"}, {"name": "quiet", "url": fault_server.url("/conditional.xml"), "interval": "2h"}]
     YAML().dump({"storage": {"url": sqlite_url}, "crawl": {**FAST_CRAWL, "retries": 0}, "feeds": feeds}, path)
     env = {**ENV, "COLUMNS": "80"}
     outputs = {}

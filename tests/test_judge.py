@@ -8,7 +8,7 @@ import pytest
 
 from newswatch.categories import CATEGORIES
 from newswatch.judge import Judge
-from newswatch.judge.evaluation import evaluate, read_labelled
+from bench.evaluation.judge import evaluate, read_labelled
 
 DATA = Path(__file__).parent / "data" / "judge"
 

@@ -79,7 +79,7 @@ def test_a_category_that_requires_a_group_needs_it_to_count() -> None:
 def test_profile_file_errors_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("name: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ProfileError, match="bad.yaml"):
+    with pytest.raises(ProfileError, match=r"bad.yaml"):
         load_profile(path)
     with pytest.raises(ProfileError, match="cannot read"):
         load_profile(tmp_path / "missing.yaml")

@@ -90,9 +90,9 @@ def test_an_unreadable_page_is_an_extraction_error(
 
     broken = tmp_path / "page.html.gz"
     broken.write_bytes(gzip.compress(b"<html><p>text</p></html>")[:-8])  # cut short
-    with pytest.raises(ExtractionError, match="page.html.gz"):
+    with pytest.raises(ExtractionError, match=r"page.html.gz"):
         read_page(broken)
-    with pytest.raises(ExtractionError, match="missing.html"):
+    with pytest.raises(ExtractionError, match=r"missing.html"):
         read_page(tmp_path / "missing.html")
     assert main(["extract", str(broken)]) == ExitCode.FAILED
     assert "error: " in capsys.readouterr().err

@@ -40,7 +40,7 @@ def _race(db: Database, writers: int, work: Any) -> list[list[Any]]:
         try:
             barrier.wait()
             results[k] = work(db)
-        except Exception as exc:  # noqa: BLE001  (reported below: a thread cannot raise into the test)
+        except Exception as exc:  # reported below: a thread cannot raise into the test
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(k,)) for k in range(writers)]

@@ -84,7 +84,7 @@ def test_render_needs_html_and_a_browser():
                                             "selectors": {"links": "a"}}],
                                  "crawl": {"browser": "/nonexistent/chromium"}})
     pytest.importorskip("scrapy_playwright")
-    with pytest.raises(ConfigError, match="apt-get install chromium|crawl.browser"):
+    with pytest.raises(ConfigError, match=r"apt-get install chromium|crawl.browser"):
         render_settings(s.crawl, s.feeds)
     assert render_settings(s.crawl, [s.feeds[0].model_copy(update={"render": False})]) == {}
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from newswatch.digests.build import classify
-from newswatch.dedup.evaluate import load_labelled
+from bench.evaluation.dedup import load_labelled
 from newswatch.ingest import Ingestor, RawArticle, cached_judge
 from newswatch.storage import ledger
 from newswatch.storage.db import Database

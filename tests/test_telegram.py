@@ -120,7 +120,7 @@ def test_parser_errors(url, body, error):
 @pytest.mark.parametrize("url", ["https://t.me/mfa_test", "https://t.me/s/", "ftp://t.me/s/mfa_test",
                                  "https://t.me/s/a b"])
 def test_config_rejects_urls_that_are_not_channel_previews(url):
-    with pytest.raises(ValueError, match="t.me/s/NAME|http:// or https://|spaces"):
+    with pytest.raises(ValueError, match=r"t.me/s/NAME|http:// or https://|spaces"):
         Settings.model_validate({"feeds": [{"name": "tg", "url": url, "kind": "telegram"}]})
 
 

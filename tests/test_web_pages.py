@@ -239,7 +239,7 @@ def test_csrf_tokens_are_bound_to_user_and_time() -> None:
 def test_other_addresses_need_authentication() -> None:
     check_bind("127.0.0.1", WebConfig())
     check_bind("::1", WebConfig())
-    with pytest.raises(ConfigError, match="web.auth"):
+    with pytest.raises(ConfigError, match=r"web.auth"):
         check_bind("0.0.0.0", WebConfig())
     check_bind("0.0.0.0", WebConfig(auth="token", token=SecretStr("s3cret")))
     with pytest.raises(ValueError, match="NEWSWATCH_WEB_TOKEN"):

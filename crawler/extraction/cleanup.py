@@ -5,6 +5,7 @@ import re
 import warnings
 
 from dateutil import parser as dateparser
+import itertools
 
 _WORD = re.compile(r"\w+")
 # labels that introduce a rail of links to other articles ("read also", "related")
@@ -113,7 +114,7 @@ def trim_furniture(text: str) -> str:
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
     words = _WORD.findall(text.lower())
-    return set(zip(words, words[1:]))
+    return set(itertools.pairwise(words))
 
 
 def keep_confirmed(text: str, reference: str, threshold: float = 0.5) -> str:

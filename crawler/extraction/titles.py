@@ -80,7 +80,7 @@ def strip_site(title: str, sites: set[str]) -> str:
         parts.pop()
         seps.pop()
     out = parts[0]
-    for sep, part in zip(seps, parts[1:]):
+    for sep, part in zip(seps, parts[1:], strict=False):
         out += sep + part
     return out.strip()
 
@@ -116,7 +116,7 @@ def _variants(title: str) -> list[str]:
 
 def _join(parts: list[str], seps: list[str]) -> str:
     out = parts[0]
-    for sep, part in zip(seps, parts[1:]):
+    for sep, part in zip(seps, parts[1:], strict=False):
         out += sep + part
     return out.strip()
 

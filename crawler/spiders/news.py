@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
@@ -50,12 +50,12 @@ class NewsSpider(scrapy.Spider):
         self._rendered = 0  # pages sent through the browser in this crawl (crawl.render_max_pages)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._item_lost, signal=signals.item_dropped)
         crawler.signals.connect(spider._item_lost, signal=signals.item_error)
-        return spider  # type: ignore[return-value]
+        return spider
 
     # --- feed documents ---------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ class NewsSpider(scrapy.Spider):
         for state in self.ctx.states.values():
             try:
                 request = self._document_request(state, state.url, first=True)
-            except Exception as exc:  # noqa: BLE001 - one feed's bad URL fails that feed, not the crawl
+            except Exception as exc:  # one feed's bad URL fails that feed, not the crawl
                 state.documents = 0
                 state.fail(f"cannot request {mask_secrets(state.url)}: {mask_secrets(str(exc))}")
                 state.settled = True
@@ -215,6 +215,7 @@ class NewsSpider(scrapy.Spider):
         return bool(state.extra["first_poll"])
 
     def document_failed(self, failure: Failure) -> None:
+        # Scrapy sets .request on the Failure of an errback
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         state.documents -= 1
@@ -225,6 +226,7 @@ class NewsSpider(scrapy.Spider):
         elif status == 304:
             state.report.status = "not_modified"
             state.report.http_status = 304
+            # an HttpError: it has one
             response = failure.value.response  # type: ignore[union-attr]
             state.resp_etag = _header(response, b"ETag") or state.etag
             state.resp_last_modified = _header(response, b"Last-Modified") or state.last_modified
@@ -247,7 +249,7 @@ class NewsSpider(scrapy.Spider):
             urls, guids = known_identities(
                 s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
             )
-        out = []
+        out: list[Request | ArticleItem] = []
         auth = basic_auth(state.url)
         for entry, ident in idents:
             if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:
@@ -308,6 +310,7 @@ class NewsSpider(scrapy.Spider):
         ]
 
     def article_failed(self, failure: Failure) -> list[ArticleItem]:
+        # Scrapy sets .request on the Failure of an errback
         request = failure.request  # type: ignore[attr-defined]
         state = self.ctx.states[request.meta["feed"]]
         message, _ = describe(failure)

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from newswatch.config import LoadedConfig, load_config
+from newswatch.config import LoadedConfig, Settings, load_config
 from newswatch.errors import StorageError
 from newswatch.storage.db import Database, DatabaseError
 
@@ -35,7 +35,7 @@ class AppState:
         return self._loaded
 
     @property
-    def settings(self):  # type: ignore[no-untyped-def]
+    def settings(self) -> Settings:
         return self.loaded.settings
 
     def database(self, *, migrate: bool = True, create: bool = True) -> Database:
@@ -46,7 +46,8 @@ class AppState:
             if missing is not None:
                 raise StorageError(
                     f"no database at {missing} yet",
-                    hint="`newswatch crawl` or `newswatch import` creates it; or point storage.url / --db at yours",
+                    hint="`newswatch crawl` or `newswatch import` creates it; "
+                    "or point storage.url / --db at yours",
                 )
             try:
                 self._db = Database.open(url, migrate=migrate)

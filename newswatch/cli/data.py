@@ -233,7 +233,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--corrected", help="only articles readers gave feedback on (a labelled set)")
         ] = False,
     ) -> None:
-        """Write stored articles (text, source, judgement, story, dedup links, feedback) as JSON Lines or CSV."""
+        """Write stored articles (text, source, judgement, story, dedup links, feedback) as JSON Lines/CSV."""
         from newswatch.storage.feedback import all_feedback
 
         if fmt not in ("jsonl", "csv"):

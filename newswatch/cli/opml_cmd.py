@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     opml = "opml"
     yaml = "yaml"
 
@@ -50,8 +50,10 @@ def register(feeds_app: typer.Typer) -> None:
         for feed in result.feeds:
             if not dry_run:
                 add_feed(path, feed)
-            out.print(f"{'would add' if dry_run else 'added'} [bold]{feed['name']}[/] ({feed['kind']}) {feed['url']}",
-                      highlight=False)
+            done = "would add" if dry_run else "added"
+            out.print(
+                f"{done} [bold]{feed['name']}[/] ({feed['kind']}) {feed['url']}", highlight=False
+            )
         verb = "would be added" if dry_run else f"added to {path}"
         out.print(f"{counted(len(result.feeds), 'feed')} {verb}; {counted(len(result.duplicates), 'duplicate')}, "
                   f"{len(result.invalid)} invalid")

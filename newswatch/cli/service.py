@@ -51,15 +51,14 @@ def _day_start(tz_name: str, now: datetime) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=tz).astimezone(UTC)
 
 
-def _when_in(value: Any, tz: ZoneInfo | None = None) -> str:
+def _when_in(value: datetime | str | None, tz: ZoneInfo | None = None) -> str:
     """A moment in the configured timezone (digest.timezone), with its abbreviation."""
     if value is None:
         return "-"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz or UTC).strftime("%Y-%m-%d %H:%M:%S %Z")
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz or UTC).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _n(count: int, word: str, many: str | None = None) -> str:
@@ -106,7 +105,8 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     svc = data["service"]
     if data["running"]:
         out.print(
-            f"[bold green]running[/] PID {data['pid']} on {data['host']}, since {_when(svc.get('started_at'))}"
+            f"[bold green]running[/] PID {data['pid']} on {data['host']},"
+            f" since {_when(svc.get('started_at'))}"
         )
     else:
         out.print(f"[bold]not running[/] (last state: {svc.get('state', 'never started')})")
@@ -123,7 +123,8 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     crawl = data["last_crawl"]
     if crawl:
         out.print(
-            f"last crawl: #{crawl['id']} {crawl['status']} at {_when(crawl['started_at'])}: {_n(crawl['sources'], 'feed')},"
+            f"last crawl: #{crawl['id']} {crawl['status']} at {_when(crawl['started_at'])}:"
+            f" {_n(crawl['sources'], 'feed')},"
             f" {crawl['fetched']} fetched, {crawl['new']} new, {_n(crawl['duplicates'], 'duplicate')},"
             f" {crawl['failed']} failed"
         )
@@ -141,7 +142,8 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     if a["waiting"] and a["next_attempt_at"] is not None:
         waiting += f" (next try {_when(a['next_attempt_at'])})"
     out.print(
-        f"alerts today{'' if a['enabled'] else ' (alerts are off)'}: {a['sent']} sent{waiting}, {a['given_up']} given up"
+        f"alerts today{'' if a['enabled'] else ' (alerts are off)'}:"
+        f" {a['sent']} sent{waiting}, {a['given_up']} given up"
         + (f"; last error: {mask_secrets(a['last_error'])}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
     )
     f = data["feeds"]
@@ -151,7 +153,8 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     )
     for row in data["failing_feeds"]:
         out.print(
-            f"  ! {row['name']}: {_n(row['consecutive_failures'], 'failure')}, last: {mask_secrets(row['last_error'] or '-')}"
+            f"  ! {row['name']}: {_n(row['consecutive_failures'], 'failure')},"
+            f" last: {mask_secrets(row['last_error'] or '-')}"
         )
     t = data["today"]
     out.print(

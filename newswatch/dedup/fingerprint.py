@@ -39,7 +39,7 @@ def content_fingerprint(title: str | None, text: str) -> str | None:
     if not body:
         return None
     if len(body) < SHORT_BODY_WORDS and title:
-        body = words(normalise(title)) + ["\x00"] + body
+        body = [*words(normalise(title)), "\x00", *body]
     return hashlib.sha256(" ".join(body).encode("utf-8")).hexdigest()
 
 

@@ -370,7 +370,7 @@ def add_member(s: StoryCandidate, a: StoryFeatures, *, max_members: int = MAX_ME
     s.first_seen = min(as_utc(s.first_seen), a.when)
     s.last_seen = max(as_utc(s.last_seen), a.when)
     s.titles.append(a.title)
-    s.members = (s.members + [a])[-max_members:]
+    s.members = ([*s.members, a])[-max_members:]
 
 
 def cluster(

@@ -287,11 +287,7 @@ def paywall_teaser() -> Fixture:
         "People familiar with the talks describe a compromise in which Armenia keeps sovereignty "
         "over the route while an outside operator manages traffic and customs checks.",
     ]
-    hidden = visible + [
-        "Officials in Yerevan say such an arrangement must not create an extraterritorial "
-        "corridor. Baku wants unimpeded passage for its citizens and cargo.",
-        "The United States has offered to help finance construction, according to two diplomats.",
-    ]
+    hidden = [*visible, "Officials in Yerevan say such an arrangement must not create an extraterritorial " "corridor. Baku wants unimpeded passage for its citizens and cargo.", "The United States has offered to help finance construction, according to two diplomats."]
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
           "datePublished": "2025-09-14T07:00:00+02:00", "isAccessibleForFree": False,
           "articleBody": "\n".join(hidden),

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .dates import as_utc
+from newswatch.crawler.extraction.dates import as_utc
 
 _WORD = re.compile(r"\w+")
 
