@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
-from newswatch.dedup.features import entity_kind_weight, subject_of
+from newswatch.dedup.features import entity_kind_weight, lead_act_of, subject_of
 from newswatch.judge import Judgement
 from newswatch.storage import stories as store
 from newswatch.storage.models import Article
@@ -26,6 +26,7 @@ MAX_SCORED = 6
 # Recent reports whose document frequencies weigh names and words (a sliding window).
 STATS_SIZE = 2000
 FEATURE_CACHE = 4096
+SUMMARY_CACHE = 4 * MAX_OPEN
 # Other writers' reports are counted in batches of this many once the statistics hold
 # YOUNG_CORPUS reports; before that, every one counts at once (a young corpus is fragile).
 CATCH_UP_EVERY = 16
@@ -56,6 +57,7 @@ def features(
         entities=set(entities),
         source=str(source_id) if source_id is not None else "",
         subject=subject_of(entities),
+        lead_act=lead_act_of(entities),
     )
 
 
@@ -121,6 +123,8 @@ class StoryLinker:
         self._cache: OrderedDict[int, StoryFeatures] = OrderedDict()
         # story id -> (its article count when read, recent member ids)
         self._member_ids: OrderedDict[int, tuple[int, list[int]]] = OrderedDict()
+        # story id -> its open_stories row, kept while its article count stays the same
+        self._summaries: OrderedDict[int, Any] = OrderedDict()
 
     def features_of(
         self,
@@ -241,10 +245,25 @@ class StoryLinker:
     def _candidates(self, s: Any, feats: StoryFeatures) -> list[StoryCandidate]:
         when = feats.when
         cats = set(feats.categories)
-        open_ = store.open_stories(s, when - self.window, when + self.window, limit=MAX_OPEN)
+        open_ = self._open_stories(s, when)
         # sorted() is stable: among equals the most recently active stories come first
         stories = sorted(open_, key=lambda st: -_kinship(st, cats, feats.entities))
         return self._as_candidates(s, stories[: self.max_candidates])
+
+    def _open_stories(self, s: Any, when: datetime) -> list[Any]:
+        """Open story rows near ``when``, latest first, decoded only when new or changed."""
+        keys = store.open_story_keys(s, when - self.window, when + self.window, limit=MAX_OPEN)
+        cache = self._summaries
+        stale = [sid for sid, n in keys if sid not in cache or cache[sid].article_count != n]
+        for row in store.stories_by_id(s, stale):
+            cache[int(row.id)] = row
+        out = []
+        for sid, _ in keys:
+            cache.move_to_end(sid)
+            out.append(cache[sid])
+        while len(cache) > SUMMARY_CACHE:
+            cache.popitem(last=False)
+        return out
 
     def _as_candidates(self, s: Any, stories: Sequence[Any]) -> list[StoryCandidate]:
         members = self._members(s, stories)

@@ -56,6 +56,9 @@ class StoryFeatures:
     # The institution the report is about first (a parliament, a ministry, a court), if any:
     # a resolution and the other side's reply to it name both bodies, but lead with different ones.
     subject: str | None = None
+    # The kind of event the report is about (``lead_act_of``): a reply names the resolution it
+    # answers, a ceasefire report the offensive it ends, but each leads with its own event.
+    lead_act: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -211,6 +214,43 @@ def extract_dates(text: str) -> list[str]:
 def subject_of(entities: Iterable[str]) -> str | None:
     """The first institution among entities listed in order of first mention."""
     return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
+
+
+# Outcomes that reports name after the event they end or answer ("a day after the offensive
+# began, a ceasefire was agreed"): when both are named, the outcome is the report's event.
+OUTCOMES: dict[str, frozenset[str]] = {
+    "act:ceasefire": frozenset({"act:offensive", "act:shooting"}),
+    "act:verdict": frozenset({"act:trial"}),
+}
+
+
+# Kinds of event that end or answer another: a report leading with one and a story leading with
+# the other are related but distinct developments (the ceasefire after an offensive, the reply
+# to a resolution), however many actors and words they share.
+SEQUELS: dict[str, frozenset[str]] = {
+    "act:ceasefire": frozenset({"act:offensive", "act:shooting"}),
+    "act:reply": frozenset({"act:resolution", "act:verdict", "act:ruling", "act:sanctions"}),
+    "act:verdict": frozenset({"act:trial"}),
+}
+
+
+def sequel_of(one: str, other: str) -> bool:
+    """Whether one kind of event ends or answers the other, either way round."""
+    return other in SEQUELS.get(one, ()) or one in SEQUELS.get(other, ())
+
+
+def lead_act_of(entities: Iterable[str]) -> str | None:
+    """The report's own kind of event, from entities in order of first mention (title first).
+
+    The first kind named leads, unless an outcome of it is named too.
+    """
+    acts = [e for e in entities if e.startswith(ACT_PREFIX)]
+    if not acts:
+        return None
+    for outcome, ended in OUTCOMES.items():
+        if acts[0] in ended and outcome in acts:
+            return outcome
+    return acts[0]
 
 
 def entity_kind_weight(entity: str) -> float:

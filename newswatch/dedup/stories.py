@@ -18,6 +18,7 @@ from newswatch.dedup.features import (
     entity_weight,
     name_weight,
     number_weight,
+    sequel_of,
     story_presence,
     term_vector,
     weighted_overlap,
@@ -30,7 +31,17 @@ DEFAULT_THRESHOLD = STORY_THRESHOLD
 # combine as a noisy-OR, so one strong signal suffices (same names and figures across
 # languages, or near-identical wording); judge entities and name keys see the same people and
 # places, so they form one "actors" signal and only the stronger of the two counts.
-EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts": 0.5}
+EVIDENCE = {
+    "entities": 0.9,
+    "text": 0.85,
+    "numbers": 0.6,
+    "names": 0.85,
+    "acts": 0.5,
+    "event": 0.0,
+}
+# Reports of one event appear within about a day of each other; the event signal fades to
+# nothing over this span.
+EVENT_SPAN = timedelta(hours=36)
 # Reports of one kind (a shared category or kind of event) published within a day of each other
 # are often one development: this much evidence at no gap, none a day apart.
 SAME_DAY_EVIDENCE = 0.15
@@ -38,6 +49,9 @@ SAME_DAY = timedelta(hours=24)
 # Reports naming only different kinds of event (a verdict and a handover, a shooting and a drone
 # crash) are different developments even when the actors are the same: the score keeps this much.
 ACT_CLASH = 0.6
+# A reply and the resolution it answers, or a ceasefire and the offensive it ends, share actors,
+# words and figures by nature: only the event each leads with separates them.
+SEQUEL_CLASH = 0.4
 # Reports of one development name the same day ("on 13 September"); two that each name days,
 # none in common, tell of different days' events (a shooting and its renewal the next morning).
 DATE_CLASH = 0.35
@@ -105,6 +119,11 @@ def event_days(a: StoryFeatures) -> set[str]:
     return out
 
 
+def entity_weight_of_act(act: str, stats: DocStats | None) -> float:
+    """Rarity of a kind of event among recent reports (1 without statistics)."""
+    return stats.idf(stats.entity_df[act]) if stats else 1.0
+
+
 def _same_language(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not a.language or not b.language or a.language.lower() == b.language.lower()
 
@@ -152,6 +171,35 @@ class _Scorer:
         """
         story_acts = {e for e, n in s.entities.items() if n > 0 and e.startswith(ACT_PREFIX)}
         return bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
+
+    def sequel_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a leads with an event that ends or answers the one every member leads with.
+
+        A reply quotes the resolution and a ceasefire report recalls the offensive, so their
+        kinds of event overlap; the one each leads with tells them apart.
+        """
+        leads = [m.lead_act for m in s.members if m.lead_act]
+        lead = a.lead_act
+        return bool(lead and leads and all(sequel_of(lead, m) for m in leads))
+
+    def event_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
+        """Same kind of event, at the same places, within a day or so: one development.
+
+        Short reports across languages often share little else ("Azerbaijan launched an
+        offensive in Karabakh"). Rare kinds of event count more than common ones (talks).
+        """
+        best = 0.0
+        for m in s.members:
+            # each names the other's own event (a passing mention of talks is not the event)
+            if not (a.lead_act in m.acts and m.lead_act in a.acts) or a.actors.isdisjoint(m.actors):
+                continue
+            shared = {a.lead_act, m.lead_act}
+            near = 1.0 - abs(a.when - m.when) / EVENT_SPAN
+            if near <= 0:
+                continue
+            rarity = max(entity_weight_of_act(x, self.stats) for x in shared)
+            best = max(best, rarity * near)
+        return best
 
     def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
         """a leads with an institution, and every member that leads with one names another."""
@@ -232,6 +280,7 @@ class _Scorer:
             "numbers": self.number_part(a, s),
             "names": self.name_part(a, s),
             "acts": self.act_part(a, s),
+            "event": self.event_part(a, s),
         }
         return parts, text
 
@@ -252,6 +301,7 @@ class _Scorer:
         doubt = (1.0 - actors) * (1.0 - EVIDENCE["text"] * parts["text"])
         doubt *= 1.0 - EVIDENCE["numbers"] * parts["numbers"]
         doubt *= 1.0 - EVIDENCE["acts"] * parts["acts"] * actors
+        doubt *= 1.0 - EVIDENCE["event"] * parts["event"]
         if gap < SAME_DAY and (cat == "shared" or parts["acts"] > 0):
             doubt *= 1.0 - SAME_DAY_EVIDENCE * (1.0 - gap / SAME_DAY)
         score = (1.0 - doubt) * CATEGORY_FACTOR[cat]
@@ -260,6 +310,7 @@ class _Scorer:
         clashes = []
         for clash, factor, reason in (
             (self.act_clash, ACT_CLASH, "different kinds of event"),
+            (self.sequel_clash, SEQUEL_CLASH, "one event answers or ends the other"),
             (self.subject_clash, SUBJECT_CLASH, "led by different institutions"),
             (self.date_clash, DATE_CLASH, "different days named"),
         ):
