@@ -19,10 +19,10 @@ from newswatch.storage.models import Article
 MEMBERS_PER_STORY = 2
 # Open stories fetched per article, and those kept after the category/entity filter.
 MAX_OPEN = 300
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 12
 # Full scoring is the costly step (a TF-IDF vector per member); only the stories sharing the
 # most words, figures and names with the report are scored.
-MAX_SCORED = 6
+MAX_SCORED = 4
 # Recent reports whose document frequencies weigh names and words (a sliding window).
 STATS_SIZE = 2000
 FEATURE_CACHE = 4096
@@ -76,15 +76,17 @@ def _of_article(a: Any) -> StoryFeatures:
     )
 
 
-def _kinship(story: Any, cats: set[str], entities: set[str]) -> float:
+def _kinship(story: Any, cats: set[str], weights: dict[str, float]) -> float:
     """Story-level pre-ranking: weight of shared entities, plus one for a shared category.
 
-    Categories only rank, never exclude: judges file one development under different
-    categories (a mine blast as security or as demining), and excluding those cost recall on
-    the labelled sets at no gain in precision.
+    ``weights`` holds the report's entities with their kind weights (computed once per report:
+    this runs for every open story). Categories only rank, never exclude: judges file one
+    development under different categories (a mine blast as security or as demining), and
+    excluding those cost recall on the labelled sets at no gain in precision.
     """
-    shared = sum(entity_kind_weight(e) for e in entities if e in (story.entities or {}))
-    return shared + (1.0 if cats & set(story.categories or []) else 0.0)
+    theirs = story.entities or {}
+    shared = sum(w for e, w in weights.items() if e in theirs)
+    return shared + (0.0 if cats.isdisjoint(story.categories or ()) else 1.0)
 
 
 @dataclass
@@ -124,7 +126,7 @@ class StoryLinker:
         # story id -> (its article count when read, recent member ids)
         self._member_ids: OrderedDict[int, tuple[int, list[int]]] = OrderedDict()
         # story id -> its open_stories row, kept while its article count stays the same
-        self._summaries: OrderedDict[int, Any] = OrderedDict()
+        self._summaries: dict[int, Any] = {}
 
     def features_of(
         self,
@@ -247,7 +249,8 @@ class StoryLinker:
         cats = set(feats.categories)
         open_ = self._open_stories(s, when)
         # sorted() is stable: among equals the most recently active stories come first
-        stories = sorted(open_, key=lambda st: -_kinship(st, cats, feats.entities))
+        weights = {e: entity_kind_weight(e) for e in feats.entities}
+        stories = sorted(open_, key=lambda st: -_kinship(st, cats, weights))
         return self._as_candidates(s, stories[: self.max_candidates])
 
     def _open_stories(self, s: Any, when: datetime) -> list[Any]:
@@ -255,15 +258,12 @@ class StoryLinker:
         keys = store.open_story_keys(s, when - self.window, when + self.window, limit=MAX_OPEN)
         cache = self._summaries
         stale = [sid for sid, n in keys if sid not in cache or cache[sid].article_count != n]
+        if len(cache) + len(stale) > SUMMARY_CACHE:
+            current = {sid for sid, _ in keys}
+            self._summaries = cache = {k: v for k, v in cache.items() if k in current}
         for row in store.stories_by_id(s, stale):
             cache[int(row.id)] = row
-        out = []
-        for sid, _ in keys:
-            cache.move_to_end(sid)
-            out.append(cache[sid])
-        while len(cache) > SUMMARY_CACHE:
-            cache.popitem(last=False)
-        return out
+        return [cache[sid] for sid, _ in keys]
 
     def _as_candidates(self, s: Any, stories: Sequence[Any]) -> list[StoryCandidate]:
         members = self._members(s, stories)

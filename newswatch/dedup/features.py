@@ -268,6 +268,8 @@ class DocStats:
     term_df: Counter[str] = field(default_factory=Counter)
     number_df: Counter[str] = field(default_factory=Counter)
     name_df: Counter[str] = field(default_factory=Counter)
+    _idf: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+    _idf_n: int = field(default=-1, repr=False, compare=False)
 
     @classmethod
     def from_articles(cls, articles: Iterable[StoryFeatures]) -> DocStats:
@@ -323,10 +325,19 @@ class DocStats:
 
     def idf(self, df: int) -> float:
         """Smoothed IDF scaled to (0, 1]: 1 for a term seen once, low for one seen everywhere."""
-        # Background pseudo-documents lacking the term keep a small batch that is all about one
-        # development from declaring that development's own names "common".
-        total = self.n + BACKGROUND_DOCS + 1
-        return math.log(total / (df + 0.5)) / math.log(total / 1.5)
+        # Most terms share a few small counts: story scoring asks for thousands per report,
+        # so the values are kept for as long as the corpus size stays the same.
+        if self._idf_n != self.n:
+            self._idf.clear()
+            self._idf_n = self.n
+        value = self._idf.get(df)
+        if value is None:
+            # Background pseudo-documents lacking the term keep a small batch that is all about
+            # one development from declaring that development's own names "common".
+            total = self.n + BACKGROUND_DOCS + 1
+            value = math.log(total / (df + 0.5)) / math.log(total / 1.5)
+            self._idf[df] = value
+        return value
 
 
 def entity_weight(entity: str, stats: DocStats | None) -> float:
