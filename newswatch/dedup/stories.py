@@ -31,17 +31,7 @@ DEFAULT_THRESHOLD = STORY_THRESHOLD
 # combine as a noisy-OR, so one strong signal suffices (same names and figures across
 # languages, or near-identical wording); judge entities and name keys see the same people and
 # places, so they form one "actors" signal and only the stronger of the two counts.
-EVIDENCE = {
-    "entities": 0.9,
-    "text": 0.85,
-    "numbers": 0.6,
-    "names": 0.85,
-    "acts": 0.5,
-    "event": 0.0,
-}
-# Reports of one event appear within about a day of each other; the event signal fades to
-# nothing over this span.
-EVENT_SPAN = timedelta(hours=36)
+EVIDENCE = {"entities": 0.9, "text": 0.85, "numbers": 0.6, "names": 0.85, "acts": 0.5}
 # Reports of one kind (a shared category or kind of event) published within a day of each other
 # are often one development: this much evidence at no gap, none a day apart.
 SAME_DAY_EVIDENCE = 0.15
@@ -119,11 +109,6 @@ def event_days(a: StoryFeatures) -> set[str]:
     return out
 
 
-def entity_weight_of_act(act: str, stats: DocStats | None) -> float:
-    """Rarity of a kind of event among recent reports (1 without statistics)."""
-    return stats.idf(stats.entity_df[act]) if stats else 1.0
-
-
 def _same_language(a: StoryFeatures, b: StoryFeatures) -> bool:
     return not a.language or not b.language or a.language.lower() == b.language.lower()
 
@@ -181,25 +166,6 @@ class _Scorer:
         leads = [m.lead_act for m in s.members if m.lead_act]
         lead = a.lead_act
         return bool(lead and leads and all(sequel_of(lead, m) for m in leads))
-
-    def event_part(self, a: StoryFeatures, s: StoryCandidate) -> float:
-        """Same kind of event, at the same places, within a day or so: one development.
-
-        Short reports across languages often share little else ("Azerbaijan launched an
-        offensive in Karabakh"). Rare kinds of event count more than common ones (talks).
-        """
-        best = 0.0
-        for m in s.members:
-            # each names the other's own event (a passing mention of talks is not the event)
-            if not (a.lead_act in m.acts and m.lead_act in a.acts) or a.actors.isdisjoint(m.actors):
-                continue
-            shared = {a.lead_act, m.lead_act}
-            near = 1.0 - abs(a.when - m.when) / EVENT_SPAN
-            if near <= 0:
-                continue
-            rarity = max(entity_weight_of_act(x, self.stats) for x in shared)
-            best = max(best, rarity * near)
-        return best
 
     def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
         """a leads with an institution, and every member that leads with one names another."""
@@ -280,7 +246,6 @@ class _Scorer:
             "numbers": self.number_part(a, s),
             "names": self.name_part(a, s),
             "acts": self.act_part(a, s),
-            "event": self.event_part(a, s),
         }
         return parts, text
 
@@ -301,7 +266,6 @@ class _Scorer:
         doubt = (1.0 - actors) * (1.0 - EVIDENCE["text"] * parts["text"])
         doubt *= 1.0 - EVIDENCE["numbers"] * parts["numbers"]
         doubt *= 1.0 - EVIDENCE["acts"] * parts["acts"] * actors
-        doubt *= 1.0 - EVIDENCE["event"] * parts["event"]
         if gap < SAME_DAY and (cat == "shared" or parts["acts"] > 0):
             doubt *= 1.0 - SAME_DAY_EVIDENCE * (1.0 - gap / SAME_DAY)
         score = (1.0 - doubt) * CATEGORY_FACTOR[cat]
