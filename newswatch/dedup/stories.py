@@ -41,7 +41,7 @@ SAME_DAY = timedelta(hours=24)
 ACT_CLASH = 0.6
 # A reply and the resolution it answers, or a ceasefire and the offensive it ends, share actors,
 # words and figures by nature: only the event each leads with separates them.
-SEQUEL_CLASH = 0.4
+SEQUEL_CLASH = 0.25
 # Reports of one development name the same day ("on 13 September"); two that each name days,
 # none in common, tell of different days' events (a shooting and its renewal the next morning).
 DATE_CLASH = 0.35
