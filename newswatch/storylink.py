@@ -26,6 +26,7 @@ MAX_SCORED = 4
 # Recent reports whose document frequencies weigh names and words (a sliding window).
 STATS_SIZE = 2000
 FEATURE_CACHE = 4096
+# Decoded open-story summaries kept between reports (a few windows' worth).
 SUMMARY_CACHE = 4 * MAX_OPEN
 # Other writers' reports are counted in batches of this many once the statistics hold
 # YOUNG_CORPUS reports; before that, every one counts at once (a young corpus is fragile).
