@@ -113,3 +113,66 @@ def test_jsonld_body_markup_keeps_paragraphs_apart() -> None:
     found = extract(page)
     assert found.text_source in ("jsonld", "trafilatura+jsonld")
     assert found.text.split("\n\n") == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stand: 28.04.2020 18:00 Uhr", datetime(2020, 4, 28, tzinfo=UTC)),
+        ("Mis en ligne le 1er mars 2021", datetime(2021, 3, 1, tzinfo=UTC)),
+        ("Publicado el 5 de marzo de 2021", datetime(2021, 3, 5, tzinfo=UTC)),
+        ("Sept. 9, 2019, 8:00 AM", datetime(2019, 9, 9, tzinfo=UTC)),
+        ("Veröffentlicht am 3. Jänner 2022", datetime(2022, 1, 3, tzinfo=UTC)),
+        ("posted 2023-11-07 09:00", datetime(2023, 11, 7, tzinfo=UTC)),
+        ("26/12/2019 by the web team", datetime(2019, 12, 26, tzinfo=UTC)),
+        ("05/03/2019 by the web team", None),  # day and month order unknown
+        ("in Marseille 2021", None),
+    ],
+)
+def test_text_date(text: str, expected: datetime | None) -> None:
+    from newswatch.crawler.extraction.shown_date import text_date
+
+    found = text_date(text)
+    assert (found[0][1] if found else None) == expected
+
+
+def _dated_page(head: str, under_headline: str) -> str:
+    return _page(head, f"<article><h1>Ministers agree on a border commission</h1>"
+                       f"{under_headline}{BODY}</article>", lang="de")
+
+
+def test_printed_date_beats_metadata_shifted_to_utc() -> None:
+    # published at midnight in Berlin, written in UTC: the reader is shown the 5th
+    head = '<meta property="article:published_time" content="2021-11-04T23:00Z">'
+    found = extract(_dated_page(head, '<p class="date">5. November 2021</p>'))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 11, 5).date()
+    assert found.published_source == "shown"
+
+
+def test_metadata_agreeing_with_the_printed_date_keeps_its_time() -> None:
+    head = '<meta property="article:published_time" content="2021-11-05T09:30:00+01:00">'
+    found = extract(_dated_page(head, "<p>Stand: 05.11.2021</p>"))
+    assert found.published == datetime(2021, 11, 5, 8, 30, tzinfo=UTC)
+    assert found.published_source == "meta"
+
+
+def test_printed_update_date_does_not_replace_the_publication_date() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T10:00:00Z">'
+    found = extract(_dated_page(head, "<p>Aktualisiert am 20.03.2021</p>"))
+    assert found.published == datetime(2021, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_date_inside_a_sentence_under_the_headline_is_not_the_articles() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T10:00:00Z">'
+    sentence = ("<p>The court heard the case again on 24.01.2020 and the ministers said they "
+                "would meet once more before the summer to settle the border.</p>")
+    found = extract(_dated_page(head, sentence))
+    assert found.published == datetime(2021, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_printed_date_beats_a_different_url_date() -> None:
+    found = extract(_dated_page("", "<p>March 14, 2021</p>"),
+                    "https://news.example/2021/03/08/story")
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 3, 14).date()

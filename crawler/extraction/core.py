@@ -12,6 +12,7 @@ from .decode import parse, to_unicode
 from .landmarks import find_landmarks, flatten_layout_tables, paragraphs_from_breaks
 from .language import choose_language
 from .model import Extracted
+from .shown_date import shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -70,7 +71,8 @@ def _extract(
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
     marks = find_landmarks(root, title)
-    local, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    local, published_source = choose_date(signals, text, url, feed_published, marks.scope,
+                                          shown_dates(root, marks.heading))
     published = as_utc(local) if local is not None else None
     try:
         choice = choose_body(root, text, url, signals, title, marks)
