@@ -176,3 +176,30 @@ def test_printed_date_beats_a_different_url_date() -> None:
                     "https://news.example/2021/03/08/story")
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2021, 3, 14).date()
+
+
+def test_confirmed_h1_inside_the_article_beats_the_site_name_h1() -> None:
+    head = "<title>Ferry service resumes on the lake | Harbour Notes from the North</title>"
+    body = (f"<header><h1>Harbour Notes from the North</h1></header>"
+            f"<article><h1>Ferry service resumes on the lake</h1>{BODY}</article>")
+    assert extract(_page(head, body)).title == "Ferry service resumes on the lake"
+
+
+def test_h1_with_a_host_name_tag_gives_the_headline_before_it() -> None:
+    head = '<meta property="og:title" content="Ferry service resumes on the lake">'
+    body = f"<article><h1>Ferry service resumes on the lake | lakeside.example</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferry service resumes on the lake"
+
+
+def test_h2_named_by_the_title_when_the_h1_is_a_section_label() -> None:
+    head = "<title>lakeside.example - Lake News - Ferry service resumes on the lake</title>"
+    body = (f"<article><h1>Lake News | Entry</h1><h2>Ferry service resumes on the lake</h2>"
+            f"{BODY}</article>")
+    found = extract(_page(head, body), "https://lakeside.example/news/7")
+    assert found.title == "Ferry service resumes on the lake"
+
+
+def test_title_is_in_composed_unicode_form() -> None:
+    decomposed = "Cafe\u0301 reopens by the harbour after the winter"
+    found = extract(_page("", f"<article><h1>{decomposed}</h1>{BODY}</article>"))
+    assert found.title == "Caf\u00e9 reopens by the harbour after the winter"

@@ -4,6 +4,7 @@ calendar and language."""
 from __future__ import annotations
 
 import re
+from collections import deque
 from datetime import UTC, datetime
 
 from lxml import html
@@ -130,7 +131,7 @@ def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[li
     """Short text lines within _BEFORE characters above and _AFTER characters below the
     headline, in page order."""
     inner = set(heading.iter())
-    before: list[tuple[str, int]] = []
+    before: deque[tuple[str, int]] = deque(maxlen=_BEFORE)  # at least one character a line
     after: list[str] = []
     seen_after = 0
     passed = False
@@ -159,7 +160,7 @@ def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[li
     return _tail(before), after
 
 
-def _tail(lines: list[tuple[str, int]]) -> list[str]:
+def _tail(lines: deque[tuple[str, int]]) -> list[str]:
     """The short lines among the last _BEFORE characters."""
     out: list[str] = []
     size = 0
