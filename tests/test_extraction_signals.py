@@ -203,11 +203,3 @@ def test_title_is_in_composed_unicode_form() -> None:
     decomposed = "Cafe\u0301 reopens by the harbour after the winter"
     found = extract(_page("", f"<article><h1>{decomposed}</h1>{BODY}</article>"))
     assert found.title == "Caf\u00e9 reopens by the harbour after the winter"
-
-
-def test_outlet_name_is_not_an_author_and_the_byline_is_read_instead() -> None:
-    head = ('<meta property="og:site_name" content="Lakeside Courier">'
-            '<meta name="author" content="Lakeside Courier">')
-    body = (f'<article><h1>Ferry service resumes on the lake</h1>'
-            f'<a rel="author" href="/people/ana">Ana Berg</a>{BODY}</article>')
-    assert extract(_page(head, body)).authors == ["Ana Berg"]

@@ -69,28 +69,24 @@ def _byline(root: html.HtmlElement) -> str | None:
 
 
 def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
-    """Names of the page's authors, in order, without duplicates; the outlet's own name
-    (publishers put it in the author field of staff pieces) is not an author's."""
-    # exactly the names the page declares for itself ("Outlet staff" is a desk, and a personal
-    # blog's host is its author's name)
-    sites = {_flat(name) for name in signals.site_names} - {""}
-    names = _names(person_names(signals.article.get("author")), sites=sites)
+    """Names of the page's authors, in order, without duplicates."""
+    names = _names(person_names(signals.article.get("author")))
     if names:
         return names
     for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
                 "sailthru.author"):
         # the first tag only: more of them usually belong to teasers of other articles
         value = next((v for v in signals.meta.get(key, []) if v.strip()), "")
-        names = _names(_split(value), sites=sites)
+        names = _names(_split(value))
         if names:
             return names
     # link texts and page text hold labels too ("More articles", "Show profile"): there
     # only what is written like a name counts
-    names = _names(list(signals.rel_authors), written_as_name=True, sites=sites)
+    names = _names(list(signals.rel_authors), written_as_name=True)
     if names:
         return names
     byline = _byline(root)
-    return _names(byline.split(";") if byline else [], written_as_name=True, sites=sites)
+    return _names(byline.split(";") if byline else [], written_as_name=True)
 
 
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "du", "da", "di", "del",
@@ -104,17 +100,11 @@ def looks_like_name(name: str) -> bool:
         name.casefold() not in _LABELS)
 
 
-def _flat(name: str) -> str:
-    return "".join(re.findall(r"\w+", name.casefold()))
-
-
-def _names(raw: list[str], *, written_as_name: bool = False,
-           sites: set[str] | None = None) -> list[str]:
+def _names(raw: list[str], *, written_as_name: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for value in raw:
         for part in _split(value) if len(value) > 40 else [value]:
             name = clean_name(part)
-            if name and (not written_as_name or looks_like_name(name)) and not (
-                    sites and _flat(name) in sites):
+            if name and (not written_as_name or looks_like_name(name)):
                 seen.setdefault(name, None)
     return list(seen)[:MAX_AUTHORS]
