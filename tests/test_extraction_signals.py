@@ -203,3 +203,21 @@ def test_title_is_in_composed_unicode_form() -> None:
     decomposed = "Cafe\u0301 reopens by the harbour after the winter"
     found = extract(_page("", f"<article><h1>{decomposed}</h1>{BODY}</article>"))
     assert found.title == "Caf\u00e9 reopens by the harbour after the winter"
+
+
+def test_printed_date_found_under_an_h1_that_holds_a_kicker() -> None:
+    head = ('<meta property="og:title" content="Ferry service resumes on the lake">'
+            '<meta name="date" content="2020-04-29T11:52:23">')
+    body = ('<article><h1><span>After the storm</span> Ferry service resumes on the lake</h1>'
+            f"<p>Stand: 28.04.2020 18:00 Uhr</p>{BODY}</article>")
+    found = extract(_page(head, body, lang="de"))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2020, 4, 28).date()
+
+
+def test_update_day_agreeing_with_metadata_does_not_beat_the_url_day() -> None:
+    head = '<meta property="article:published_time" content="2023-11-09T15:00:00Z">'
+    found = extract(_dated_page(head, "<p>Updated: November 9, 2023</p>"),
+                    "https://news.example/2023/11/08/story")
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2023, 11, 8).date()

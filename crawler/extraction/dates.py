@@ -133,7 +133,7 @@ def choose_date(
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
     printed, updates = shown
-    days = {value.date() for value in printed + updates}
+    days = {value.date() for value in printed}
     if found is not None and found.date() in days:
         return found, source
     if in_url is not None and in_url.date() in days:
