@@ -221,3 +221,11 @@ def test_update_day_agreeing_with_metadata_does_not_beat_the_url_day() -> None:
                     "https://news.example/2023/11/08/story")
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2023, 11, 8).date()
+
+
+def test_printed_date_after_a_byline_link_is_read_in_page_order() -> None:
+    head = '<meta property="article:published_time" content="2021-03-04T23:30:00Z">'
+    found = extract(_dated_page(head, '<div class="byline">By <a href="/ana">Ana Berg</a> '
+                                      "5 March 2021<p>Other story of 2 May 2020</p></div>"))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 3, 5).date()

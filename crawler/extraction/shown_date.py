@@ -7,7 +7,7 @@ import re
 from collections import deque
 from datetime import UTC, datetime
 
-from lxml import html
+from lxml import etree, html
 
 __all__ = ["shown_dates", "text_date"]
 
@@ -130,33 +130,31 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "select", "option"
 def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
     """Short text lines within _BEFORE characters above and _AFTER characters below the
     headline, in page order."""
-    inner = set(heading.iter())
     before: deque[tuple[str, int]] = deque(maxlen=_BEFORE)  # at least one character a line
     after: list[str] = []
     seen_after = 0
-    passed = False
-    for el in root.iter():
+    inside = passed = False
+    for event, el in etree.iterwalk(root, events=("start", "end")):
         if el is heading:
-            passed = True  # its own text is the headline; its tail follows it
-            texts = [el.tail]
-        elif el in inner:
-            texts = []
-        elif not isinstance(el.tag, str) or el.tag in _SKIP:
-            texts = [el.tail]
+            inside, passed = event == "start", event == "end"
+            piece = el.tail if passed else None
+        elif inside:
+            continue  # the headline's own words
+        elif event == "start":
+            piece = el.text if isinstance(el.tag, str) and el.tag not in _SKIP else None
         else:
-            texts = [el.text, el.tail]
-        for piece in texts:
-            line = " ".join((piece or "").split())
-            if not line:
-                continue
-            if not passed:
-                before.append((line, len(line)))
-                continue
-            if seen_after >= _AFTER:
-                return _tail(before), after
-            seen_after += len(line) + 1
-            if len(line) <= _LINE:
-                after.append(line)
+            piece = el.tail
+        line = " ".join((piece or "").split())
+        if not line:
+            continue
+        if not passed:
+            before.append((line, len(line)))
+            continue
+        if seen_after >= _AFTER:
+            break
+        seen_after += len(line) + 1
+        if len(line) <= _LINE:
+            after.append(line)
     return _tail(before), after
 
 
