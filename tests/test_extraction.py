@@ -35,7 +35,7 @@ def test_publication_date(case: Case, results: dict[str, Extracted]) -> None:
     assert same_day(found.published, case.truth["published"]), found.published_source
     if found.published is not None:
         assert found.published.utcoffset() == timedelta(0)
-        assert found.published_source in ("jsonld", "meta", "time", "htmldate", "url")
+        assert found.published_source in ("jsonld", "meta", "time", "htmldate", "url", "shown")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -113,3 +113,119 @@ def test_jsonld_body_markup_keeps_paragraphs_apart() -> None:
     found = extract(page)
     assert found.text_source in ("jsonld", "trafilatura+jsonld")
     assert found.text.split("\n\n") == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stand: 28.04.2020 18:00 Uhr", datetime(2020, 4, 28, tzinfo=UTC)),
+        ("Mis en ligne le 1er mars 2021", datetime(2021, 3, 1, tzinfo=UTC)),
+        ("Publicado el 5 de marzo de 2021", datetime(2021, 3, 5, tzinfo=UTC)),
+        ("Sept. 9, 2019, 8:00 AM", datetime(2019, 9, 9, tzinfo=UTC)),
+        ("Veröffentlicht am 3. Jänner 2022", datetime(2022, 1, 3, tzinfo=UTC)),
+        ("posted 2023-11-07 09:00", datetime(2023, 11, 7, tzinfo=UTC)),
+        ("26/12/2019 by the web team", datetime(2019, 12, 26, tzinfo=UTC)),
+        ("05/03/2019 by the web team", None),  # day and month order unknown
+        ("in Marseille 2021", None),
+    ],
+)
+def test_text_date(text: str, expected: datetime | None) -> None:
+    from newswatch.crawler.extraction.shown_date import text_date
+
+    found = text_date(text)
+    assert (found[0][1] if found else None) == expected
+
+
+def _dated_page(head: str, under_headline: str) -> str:
+    return _page(head, f"<article><h1>Ministers agree on a border commission</h1>"
+                       f"{under_headline}{BODY}</article>", lang="de")
+
+
+def test_printed_date_beats_metadata_shifted_to_utc() -> None:
+    # published at midnight in Berlin, written in UTC: the reader is shown the 5th
+    head = '<meta property="article:published_time" content="2021-11-04T23:00Z">'
+    found = extract(_dated_page(head, '<p class="date">5. November 2021</p>'))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 11, 5).date()
+    assert found.published_source == "shown"
+
+
+def test_metadata_agreeing_with_the_printed_date_keeps_its_time() -> None:
+    head = '<meta property="article:published_time" content="2021-11-05T09:30:00+01:00">'
+    found = extract(_dated_page(head, "<p>Stand: 05.11.2021</p>"))
+    assert found.published == datetime(2021, 11, 5, 8, 30, tzinfo=UTC)
+    assert found.published_source == "meta"
+
+
+def test_printed_update_date_does_not_replace_the_publication_date() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T10:00:00Z">'
+    found = extract(_dated_page(head, "<p>Aktualisiert am 20.03.2021</p>"))
+    assert found.published == datetime(2021, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_date_inside_a_sentence_under_the_headline_is_not_the_articles() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T10:00:00Z">'
+    sentence = ("<p>The court heard the case again on 24.01.2020 and the ministers said they "
+                "would meet once more before the summer to settle the border.</p>")
+    found = extract(_dated_page(head, sentence))
+    assert found.published == datetime(2021, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_printed_date_beats_a_different_url_date() -> None:
+    found = extract(_dated_page("", "<p>March 14, 2021</p>"),
+                    "https://news.example/2021/03/08/story")
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 3, 14).date()
+
+
+def test_confirmed_h1_inside_the_article_beats_the_site_name_h1() -> None:
+    head = "<title>Ferry service resumes on the lake | Harbour Notes from the North</title>"
+    body = (f"<header><h1>Harbour Notes from the North</h1></header>"
+            f"<article><h1>Ferry service resumes on the lake</h1>{BODY}</article>")
+    assert extract(_page(head, body)).title == "Ferry service resumes on the lake"
+
+
+def test_h1_with_a_host_name_tag_gives_the_headline_before_it() -> None:
+    head = '<meta property="og:title" content="Ferry service resumes on the lake">'
+    body = f"<article><h1>Ferry service resumes on the lake | lakeside.example</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferry service resumes on the lake"
+
+
+def test_h2_named_by_the_title_when_the_h1_is_a_section_label() -> None:
+    head = "<title>lakeside.example - Lake News - Ferry service resumes on the lake</title>"
+    body = (f"<article><h1>Lake News | Entry</h1><h2>Ferry service resumes on the lake</h2>"
+            f"{BODY}</article>")
+    found = extract(_page(head, body), "https://lakeside.example/news/7")
+    assert found.title == "Ferry service resumes on the lake"
+
+
+def test_title_is_in_composed_unicode_form() -> None:
+    decomposed = "Cafe\u0301 reopens by the harbour after the winter"
+    found = extract(_page("", f"<article><h1>{decomposed}</h1>{BODY}</article>"))
+    assert found.title == "Caf\u00e9 reopens by the harbour after the winter"
+
+
+def test_printed_date_found_under_an_h1_that_holds_a_kicker() -> None:
+    head = ('<meta property="og:title" content="Ferry service resumes on the lake">'
+            '<meta name="date" content="2020-04-29T11:52:23">')
+    body = ('<article><h1><span>After the storm</span> Ferry service resumes on the lake</h1>'
+            f"<p>Stand: 28.04.2020 18:00 Uhr</p>{BODY}</article>")
+    found = extract(_page(head, body, lang="de"))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2020, 4, 28).date()
+
+
+def test_update_day_agreeing_with_metadata_does_not_beat_the_url_day() -> None:
+    head = '<meta property="article:published_time" content="2023-11-09T15:00:00Z">'
+    found = extract(_dated_page(head, "<p>Updated: November 9, 2023</p>"),
+                    "https://news.example/2023/11/08/story")
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2023, 11, 8).date()
+
+
+def test_printed_date_after_a_byline_link_is_read_in_page_order() -> None:
+    head = '<meta property="article:published_time" content="2021-03-04T23:30:00Z">'
+    found = extract(_dated_page(head, '<div class="byline">By <a href="/ana">Ana Berg</a> '
+                                      "5 March 2021<p>Other story of 2 May 2020</p></div>"))
+    assert found.published_local is not None
+    assert found.published_local.date() == datetime(2021, 3, 5).date()

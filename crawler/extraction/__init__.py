@@ -9,13 +9,15 @@
   publisher's JSON-LD articleBody replaces it only when the body's opening or words are visible
   on the page and the extraction missed most of it (never for paywalled pages). Each decision
   carries its reason (`newswatch extract --explain`). Paragraphs are separated by a blank line.
-- title: the <h1> that another source confirms (without a kicker or dateline set in it), else a
-  substantial <h1> inside the article, else JSON-LD headline / og:title / <title> with the site
-  name stripped.
-- published (UTC, and `published_local` in the publisher's own offset): feed > JSON-LD
-  datePublished (the meta tag's day when the two disagree) > meta tags > <time> in the article
-  > htmldate (original date) > other <time>; a full date in the URL wins over a page date that
-  disagrees; None rather than "now".
+- title: the <h1> that another source confirms (the one inside the article first; without a
+  kicker, dateline or trailing host name set in it), else an <h2> the <title> or og:title names
+  (when the <h1> is a label), else a substantial <h1> inside the article, else JSON-LD
+  headline / og:title / <title> with the site name stripped; in Unicode's NFC form.
+- published (UTC, and `published_local` in the publisher's own offset): feed > the date printed
+  on a short line beside the headline (not one labelled as an update; metadata that agrees
+  with it keeps its time) > a full date in the URL > JSON-LD datePublished (the meta tag's day
+  when the two disagree) > meta tags > <time> in the article > htmldate (original date) >
+  other <time>; None rather than "now".
 - authors: names only (no "By", dates, roles, e-mail, or the outlet's name): JSON-LD > meta >
   rel=author > the visible byline.
 - language: the declared one when the text's script agrees, else py3langid.

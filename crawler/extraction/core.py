@@ -9,9 +9,10 @@ from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
-from .landmarks import find_landmarks, flatten_layout_tables, paragraphs_from_breaks
+from .landmarks import find_heading_holding, find_landmarks, flatten_layout_tables, paragraphs_from_breaks
 from .language import choose_language
 from .model import Extracted
+from .shown_date import shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -70,7 +71,10 @@ def _extract(
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
     marks = find_landmarks(root, title)
-    local, published_source = choose_date(signals, text, url, feed_published, marks.scope)
+    # the printed date sits under the headline even when a kicker shares its <h1>
+    heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
+    local, published_source = choose_date(signals, text, url, feed_published, marks.scope,
+                                          shown_dates(root, heading))
     published = as_utc(local) if local is not None else None
     try:
         choice = choose_body(root, text, url, signals, title, marks)

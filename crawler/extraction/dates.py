@@ -1,5 +1,6 @@
-"""Choose the publication date: feed > JSON-LD (or meta when they disagree) > meta > <time> >
-htmldate; a disagreeing URL date wins; never 'now'."""
+"""Choose the publication date: feed > the date printed beside the headline > JSON-LD (or meta
+when they disagree) > meta > <time> > htmldate; a disagreeing URL date wins over the page's
+metadata; never 'now'."""
 from __future__ import annotations
 
 import copy
@@ -114,18 +115,33 @@ def _htmldate(root: html.HtmlElement | None, url: str | None) -> datetime | None
 
 def choose_date(
     signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
-    scope: html.HtmlElement | None = None,
+    scope: html.HtmlElement | None = None, shown: tuple[list[datetime], list[datetime]] = ([], []),
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
-    A full date in the URL is written once, when the article is published, in the publisher's
-    own calendar; a page date that disagrees with it is an update time, a related item's date
-    or one shifted across midnight by a time zone, so the URL's day wins.
+    The date printed beside the headline is in the publisher's own calendar and is what its
+    readers are told (metadata in UTC shifts a late-evening article to the next or previous
+    day; republished pages keep an old datePublished). A full date in the URL is written once,
+    when the article is published; a metadata date that disagrees with it is an update time,
+    a related item's date or one shifted across midnight by a time zone, so the URL's day wins.
     """
     if feed_published is not None:
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     found, source = _from_page(signals, text, url, scope)
     in_url = _from_url(url)
+    # the date printed beside the headline is the one the publisher shows as the article's:
+    # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
+    # printed one wins; a date labelled as an update only when nothing else dates the page
+    printed, updates = shown
+    days = {value.date() for value in printed}
+    if found is not None and found.date() in days:
+        return found, source
+    if in_url is not None and in_url.date() in days:
+        return in_url, "url"
+    if printed:
+        return printed[0], "shown"
+    if updates and found is None and in_url is None:
+        return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
     return found, source

@@ -22,6 +22,17 @@ def find_heading(root: html.HtmlElement | None, title: str | None) -> html.HtmlE
     return None
 
 
+def find_heading_holding(root: html.HtmlElement | None, title: str | None) -> html.HtmlElement | None:
+    """The first <h1> whose text holds the headline with a kicker or dateline around it."""
+    if root is None or not title:
+        return None
+    key = norm(title).casefold()
+    for el in root.iter("h1"):
+        if key in norm(el.text_content()).casefold():
+            return el
+    return None
+
+
 @dataclass
 class Landmarks:
     """The headline element and a copy of the article element around it, when present."""

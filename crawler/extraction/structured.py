@@ -11,6 +11,7 @@ from lxml import html
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+_MAX_H2S = 8
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"<(?:/p|br\s*/?|/div|/h[1-6]|/li|/blockquote)\s*>", re.IGNORECASE)
 _CONTENT_XPATH = (
@@ -36,6 +37,7 @@ class PageSignals:
     title_tag: str = ""
     h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
     h1_parts: dict[str, list[str]] = field(default_factory=dict)  # texts of an <h1>'s children
+    h2s: list[str] = field(default_factory=list)  # the first few <h2> texts
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
@@ -164,6 +166,12 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
                      if isinstance(child.tag, str)]
             if sum(1 for part in parts if part) >= 2:
                 signals.h1_parts[text] = [part for part in parts if part]
+    for h2 in root.iterfind(".//h2"):
+        text = _visible_text(h2)
+        if text:
+            signals.h2s.append(text)
+            if len(signals.h2s) >= _MAX_H2S:
+                break
     for node in root.xpath("//*[@itemprop='datePublished' and not(self::meta)]"):
         # microdata marks the publication date explicitly, wherever it sits
         value = node.get("datetime") or node.get("content") or clean_space(node.text_content())

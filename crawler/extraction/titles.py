@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .structured import PageSignals, clean_space, jsonld_text
@@ -150,15 +151,35 @@ def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
                 continue
             kicker = key.endswith(" " + part) and len(key.split()) - len(part.split()) <= KICKER
             dateline = key.startswith(part + " ") and bool(re.search(r"\d", key[len(part):]))
-            if kicker or dateline:
+            # "Headline | othersite.net": a host name after a separator, the headline before it
+            tagged = key.startswith(part + " ") and _is_suffix_tag(h1, variant)
+            if kicker or dateline or tagged:
                 best = variant.strip()
     return best or None
+
+
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
+
+
+def _is_suffix_tag(h1: str, part: str) -> bool:
+    """The <h1> is part, then a separator and a host name ("Headline | othersite.net")."""
+    pieces = _SEPARATORS.split(h1)
+    return (len(pieces) >= 2 and bool(_HOST.match(pieces[-1].strip()))
+            and _key(_join(pieces[:-1], _SEPARATORS.findall(h1)[:-1])) == _key(part))
 
 
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
-    """Return (title, source) preferring the candidate that agrees with the visible <h1>."""
+    """Return (title, source) preferring the candidate that agrees with the visible <h1>;
+    in Unicode's composed form (NFC), so the same headline always compares equal."""
+    title, source = _choose(signals, url, feed_title)
+    return (unicodedata.normalize("NFC", title) if title else title), source
+
+
+def _choose(
+    signals: PageSignals, url: str | None, feed_title: str | None
+) -> tuple[str | None, str | None]:
     sites = site_keys(signals, url)
     named: list[tuple[str, str]] = []
     headline = jsonld_text(signals.article.get("headline") or signals.article.get("name"))
@@ -184,16 +205,24 @@ def choose_title(
             ):
                 return part, "h1"
     # the visible headline wins when another source confirms it; the longest one when several
-    # are (a section label such as "News" is often an <h1> too)
-    confirmed = [text for text, _inside in h1s if _confirms(text, named)]
+    # are (a section label such as "News" is often an <h1> too), the one inside the article
+    # first (the site's name in the header is an <h1> on some themes, and the <title> names it)
+    confirmed = [(inside, text) for text, inside in h1s if _confirms(text, named)]
     if confirmed:
-        return strip_site(max(confirmed, key=lambda t: len(t.split())), sites), "h1"
+        best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
+        return strip_site(best, sites), "h1"
     # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
     # the part another source names is the headline
     for text, _inside in h1s:
         kicked = _confirmed_part(text, named)
         if kicked:
             return kicked, "h1"
+    # no <h1> is the headline (a section label, a logo): an <h2> that the <title> or og:title
+    # names beyond a short label is
+    for text in signals.h2s:
+        if not is_site(text, sites) and len(_key(text).split()) > LABEL_WORDS and _confirms(
+                text, named):
+            return strip_site(text, sites), "h2"
     # a substantial headline inside the article body is what readers see as the title
     content_h1 = [text for text, inside in h1s if inside]
     if content_h1 and len(content_h1[0]) >= 15 and len(content_h1[0].split()) >= 3:

@@ -1,0 +1,171 @@
+"""The date the page prints next to its headline: the one its readers are shown as the
+article's date (a dateline, "Stand: …", "Published 5 March 2021"), in the publisher's own
+calendar and language."""
+from __future__ import annotations
+
+import re
+from collections import deque
+from datetime import UTC, datetime
+
+from lxml import etree, html
+
+__all__ = ["shown_dates", "text_date"]
+
+# how far from the headline a printed date still belongs to it (characters of page text):
+# the kicker and dateline above it, the standfirst, byline and date line below it
+_BEFORE, _AFTER = 120, 400
+
+# month names (and their usual abbreviations) of the languages most of the web is written in;
+# a name is matched whole, so "mar" never reads "Marseille"
+_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio",
+        "gen", "janeiro", "januari", "tammikuuta", "styczeń", "stycznia", "ocak"),
+    2: ("february", "feb", "februar", "feber", "février", "févr", "fevrier", "febrero",
+        "febbraio", "fevereiro", "februari", "helmikuuta", "lutego", "şubat"),
+    3: ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "marco", "maart",
+        "maaliskuuta", "marca", "mart"),
+    4: ("april", "apr", "avril", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "nisan"),
+    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "toukokuuta", "maja", "mayıs"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "kesäkuuta",
+        "czerwca", "haziran"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho",
+        "heinäkuuta", "lipca", "temmuz"),
+    8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "elokuuta", "sierpnia",
+        "ağustos"),
+    9: ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre",
+        "set", "setembro", "syyskuuta", "września", "eylül"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott",
+         "outubro", "out", "lokakuuta", "października", "ekim"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "marraskuuta", "listopada",
+         "kasım"),
+    12: ("december", "dec", "dezember", "dez", "décembre", "déc", "decembre", "diciembre",
+         "dic", "dicembre", "dezembro", "joulukuuta", "grudnia", "aralık"),
+}
+_MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names}
+_NAME = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))
+_NUM = r"\d{1,2}"
+_DATE = re.compile(
+    # 2021-03-05
+    rf"(?<![\d.])(?P<iy>(?:19|20)\d\d)-(?P<im>{_NUM})-(?P<id>{_NUM})(?!\d)"
+    # 5.3.2021, 05.03.2021
+    rf"|(?<![\d.])(?P<dd>{_NUM})\.\s?(?P<dm>{_NUM})\.\s?(?P<dy>(?:19|20)\d\d)(?!\d)"
+    # 26/12/2021 (used only when the day is over 12, so the order is certain)
+    rf"|(?<![\d/])(?P<sa>{_NUM})/(?P<sb>{_NUM})/(?P<sy>(?:19|20)\d\d)(?![\d/])"
+    # 5. März 2021, 5 mars 2021, 5 de marzo de 2021, 5th of March, 2021
+    rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?,?"
+    rf"\s+(?:de\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
+    # March 5, 2021 / Mar. 5 2021
+    rf"|(?<!\w)(?P<mm>{_NAME})\.?\s+(?P<md>{_NUM})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def text_date(text: str) -> list[tuple[int, datetime]]:
+    """Every full calendar date written in text, with its position; a slashed date whose
+    order of day and month depends on the country (5/3/2021) is left out."""
+    found: list[tuple[int, datetime]] = []
+    for match in _DATE.finditer(text):
+        g = match.groupdict()
+        try:
+            if g["iy"]:
+                year, month, day = int(g["iy"]), int(g["im"]), int(g["id"])
+            elif g["dy"]:
+                year, month, day = int(g["dy"]), int(g["dm"]), int(g["dd"])
+            elif g["sy"]:
+                first, second = int(g["sa"]), int(g["sb"])
+                if (first > 12) == (second > 12):
+                    continue
+                day, month = max(first, second), min(first, second)
+                year = int(g["sy"])
+            elif g["ny"]:
+                year, month, day = int(g["ny"]), _MONTH_OF[g["nm"].lower()], int(g["nd"])
+            else:
+                year, month, day = int(g["my"]), _MONTH_OF[g["mm"].lower()], int(g["md"])
+            found.append((match.start(), datetime(year, month, day, tzinfo=UTC)))
+        except (KeyError, ValueError):
+            continue
+    return found
+
+
+def shown_dates(
+    root: html.HtmlElement, heading: html.HtmlElement | None,
+) -> tuple[list[datetime], list[datetime]]:
+    """The dates printed on short lines next to the headline element, nearest first (those
+    below it, the dateline or byline, before those above it): (dates, those labelled as
+    updates)."""
+    if heading is None:
+        return [], []
+    before, after = _lines_around(root, heading)
+    below = _dated(after)
+    above = _dated(before)[::-1]
+    ordered = below + above
+    return ([day for day, update in ordered if not update],
+            [day for day, update in ordered if update])
+
+
+_UPDATE = re.compile(
+    r"(updated?|modified|aktualisiert|geändert|änderung|mis à jour|mise à jour|modifié"
+    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|päivitetty)"
+    r"\W*(?:(?:am|on|le|el|il|em|op)\W*)?$",
+    re.IGNORECASE,
+)
+
+
+def _dated(lines: list[str]) -> list[tuple[datetime, bool]]:
+    """The dates written in lines, each with whether a label marks it as an update."""
+    out: list[tuple[datetime, bool]] = []
+    for number, line in enumerate(lines):
+        for start, day in text_date(line):
+            label = line[:start].strip() or (lines[number - 1] if number else "")
+            out.append((day, bool(_UPDATE.search(label[-40:]))))
+    return out
+
+
+# a date in a line this short is a dateline or byline; one in a sentence ("the ruling of
+# 5 May 2020") is what the article is about
+_LINE = 80
+_SKIP = frozenset({"script", "style", "noscript", "template", "select", "option", "button"})
+
+
+def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
+    """Short text lines within _BEFORE characters above and _AFTER characters below the
+    headline, in page order."""
+    before: deque[tuple[str, int]] = deque(maxlen=_BEFORE)  # at least one character a line
+    after: list[str] = []
+    seen_after = 0
+    inside = passed = False
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if el is heading:
+            inside, passed = event == "start", event == "end"
+            piece = el.tail if passed else None
+        elif inside:
+            continue  # the headline's own words
+        elif event == "start":
+            piece = el.text if isinstance(el.tag, str) and el.tag not in _SKIP else None
+        else:
+            piece = el.tail
+        line = " ".join((piece or "").split())
+        if not line:
+            continue
+        if not passed:
+            before.append((line, len(line)))
+            continue
+        if seen_after >= _AFTER:
+            break
+        seen_after += len(line) + 1
+        if len(line) <= _LINE:
+            after.append(line)
+    return _tail(before), after
+
+
+def _tail(lines: deque[tuple[str, int]]) -> list[str]:
+    """The short lines among the last _BEFORE characters."""
+    out: list[str] = []
+    size = 0
+    for line, length in reversed(lines):
+        if size >= _BEFORE:
+            break
+        size += length + 1
+        if length <= _LINE:
+            out.append(line)
+    return out[::-1]
