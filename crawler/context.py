@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newswatch.config import Settings
+from newswatch.config import FeedConfig, Settings
+from newswatch.crawler.polling import finish_poll
 from newswatch.crawler.report import FeedReport, FeedState
 from newswatch.crawler.store import StoreStage
 from newswatch.storage.db import Database
-from newswatch.storage.models import utcnow
+from newswatch.storage.models import Source, utcnow
+from newswatch.storage.sources import get_source, known_identities, sync_sources
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,3 +52,50 @@ class CrawlContext:
     def stores(self) -> bool:
         """Whether this crawl stores articles (else only polls are logged, or nothing)."""
         return self.record and self.store is not None
+
+    # --- what the spiders ask of the store: answered here, so a spider holds no session ------
+
+    def known(
+        self, source_id: int | None, url_hashes: Iterable[str], guid_hashes: Iterable[str]
+    ) -> tuple[set[str], set[str]]:
+        """Which of these URL hashes (any source) and GUID hashes (this source) are stored."""
+        with self.db.session() as s:
+            return known_identities(s, source_id, url_hashes, guid_hashes)
+
+    def first_poll(self, source_id: int | None) -> bool:
+        """Whether this source has never been polled successfully (its archive is backlog)."""
+        if source_id is None:
+            return True
+        with self.db.session() as s:
+            source = s.get(Source, source_id)
+            return source is None or source.last_success_at is None
+
+    def record_poll(self, state: FeedState) -> None:
+        """Log the feed's poll and schedule its next one (nothing when the crawl records nothing)."""
+        if not self.record:
+            return
+        now = self.clock()
+        with self.db.session() as s:
+            source = s.get(Source, state.source_id)
+            if source is not None:
+                finish_poll(s, source, state, self.settings.crawl, now)
+
+    def source_of(self, cfg: FeedConfig) -> Source:
+        """The feed's stored source, made if missing (a worker may see a feed before its row)."""
+        with self.db.session() as s:
+            src = get_source(s, cfg.name) or sync_sources(s, [cfg.model_dump(mode="json")])[cfg.name]
+            return src  # detached with its columns loaded (sessions do not expire on commit)
+
+    def start_poll(self, cfg: FeedConfig) -> dict[str, Any] | None:
+        """What a new poll of this feed starts from, or None for a deactivated source."""
+        src = self.source_of(cfg)
+        if not src.active:
+            log.info("feed %s is deactivated (%s); not polled", cfg.name, src.deactivated_reason)
+            return None
+        return {
+            "id": uuid.uuid4().hex,
+            "source_id": src.id,
+            "url": src.url,
+            "etag": src.etag,
+            "last_modified": src.last_modified,
+        }

@@ -13,7 +13,6 @@ import logging
 import os
 import socket
 import time
-import uuid
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
@@ -49,10 +48,9 @@ from newswatch.crawler.report import FeedState
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.store import InProcessStage
 from newswatch.crawler.spiders.news import NewsSpider
-from newswatch.config import FeedConfig, Settings
+from newswatch.config import Settings
 from newswatch.errors import require_extra
 from newswatch.storage.db import Database, relax_commit_durability
-from newswatch.storage.sources import get_source, sync_sources
 
 # the optional extra last, so a missing scrapy-redis is reported as the extra to install
 require_extra("scrapy_redis", "distributed", "distributed crawling")
@@ -102,7 +100,7 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
             )
             return None
         try:
-            poll = self._poll_of(cfg)
+            poll = self.ctx.start_poll(cfg)
         except SQLAlchemyError:
             # the record is gone from Redis; the scheduler enqueues the feed again when due
             log.exception("feed %s: cannot read its source; not polled this time", cfg.name)
@@ -120,26 +118,6 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
         request = self._document_request(draft, draft.url, first=True)
         request.meta[POLL_META] = poll
         return request
-
-    def _poll_of(self, cfg: FeedConfig) -> dict[str, Any] | None:
-        """What a new poll of this feed starts from, or None for a deactivated source."""
-        with self.ctx.db.session() as s:
-            # the scheduler synced the row when it enqueued the feed; create it only if missing
-            src = (
-                get_source(s, cfg.name) or sync_sources(s, [cfg.model_dump(mode="json")])[cfg.name]
-            )
-            if not src.active:
-                log.info(
-                    "feed %s is deactivated (%s); not polled", cfg.name, src.deactivated_reason
-                )
-                return None
-            return {
-                "id": uuid.uuid4().hex,
-                "source_id": src.id,
-                "url": src.url,
-                "etag": src.etag,
-                "last_modified": src.last_modified,
-            }
 
     def _document_request(self, state: FeedState, url: str, *, first: bool) -> Request:
         request = super()._document_request(state, url, first=first)
@@ -208,9 +186,8 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
         state = self.ctx.states.get(name)
         if state is None:
             cfg = feed_from_meta(meta)
-            with self.ctx.db.session() as s:
-                src = get_source(s, name) or sync_sources(s, [cfg.model_dump(mode="json")])[name]
-                state = FeedState(cfg=cfg, source_id=src.id, url=src.url)
+            src = self.ctx.source_of(cfg)
+            state = FeedState(cfg=cfg, source_id=src.id, url=src.url)
             self.ctx.states[name] = state
         return state
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
-from newswatch.dedup.features import entity_kind_weight, subject_of
+from newswatch.dedup.features import entity_kind_weight, lead_act_of, subject_of
 from newswatch.judge import Judgement
 from newswatch.storage import stories as store
 from newswatch.storage.models import Article
@@ -19,13 +19,15 @@ from newswatch.storage.models import Article
 MEMBERS_PER_STORY = 2
 # Open stories fetched per article, and those kept after the category/entity filter.
 MAX_OPEN = 300
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 12
 # Full scoring is the costly step (a TF-IDF vector per member); only the stories sharing the
 # most words, figures and names with the report are scored.
-MAX_SCORED = 6
+MAX_SCORED = 4
 # Recent reports whose document frequencies weigh names and words (a sliding window).
 STATS_SIZE = 2000
 FEATURE_CACHE = 4096
+# Decoded open-story summaries kept between reports (a few windows' worth).
+SUMMARY_CACHE = 4 * MAX_OPEN
 # Other writers' reports are counted in batches of this many once the statistics hold
 # YOUNG_CORPUS reports; before that, every one counts at once (a young corpus is fragile).
 CATCH_UP_EVERY = 16
@@ -56,6 +58,7 @@ def features(
         entities=set(entities),
         source=str(source_id) if source_id is not None else "",
         subject=subject_of(entities),
+        lead_act=lead_act_of(entities),
     )
 
 
@@ -74,15 +77,17 @@ def _of_article(a: Any) -> StoryFeatures:
     )
 
 
-def _kinship(story: Any, cats: set[str], entities: set[str]) -> float:
+def _kinship(story: Any, cats: set[str], weights: dict[str, float]) -> float:
     """Story-level pre-ranking: weight of shared entities, plus one for a shared category.
 
-    Categories only rank, never exclude: judges file one development under different
-    categories (a mine blast as security or as demining), and excluding those cost recall on
-    the labelled sets at no gain in precision.
+    ``weights`` holds the report's entities with their kind weights (computed once per report:
+    this runs for every open story). Categories only rank, never exclude: judges file one
+    development under different categories (a mine blast as security or as demining), and
+    excluding those cost recall on the labelled sets at no gain in precision.
     """
-    shared = sum(entity_kind_weight(e) for e in entities if e in (story.entities or {}))
-    return shared + (1.0 if cats & set(story.categories or []) else 0.0)
+    theirs = story.entities or {}
+    shared = sum(w for e, w in weights.items() if e in theirs)
+    return shared + (0.0 if cats.isdisjoint(story.categories or ()) else 1.0)
 
 
 @dataclass
@@ -121,6 +126,8 @@ class StoryLinker:
         self._cache: OrderedDict[int, StoryFeatures] = OrderedDict()
         # story id -> (its article count when read, recent member ids)
         self._member_ids: OrderedDict[int, tuple[int, list[int]]] = OrderedDict()
+        # story id -> its open_stories row, kept while its article count stays the same
+        self._summaries: dict[int, Any] = {}
 
     def features_of(
         self,
@@ -241,10 +248,23 @@ class StoryLinker:
     def _candidates(self, s: Any, feats: StoryFeatures) -> list[StoryCandidate]:
         when = feats.when
         cats = set(feats.categories)
-        open_ = store.open_stories(s, when - self.window, when + self.window, limit=MAX_OPEN)
+        open_ = self._open_stories(s, when)
         # sorted() is stable: among equals the most recently active stories come first
-        stories = sorted(open_, key=lambda st: -_kinship(st, cats, feats.entities))
+        weights = {e: entity_kind_weight(e) for e in feats.entities}
+        stories = sorted(open_, key=lambda st: -_kinship(st, cats, weights))
         return self._as_candidates(s, stories[: self.max_candidates])
+
+    def _open_stories(self, s: Any, when: datetime) -> list[Any]:
+        """Open story rows near ``when``, latest first, decoded only when new or changed."""
+        keys = store.open_story_keys(s, when - self.window, when + self.window, limit=MAX_OPEN)
+        cache = self._summaries
+        stale = [sid for sid, n in keys if sid not in cache or cache[sid].article_count != n]
+        if len(cache) + len(stale) > SUMMARY_CACHE:
+            current = {sid for sid, _ in keys}
+            self._summaries = cache = {k: v for k, v in cache.items() if k in current}
+        for row in store.stories_by_id(s, stale):
+            cache[int(row.id)] = row
+        return [cache[sid] for sid, _ in keys]
 
     def _as_candidates(self, s: Any, stories: Sequence[Any]) -> list[StoryCandidate]:
         members = self._members(s, stories)

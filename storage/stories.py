@@ -47,6 +47,20 @@ _SET_STORY = (
 )
 
 
+# Only what tells whether a cached summary is current: decoding the JSON columns of a few
+# hundred open stories for every article cost more than all the scoring.
+_OPEN_KEYS = (
+    sa.select(_STORIES.c.id, _STORIES.c.article_count)
+    .where(
+        _STORIES.c.last_seen_at >= sa.bindparam("start"),
+        _STORIES.c.first_seen_at <= sa.bindparam("end"),
+    )
+    .order_by(_STORIES.c.last_seen_at.desc(), _STORIES.c.id.desc())
+    .limit(sa.bindparam("limit"))
+)
+_BY_ID = _SUMMARY.where(_STORIES.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def open_stories(
     session: Session, start: datetime, end: datetime, *, limit: int = 200
 ) -> list[sa.Row[Any]]:
@@ -57,6 +71,23 @@ def open_stories(
     """
     params = {"start": start, "end": end, "limit": limit}
     return list(session.connection().execute(_OPEN, params))
+
+
+def open_story_keys(
+    session: Session, start: datetime, end: datetime, *, limit: int = 200
+) -> list[tuple[int, int]]:
+    """(id, article_count) of the ``open_stories``, latest first: a story's summary changes
+    only with its article count, so callers can keep summaries and read just the changed ones."""
+    params = {"start": start, "end": end, "limit": limit}
+    return [(int(i), int(n)) for i, n in session.connection().execute(_OPEN_KEYS, params)]
+
+
+def stories_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
+    """``open_stories`` rows of these stories."""
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    return list(session.connection().execute(_BY_ID, {"ids": wanted}))
 
 
 def newest_article_id(session: Session) -> int:
@@ -163,21 +194,23 @@ def create_story(
     when: datetime,
 ) -> int:
     """Open a story led by one article and link the article to it; the story id."""
-    story = Story(
-        headline=headline,
-        lead_article_id=article_id,
-        primary_category=categories[0] if categories else None,
-        categories=list(categories),
-        entities=dict(Counter(entities)),
-        first_seen_at=when,
-        last_seen_at=when,
-        article_count=1,
-    )
-    session.add(story)
+    # A plain INSERT: the ORM's unit of work around one new row cost more than the statement.
     session.flush()
-    assert story.id is not None
-    set_story(session, article_id, story.id)
-    return story.id
+    result = session.connection().execute(
+        sa.insert(_STORIES).values(
+            headline=headline,
+            lead_article_id=article_id,
+            primary_category=categories[0] if categories else None,
+            categories=list(categories),
+            entities=dict(Counter(entities)),
+            first_seen_at=when,
+            last_seen_at=when,
+            article_count=1,
+        )
+    )
+    story_id = int(result.inserted_primary_key[0])
+    set_story(session, article_id, story_id)
+    return story_id
 
 
 def join_story(

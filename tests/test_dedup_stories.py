@@ -19,7 +19,7 @@ from newswatch.dedup import (
     story_score,
 )
 from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
-from newswatch.dedup.features import extract_numbers, keywords
+from newswatch.dedup.features import extract_numbers, keywords, lead_act_of, sequel_of
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 
 DATA = Path(__file__).parent / "data" / "stories"
@@ -222,3 +222,66 @@ def test_pairwise_scores_count_pairs() -> None:
 def test_numbers_match_across_separator_conventions() -> None:
     got = extract_numbers("In 2023 100,000 left; 250 000 dollars, 250.000 Euro, 1,5 Mio; 4-5 July")
     assert got == ["2023", "100000", "250000", "250000", "1.5"]
+
+
+@pytest.mark.parametrize(
+    ("entities", "lead"),
+    [
+        (["place:karabakh", "act:offensive", "act:ceasefire"], "act:ceasefire"),
+        (["act:shooting", "act:ceasefire"], "act:ceasefire"),
+        (["act:trial", "act:verdict", "person:ruben-vardanyan"], "act:verdict"),
+        (["act:reply", "act:resolution"], "act:reply"),
+        (["act:resolution", "act:reply"], "act:resolution"),
+        (["org:french-senate", "place:karabakh"], None),
+    ],
+)
+def test_lead_act_is_the_first_kind_named_unless_an_outcome_of_it_is_named(
+    entities: list[str], lead: str | None
+) -> None:
+    assert lead_act_of(entities) == lead
+
+
+def test_sequels_are_related_either_way_round() -> None:
+    assert sequel_of("act:ceasefire", "act:offensive")
+    assert sequel_of("act:resolution", "act:reply")
+    assert not sequel_of("act:release", "act:talks")
+    assert not sequel_of("act:reply", "act:reply")
+
+
+def _report(i: int, title: str, text: str, entities: list[str], when: datetime) -> StoryFeatures:
+    return StoryFeatures(
+        article_id=i,
+        title=title,
+        text=text,
+        language="en",
+        published=when,
+        first_seen=when,
+        categories=["security"],
+        entities=set(entities),
+        source=f"site{i}.example",
+        lead_act=lead_act_of(entities),
+    )
+
+
+def test_ceasefire_that_recalls_the_offensive_does_not_join_it() -> None:
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    actors = ["place:karabakh", "place:stepanakert", "org:azerbaijan-mod"]
+    offensive = _report(
+        1,
+        "Azerbaijan launches offensive in Karabakh",
+        "Azerbaijan's defence ministry said an offensive began near Stepanakert on Monday.",
+        actors + ["act:offensive"],
+        t0,
+    )
+    ceasefire = _report(
+        2,
+        "Karabakh ceasefire agreed a day after offensive began",
+        "A day after Azerbaijan's defence ministry launched an offensive near Stepanakert, "
+        "both sides agreed to a ceasefire.",
+        ["act:offensive"] + actors + ["act:ceasefire"],
+        t0 + timedelta(hours=26),
+    )
+    assert ceasefire.lead_act == "act:ceasefire"
+    score, reasons = story_score(ceasefire, new_story(1, offensive), window=WINDOW)
+    assert "one event answers or ends the other" in reasons
+    assert score < DEFAULT_THRESHOLD

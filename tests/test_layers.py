@@ -55,6 +55,16 @@ def test_pipeline_and_store_process_do_not_import_each_other(module: str, other:
     assert f"newswatch.crawler.{other}" not in _our_imports(ROOT / "crawler" / f"{module}.py")
 
 
+@pytest.mark.parametrize("path", ["crawler/spiders/news.py", "crawler/distributed_worker.py"])
+def test_spiders_leave_the_database_to_the_crawl_context(path: str) -> None:
+    # what a spider needs from the store (known articles, first poll, the poll log) is asked of
+    # the CrawlContext; articles go to the pipeline as items
+    source = (ROOT / path).read_text(encoding="utf-8")
+    storage = {m for m in _our_imports(ROOT / path) if m.startswith("newswatch.storage")}
+    assert storage <= {"newswatch.storage.db"}, storage  # the worker opens its database
+    assert ".session(" not in source
+
+
 def test_storage_errors_are_part_of_the_tree() -> None:
     assert issubclass(DatabaseError, StorageError) and issubclass(CopyError, DatabaseError)
     held = LockHeld(LockInfo("run", 4242, None))

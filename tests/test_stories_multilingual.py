@@ -39,6 +39,7 @@ def judge() -> Judge:
         ("Суд над Рубеном Варданяном продолжился", "person:ruben-vardanyan"),
         ("Ռուբեն Վարդանյանի գործով նիստը հետաձգվեց", "person:ruben-vardanyan"),
         ("Roads around Stepanakert were closed", "place:stepanakert"),
+        ("Пътят към Келбаджарския район е затворен", "place:kalbajar"),
         ("Xankəndi şəhərində yeni məktəb açılıb", "place:stepanakert"),
         ("В Ханкенди открылась новая школа", "place:stepanakert"),
         ("Милли Меджлис обсудил бюджет", "org:milli-majlis"),
@@ -66,6 +67,12 @@ def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity
         ("Dörd hərbçi Ermənistana təhvil verilib", "act:release"),
         ("The building was demolished on Friday", "act:demolition"),
         ("В Ханкенди снесли здание", "act:demolition"),
+        ("Both sides accepted the terms for a ceasefire", "act:ceasefire"),
+        ("Стороны договорились о приостановке боевых действий", "act:ceasefire"),
+        ("Antiterror tədbirlərinin dayandırılması barədə razılıq əldə edilib", "act:ceasefire"),
+        ("Парламент принял заявление в ответ на резолюцию", "act:reply"),
+        ("أصدر البرلمان بيانا ردا على قرار مجلس الشيوخ", "act:reply"),
+        ("Sürücü minanın qurbanı olub", "act:explosion"),
     ],
 )
 def test_kind_of_event_in_any_language(judge: Judge, text: str, act: str) -> None:
@@ -221,6 +228,54 @@ def test_two_shootings_on_different_days_are_two_stories(db: Database) -> None:
     )
     assert first.story_id is not None and second.story_id is not None
     assert first.story_id != second.story_id
+
+
+def test_offensive_and_the_ceasefire_next_day_are_two_stories(db: Database) -> None:
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    attack_en = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/o/1",
+        "Azerbaijan launches offensive in Nagorno-Karabakh",
+        "Azerbaijan's defence ministry announced a military operation in Nagorno-Karabakh on "
+        "12 March; shelling was reported on the outskirts of Stepanakert.",
+        "en",
+    )
+    attack_ru = _ingest(
+        ing,
+        clock,
+        2,
+        "https://example-ru.test/o/2",
+        "Азербайджан начал военную операцию в Карабахе",
+        "Минобороны Азербайджана 12 марта объявило о военной операции в Нагорном Карабахе; "
+        "в пригородах Степанакерта слышны взрывы.",
+        "ru",
+    )
+    truce_en = _ingest(
+        ing,
+        clock,
+        27,
+        "https://example-en.test/o/3",
+        "Karabakh ceasefire agreed a day after the offensive",
+        "A day after Azerbaijan's military operation in Nagorno-Karabakh began, the sides agreed "
+        "to a ceasefire, with Russian peacekeepers mediating near Stepanakert.",
+        "en",
+    )
+    truce_ru = _ingest(
+        ing,
+        clock,
+        28,
+        "https://example-ru.test/o/4",
+        "В Карабахе договорились о прекращении огня",
+        "Через сутки после начала военной операции Азербайджана в Нагорном Карабахе стороны "
+        "договорились о прекращении огня при посредничестве российских миротворцев.",
+        "ru",
+    )
+    assert attack_en.story_id is not None and attack_ru.story_id == attack_en.story_id
+    assert truce_en.story_id is not None and truce_ru.story_id == truce_en.story_id
+    assert truce_en.story_id != attack_en.story_id
 
 
 @pytest.mark.parametrize(

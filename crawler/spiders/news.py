@@ -20,12 +20,9 @@ from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.middlewares import DOCUMENT_META, ROBOTS_META, TRUNCATED_META
 from newswatch.crawler.parsing import Entry, parse_source
-from newswatch.crawler.polling import finish_poll
 from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
 from newswatch.sourceurls import SEARCH_KINDS
-from newswatch.storage.models import Source
-from newswatch.storage.sources import known_identities
 from newswatch.weburl import basic_auth, is_http_url, mask_secrets, strip_credentials
 
 log = logging.getLogger(__name__)
@@ -206,12 +203,7 @@ class NewsSpider(scrapy.Spider):
 
     def _first_poll(self, state: FeedState) -> bool:
         if "first_poll" not in state.extra:
-            first = True
-            if state.source_id is not None:
-                with self.ctx.db.session() as s:
-                    source = s.get(Source, state.source_id)
-                    first = source is None or source.last_success_at is None
-            state.extra["first_poll"] = first
+            state.extra["first_poll"] = self.ctx.first_poll(state.source_id)
         return bool(state.extra["first_poll"])
 
     def document_failed(self, failure: Failure) -> None:
@@ -245,10 +237,9 @@ class NewsSpider(scrapy.Spider):
             state.report.warn(f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed")
             entries = entries[:cap]
         idents = [(e, identity(e.url, None, e.guid or e.url)) for e in entries]
-        with self.ctx.db.session() as s:
-            urls, guids = known_identities(
-                s, state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
-            )
+        urls, guids = self.ctx.known(
+            state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
+        )
         out: list[Request | ArticleItem] = []
         auth = basic_auth(state.url)
         for entry, ident in idents:
@@ -366,12 +357,7 @@ class NewsSpider(scrapy.Spider):
             # stopped part way (SIGTERM, Ctrl-C): no success, and due again at once, since what
             # it had not fetched yet would otherwise wait a whole interval
             state.fail("the crawl ended before this source was finished", "interrupted")
-        if self.ctx.record:
-            now = self.ctx.clock()
-            with self.ctx.db.session() as s:
-                source = s.get(Source, state.source_id)
-                if source is not None:
-                    finish_poll(s, source, state, self.ctx.settings.crawl, now)
+        self.ctx.record_poll(state)
         self.ctx.finished.append(state.name)
         if self.ctx.progress is not None:
             self.ctx.progress(state.report)

@@ -56,6 +56,9 @@ class StoryFeatures:
     # The institution the report is about first (a parliament, a ministry, a court), if any:
     # a resolution and the other side's reply to it name both bodies, but lead with different ones.
     subject: str | None = None
+    # The kind of event the report is about (``lead_act_of``): a reply names the resolution it
+    # answers, a ceasefire report the offensive it ends, but each leads with its own event.
+    lead_act: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -213,6 +216,43 @@ def subject_of(entities: Iterable[str]) -> str | None:
     return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
 
 
+# Outcomes that reports name after the event they end or answer ("a day after the offensive
+# began, a ceasefire was agreed"): when both are named, the outcome is the report's event.
+OUTCOMES: dict[str, frozenset[str]] = {
+    "act:ceasefire": frozenset({"act:offensive", "act:shooting"}),
+    "act:verdict": frozenset({"act:trial"}),
+}
+
+
+# Kinds of event that end or answer another: a report leading with one and a story leading with
+# the other are related but distinct developments (the ceasefire after an offensive, the reply
+# to a resolution), however many actors and words they share.
+SEQUELS: dict[str, frozenset[str]] = {
+    "act:ceasefire": frozenset({"act:offensive", "act:shooting"}),
+    "act:reply": frozenset({"act:resolution", "act:verdict", "act:ruling", "act:sanctions"}),
+    "act:verdict": frozenset({"act:trial"}),
+}
+
+
+def sequel_of(one: str, other: str) -> bool:
+    """Whether one kind of event ends or answers the other, either way round."""
+    return other in SEQUELS.get(one, ()) or one in SEQUELS.get(other, ())
+
+
+def lead_act_of(entities: Iterable[str]) -> str | None:
+    """The report's own kind of event, from entities in order of first mention (title first).
+
+    The first kind named leads, unless an outcome of it is named too.
+    """
+    acts = [e for e in entities if e.startswith(ACT_PREFIX)]
+    if not acts:
+        return None
+    for outcome, ended in OUTCOMES.items():
+        if acts[0] in ended and outcome in acts:
+            return outcome
+    return acts[0]
+
+
 def entity_kind_weight(entity: str) -> float:
     """Prior weight of an entity id from its 'kind:' prefix."""
     kind = entity.partition(":")[0] if ":" in entity else ""
@@ -228,6 +268,8 @@ class DocStats:
     term_df: Counter[str] = field(default_factory=Counter)
     number_df: Counter[str] = field(default_factory=Counter)
     name_df: Counter[str] = field(default_factory=Counter)
+    _idf: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+    _idf_n: int = field(default=-1, repr=False, compare=False)
 
     @classmethod
     def from_articles(cls, articles: Iterable[StoryFeatures]) -> DocStats:
@@ -283,10 +325,19 @@ class DocStats:
 
     def idf(self, df: int) -> float:
         """Smoothed IDF scaled to (0, 1]: 1 for a term seen once, low for one seen everywhere."""
-        # Background pseudo-documents lacking the term keep a small batch that is all about one
-        # development from declaring that development's own names "common".
-        total = self.n + BACKGROUND_DOCS + 1
-        return math.log(total / (df + 0.5)) / math.log(total / 1.5)
+        # Most terms share a few small counts: story scoring asks for thousands per report,
+        # so the values are kept for as long as the corpus size stays the same.
+        if self._idf_n != self.n:
+            self._idf.clear()
+            self._idf_n = self.n
+        value = self._idf.get(df)
+        if value is None:
+            # Background pseudo-documents lacking the term keep a small batch that is all about
+            # one development from declaring that development's own names "common".
+            total = self.n + BACKGROUND_DOCS + 1
+            value = math.log(total / (df + 0.5)) / math.log(total / 1.5)
+            self._idf[df] = value
+        return value
 
 
 def entity_weight(entity: str, stats: DocStats | None) -> float:

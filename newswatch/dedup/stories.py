@@ -18,6 +18,7 @@ from newswatch.dedup.features import (
     entity_weight,
     name_weight,
     number_weight,
+    sequel_of,
     story_presence,
     term_vector,
     weighted_overlap,
@@ -38,6 +39,9 @@ SAME_DAY = timedelta(hours=24)
 # Reports naming only different kinds of event (a verdict and a handover, a shooting and a drone
 # crash) are different developments even when the actors are the same: the score keeps this much.
 ACT_CLASH = 0.6
+# A reply and the resolution it answers, or a ceasefire and the offensive it ends, share actors,
+# words and figures by nature: only the event each leads with separates them.
+SEQUEL_CLASH = 0.25
 # Reports of one development name the same day ("on 13 September"); two that each name days,
 # none in common, tell of different days' events (a shooting and its renewal the next morning).
 DATE_CLASH = 0.35
@@ -153,6 +157,16 @@ class _Scorer:
         story_acts = {e for e, n in s.entities.items() if n > 0 and e.startswith(ACT_PREFIX)}
         return bool(a.acts and story_acts and a.acts.isdisjoint(story_acts))
 
+    def sequel_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
+        """a leads with an event that ends or answers the one every member leads with.
+
+        A reply quotes the resolution and a ceasefire report recalls the offensive, so their
+        kinds of event overlap; the one each leads with tells them apart.
+        """
+        leads = [m.lead_act for m in s.members if m.lead_act]
+        lead = a.lead_act
+        return bool(lead and leads and all(sequel_of(lead, m) for m in leads))
+
     def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
         """a leads with an institution, and every member that leads with one names another."""
         theirs = [m.subject for m in s.members if m.subject]
@@ -260,6 +274,7 @@ class _Scorer:
         clashes = []
         for clash, factor, reason in (
             (self.act_clash, ACT_CLASH, "different kinds of event"),
+            (self.sequel_clash, SEQUEL_CLASH, "one event answers or ends the other"),
             (self.subject_clash, SUBJECT_CLASH, "led by different institutions"),
             (self.date_clash, DATE_CLASH, "different days named"),
         ):
