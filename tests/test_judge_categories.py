@@ -15,7 +15,9 @@ def judge() -> Judge:
     return Judge.load()
 
 
-# Both sides' leaders at one table: the peace treaty only when the treaty's own matters come up.
+# Both sides' leaders at one table are the peace process (the corpus labels bare talks of the two
+# so); a meeting framed by something else - a forum's sidelines, a prize, one side refusing to
+# come - is other diplomacy.
 LEADERS_MEET = [
     (
         "diplomacy",
@@ -27,7 +29,7 @@ LEADERS_MEET = [
         ),
     ),
     (
-        "diplomacy",
+        "peace-treaty",
         "ru",
         "Пашинян и Алиев провели переговоры в Дубае",
         (
@@ -55,7 +57,7 @@ LEADERS_MEET = [
         ),
     ),
     (
-        "diplomacy",
+        "peace-treaty",
         "hy",
         "Փաշինյանը և Ալիևը հանդիպել են",
         (
@@ -63,11 +65,29 @@ LEADERS_MEET = [
             "հայտնում է կառավարության մամուլի ծառայությունը։"
         ),
     ),
+    (
+        "diplomacy",
+        "en",
+        "Pashinyan and Aliyev named laureates of a peace prize",
+        (
+            "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev held "
+            "talks in Abu Dhabi after a ceremony at which both were named this year's laureates."
+        ),
+    ),
+    (
+        "diplomacy",
+        "ru",
+        "Алиев отказался от участия во встрече с Пашиняном",
+        (
+            "Президент Азербайджана Ильхам Алиев отказался от участия во встрече с "
+            "премьер-министром Армении Николом Пашиняном в Гранаде, сообщили в Баку."
+        ),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("category", "language", "title", "text"), LEADERS_MEET)
-def test_a_meeting_is_the_treaty_only_with_the_treaty_in_it(
+def test_the_leaders_meeting_is_the_peace_process_unless_framed_otherwise(
     judge: Judge, category: str, language: str, title: str, text: str
 ) -> None:
     verdict = judge.judge(title, text, language)
@@ -138,6 +158,46 @@ SUBJECT_FIRST = [
         "bs",
         "Izbjeglice iz Karabaha traže pravo na povratak",
         "Raseljeni Armenci iz Nagorno-Karabaha traže pravo na povratak u svoje domove.",
+    ),
+    # Figures "released" after a blast are not a release of detainees: the blast is the news.
+    (
+        "security",
+        "en",
+        "",
+        (
+            "Investigators in Yerevan released new figures on Monday: 40 people died in the "
+            "explosion at an ammunition store in Nagorno-Karabakh."
+        ),
+    ),
+    # Protesters cutting the only road are the blockade.
+    (
+        "humanitarian",
+        "fr",
+        "",
+        (
+            "Des manifestants azerbaïdjanais maintiennent le blocage de la route entre "
+            "l'Arménie et le Haut-Karabakh pour la troisième journée."
+        ),
+    ),
+    # A parliament calling on its government is a resolution, whoever it answers.
+    (
+        "resolutions",
+        "pl",
+        "",
+        (
+            "Parlament Armenii wezwał rząd do przyjęcia ustawy o uznaniu ludobójstwa i "
+            "potępił działania Azerbejdżanu w Górskim Karabachu."
+        ),
+    ),
+    # Turkey-Armenia special envoys meeting: normalisation, other diplomacy.
+    (
+        "diplomacy",
+        "en",
+        "",
+        (
+            "The special envoys of Turkey and Armenia will hold their second round of talks in "
+            "Vienna next month, the Turkish Foreign Ministry said."
+        ),
     ),
 ]
 

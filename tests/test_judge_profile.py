@@ -54,6 +54,10 @@ def test_profile_from_dict_drives_the_judge() -> None:
             "unknown groups",
         ),
         (lambda p: p["categories"]["security"].update(requires=["x"]), "requires names unknown"),
+        (
+            lambda p: p["categories"]["security"].update(requires=["eruption+x"]),
+            "requires names unknown",
+        ),
     ],
 )
 def test_invalid_profiles_name_the_key(change: Any, message: str) -> None:
@@ -74,6 +78,18 @@ def test_a_category_that_requires_a_group_needs_it_to_count() -> None:
     assert "security" not in quiet.details["cues"]
     loud = judge.judge("Etna", "Hikers at the crater of Etna saw lava and a small eruption.")
     assert loud.categories[0] == "security"
+
+
+def test_a_requirement_joined_with_plus_needs_every_group() -> None:
+    profile = _tiny_profile()
+    security = profile["categories"]["security"]
+    security["groups"]["scene"] = {"weight": 1.5, "terms": {"en": ["crater", "summit"]}}
+    security["requires"] = ["eruption+scene"]
+    judge = Judge.load(profile)
+    one = judge.judge("Etna", "Hikers at Etna saw lava and a small eruption.")
+    assert one.details["category_scores"].get("security", 0) == 0
+    both = judge.judge("Etna", "Hikers at the crater of Etna saw lava and a small eruption.")
+    assert both.categories[0] == "security"
 
 
 def test_profile_file_errors_name_the_file(tmp_path: Path) -> None:

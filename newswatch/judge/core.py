@@ -124,7 +124,10 @@ class Judge:
         ranked = [*sorted((s * self.profile.categories[c].relevance_weight for c, s in cat_scores.items()), reverse=True), 0.0, 0.0]
         # Naming both countries, or the pair, says little without anything conflict-like.
         cue_presence = min(1.0, ranked[0] / 2.0)
-        topic, core, by_language = self._topic_evidence(found, cue_presence)
+        # A named pair (Armenia and Turkey) is the topic beside any category's cue, diplomacy's
+        # too: envoys of the two meeting is the normalisation itself.
+        pair_context = min(1.0, max(cat_scores.values(), default=0.0) / 2.0)
+        topic, core, by_language = self._topic_evidence(found, pair_context)
         pair = 0.0
         sides = self.profile.sides
         if sides and all(

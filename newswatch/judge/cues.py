@@ -36,7 +36,9 @@ def category_scores(
             score += weight * sc.title_boost * in_title
             score += 0.1 * weight * min(count - 1, 5)
             cues.setdefault(cat, []).extend(surfaces)
-        if spec.requires and hit_groups.isdisjoint(spec.requires):
+        if spec.requires and not any(
+            hit_groups.issuperset(entry.split("+")) for entry in spec.requires
+        ):
             # Context alone (who met, who spoke) does not make the subject: the peace treaty
             # needs a word of the treaty itself, not just both leaders at one table.
             cues.pop(cat, None)

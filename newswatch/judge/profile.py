@@ -66,7 +66,10 @@ class Category(_Strict):
     combos: list[Combo] = []
     requires: list[str] = Field(
         default_factory=list,
-        description="groups of which one must match for the category to count at all",
+        description=(
+            "groups of which one must match for the category to count at all;"
+            " 'a+b' is met only when both match"
+        ),
     )
     min_score: float = 2.0
     lead_bonus: float = Field(
@@ -92,7 +95,8 @@ class Category(_Strict):
     @field_validator("requires")
     @classmethod
     def _known_required(cls, requires: list[str], info: Any) -> list[str]:
-        missing = [g for g in requires if g not in info.data.get("groups", {})]
+        groups = info.data.get("groups", {})
+        missing = [g for entry in requires for g in entry.split("+") if g not in groups]
         if missing:
             raise ValueError(f"requires names unknown groups {missing}")
         return requires
