@@ -15,11 +15,11 @@ import re
 from typing import Any
 
 try:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
     from yaml import CSafeLoader as _CLoader
 except ImportError:  # PyYAML without libyaml: the pure-Python parser would not be faster
-    yaml = None  # type: ignore[assignment]
-    _CLoader = None  # type: ignore[assignment,misc]
+    yaml = None
+    _CLoader = None
 
 
 class Declined(Exception):
@@ -64,7 +64,7 @@ def _scalar(value: str, tag: str | None) -> tuple[str, Any]:
 
 if _CLoader is not None:
 
-    class _Loader(_CLoader):  # type: ignore[misc,valid-type]
+    class _Loader(_CLoader):  # type: ignore[misc]
         """libyaml's parser; scalars resolved only where YAML 1.1 and 1.2 agree."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
@@ -72,7 +72,7 @@ if _CLoader is not None:
                 if implicit[1]:  # quoted: a string in every version
                     return _STR
                 return _scalar(value, None)[0]
-            return super().resolve(kind, value, implicit)
+            return str(super().resolve(kind, value, implicit))
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             if node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ):
@@ -84,8 +84,9 @@ if _CLoader is not None:
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-            if len(keys) != len(set(keys)) or any(k.tag == "tag:yaml.org,2002:merge"
-                                                  for k, _ in node.value):
+            if len(keys) != len(set(keys)) or any(
+                k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value
+            ):
                 raise Declined("duplicate or merge key")
             return super().construct_mapping(node, deep=deep)
 

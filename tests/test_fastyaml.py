@@ -19,9 +19,27 @@ AGREE = [
     "a: !!str 010\nb: !!int 12",
 ]
 DIFFER = [  # YAML 1.1 (libyaml) and 1.2 (ruamel) may read these differently, or ruamel rejects
-    "a: no", "a: On", "a: y", "a: 010", "a: 0o10", "a: 0x1f", "a: 1_000", "a: 1:30", "a: 1e5",
-    "a: .inf", "a: -.5", "a: 3.", "a: 2020-01-01", "a: =", "<<: {b: 1}", "a: 1\na: 2",
-    "a: !!int '010'", "a: !!binary aGk=", "a: !!set {x}", "? [1]\n: 2", "a: - x",
+    "a: no",
+    "a: On",
+    "a: y",
+    "a: 010",
+    "a: 0o10",
+    "a: 0x1f",
+    "a: 1_000",
+    "a: 1:30",
+    "a: 1e5",
+    "a: .inf",
+    "a: -.5",
+    "a: 3.",
+    "a: 2020-01-01",
+    "a: =",
+    "<<: {b: 1}",
+    "a: 1\na: 2",
+    "a: !!int '010'",
+    "a: !!binary aGk=",
+    "a: !!set {x}",
+    "? [1]\n: 2",
+    "a: - x",
 ]
 
 
