@@ -92,7 +92,11 @@ def stories_by_id(session: Session, ids: Iterable[int]) -> list[sa.Row[Any]]:
 
 def newest_article_id(session: Session) -> int:
     """The highest article id stored (0 for none): a mark to ask what changed since."""
-    return int(session.scalar(sa.select(sa.func.max(_ARTICLES.c.id))) or 0)
+    return int(session.scalar(_NEWEST) or 0)
+
+
+# built once: asked for every relevant article, and building the select cost more than running it
+_NEWEST = sa.select(sa.func.max(_ARTICLES.c.id))
 
 
 _CHANGED = _SUMMARY.where(

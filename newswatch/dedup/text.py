@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from w3lib.html import remove_tags, replace_entities
 
@@ -23,6 +24,9 @@ def strip_markup(text: str) -> str:
     return replace_entities(text)
 
 
+# Storing one article normalises its body for the fingerprint, the MinHash and the story
+# features (twice): remember the last few instead of redoing NFKC on the same text.
+@lru_cache(maxsize=16)
 def normalise(text: str) -> str:
     """NFKC + casefold, markup removed; line structure is kept."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).casefold()

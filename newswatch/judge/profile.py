@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from newswatch import fastyaml
 from newswatch.categories import CATEGORIES
 from newswatch.errors import ConfigError
 
@@ -176,14 +178,7 @@ def load_profile(source: str | Path | dict[str, Any] | None) -> Profile:
     else:
         path = Path(source)
         where = str(path)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ProfileError(f"{where}: cannot read profile ({exc.strerror})") from exc
-        try:
-            data = json.loads(raw) if path.suffix == ".json" else YAML(typ="safe").load(raw)
-        except (YAMLError, json.JSONDecodeError) as exc:
-            raise ProfileError(f"{where}: not valid YAML/JSON: {exc}") from exc
+        data = _read(path)
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
@@ -202,6 +197,37 @@ def load_profile(source: str | Path | dict[str, Any] | None) -> Profile:
     if profile.scoring.fallback_category not in profile.categories:
         raise ProfileError(f"{where}: scoring.fallback_category: not a category")
     return profile
+
+
+# path -> ((mtime_ns, size), parsed data): every Judge of a process (crawl, store worker,
+# explain) reads the same file; validation makes new objects, so the data is never shared.
+_PARSED: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def _read(path: Path) -> Any:
+    """The profile file's data, parsed once per process while the file stays the same."""
+    where = str(path)
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = _PARSED.get(where)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{where}: cannot read profile ({exc.strerror})") from exc
+    try:
+        if path.suffix == ".json":
+            data = json.loads(raw)
+        else:
+            try:
+                data = fastyaml.load(raw)
+            except fastyaml.Declined:  # ruamel reads it (and words any error)
+                data = YAML(typ="safe").load(raw)
+    except (YAMLError, json.JSONDecodeError) as exc:
+        raise ProfileError(f"{where}: not valid YAML/JSON: {exc}") from exc
+    _PARSED[where] = (stamp, data)
+    return data
 
 
 def category_order(profile: Profile) -> tuple[str, ...]:
