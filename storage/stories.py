@@ -212,7 +212,10 @@ def create_story(
             article_count=1,
         )
     )
-    story_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:  # an INSERT of one row always has it; typed Optional for other statements
+        raise RuntimeError("the story's insert returned no key")
+    story_id = int(key[0])
     set_story(session, article_id, story_id)
     return story_id
 

@@ -317,10 +317,10 @@ class DocStats:
         """Inverse of to_dict."""
         return cls(
             n=int(data["n"]),
-            **{
-                k: Counter(data.get(k, {}))
-                for k in ("entity_df", "term_df", "number_df", "name_df")
-            },
+            entity_df=Counter(data.get("entity_df", {})),
+            term_df=Counter(data.get("term_df", {})),
+            number_df=Counter(data.get("number_df", {})),
+            name_df=Counter(data.get("name_df", {})),
         )
 
     def idf(self, df: int) -> float:
