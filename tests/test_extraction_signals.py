@@ -284,3 +284,10 @@ def test_author_name_cleaning(raw: str, name: str | None) -> None:
 def test_degree_after_a_name_is_not_a_second_author() -> None:
     head = '<meta name="author" content="Grant Tinsley, PhD">'
     assert extract(_page(head, BODY)).authors == ["Grant Tinsley"]
+
+
+def test_h1_in_spans_named_as_a_whole_keeps_its_kicker() -> None:
+    head = '<meta property="og:title" content="Letter: farewell to the old harbour crane">'
+    body = ("<article><h1><span>Letter:</span> <span>farewell to the old harbour crane</span>"
+            f"</h1>{BODY}</article>")
+    assert extract(_page(head, body)).title == "Letter: farewell to the old harbour crane"

@@ -218,12 +218,14 @@ def _choose(
     h1s.sort(key=lambda pair: not pair[1])
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
+    # (or writes after its own "Kicker: ", when no source names the whole <h1>)
     for text, _inside in h1s:
+        whole = _confirms(text, named)
         for part in reversed(signals.h1_parts.get(text, [])):
             key = _key(part)
             if len(key.split()) >= MIN_PART_WORDS and (any(
                 _key(v) == key for _source, cand in named for v in _variants(cand)
-            ) or _named_after_kicker(part, named, sites)):
+            ) or (not whole and _named_after_kicker(part, named, sites))):
                 return part, "h1"
     # the visible headline wins when another source confirms it; the longest one when several
     # are (a section label such as "News" is often an <h1> too), the one inside the article
@@ -233,16 +235,15 @@ def _choose(
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
         return strip_site(best, sites), "h1"
     # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
-    # the part another source names is the headline, however short, after a colon
-    for text, _inside in h1s:
-        tail = after_kicker(text)
-        if tail and _named_after_kicker(tail, [(s, c) for s, c in named if _key(c) != _key(
-                text)], sites) and not _named_after_kicker(text, named, sites):
-            return tail, "h1"
+    # the part another source names is the headline; after a colon, however short it is
     for text, _inside in h1s:
         kicked = _confirmed_part(text, named)
         if kicked:
             return kicked, "h1"
+    for text, _inside in h1s:
+        tail = after_kicker(text)
+        if tail and _named_after_kicker(tail, named, sites):
+            return tail, "h1"
     # no <h1> is the headline (a section label, a logo): an <h2> that the <title> or og:title
     # names beyond a short label is
     for text in signals.h2s:
