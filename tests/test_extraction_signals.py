@@ -253,19 +253,6 @@ def test_kicker_in_every_source_is_kept() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "day"),
-    [("es", datetime(2022, 5, 10)), ("en-GB", datetime(2022, 5, 10)),
-     ("en-US", datetime(2022, 10, 5)), ("en", datetime(2022, 10, 5))],
-    ids=["spanish-day-first", "british-day-first", "us-month-first", "bare-en-month-first"],
-)
-def test_slashed_meta_date_read_in_the_pages_order(lang: str, day: datetime) -> None:
-    head = '<meta property="article:published_time" content="10/05/2022 05:22 pm">'
-    found = extract(_page(head, BODY, lang=lang))
-    assert found.published_local is not None
-    assert found.published_local.date() == day.date()
-
-
-@pytest.mark.parametrize(
     ("raw", "name"),
     [("Redacci&oacute;n Central", "Redacción Central"),
      ("Interview: Jana Kovac", "Jana Kovac"),

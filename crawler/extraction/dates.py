@@ -31,16 +31,6 @@ _URL_DATE = re.compile(
 )
 _MIN_YEAR = 1995
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
-
-
-def writes_day_first(lang: str | None) -> bool:
-    """Pages in a language other than English, or in British/other non-US English, write
-    "10/05/2022" day first; a bare "en" or no language at all keeps the US month first."""
-    tag = (lang or "").strip().lower().replace("_", "-")
-    if not tag:
-        return False
-    return not tag.startswith("en") or (tag.startswith("en-") and tag != "en-us")
 
 
 def as_utc(value: datetime) -> datetime:
@@ -56,10 +46,9 @@ def parse_date(text: str | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def parse_local(text: str | None, day_first: bool = False) -> datetime | None:
+def parse_local(text: str | None) -> datetime | None:
     """Parse leniently keeping the source's own offset (its calendar day is the article's);
-    naive values are taken as UTC; None when implausible. day_first reads a slashed date
-    ("10/05/2022") day first, as the page's language writes it."""
+    naive values are taken as UTC; None when implausible."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
@@ -69,7 +58,7 @@ def parse_local(text: str | None, day_first: bool = False) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     # "12.10.2022" is the 12th of October wherever dots separate a date
-    dayfirst = bool(_DOTTED.match(text)) or (day_first and bool(_SLASHED.match(text)))
+    dayfirst = bool(_DOTTED.match(text))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -161,12 +150,11 @@ def choose_date(
 def _from_page(
     signals: PageSignals, text: str, url: str | None, scope: html.HtmlElement | None,
 ) -> tuple[datetime | None, str | None]:
-    day_first = writes_day_first(signals.html_lang)
     structured = next((found for node in (signals.article, signals.webpage)
                        if (found := parse_local(node.get("datePublished")
-                                                or node.get("dateCreated"), day_first))), None)
+                                                or node.get("dateCreated")))), None)
     meta = next((found for key in _META_KEYS for value in signals.meta.get(key, [])
-                 if (found := parse_local(value, day_first))), None)
+                 if (found := parse_local(value))), None)
     # a republished article keeps its first datePublished in JSON-LD while the page's meta tag
     # carries the date it shows its readers (in the publisher's own calendar, where JSON-LD
     # is often in UTC): when the two disagree on the day, the meta tag's is the article's
@@ -177,14 +165,14 @@ def _from_page(
     # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
     # today's date in the header, so it only comes after htmldate's weighing of the page
     for value in (t for t, inside in signals.times if inside):
-        found = parse_local(value, day_first)
+        found = parse_local(value)
         if found:
             return found, "time"
     found = _from_htmldate(text, url, scope)
     if found:
         return found, "htmldate"
     for value in (t for t, inside in signals.times if not inside):
-        found = parse_local(value, day_first)
+        found = parse_local(value)
         if found:
             return found, "time"
     return None, None
