@@ -229,3 +229,52 @@ def test_printed_date_after_a_byline_link_is_read_in_page_order() -> None:
                                       "5 March 2021<p>Other story of 2 May 2020</p></div>"))
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2021, 3, 5).date()
+
+
+def test_h1_span_named_after_a_kicker_colon_elsewhere_is_the_headline() -> None:
+    head = ('<meta property="og:title" content="Harbour strike: Dockers return to work on Monday'
+            ' | Coast Wire">')
+    body = ("<article><h1><span>After the harbour strike</span>"
+            f"<span>Dockers return to work on Monday</span></h1>{BODY}</article>")
+    assert extract(_page(head, body)).title == "Dockers return to work on Monday"
+
+
+def test_short_headline_after_a_kicker_in_the_h1_named_by_the_title() -> None:
+    head = ("<title>Greener valley? - Valley Voice</title>"
+            '<meta property="og:site_name" content="Valley Voice">')
+    body = f"<article><h1>Energy transition: Greener valley?</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Greener valley?"
+
+
+def test_kicker_in_every_source_is_kept() -> None:
+    head = '<meta property="og:title" content="Budget: Council approves the new school plan">'
+    body = f"<article><h1>Budget: Council approves the new school plan</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Budget: Council approves the new school plan"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("Redacci&oacute;n Central", "Redacción Central"),
+     ("Interview: Jana Kovac", "Jana Kovac"),
+     ("Jana Kovac Stand: 3. März 2022", "Jana Kovac"),
+     ("PhD", None), ("M.D.", None), ("Stand", None), ("No Author", None), ("Username", None),
+     ("Ma", "Ma")],
+    ids=["entity-decoded", "interview-label", "date-label-after-name", "degree", "degree-dots",
+         "stand-label", "no-author", "username", "surname-ma-kept"],
+)
+def test_author_name_cleaning(raw: str, name: str | None) -> None:
+    from newswatch.crawler.extraction.authors import clean_name
+
+    assert clean_name(raw) == name
+
+
+def test_degree_after_a_name_is_not_a_second_author() -> None:
+    head = '<meta name="author" content="Grant Tinsley, PhD">'
+    assert extract(_page(head, BODY)).authors == ["Grant Tinsley"]
+
+
+def test_h1_in_spans_named_as_a_whole_keeps_its_kicker() -> None:
+    head = '<meta property="og:title" content="Letter: farewell to the old harbour crane">'
+    body = ("<article><h1><span>Letter:</span> <span>farewell to the old harbour crane</span>"
+            f"</h1>{BODY}</article>")
+    assert extract(_page(head, body)).title == "Letter: farewell to the old harbour crane"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import unescape
 
 from lxml import html
 
@@ -10,7 +11,7 @@ from .structured import PageSignals, clean_space, person_names
 
 log = logging.getLogger(__name__)
 _PREFIX = re.compile(
-    r"^(?:(?:view|see) all (?:posts|articles|stories) by|(?:all )?(?:posts|articles|stories) by"
+    r"^(?:(?:view|see|show) all (?:posts|articles|stories) (?:by|of)|interview(?: mit| with)?|(?:all )?(?:posts|articles|stories) by"
     r"|(?:zeige )?alle (?:beiträge|artikel) von|(?:posted|written|reported|words|story|text)"
     r" by|by|von|par|por|de|door|di|af|av|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
     r"|auteur|author|autor(?:in)?|text|texte|verfasst von|vom|redaktion:)\s*:?\s+",
@@ -26,13 +27,19 @@ _SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\s\|\s)\s*", re.IGN
 _CONTACT = re.compile(r"@|\[at\]|\(at\)|https?://|www\.", re.IGNORECASE)
 MAX_NAME_WORDS, MAX_AUTHORS = 6, 8
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|de|fr|it|es|ch|at|co|uk|info|io)\b", re.IGNORECASE)
-_UNKNOWN = {"unknown", "admin", "administrator", "posted"}
+_UNKNOWN = {"unknown", "admin", "administrator", "posted", "no author", "username", "follow",
+            "stand"}
+# academic degrees written after a name ("Grant Tinsley, PhD"): not a second author
+_DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N|MPH|MBA)\.?$")
+# a date label left after the date itself is cut ("Sara Zinnecker Stand: 3. März")
+_DATE_LABEL = re.compile(r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$",
+                         re.IGNORECASE)
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
 
 def clean_name(raw: str) -> str | None:
     """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
-    name = clean_space(raw)
+    name = clean_space(unescape(raw))  # "Redacci&oacute;n" escaped twice by the page
     previous = None
     while name != previous:
         previous = name
@@ -40,13 +47,14 @@ def clean_name(raw: str) -> str | None:
     digit = re.search(r"\d", name)
     if digit:
         name = name[: digit.start()]  # "Lucas Nolan 22 Dec 2016": the date follows the name
+        name = _DATE_LABEL.sub("", name)
     parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
     parts = [p for p in parts if not _ROLE.search(p)]
     name = clean_space(parts[0]) if parts else ""
     name = name.strip(" :-–—|·•,.")
     if not name or _CONTACT.search(name) or not any(ch.isalpha() for ch in name):
         return None
-    if len(name.split()) > MAX_NAME_WORDS or name.casefold() in _UNKNOWN:
+    if len(name.split()) > MAX_NAME_WORDS or name.casefold() in _UNKNOWN or _DEGREE.match(name):
         return None
     if _DOMAIN.search(name):
         return None  # a web address is the outlet, not an author ("tagesschau.de")

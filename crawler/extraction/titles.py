@@ -125,6 +125,27 @@ def _join(parts: list[str], seps: list[str]) -> str:
 MIN_PART_WORDS, KICKER = 3, 6
 
 
+_KICKER_COLON = re.compile(r"^(?P<kicker>[^:]{2,60}?\S):\s+(?P<headline>\S.*)$")
+
+
+def after_kicker(text: str) -> str | None:
+    """The headline after a "Kicker: " label ("Corona-Lockerungen: Autohäuser rechnen ...");
+    None without one."""
+    match = _KICKER_COLON.match(text.strip())
+    return match.group("headline").strip() if match else None
+
+
+def _named_after_kicker(part: str, named: list[tuple[str, str]], sites: set[str]) -> bool:
+    """Another source names part as its headline after a "Kicker: " label, or as all of it."""
+    key = _key(part)
+    for _source, cand in named:
+        stripped = strip_site(cand, sites)
+        tail = after_kicker(stripped)
+        if key in (_key(stripped), _key(tail or "")):
+            return True
+    return False
+
+
 def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
     """Another source names this <h1>: as a whole, or as a segment; a short segment that is
     not the first of its title is a section label ("Site | Culture | Books | Headline")."""
@@ -197,12 +218,14 @@ def _choose(
     h1s.sort(key=lambda pair: not pair[1])
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
+    # (or writes after its own "Kicker: ", when no source names the whole <h1>)
     for text, _inside in h1s:
+        whole = _confirms(text, named)
         for part in reversed(signals.h1_parts.get(text, [])):
             key = _key(part)
-            if len(key.split()) >= MIN_PART_WORDS and any(
+            if len(key.split()) >= MIN_PART_WORDS and (any(
                 _key(v) == key for _source, cand in named for v in _variants(cand)
-            ):
+            ) or (not whole and _named_after_kicker(part, named, sites))):
                 return part, "h1"
     # the visible headline wins when another source confirms it; the longest one when several
     # are (a section label such as "News" is often an <h1> too), the one inside the article
@@ -212,11 +235,15 @@ def _choose(
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
         return strip_site(best, sites), "h1"
     # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
-    # the part another source names is the headline
+    # the part another source names is the headline; after a colon, however short it is
     for text, _inside in h1s:
         kicked = _confirmed_part(text, named)
         if kicked:
             return kicked, "h1"
+    for text, _inside in h1s:
+        tail = after_kicker(text)
+        if tail and _named_after_kicker(tail, named, sites):
+            return tail, "h1"
     # no <h1> is the headline (a section label, a logo): an <h2> that the <title> or og:title
     # names beyond a short label is
     for text in signals.h2s:
