@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from newswatch.storage.db import Database
 
-from newswatch.dedup.features import extract_dates
+from newswatch.dedup.features import extract_dates, report_dates
 from newswatch.ingest import Ingestor, IngestResult, RawArticle, cached_judge
 from newswatch.judge import Judge
 
@@ -99,6 +99,23 @@ def test_dates_need_a_month_name() -> None:
     assert extract_dates("In 2023 some 100 people and 12 buses") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("The ministry confirmed on March 13 that the toll had risen", ["date:13.3"]),
+        ("Об этом 13 марта сообщили в министерстве", ["date:13.3"]),
+        ("13 марта написали местные СМИ", ["date:13.3"]),
+        ("Nazirlik 13 mart tarixində bildirib", ["date:13.3"]),
+        ("13 mart tarixində Xankəndidə partlayış olub, nazirlik bildirib", []),  # far from it
+        ("Минобороны сообщило, что утром 14 марта открыли огонь", []),  # the reported content
+        ("Shelling resumed on 14 March, the ministry said on 14 March", []),  # named as event too
+        ("Le 14 mars, les tirs ont repris", []),
+    ],
+)
+def test_day_a_report_came_out_is_not_the_events_day(text: str, reported: list[str]) -> None:
+    assert report_dates(text) == reported
+
+
 def _ingest(
     ing: Ingestor, clock: Clock, hours: float, url: str, title: str, text: str, language: str
 ) -> IngestResult:
@@ -153,6 +170,33 @@ def test_one_verdict_reported_in_three_languages_is_one_story(db: Database) -> N
     )
     assert en.story_id is not None
     assert ru.story_id == en.story_id and hy.story_id == en.story_id
+
+
+def test_next_days_toll_update_joins_the_blast(db: Database) -> None:
+    """A follow-up names the day it was reported, not the day of the blast: still one story."""
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    blast = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/x/1",
+        "Explosion at a fuel depot near Stepanakert",
+        "A powerful explosion hit a fuel depot outside Stepanakert on 12 March; rescuers said "
+        "dozens of people were taken to hospital with burns.",
+        "en",
+    )
+    toll = _ingest(
+        ing,
+        clock,
+        24,
+        "https://example-ru.test/x/2",
+        "Число погибших при взрыве склада топлива в Степанакерте выросло до 31",
+        "Жертвами взрыва на складе горючего под Степанакертом стали 31 человек, 13 марта "
+        "сообщили в местном минздраве.",
+        "ru",
+    )
+    assert blast.story_id is not None and toll.story_id == blast.story_id
 
 
 def test_resolution_and_the_reply_next_day_are_two_stories(db: Database) -> None:

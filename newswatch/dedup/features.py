@@ -85,6 +85,12 @@ class StoryFeatures:
         return frozenset(extract_numbers(text) + extract_dates(text))
 
     @cached_property
+    def report_dates(self) -> frozenset[str]:
+        """Date keys named only as the day something was said or reported (``report_dates``)."""
+        lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
+        return frozenset(report_dates(f"{self.title}\n{lead}"))
+
+    @cached_property
     def acts(self) -> frozenset[str]:
         """Kinds of event the judge found (verdict, release, shooting...)."""
         return frozenset(e for e in self.entities if e.startswith(ACT_PREFIX))
@@ -199,16 +205,62 @@ def _month(word: str) -> int | None:
     return None
 
 
-def extract_dates(text: str) -> list[str]:
-    """Day-month dates written with a month name, as language-blind keys ("date:25.11")."""
+def _date_mentions(text: str) -> list[tuple[str, int, int]]:
+    """(date key, start, end) of each day-month date written with a month name."""
     out = []
     for pattern, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
         for m in pattern.finditer(text):
             day, word = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
             month = _month(word)
             if month is not None and 1 <= int(day) <= 31:
-                out.append(f"{DATE_PREFIX}{int(day)}.{month}")
+                out.append((f"{DATE_PREFIX}{int(day)}.{month}", m.start(), m.end()))
     return out
+
+
+def extract_dates(text: str) -> list[str]:
+    """Day-month dates written with a month name, as language-blind keys ("date:25.11")."""
+    return [key for key, _, _ in _date_mentions(text)]
+
+
+# Verbs of saying and reporting (casefolded stems): a date right next to one is the day a
+# statement or report came out ("confirmed on 17 April", "26 сентября сообщили"), which reports
+# of one development published a day apart name differently; it is not the event's day.
+_REPORTING = tuple(
+    "said says report announc confirm told stated wrote "
+    "сообщ заяв написал подтверд объяв рассказал передает передаёт "
+    "повідом підтверд оголос "
+    "bildir açıqla xəbər deyib qeyd açıkla duyur "
+    "հայտն հայտարար "
+    "annonc déclar indiqu rapport "
+    "teilte sagte erklärt bericht bestätig meldet "
+    "inform anunci dijo declar dichiar detto conferm riferi "
+    "أعلن قال أفاد اعلام گفت".split()
+)
+# Words that start the reported content ("said that on 14 March..."): the date after them is
+# the event's.
+_THAT = frozenset("that что що ki que dass որ che أن که".split())
+_REPORT_REACH = 2
+_TOKEN = re.compile(r"\w+")
+
+
+def _reporting(word: str) -> bool:
+    return word.startswith(_REPORTING)
+
+
+def report_dates(text: str) -> list[str]:
+    """Date keys whose every mention sits within two words of a verb of saying or reporting."""
+    reported: set[str] = set()
+    other: set[str] = set()
+    for key, start, end in _date_mentions(text):
+        before = [w.casefold() for w in _TOKEN.findall(text[max(0, start - 80) : start])]
+        after = [w.casefold() for w in _TOKEN.findall(text[end : end + 80])][:_REPORT_REACH]
+        near = []
+        for w in reversed(before[-_REPORT_REACH:]):
+            if w in _THAT:
+                break
+            near.append(w)
+        (reported if any(_reporting(w) for w in near + after) else other).add(key)
+    return sorted(reported - other)
 
 
 def subject_of(entities: Iterable[str]) -> str | None:

@@ -90,13 +90,16 @@ EVENT_DAY_SPAN = (timedelta(days=3), timedelta(days=1))
 
 
 def event_days(a: StoryFeatures) -> set[str]:
-    """Date keys in a's lead that fall just before its publication (its event's day)."""
+    """Date keys in a's lead that fall just before its publication (its event's day).
+
+    A day named only as when something was said or reported is the report's, not the event's.
+    """
     if a.published is None:
         return set()
     when = as_utc(a.published)
     out = set()
     for key in a.numbers:
-        if not key.startswith(DATE_PREFIX):
+        if not key.startswith(DATE_PREFIX) or key in a.report_dates:
             continue
         day, month = (int(x) for x in key[len(DATE_PREFIX) :].split("."))
         for year in (when.year, when.year - 1):
