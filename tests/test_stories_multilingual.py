@@ -49,6 +49,10 @@ def judge() -> Judge:
         ("Ֆրանսիայի Սենատը քվեարկեց", "org:french-senate"),
         ("Бакинский военный суд огласил решение", "org:baku-military-court"),
         ("Bakı Hərbi Məhkəməsində iclas keçirilib", "org:baku-military-court"),
+        ("Avropa İttifaqının vasitəçiliyi ilə görüş keçirilib", "org:european-union"),
+        ("Зустріч відбулася за посередництва Євросоюзу", "org:european-union"),
+        ("Die Gespräche fanden unter Vermittlung der Europäischen Union statt", "org:european-union"),
+        ("Շառլ Միշելը հանդիպեց երկու առաջնորդներին", "person:charles-michel"),
     ],
 )
 def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity: str) -> None:
@@ -70,6 +74,12 @@ def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity
         ("Both sides accepted the terms for a ceasefire", "act:ceasefire"),
         ("Стороны договорились о приостановке боевых действий", "act:ceasefire"),
         ("Antiterror tədbirlərinin dayandırılması barədə razılıq əldə edilib", "act:ceasefire"),
+        ("Azərbaycan beş hərbçini Ermənistana təhvil verib", "act:release"),
+        ("Azərbaycan iki mülki şəxsi azad edib", "act:release"),
+        ("Türkiye iki esiri teslim etti", "act:release"),
+        ("Азербайджан передав Вірменії полонених", "act:release"),
+        ("Nazirlik bəyanatı rədd edib", "act:reply"),
+        ("Mövqelərimiz atəşə tutulub, düşmən atəş açıb", "act:shooting"),
         ("Парламент принял заявление в ответ на резолюцию", "act:reply"),
         ("أصدر البرلمان بيانا ردا على قرار مجلس الشيوخ", "act:reply"),
         ("Sürücü minanın qurbanı olub", "act:explosion"),
@@ -110,6 +120,9 @@ def test_dates_need_a_month_name() -> None:
         ("Минобороны сообщило, что утром 14 марта открыли огонь", []),  # the reported content
         ("Shelling resumed on 14 March, the ministry said on 14 March", []),  # named as event too
         ("Le 14 mars, les tirs ont repris", []),
+        ("Stepanakert, 14 March, local radio. Shelling resumed", ["date:14.3"]),  # a dateline
+        ("ГОРИС, 14 марта. Обстрел возобновился", ["date:14.3"]),
+        ("Officials in the region, 14 March: nothing new", []),  # four words: not a dateline
     ],
 )
 def test_day_a_report_came_out_is_not_the_events_day(text: str, reported: list[str]) -> None:

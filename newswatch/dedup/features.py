@@ -241,6 +241,9 @@ _REPORTING = tuple(
 _THAT = frozenset("that что що ki que dass որ che أن که".split())
 _REPORT_REACH = 2
 _TOKEN = re.compile(r"\w+")
+# A dateline ("YEREVAN, May 16, ARMENPRESS", "Баку, 7 октября"): a place of up to three words
+# at the start of a line, then a comma, then the date, which is the day the report was filed.
+_DATELINE = re.compile(r"(?:^|\n)\W*\w+(?:[ -]\w+){0,2}\s*,\s*$")
 
 
 def _reporting(word: str) -> bool:
@@ -248,7 +251,7 @@ def _reporting(word: str) -> bool:
 
 
 def report_dates(text: str) -> list[str]:
-    """Date keys whose every mention sits within two words of a verb of saying or reporting."""
+    """Date keys whose every mention is a dateline or within two words of a verb of saying."""
     reported: set[str] = set()
     other: set[str] = set()
     for key, start, end in _date_mentions(text):
@@ -259,7 +262,9 @@ def report_dates(text: str) -> list[str]:
             if w in _THAT:
                 break
             near.append(w)
-        (reported if any(_reporting(w) for w in near + after) else other).add(key)
+        dateline = _DATELINE.search(text, max(0, start - 80), start) is not None
+        said = dateline or any(_reporting(w) for w in near + after)
+        (reported if said else other).add(key)
     return sorted(reported - other)
 
 
