@@ -9,7 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
-from newswatch.dedup.features import entity_kind_weight, lead_act_of, subject_of
+from newswatch.dedup.features import (
+    entity_kind_weight,
+    lead_act_of,
+    opens_with_yesterday,
+    subject_of,
+)
 from newswatch.judge import Judgement
 from newswatch.storage import stories as store
 from newswatch.storage.models import Article
@@ -47,6 +52,7 @@ def features(
 ) -> StoryFeatures:
     """What story grouping knows of one article (entities in order of first mention)."""
     entities = list(entities)
+    recalled = opens_with_yesterday(title, text)
     return StoryFeatures(
         article_id=article_id,
         title=title or "",
@@ -57,8 +63,8 @@ def features(
         categories=list(categories),
         entities=set(entities),
         source=str(source_id) if source_id is not None else "",
-        subject=subject_of(entities),
-        lead_act=lead_act_of(entities),
+        subject=subject_of(entities, recalled=recalled),
+        lead_act=lead_act_of(entities, recalled=recalled),
     )
 
 

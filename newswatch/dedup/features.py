@@ -268,9 +268,35 @@ def report_dates(text: str) -> list[str]:
     return sorted(reported - other)
 
 
-def subject_of(entities: Iterable[str]) -> str | None:
-    """The first institution among entities listed in order of first mention."""
-    return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
+# "Yesterday" in the opening sentence: the report opens by recalling the day before's event
+# ("Yesterday the Senate adopted a resolution; the Milli Majlis must answer it") and its own
+# news, with its own actor, comes after.
+_YESTERDAY = frozenset(
+    "yesterday вчера вчора dünən dün երեկ hier gestern ayer ieri أمس دیروز გუშინ кеше".split()
+)
+_FIRST_SENTENCE = re.compile(r"[^.!?։\n]*")
+
+
+def opens_with_yesterday(title: str, text: str) -> bool:
+    """Whether the opening sentence (the title's, else the lead's) speaks of the day before."""
+    opening = _FIRST_SENTENCE.match((title or text).strip().casefold())
+    return opening is not None and not _YESTERDAY.isdisjoint(_TOKEN.findall(opening.group()))
+
+
+def _own(found: list[str], recalled: bool) -> str | None:
+    """The report's own item: the first named, or the next one after a recalled first."""
+    if not found:
+        return None
+    return found[1] if recalled and len(found) > 1 else found[0]
+
+
+def subject_of(entities: Iterable[str], *, recalled: bool = False) -> str | None:
+    """The first institution among entities listed in order of first mention.
+
+    ``recalled``: the report opens with the day before's event (``opens_with_yesterday``), so
+    the first institution is that event's and the next is the report's own.
+    """
+    return _own([e for e in entities if e.startswith(SUBJECT_PREFIX)], recalled)
 
 
 # Outcomes that reports name after the event they end or answer ("a day after the offensive
@@ -291,23 +317,28 @@ SEQUELS: dict[str, frozenset[str]] = {
 }
 
 
+REPLY = "act:reply"
+
+
 def sequel_of(one: str, other: str) -> bool:
     """Whether one kind of event ends or answers the other, either way round."""
     return other in SEQUELS.get(one, ()) or one in SEQUELS.get(other, ())
 
 
-def lead_act_of(entities: Iterable[str]) -> str | None:
+def lead_act_of(entities: Iterable[str], *, recalled: bool = False) -> str | None:
     """The report's own kind of event, from entities in order of first mention (title first).
 
-    The first kind named leads, unless an outcome of it is named too.
+    The first kind named leads (the second when the first is the day before's, ``recalled``),
+    unless an outcome of it is named too.
     """
     acts = [e for e in entities if e.startswith(ACT_PREFIX)]
-    if not acts:
+    lead = _own(acts, recalled)
+    if lead is None:
         return None
     for outcome, ended in OUTCOMES.items():
-        if acts[0] in ended and outcome in acts:
+        if lead in ended and outcome in acts:
             return outcome
-    return acts[0]
+    return lead
 
 
 def entity_kind_weight(entity: str) -> float:
