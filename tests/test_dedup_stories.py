@@ -231,6 +231,15 @@ def test_numbers_match_across_separator_conventions() -> None:
     assert got == ["2023", "100000", "250000", "250000", "1.5"]
 
 
+def test_a_day_of_the_month_counts_once_as_its_date() -> None:
+    t0 = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    ru = _report(1, "", "Баку 4 октября передал Еревану 17 военнопленных", [], t0)
+    hy = _report(2, "", "Հոկտեմբերի 4-ին Ադրբեջանը Հայաստանին հանձնեց 17 գերու", [], t0)
+    assert ru.numbers == {"17", "date:4.10"}
+    assert hy.numbers == {"17", "date:4.10"}
+    assert _report(3, "", "Killed on 12 March: 12 soldiers", [], t0).numbers == {"12", "date:12.3"}
+
+
 @pytest.mark.parametrize(
     ("entities", "lead"),
     [

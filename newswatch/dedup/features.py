@@ -82,7 +82,12 @@ class StoryFeatures:
         """Multi-digit numbers and day-month dates in title and lead (any language)."""
         lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
         text = f"{self.title}\n{lead}"
-        return frozenset(extract_numbers(text) + extract_dates(text))
+        dates = _date_mentions(text)
+        # A day of the month counts once, as its date: as a bare number too it would dilute
+        # the figures that identify a development (17 prisoners, 20 dead).
+        for _, start, end in dates:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return frozenset(extract_numbers(text) + [key for key, _, _ in dates])
 
     @cached_property
     def report_dates(self) -> frozenset[str]:
