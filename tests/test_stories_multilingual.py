@@ -53,6 +53,8 @@ def judge() -> Judge:
         ("Зустріч відбулася за посередництва Євросоюзу", "org:european-union"),
         ("Die Gespräche fanden unter Vermittlung der Europäischen Union statt", "org:european-union"),
         ("Շառլ Միշելը հանդիպեց երկու առաջնորդներին", "person:charles-michel"),
+        ("AŞPA-nın sessiyasında səsvermə keçirilib", "org:pace"),
+        ("Сесія ПАРЄ розпочалася у понеділок", "org:pace"),
     ],
 )
 def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity: str) -> None:
