@@ -262,6 +262,34 @@ def test_resolution_and_the_reply_next_day_are_two_stories(db: Database) -> None
     assert reply_az.story_id != vote_en.story_id
 
 
+def test_reply_that_opens_with_yesterdays_resolution_stays_apart(db: Database) -> None:
+    """The reply recalls the vote first ("yesterday the Senate adopted..."): still the reply."""
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    vote = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/y/1",
+        "French Senate adopts resolution on Karabakh",
+        "The French Senate adopted a resolution calling for sanctions against Azerbaijan over "
+        "Nagorno-Karabakh, by 290 votes to 1.",
+        "en",
+    )
+    reply = _ingest(
+        ing,
+        clock,
+        22,
+        "https://example-az.test/y/2",
+        "",
+        "Dünən Fransa Senatı Qarabağla bağlı qətnamə qəbul edib. Milli Məclis bu gün plenar "
+        "iclasda qətnaməni pisləyən bəyanat qəbul edib.",
+        "az",
+    )
+    assert vote.story_id is not None and reply.story_id is not None
+    assert reply.story_id != vote.story_id
+
+
 def test_two_shootings_on_different_days_are_two_stories(db: Database) -> None:
     clock = Clock()
     ing = Ingestor(db, cached_judge(None, ()), clock=clock)

@@ -284,7 +284,7 @@ _FIRST_SENTENCE = re.compile(r"[^.!?։\n]*")
 
 def opens_with_yesterday(title: str, text: str) -> bool:
     """Whether the opening sentence (the title's, else the lead's) speaks of the day before."""
-    opening = _FIRST_SENTENCE.match((title or text).strip().casefold())
+    opening = _FIRST_SENTENCE.match((title or text).strip()[:400].casefold())
     return opening is not None and not _YESTERDAY.isdisjoint(_TOKEN.findall(opening.group()))
 
 
