@@ -10,6 +10,8 @@ from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
 from newswatch.dedup.features import (
+    ACT_PREFIX,
+    SUBJECT_PREFIX,
     entity_kind_weight,
     lead_act_of,
     opens_with_yesterday,
@@ -52,7 +54,10 @@ def features(
 ) -> StoryFeatures:
     """What story grouping knows of one article (entities in order of first mention)."""
     entities = list(entities)
-    recalled = opens_with_yesterday(title, text)
+    # Only a report naming two kinds of event or two institutions has a second one to prefer.
+    acts = sum(e.startswith(ACT_PREFIX) for e in entities)
+    orgs = sum(e.startswith(SUBJECT_PREFIX) for e in entities)
+    recalled = max(acts, orgs) > 1 and opens_with_yesterday(title or "", text or "")
     return StoryFeatures(
         article_id=article_id,
         title=title or "",
