@@ -284,13 +284,23 @@ def test_a_resolution_that_condemns_is_not_a_reply_to_itself() -> None:
     t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
     senate = ["org:french-senate", "place:karabakh"]
     vote = replace(
-        _report(1, "French Senate adopts resolution", "The Senate voted 290 to 1 on Karabakh.",
-                senate + ["act:resolution"], t0),
+        _report(
+            1,
+            "French Senate adopts resolution",
+            "The Senate voted 290 to 1 on Karabakh.",
+            [*senate, "act:resolution"],
+            t0,
+        ),
         subject="org:french-senate",
     )
     condemns = replace(
-        _report(2, "Senate text condemns the offensive", "The resolution condemns the offensive "
-                "and was adopted by 290 votes to 1.", senate + ["act:reply"], t0 + timedelta(hours=5)),
+        _report(
+            2,
+            "Senate text condemns the offensive",
+            "The resolution condemns the offensive and was adopted by 290 votes to 1.",
+            [*senate, "act:reply"],
+            t0 + timedelta(hours=5),
+        ),
         subject="org:french-senate",
     )
     _, reasons = story_score(condemns, new_story(1, vote), window=WINDOW)

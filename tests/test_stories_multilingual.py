@@ -51,7 +51,10 @@ def judge() -> Judge:
         ("Bakı Hərbi Məhkəməsində iclas keçirilib", "org:baku-military-court"),
         ("Avropa İttifaqının vasitəçiliyi ilə görüş keçirilib", "org:european-union"),
         ("Зустріч відбулася за посередництва Євросоюзу", "org:european-union"),
-        ("Die Gespräche fanden unter Vermittlung der Europäischen Union statt", "org:european-union"),
+        (
+            "Die Gespräche fanden unter Vermittlung der Europäischen Union statt",
+            "org:european-union",
+        ),
         ("Շառլ Միշելը հանդիպեց երկու առաջնորդներին", "person:charles-michel"),
         ("AŞPA-nın sessiyasında səsvermə keçirilib", "org:pace"),
         ("Сесія ПАРЄ розпочалася у понеділок", "org:pace"),

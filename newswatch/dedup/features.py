@@ -230,7 +230,7 @@ def extract_dates(text: str) -> list[str]:
 # Verbs of saying and reporting (casefolded stems): a date right next to one is the day a
 # statement or report came out ("confirmed on 17 April", "26 сентября сообщили"), which reports
 # of one development published a day apart name differently; it is not the event's day.
-_REPORTING = tuple(
+_REPORTING_STEMS = (
     "said says report announc confirm told stated wrote "
     "сообщ заяв написал подтверд объяв рассказал передает передаёт "
     "повідом підтверд оголос "
@@ -239,11 +239,13 @@ _REPORTING = tuple(
     "annonc déclar indiqu rapport "
     "teilte sagte erklärt bericht bestätig meldet "
     "inform anunci dijo declar dichiar detto conferm riferi "
-    "أعلن قال أفاد اعلام گفت".split()
+    "أعلن قال أفاد اعلام گفت"
 )
+_REPORTING = tuple(_REPORTING_STEMS.split())
 # Words that start the reported content ("said that on 14 March..."): the date after them is
 # the event's.
-_THAT = frozenset("that что що ki que dass որ che أن که".split())
+_THAT_WORDS = "that что що ki que dass որ che أن که"
+_THAT = frozenset(_THAT_WORDS.split())
 _REPORT_REACH = 2
 _TOKEN = re.compile(r"\w+")
 # A dateline ("YEREVAN, May 16, ARMENPRESS", "Баку, 7 октября"): a place of up to three words
@@ -276,9 +278,10 @@ def report_dates(text: str) -> list[str]:
 # "Yesterday" in the opening sentence: the report opens by recalling the day before's event
 # ("Yesterday the Senate adopted a resolution; the Milli Majlis must answer it") and its own
 # news, with its own actor, comes after.
-_YESTERDAY = frozenset(
-    "yesterday вчера вчора dünən dün երեկ hier gestern ayer ieri أمس دیروز გუშინ кеше".split()
+_YESTERDAY_WORDS = (
+    "yesterday вчера вчора dünən dün երեկ hier gestern ayer ieri أمس دیروز გუშინ кеше"
 )
+_YESTERDAY = frozenset(_YESTERDAY_WORDS.split())
 _FIRST_SENTENCE = re.compile(r"[^.!?։\n]*")
 
 
