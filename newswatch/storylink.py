@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.dedup import DocStats, StoryCandidate, StoryFeatures, best_story
-from newswatch.dedup.features import entity_kind_weight, lead_act_of, subject_of
+from newswatch.dedup.features import (
+    ACT_PREFIX,
+    SUBJECT_PREFIX,
+    entity_kind_weight,
+    lead_act_of,
+    opens_with_yesterday,
+    subject_of,
+)
 from newswatch.judge import Judgement
 from newswatch.storage import stories as store
 from newswatch.storage.models import Article
@@ -47,6 +54,10 @@ def features(
 ) -> StoryFeatures:
     """What story grouping knows of one article (entities in order of first mention)."""
     entities = list(entities)
+    # Only a report naming two kinds of event or two institutions has a second one to prefer.
+    acts = sum(e.startswith(ACT_PREFIX) for e in entities)
+    orgs = sum(e.startswith(SUBJECT_PREFIX) for e in entities)
+    recalled = max(acts, orgs) > 1 and opens_with_yesterday(title or "", text or "")
     return StoryFeatures(
         article_id=article_id,
         title=title or "",
@@ -57,8 +68,8 @@ def features(
         categories=list(categories),
         entities=set(entities),
         source=str(source_id) if source_id is not None else "",
-        subject=subject_of(entities),
-        lead_act=lead_act_of(entities),
+        subject=subject_of(entities, recalled=recalled),
+        lead_act=lead_act_of(entities, recalled=recalled),
     )
 
 

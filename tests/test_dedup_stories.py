@@ -19,7 +19,14 @@ from newswatch.dedup import (
     story_score,
 )
 from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
-from newswatch.dedup.features import extract_numbers, keywords, lead_act_of, sequel_of
+from newswatch.dedup.features import (
+    extract_numbers,
+    keywords,
+    lead_act_of,
+    opens_with_yesterday,
+    sequel_of,
+    subject_of,
+)
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 
 DATA = Path(__file__).parent / "data" / "stories"
@@ -224,6 +231,15 @@ def test_numbers_match_across_separator_conventions() -> None:
     assert got == ["2023", "100000", "250000", "250000", "1.5"]
 
 
+def test_a_day_of_the_month_counts_once_as_its_date() -> None:
+    t0 = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    ru = _report(1, "", "Баку 4 октября передал Еревану 17 военнопленных", [], t0)
+    hy = _report(2, "", "Հոկտեմբերի 4-ին Ադրբեջանը Հայաստանին հանձնեց 17 գերու", [], t0)
+    assert ru.numbers == {"17", "date:4.10"}
+    assert hy.numbers == {"17", "date:4.10"}
+    assert _report(3, "", "Killed on 12 March: 12 soldiers", [], t0).numbers == {"12", "date:12.3"}
+
+
 @pytest.mark.parametrize(
     ("entities", "lead"),
     [
@@ -239,6 +255,59 @@ def test_lead_act_is_the_first_kind_named_unless_an_outcome_of_it_is_named(
     entities: list[str], lead: str | None
 ) -> None:
     assert lead_act_of(entities) == lead
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "recalled"),
+    [
+        ("", "Dünən Fransa Senatı qətnamə qəbul edib. Milli Məclis buna cavab verib.", True),
+        ("", "Вчера Сенат Франции принял резолюцию. Сегодня Баку ответил.", True),
+        ("Hier, le Sénat a voté une résolution", "Bakou a répondu mardi.", True),
+        ("Baku answers the Senate", "Yesterday the Senate voted; today Baku answered.", False),
+        ("", "The Senate adopted a resolution. Baku condemned it yesterday.", False),
+    ],
+)
+def test_an_opening_about_the_day_before_is_recalled(title: str, text: str, recalled: bool) -> None:
+    assert opens_with_yesterday(title, text) is recalled
+
+
+def test_after_a_recalled_opening_the_next_act_and_body_are_the_reports_own() -> None:
+    entities = ["org:french-senate", "act:resolution", "org:milli-majlis", "act:reply"]
+    assert lead_act_of(entities) == "act:resolution"
+    assert lead_act_of(entities, recalled=True) == "act:reply"
+    assert subject_of(entities, recalled=True) == "org:milli-majlis"
+    # with nothing after it, the recalled item is all there is
+    assert lead_act_of(["act:resolution"], recalled=True) == "act:resolution"
+
+
+def test_a_resolution_that_condemns_is_not_a_reply_to_itself() -> None:
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    senate = ["org:french-senate", "place:karabakh"]
+    vote = replace(
+        _report(
+            1,
+            "French Senate adopts resolution",
+            "The Senate voted 290 to 1 on Karabakh.",
+            [*senate, "act:resolution"],
+            t0,
+        ),
+        subject="org:french-senate",
+    )
+    condemns = replace(
+        _report(
+            2,
+            "Senate text condemns the offensive",
+            "The resolution condemns the offensive and was adopted by 290 votes to 1.",
+            [*senate, "act:reply"],
+            t0 + timedelta(hours=5),
+        ),
+        subject="org:french-senate",
+    )
+    _, reasons = story_score(condemns, new_story(1, vote), window=WINDOW)
+    assert "one event answers or ends the other" not in reasons
+    answer = replace(condemns, subject="org:milli-majlis")
+    _, reasons = story_score(answer, new_story(1, vote), window=WINDOW)
+    assert "one event answers or ends the other" in reasons
 
 
 def test_sequels_are_related_either_way_round() -> None:

@@ -142,6 +142,7 @@ def test_seed_index_prefers_the_closer_set() -> None:
         ("КАРАБАХ ёлка", "карабах елка"),
         ("ﬁnal", "final"),
         ("Außenminister", "aussenminister"),
+        ("qәtnamәni qәbul edib", "qetnameni qebul edib"),  # Cyrillic schwa in Latin-script text
     ],
 )
 def test_folding(raw: str, folded: str) -> None:

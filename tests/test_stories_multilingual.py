@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from newswatch.storage.db import Database
 
-from newswatch.dedup.features import extract_dates
+from newswatch.dedup.features import extract_dates, report_dates
 from newswatch.ingest import Ingestor, IngestResult, RawArticle, cached_judge
 from newswatch.judge import Judge
 
@@ -49,6 +49,15 @@ def judge() -> Judge:
         ("Ֆրանսիայի Սենատը քվեարկեց", "org:french-senate"),
         ("Бакинский военный суд огласил решение", "org:baku-military-court"),
         ("Bakı Hərbi Məhkəməsində iclas keçirilib", "org:baku-military-court"),
+        ("Avropa İttifaqının vasitəçiliyi ilə görüş keçirilib", "org:european-union"),
+        ("Зустріч відбулася за посередництва Євросоюзу", "org:european-union"),
+        (
+            "Die Gespräche fanden unter Vermittlung der Europäischen Union statt",
+            "org:european-union",
+        ),
+        ("Շառլ Միշելը հանդիպեց երկու առաջնորդներին", "person:charles-michel"),
+        ("AŞPA-nın sessiyasında səsvermə keçirilib", "org:pace"),
+        ("Сесія ПАРЄ розпочалася у понеділок", "org:pace"),
     ],
 )
 def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity: str) -> None:
@@ -70,6 +79,12 @@ def test_one_entity_across_scripts_and_spellings(judge: Judge, text: str, entity
         ("Both sides accepted the terms for a ceasefire", "act:ceasefire"),
         ("Стороны договорились о приостановке боевых действий", "act:ceasefire"),
         ("Antiterror tədbirlərinin dayandırılması barədə razılıq əldə edilib", "act:ceasefire"),
+        ("Azərbaycan beş hərbçini Ermənistana təhvil verib", "act:release"),
+        ("Azərbaycan iki mülki şəxsi azad edib", "act:release"),
+        ("Türkiye iki esiri teslim etti", "act:release"),
+        ("Азербайджан передав Вірменії полонених", "act:release"),
+        ("Nazirlik bəyanatı rədd edib", "act:reply"),
+        ("Mövqelərimiz atəşə tutulub, düşmən atəş açıb", "act:shooting"),
         ("Парламент принял заявление в ответ на резолюцию", "act:reply"),
         ("أصدر البرلمان بيانا ردا على قرار مجلس الشيوخ", "act:reply"),
         ("Sürücü minanın qurbanı olub", "act:explosion"),
@@ -97,6 +112,26 @@ def test_day_and_month_give_one_key_in_any_language(text: str, key: str) -> None
 
 def test_dates_need_a_month_name() -> None:
     assert extract_dates("In 2023 some 100 people and 12 buses") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("The ministry confirmed on March 13 that the toll had risen", ["date:13.3"]),
+        ("Об этом 13 марта сообщили в министерстве", ["date:13.3"]),
+        ("13 марта написали местные СМИ", ["date:13.3"]),
+        ("Nazirlik 13 mart tarixində bildirib", ["date:13.3"]),
+        ("13 mart tarixində Xankəndidə partlayış olub, nazirlik bildirib", []),  # far from it
+        ("Минобороны сообщило, что утром 14 марта открыли огонь", []),  # the reported content
+        ("Shelling resumed on 14 March, the ministry said on 14 March", []),  # named as event too
+        ("Le 14 mars, les tirs ont repris", []),
+        ("Stepanakert, 14 March, local radio. Shelling resumed", ["date:14.3"]),  # a dateline
+        ("ГОРИС, 14 марта. Обстрел возобновился", ["date:14.3"]),
+        ("Officials in the region, 14 March: nothing new", []),  # four words: not a dateline
+    ],
+)
+def test_day_a_report_came_out_is_not_the_events_day(text: str, reported: list[str]) -> None:
+    assert report_dates(text) == reported
 
 
 def _ingest(
@@ -155,6 +190,33 @@ def test_one_verdict_reported_in_three_languages_is_one_story(db: Database) -> N
     assert ru.story_id == en.story_id and hy.story_id == en.story_id
 
 
+def test_next_days_toll_update_joins_the_blast(db: Database) -> None:
+    """A follow-up names the day it was reported, not the day of the blast: still one story."""
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    blast = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/x/1",
+        "Explosion at a fuel depot near Stepanakert",
+        "A powerful explosion hit a fuel depot outside Stepanakert on 12 March; rescuers said "
+        "dozens of people were taken to hospital with burns.",
+        "en",
+    )
+    toll = _ingest(
+        ing,
+        clock,
+        24,
+        "https://example-ru.test/x/2",
+        "Число погибших при взрыве склада топлива в Степанакерте выросло до 31",
+        "Жертвами взрыва на складе горючего под Степанакертом стали 31 человек, 13 марта "
+        "сообщили в местном минздраве.",
+        "ru",
+    )
+    assert blast.story_id is not None and toll.story_id == blast.story_id
+
+
 def test_resolution_and_the_reply_next_day_are_two_stories(db: Database) -> None:
     clock = Clock()
     ing = Ingestor(db, cached_judge(None, ()), clock=clock)
@@ -201,6 +263,34 @@ def test_resolution_and_the_reply_next_day_are_two_stories(db: Database) -> None
     assert vote_en.story_id is not None and vote_fr.story_id == vote_en.story_id
     assert reply_az.story_id is not None and reply_ru.story_id == reply_az.story_id
     assert reply_az.story_id != vote_en.story_id
+
+
+def test_reply_that_opens_with_yesterdays_resolution_stays_apart(db: Database) -> None:
+    """The reply recalls the vote first ("yesterday the Senate adopted..."): still the reply."""
+    clock = Clock()
+    ing = Ingestor(db, cached_judge(None, ()), clock=clock)
+    vote = _ingest(
+        ing,
+        clock,
+        0,
+        "https://example-en.test/y/1",
+        "French Senate adopts resolution on Karabakh",
+        "The French Senate adopted a resolution calling for sanctions against Azerbaijan over "
+        "Nagorno-Karabakh, by 290 votes to 1.",
+        "en",
+    )
+    reply = _ingest(
+        ing,
+        clock,
+        22,
+        "https://example-az.test/y/2",
+        "",
+        "Dünən Fransa Senatı Qarabağla bağlı qətnamə qəbul edib. Milli Məclis bu gün plenar "
+        "iclasda qətnaməni pisləyən bəyanat qəbul edib.",
+        "az",
+    )
+    assert vote.story_id is not None and reply.story_id is not None
+    assert reply.story_id != vote.story_id
 
 
 def test_two_shootings_on_different_days_are_two_stories(db: Database) -> None:

@@ -82,7 +82,18 @@ class StoryFeatures:
         """Multi-digit numbers and day-month dates in title and lead (any language)."""
         lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
         text = f"{self.title}\n{lead}"
-        return frozenset(extract_numbers(text) + extract_dates(text))
+        dates = _date_mentions(text)
+        # A day of the month counts once, as its date: as a bare number too it would dilute
+        # the figures that identify a development (17 prisoners, 20 dead).
+        for _, start, end in dates:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return frozenset(extract_numbers(text) + [key for key, _, _ in dates])
+
+    @cached_property
+    def report_dates(self) -> frozenset[str]:
+        """Date keys named only as the day something was said or reported (``report_dates``)."""
+        lead = " ".join(normalise(self.text).split()[:LEAD_WORDS])
+        return frozenset(report_dates(f"{self.title}\n{lead}"))
 
     @cached_property
     def acts(self) -> frozenset[str]:
@@ -199,21 +210,101 @@ def _month(word: str) -> int | None:
     return None
 
 
-def extract_dates(text: str) -> list[str]:
-    """Day-month dates written with a month name, as language-blind keys ("date:25.11")."""
+def _date_mentions(text: str) -> list[tuple[str, int, int]]:
+    """(date key, start, end) of each day-month date written with a month name."""
     out = []
     for pattern, day_first in ((_DAY_MONTH, True), (_MONTH_DAY, False)):
         for m in pattern.finditer(text):
             day, word = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
             month = _month(word)
             if month is not None and 1 <= int(day) <= 31:
-                out.append(f"{DATE_PREFIX}{int(day)}.{month}")
+                out.append((f"{DATE_PREFIX}{int(day)}.{month}", m.start(), m.end()))
     return out
 
 
-def subject_of(entities: Iterable[str]) -> str | None:
-    """The first institution among entities listed in order of first mention."""
-    return next((e for e in entities if e.startswith(SUBJECT_PREFIX)), None)
+def extract_dates(text: str) -> list[str]:
+    """Day-month dates written with a month name, as language-blind keys ("date:25.11")."""
+    return [key for key, _, _ in _date_mentions(text)]
+
+
+# Verbs of saying and reporting (casefolded stems): a date right next to one is the day a
+# statement or report came out ("confirmed on 17 April", "26 сентября сообщили"), which reports
+# of one development published a day apart name differently; it is not the event's day.
+_REPORTING_STEMS = (
+    "said says report announc confirm told stated wrote "
+    "сообщ заяв написал подтверд объяв рассказал передает передаёт "
+    "повідом підтверд оголос "
+    "bildir açıqla xəbər deyib qeyd açıkla duyur "
+    "հայտն հայտարար "
+    "annonc déclar indiqu rapport "
+    "teilte sagte erklärt bericht bestätig meldet "
+    "inform anunci dijo declar dichiar detto conferm riferi "
+    "أعلن قال أفاد اعلام گفت"
+)
+_REPORTING = tuple(_REPORTING_STEMS.split())
+# Words that start the reported content ("said that on 14 March..."): the date after them is
+# the event's.
+_THAT_WORDS = "that что що ki que dass որ che أن که"
+_THAT = frozenset(_THAT_WORDS.split())
+_REPORT_REACH = 2
+_TOKEN = re.compile(r"\w+")
+# A dateline ("YEREVAN, May 16, ARMENPRESS", "Баку, 7 октября"): a place of up to three words
+# at the start of a line, then a comma, then the date, which is the day the report was filed.
+_DATELINE = re.compile(r"(?:^|\n)\W*\w+(?:[ -]\w+){0,2}\s*,\s*$")
+
+
+def _reporting(word: str) -> bool:
+    return word.startswith(_REPORTING)
+
+
+def report_dates(text: str) -> list[str]:
+    """Date keys whose every mention is a dateline or within two words of a verb of saying."""
+    reported: set[str] = set()
+    other: set[str] = set()
+    for key, start, end in _date_mentions(text):
+        before = [w.casefold() for w in _TOKEN.findall(text[max(0, start - 80) : start])]
+        after = [w.casefold() for w in _TOKEN.findall(text[end : end + 80])][:_REPORT_REACH]
+        near = []
+        for w in reversed(before[-_REPORT_REACH:]):
+            if w in _THAT:
+                break
+            near.append(w)
+        dateline = _DATELINE.search(text, max(0, start - 80), start) is not None
+        said = dateline or any(_reporting(w) for w in near + after)
+        (reported if said else other).add(key)
+    return sorted(reported - other)
+
+
+# "Yesterday" in the opening sentence: the report opens by recalling the day before's event
+# ("Yesterday the Senate adopted a resolution; the Milli Majlis must answer it") and its own
+# news, with its own actor, comes after.
+_YESTERDAY_WORDS = (
+    "yesterday вчера вчора dünən dün երեկ hier gestern ayer ieri أمس دیروز გუშინ кеше"
+)
+_YESTERDAY = frozenset(_YESTERDAY_WORDS.split())
+_FIRST_SENTENCE = re.compile(r"[^.!?։\n]*")
+
+
+def opens_with_yesterday(title: str, text: str) -> bool:
+    """Whether the opening sentence (the title's, else the lead's) speaks of the day before."""
+    opening = _FIRST_SENTENCE.match((title or text).strip()[:400].casefold())
+    return opening is not None and not _YESTERDAY.isdisjoint(_TOKEN.findall(opening.group()))
+
+
+def _own(found: list[str], recalled: bool) -> str | None:
+    """The report's own item: the first named, or the next one after a recalled first."""
+    if not found:
+        return None
+    return found[1] if recalled and len(found) > 1 else found[0]
+
+
+def subject_of(entities: Iterable[str], *, recalled: bool = False) -> str | None:
+    """The first institution among entities listed in order of first mention.
+
+    ``recalled``: the report opens with the day before's event (``opens_with_yesterday``), so
+    the first institution is that event's and the next is the report's own.
+    """
+    return _own([e for e in entities if e.startswith(SUBJECT_PREFIX)], recalled)
 
 
 # Outcomes that reports name after the event they end or answer ("a day after the offensive
@@ -234,23 +325,28 @@ SEQUELS: dict[str, frozenset[str]] = {
 }
 
 
+REPLY = "act:reply"
+
+
 def sequel_of(one: str, other: str) -> bool:
     """Whether one kind of event ends or answers the other, either way round."""
     return other in SEQUELS.get(one, ()) or one in SEQUELS.get(other, ())
 
 
-def lead_act_of(entities: Iterable[str]) -> str | None:
+def lead_act_of(entities: Iterable[str], *, recalled: bool = False) -> str | None:
     """The report's own kind of event, from entities in order of first mention (title first).
 
-    The first kind named leads, unless an outcome of it is named too.
+    The first kind named leads (the second when the first is the day before's, ``recalled``),
+    unless an outcome of it is named too.
     """
     acts = [e for e in entities if e.startswith(ACT_PREFIX)]
-    if not acts:
+    lead = _own(acts, recalled)
+    if lead is None:
         return None
     for outcome, ended in OUTCOMES.items():
-        if acts[0] in ended and outcome in acts:
+        if lead in ended and outcome in acts:
             return outcome
-    return acts[0]
+    return lead
 
 
 def entity_kind_weight(entity: str) -> float:

@@ -10,6 +10,7 @@ from newswatch.config import STORY_THRESHOLD, STORY_WINDOW
 from newswatch.dedup.features import (
     ACT_PREFIX,
     DATE_PREFIX,
+    REPLY,
     DocStats,
     StoryCandidate,
     StoryFeatures,
@@ -90,13 +91,16 @@ EVENT_DAY_SPAN = (timedelta(days=3), timedelta(days=1))
 
 
 def event_days(a: StoryFeatures) -> set[str]:
-    """Date keys in a's lead that fall just before its publication (its event's day)."""
+    """Date keys in a's lead that fall just before its publication (its event's day).
+
+    A day named only as when something was said or reported is the report's, not the event's.
+    """
     if a.published is None:
         return set()
     when = as_utc(a.published)
     out = set()
     for key in a.numbers:
-        if not key.startswith(DATE_PREFIX):
+        if not key.startswith(DATE_PREFIX) or key in a.report_dates:
             continue
         day, month = (int(x) for x in key[len(DATE_PREFIX) :].split("."))
         for year in (when.year, when.year - 1):
@@ -163,9 +167,22 @@ class _Scorer:
         A reply quotes the resolution and a ceasefire report recalls the offensive, so their
         kinds of event overlap; the one each leads with tells them apart.
         """
-        leads = [m.lead_act for m in s.members if m.lead_act]
         lead = a.lead_act
-        return bool(lead and leads and all(sequel_of(lead, m) for m in leads))
+        leads = [m for m in s.members if m.lead_act]
+        return bool(lead and leads and all(self._answers(a, m) for m in leads))
+
+    @staticmethod
+    def _answers(a: StoryFeatures, m: StoryFeatures) -> bool:
+        """a's lead event ends or answers m's, or the other way round.
+
+        A body does not reply to itself: a resolution that "condemns" and a report of that
+        resolution, both led by the same institution, are one act.
+        """
+        assert a.lead_act is not None and m.lead_act is not None
+        if not sequel_of(a.lead_act, m.lead_act):
+            return False
+        same_body = a.subject is not None and a.subject == m.subject
+        return not (same_body and REPLY in (a.lead_act, m.lead_act))
 
     def subject_clash(self, a: StoryFeatures, s: StoryCandidate) -> bool:
         """a leads with an institution, and every member that leads with one names another."""

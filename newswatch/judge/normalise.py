@@ -10,6 +10,8 @@ import regex
 _FOLD: tuple[tuple[str, str], ...] = (
     ("ı", "i"),
     ("ə", "e"),
+    # Cyrillic schwa typed inside Latin-script Azerbaijani ("qәtnamә"): one letter, two code points.
+    ("ә", "e"),
     ("ё", "е"),
     ("ي", "ی"),
     ("ى", "ی"),
