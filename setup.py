@@ -22,7 +22,9 @@ def _packages() -> tuple[list[str], dict[str, str]]:
     for root in MAPPED:
         package_dir[f"newswatch.{root}"] = root
         packages.append(f"newswatch.{root}")
-        packages += [f"newswatch.{root}.{name}" for name in find_namespace_packages(root, exclude=SKIP)]
+        packages += [
+            f"newswatch.{root}.{name}" for name in find_namespace_packages(root, exclude=SKIP)
+        ]
     return packages, package_dir
 
 

@@ -11,6 +11,7 @@ normalisation. "before" is the rule this project used until issue 21 (<meta>, va
 charset_normalizer's statistical guess); it is skipped when charset_normalizer is not installed.
 Reported per half (even / odd line numbers) so a change tuned on one half can be checked on the other.
 """
+
 from __future__ import annotations
 
 import collections
@@ -20,8 +21,8 @@ import json
 import re
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,7 +69,9 @@ def main() -> int:
     if not truth.exists():
         print(f"skipped: {truth} not found")
         return 0
-    rules: dict[str, Callable[[bytes], str]] = {"after": lambda b: decode(b, None, Markup.HTML).text}
+    rules: dict[str, Callable[[bytes], str]] = {
+        "after": lambda b: decode(b, None, Markup.HTML).text
+    }
     old = _before()
     if old is not None:
         rules = {"before": old, **rules}
@@ -83,14 +86,18 @@ def main() -> int:
         if undeclared:
             body = _DECLARATION.sub(b"", body)
         if transcode is not None:
-            text = decode(gzip.decompress((corpus / case["file"]).read_bytes()), None, Markup.HTML).text
+            text = decode(
+                gzip.decompress((corpus / case["file"]).read_bytes()), None, Markup.HTML
+            ).text
             try:
                 body = _DECLARATION.sub(b"", text.encode(transcode))
             except UnicodeEncodeError:
                 continue
             if text.isascii():
                 continue
-        wanted = [_norm(s) for s in case.get("with", [])] + ([_norm(case["title"])] if case.get("title") else [])
+        wanted = [_norm(s) for s in case.get("with", [])] + (
+            [_norm(case["title"])] if case.get("title") else []
+        )
         half = "even" if n % 2 == 0 else "odd"
         try:
             body.decode("utf-8")
@@ -109,14 +116,18 @@ def main() -> int:
             if foreign and not any(w in text for w in foreign):
                 pages_wrong[(rule, half)] += 1
     pages = sum(origins.values())
-    print(f"{pages} pages, {legacy} not valid UTF-8; chosen by: "
-          + ", ".join(f"{k} {v}" for k, v in origins.most_common()))
+    print(
+        f"{pages} pages, {legacy} not valid UTF-8; chosen by: "
+        + ", ".join(f"{k} {v}" for k, v in origins.most_common())
+    )
     for rule in rules:
         cells = []
         for half in ("even", "odd"):
             hit, total = found[(rule, half)]
-            cells.append(f"{half}: snippets found {hit}/{total} ({hit / max(total, 1):.4f}), "
-                         f"pages with every non-ASCII snippet lost {pages_wrong[(rule, half)]}")
+            cells.append(
+                f"{half}: snippets found {hit}/{total} ({hit / max(total, 1):.4f}), "
+                f"pages with every non-ASCII snippet lost {pages_wrong[(rule, half)]}"
+            )
         print(f"{rule:>6}  " + " | ".join(cells) + f" | {spent[rule] * 1000 / pages:.2f} ms/page")
     return 0
 

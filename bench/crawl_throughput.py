@@ -91,9 +91,20 @@ def build_site(n_articles: int, n_feeds: int, base: str) -> dict[str, bytes]:
     for i in range(n_articles):
         title = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize() + f" ({i})"
         paras = "\n".join(f"<p>{_paragraph(rng)}</p>" for _ in range(rng.randint(6, 10)))
-        most = "".join(f"<li><a href='/news/{rng.randrange(n_articles)}.html'>Story {k}</a></li>" for k in range(5))
-        html = PAGE.format(title=title, i=i, base=base, paras=paras, most_read=most, author=i % 17,
-                           day=1 + i % 22, hour=i % 24)
+        most = "".join(
+            f"<li><a href='/news/{rng.randrange(n_articles)}.html'>Story {k}</a></li>"
+            for k in range(5)
+        )
+        html = PAGE.format(
+            title=title,
+            i=i,
+            base=base,
+            paras=paras,
+            most_read=most,
+            author=i % 17,
+            day=1 + i % 22,
+            hour=i % 24,
+        )
         pages[f"/news/{i}.html"] = html.encode()
         items[i % n_feeds].append(
             f"<item><title>{title}</title><link>{base}/news/{i}.html</link>"
@@ -104,7 +115,8 @@ def build_site(n_articles: int, n_feeds: int, base: str) -> dict[str, bytes]:
         pages[f"/feed-{f}.xml"] = (
             "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
             f"<title>Bench Gazette {f}</title><link>{base}/</link><description>bench</description>"
-            + "".join(entries) + "</channel></rss>"
+            + "".join(entries)
+            + "</channel></rss>"
         ).encode()
     return pages
 
@@ -116,15 +128,18 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
 
 
-async def _handle(pages: dict[str, bytes], stats: Any, reader: asyncio.StreamReader,
-                  writer: asyncio.StreamWriter) -> None:
+async def _handle(
+    pages: dict[str, bytes], stats: Any, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     """HTTP/1.1 with keep-alive, GET only, ETag/If-None-Match; counts requests and body bytes."""
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             path = lines[0].split(" ")[1]
-            headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+            headers = {
+                k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
+            }
             body = pages.get(path)
             if body is None:
                 status, body, extra = "404 Not Found", b"not found", ""
@@ -133,12 +148,18 @@ async def _handle(pages: dict[str, bytes], stats: Any, reader: asyncio.StreamRea
                 if headers.get("if-none-match") == tag:
                     status, body, extra = "304 Not Modified", b"", f"ETag: {tag}\r\n"
                 else:
-                    ctype = "application/rss+xml" if path.endswith(".xml") else "text/html; charset=utf-8"
+                    ctype = (
+                        "application/rss+xml"
+                        if path.endswith(".xml")
+                        else "text/html; charset=utf-8"
+                    )
                     status, extra = "200 OK", f"ETag: {tag}\r\nContent-Type: {ctype}\r\n"
             with stats.get_lock():
                 stats[0] += 1
                 stats[1] += len(body)
-            writer.write(f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            writer.write(
+                f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode() + body
+            )
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionResetError, IndexError):
         pass
@@ -149,7 +170,9 @@ async def _handle(pages: dict[str, bytes], stats: Any, reader: asyncio.StreamRea
 def _async_server_main(n_articles: int, n_feeds: int, port_q: Any, stats: Any) -> None:
     async def main() -> None:
         pages: dict[str, bytes] = {}
-        server = await asyncio.start_server(functools.partial(_handle, pages, stats), "127.0.0.1", 0, backlog=512)
+        server = await asyncio.start_server(
+            functools.partial(_handle, pages, stats), "127.0.0.1", 0, backlog=512
+        )
         port = server.sockets[0].getsockname()[1]
         # pages name their own base URL, so the port is known before the site is built
         pages.update(build_site(n_articles, n_feeds, f"http://127.0.0.1:{port}"))
@@ -167,7 +190,9 @@ class AsyncSiteProcess:
         ctx = mp.get_context("spawn")
         self.stats = ctx.Array("q", 2)
         q: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
-        self.proc = ctx.Process(target=_async_server_main, args=(n_articles, n_feeds, q, self.stats), daemon=True)
+        self.proc = ctx.Process(
+            target=_async_server_main, args=(n_articles, n_feeds, q, self.stats), daemon=True
+        )
         self.proc.start()
         self.port = q.get(timeout=60)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -202,6 +227,7 @@ def _threaded_server(pages: dict[str, bytes]) -> ThreadingHTTPServer:
 
 def serving_rate(base: str, paths: list[str], workers: int = 16) -> float:
     """Pages/s a pool of blocking clients gets from a server (an upper bound for the crawl)."""
+
     def get(path: str) -> int:
         with urllib.request.urlopen(base + path, timeout=10) as r:
             return len(r.read())
@@ -225,19 +251,30 @@ def _cpu_seconds() -> float:
     return time.process_time() + kids.ru_utime + kids.ru_stime
 
 
-def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_url: str) -> dict[str, float]:
+def _poll_twice(
+    site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_url: str
+) -> dict[str, float]:
+    from newswatch.config import Settings
     from newswatch.crawler.runner import crawl_sync
     from newswatch.crawler.settings import BENCH_PROFILE
-    from newswatch.config import Settings
     from newswatch.storage.db import Database
 
     db = Database.open(db_url)
     per_feed = -(-args.articles // args.feeds)
-    settings = Settings.model_validate({
-        "feeds": [{"name": f"bench-{f}", "url": f"{site.base}/feed-{f}.xml"} for f in range(args.feeds)],
-        "crawl": {"obey_robots": True, "max_entries_per_feed": max(per_feed, 1), "timeout": 30,
-                  "store_process": mode},
-    })
+    settings = Settings.model_validate(
+        {
+            "feeds": [
+                {"name": f"bench-{f}", "url": f"{site.base}/feed-{f}.xml"}
+                for f in range(args.feeds)
+            ],
+            "crawl": {
+                "obey_robots": True,
+                "max_entries_per_feed": max(per_feed, 1),
+                "timeout": 30,
+                "store_process": mode,
+            },
+        }
+    )
     # the clock includes starting the store process (auto and on start it with the crawl)
     cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
@@ -249,9 +286,16 @@ def _poll_twice(site: AsyncSiteProcess, args: argparse.Namespace, mode: str, db_
     reqs1, bytes1 = site.counters()
     db.close()
     t = report.totals
-    return {"new": t["new"], "failed": t["failed"], "seconds": elapsed, "rate": t["new"] / elapsed, "cpu": cpu,
-            "again_requests": reqs1 - reqs0, "again_bytes": bytes1 - bytes0,
-            "again_fetched": again.totals["fetched"]}
+    return {
+        "new": t["new"],
+        "failed": t["failed"],
+        "seconds": elapsed,
+        "rate": t["new"] / elapsed,
+        "cpu": cpu,
+        "again_requests": reqs1 - reqs0,
+        "again_bytes": bytes1 - bytes0,
+        "again_fetched": again.totals["fetched"],
+    }
 
 
 # --- news-please, side by side ----------------------------------------------------------------
@@ -262,38 +306,73 @@ def newsplease_python(path: str | None) -> str | None:
     if path is None:
         py = NEWSPLEASE_VENV / "bin" / "python"
         if not py.exists():
-            print(f"news-please: creating {NEWSPLEASE_VENV} and installing news-please with pip (first use)")
-            made = subprocess.run([sys.executable, "-m", "venv", str(NEWSPLEASE_VENV)], check=False, capture_output=True, text=True)
+            print(
+                f"news-please: creating {NEWSPLEASE_VENV} and installing news-please with pip (first use)"
+            )
+            made = subprocess.run(
+                [sys.executable, "-m", "venv", str(NEWSPLEASE_VENV)],
+                check=False,
+                capture_output=True,
+                text=True,
+            )
             if made.returncode != 0:
-                print(f"news-please: SKIPPED, could not create the venv: {made.stderr.strip()[-300:]}")
+                print(
+                    f"news-please: SKIPPED, could not create the venv: {made.stderr.strip()[-300:]}"
+                )
                 return None
         path = str(py)
     if not Path(path).exists():
         print(f"news-please: SKIPPED, no interpreter at {path}")
         return None
-    probe = subprocess.run([path, "-c", "import newsplease"], check=False, capture_output=True, text=True)
+    probe = subprocess.run(
+        [path, "-c", "import newsplease"], check=False, capture_output=True, text=True
+    )
     if probe.returncode != 0:
-        pip = subprocess.run([path, "-m", "pip", "install", "--quiet", "news-please"], check=False, capture_output=True, text=True)
+        pip = subprocess.run(
+            [path, "-m", "pip", "install", "--quiet", "news-please"],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
         if pip.returncode != 0:
-            print(f"news-please: SKIPPED, pip install news-please failed: {pip.stderr.strip()[-300:]}")
+            print(
+                f"news-please: SKIPPED, pip install news-please failed: {pip.stderr.strip()[-300:]}"
+            )
             return None
     return path
 
 
-def run_newsplease(python: str, site: AsyncSiteProcess, args: argparse.Namespace) -> dict[str, Any] | None:
+def run_newsplease(
+    python: str, site: AsyncSiteProcess, args: argparse.Namespace
+) -> dict[str, Any] | None:
     """news-please's crawl of the same feeds; its own clock starts after imports, like ours."""
     with tempfile.TemporaryDirectory() as work:
         t0 = time.perf_counter()
         try:
             done = subprocess.run(
-                [python, str(BENCH_DIR / "tools" / "newsplease_crawl.py"), "--base", site.base, "--feeds", str(args.feeds),
-                 "--workdir", work], check=False, capture_output=True, text=True, timeout=3600)
+                [
+                    python,
+                    str(BENCH_DIR / "tools" / "newsplease_crawl.py"),
+                    "--base",
+                    site.base,
+                    "--feeds",
+                    str(args.feeds),
+                    "--workdir",
+                    work,
+                ],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
         except subprocess.TimeoutExpired:
             print("news-please: SKIPPED, its crawl did not finish within an hour")
             return None
         wall = time.perf_counter() - t0
     if done.returncode != 0 or not done.stdout.strip():
-        print(f"news-please: SKIPPED, its crawl failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        print(
+            f"news-please: SKIPPED, its crawl failed (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+        )
         return None
     r: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     r["process_seconds"] = wall
@@ -304,10 +383,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--feeds", type=int, default=4)
-    ap.add_argument("--store-process", nargs="+", default=["auto", "off"], choices=["auto", "on", "off"],
-                    help="crawl.store_process values to measure (auto is the default)")
-    ap.add_argument("--newsplease-python", default=None,
-                    help=f"python of a venv with news-please (default: {NEWSPLEASE_VENV}, made on first use)")
+    ap.add_argument(
+        "--store-process",
+        nargs="+",
+        default=["auto", "off"],
+        choices=["auto", "on", "off"],
+        help="crawl.store_process values to measure (auto is the default)",
+    )
+    ap.add_argument(
+        "--newsplease-python",
+        default=None,
+        help=f"python of a venv with news-please (default: {NEWSPLEASE_VENV}, made on first use)",
+    )
     ap.add_argument("--no-newsplease", action="store_true", help="measure newswatch alone")
     args = ap.parse_args()
     np_python = None if args.no_newsplease else newsplease_python(args.newsplease_python)
@@ -322,9 +409,11 @@ def main() -> None:
     for w in args.store_process:
         r = _poll_twice(site, args, w, f"sqlite:///{tmp.name}/bench-{w}.db")
         results[w] = r
-        print(f"store_process={w}: first poll {r['new']:.0f} new, {r['failed']:.0f} failed in {r['seconds']:.1f} s; "
-              f"second poll (nothing changed): {r['again_requests']:.0f} requests, "
-              f"{r['again_bytes']:.0f} body bytes, {r['again_fetched']:.0f} articles fetched")
+        print(
+            f"store_process={w}: first poll {r['new']:.0f} new, {r['failed']:.0f} failed in {r['seconds']:.1f} s; "
+            f"second poll (nothing changed): {r['again_requests']:.0f} requests, "
+            f"{r['again_bytes']:.0f} body bytes, {r['again_fetched']:.0f} articles fetched"
+        )
 
     np_result = None
     if np_python is not None:
@@ -332,10 +421,12 @@ def main() -> None:
         np_result = run_newsplease(np_python, site, args)
         reqs1, _ = site.counters()
         if np_result is not None:
-            print(f"news-please {np_result['version']} (RssCrawler, crawler mode): {np_result['with_text']} articles "
-                  f"with body text of {np_result['stored']} stored in {np_result['seconds']:.1f} s "
-                  f"({np_result['process_seconds']:.1f} s with interpreter start and imports), "
-                  f"{reqs1 - reqs0} requests")
+            print(
+                f"news-please {np_result['version']} (RssCrawler, crawler mode): {np_result['with_text']} articles "
+                f"with body text of {np_result['stored']} stored in {np_result['seconds']:.1f} s "
+                f"({np_result['process_seconds']:.1f} s with interpreter start and imports), "
+                f"{reqs1 - reqs0} requests"
+            )
 
     # extraction alone on the same pages, in the same run
     paths = [f"/news/{i}.html" for i in range(args.articles)]
@@ -348,7 +439,9 @@ def main() -> None:
     async_rate = serving_rate(site.base, paths[:1000])
     local = build_site(min(args.articles, 1000), 1, "http://127.0.0.1:1")
     httpd = _threaded_server(local)
-    threaded_rate = serving_rate(f"http://127.0.0.1:{httpd.server_address[1]}", [p for p in local if p.startswith("/news/")])
+    threaded_rate = serving_rate(
+        f"http://127.0.0.1:{httpd.server_address[1]}", [p for p in local if p.startswith("/news/")]
+    )
     httpd.shutdown()
 
     print()
@@ -359,8 +452,10 @@ def main() -> None:
     print(f"{'asyncio server (separate process)':<50} {async_rate:8.1f} pages/s served")
     print(f"{'threaded http.server (in process)':<50} {threaded_rate:8.1f} pages/s served")
     best = results.get("auto", max(results.values(), key=lambda r: r["rate"]))["rate"]
-    print(f"{'end to end with the default (auto)':<50} {best:8.1f} {'PASS' if best >= TARGET else 'BELOW TARGET'}"
-          f"   (load average after: {os.getloadavg()[0]:.1f})")
+    print(
+        f"{'end to end with the default (auto)':<50} {best:8.1f} {'PASS' if best >= TARGET else 'BELOW TARGET'}"
+        f"   (load average after: {os.getloadavg()[0]:.1f})"
+    )
     if np_result is not None:
         print_comparison(results, np_result)
     site.stop()
@@ -369,18 +464,41 @@ def main() -> None:
 
 def print_comparison(results: dict[str, dict[str, float]], np_result: dict[str, Any]) -> None:
     np_rate = np_result["with_text"] / np_result["seconds"]
-    rows = [(f"newswatch, store_process={w}", r["new"], r["seconds"], r["rate"], r["rate"] / np_rate,
-             r["cpu"] / max(r["new"], 1)) for w, r in results.items()]
-    rows.append((f"news-please {np_result['version']} (RssCrawler)", np_result["with_text"], np_result["seconds"],
-                 np_rate, None, np_result["cpu"] / max(np_result["with_text"], 1)))
+    rows = [
+        (
+            f"newswatch, store_process={w}",
+            r["new"],
+            r["seconds"],
+            r["rate"],
+            r["rate"] / np_rate,
+            r["cpu"] / max(r["new"], 1),
+        )
+        for w, r in results.items()
+    ]
+    rows.append(
+        (
+            f"news-please {np_result['version']} (RssCrawler)",
+            np_result["with_text"],
+            np_result["seconds"],
+            np_rate,
+            None,
+            np_result["cpu"] / max(np_result["with_text"], 1),
+        )
+    )
     print()
-    print(f"{'tool':<40} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'ratio':>6} {'CPU ms/article':>15}")
+    print(
+        f"{'tool':<40} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'ratio':>6} {'CPU ms/article':>15}"
+    )
     for tool, n, sec, rate, ratio, cpu in rows:
-        print(f"{tool:<40} {n:>8.0f} {sec:>8.1f} {rate:>10.1f} {'' if ratio is None else f'{ratio:.2f}×':>6}"
-              f" {1000 * cpu:>15.1f}")
+        print(
+            f"{tool:<40} {n:>8.0f} {sec:>8.1f} {rate:>10.1f} {'' if ratio is None else f'{ratio:.2f}×':>6}"
+            f" {1000 * cpu:>15.1f}"
+        )
     same = {int(r["new"]) for r in results.values()} == {int(np_result["with_text"])}
     if not same:
-        print("WARNING: the tools did not end with the same number of articles; the ratio compares unequal work")
+        print(
+            "WARNING: the tools did not end with the same number of articles; the ratio compares unequal work"
+        )
     mode = "auto" if "auto" in results else max(results, key=lambda w: results[w]["rate"])
     ratio = results[mode]["rate"] / np_rate
     verdict = "NOT COMPARABLE" if not same else "PASS" if ratio >= RATIO_TARGET else "BELOW TARGET"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch import storylink
 from newswatch.config import DedupConfig
-from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.stories import DEFAULT_THRESHOLD
 from newswatch.ingest import MIN_SKETCH_WORDS, Ingestor, RawArticle, cached_judge, signature_text
 from newswatch.storage import articles as store
@@ -151,7 +151,10 @@ def feed_mix(n: int, seed: int = 5) -> list[RawArticle]:
             item = rng.choice(items)
             parts = item["text"].replace(". ", ".\n").splitlines()
             rng.shuffle(parts)
-            parts = [*parts[:max(1, len(parts) - 1)], f"The figure cited was {rng.randint(10, 9999)}."]
+            parts = [
+                *parts[: max(1, len(parts) - 1)],
+                f"The figure cited was {rng.randint(10, 9999)}.",
+            ]
             title, text, lang = item["title"], " ".join(parts), item["language"]
         out.append(
             RawArticle(

@@ -8,19 +8,17 @@ Queries: edited copies of planted texts (must be found) and fresh texts (should 
 
 from __future__ import annotations
 
-import sys
-
 import argparse
 import multiprocessing
 import os
 import random
 import sqlite3
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
 from newswatch.dedup import MinHasher

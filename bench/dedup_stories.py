@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import argparse
 import random
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
 from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores

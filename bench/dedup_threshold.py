@@ -3,17 +3,15 @@ different reports of the same development (tests/data/stories, plus any --extra 
 
 from __future__ import annotations
 
-import sys
-
 import argparse
 import random
+import sys
 from itertools import combinations
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
-from newswatch.dedup import MinHasher
 from bench.evaluation.dedup import load_labelled
+from newswatch.dedup import MinHasher
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories"
 # House background paragraph some outlets append to every report on the topic: different stories

@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newswatch.digests import render, service  # noqa: E402
-from newswatch.digests.mail import build_message, subject_for  # noqa: E402
-from newswatch.categories import CATEGORIES  # noqa: E402
-from newswatch.config import Settings  # noqa: E402
-from newswatch.storage.articles import insert_article  # noqa: E402
-from newswatch.storage.db import Database  # noqa: E402
-from newswatch.storage.models import Source, Story  # noqa: E402
+from newswatch.categories import CATEGORIES
+from newswatch.config import Settings
+from newswatch.digests import render, service
+from newswatch.digests.mail import build_message, subject_for
+from newswatch.storage.articles import insert_article
+from newswatch.storage.db import Database
+from newswatch.storage.models import Source, Story
 
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 SOURCES = [

@@ -19,6 +19,7 @@ for tuning and the other reported. Speed is CPU time per page, so other processe
 machine do not inflate it; the two extractors take turns at going first on a page, since the
 date parser both use compiles each language's patterns on first use.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -138,8 +139,7 @@ def run_trafilatura(page: bytes, url: str | None, explain: bool) -> Result:
 
     start = time.process_time()
     try:
-        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True,
-                                          include_comments=False)
+        doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False)
     except Exception:  # the baseline failing on a page scores as an empty result
         doc = None
     seconds = time.process_time() - start
@@ -150,8 +150,9 @@ def run_trafilatura(page: bytes, url: str | None, explain: bool) -> Result:
 
 
 def load(path: Path, split: str) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     if split == "even":
         return rows[0::2]
     if split == "odd":
@@ -159,8 +160,11 @@ def load(path: Path, split: str) -> list[dict[str, Any]]:
     return rows
 
 
-def cached(run: Callable[[bytes, str | None, bool], Result], cache: dict[str, Any], key: str,
-           ) -> Callable[[bytes, str | None, bool], Result]:
+def cached(
+    run: Callable[[bytes, str | None, bool], Result],
+    cache: dict[str, Any],
+    key: str,
+) -> Callable[[bytes, str | None, bool], Result]:
     """The baseline's result from an earlier run, to iterate faster (its timing included)."""
 
     def wrapper(page: bytes, url: str | None, explain: bool) -> Result:
@@ -172,11 +176,19 @@ def cached(run: Callable[[bytes, str | None, bool], Result], cache: dict[str, An
 
 
 def score_corpus(
-    name: str, rows: list[dict[str, Any]], folder: Path, snippets: bool, show: int,
-    explain: bool, cache: dict[str, Any] | None = None, dump: list[dict[str, Any]] | None = None,
+    name: str,
+    rows: list[dict[str, Any]],
+    folder: Path,
+    snippets: bool,
+    show: int,
+    explain: bool,
+    cache: dict[str, Any] | None = None,
+    dump: list[dict[str, Any]] | None = None,
 ) -> None:
     runners: dict[str, Callable[[bytes, str | None, bool], Result]] = {
-        "ours": run_ours, "trafilatura": run_trafilatura}
+        "ours": run_ours,
+        "trafilatura": run_trafilatura,
+    }
     tallies = {key: Tally() for key in runners}
     catastrophic: list[tuple[str, float, float, str]] = []
     worst: list[tuple[float, str, float, float, str]] = []
@@ -198,7 +210,11 @@ def score_corpus(
             if snippets:
                 tp, fn, fp, tn = snippet_counts(result.text, row)
                 tally.tp, tally.fn, tally.fp, tally.tn = (
-                    tally.tp + tp, tally.fn + fn, tally.fp + fp, tally.tn + tn)
+                    tally.tp + tp,
+                    tally.fn + fn,
+                    tally.fp + fp,
+                    tally.tn + tn,
+                )
                 f1[key] = page_f1(tp, fn, fp)
             else:
                 f1[key] = token_scores(result.text, row.get("text", ""))
@@ -214,17 +230,29 @@ def score_corpus(
             if key == "ours":
                 how = result.how
             if dump is not None:
-                dump.append({"file": row["file"], "who": key, "f1": f1[key], "how": result.how,
-                             "title": result.title, "truth_title": row.get("title"),
-                             "date": result.date, "truth_date": row.get("date"),
-                             "authors": result.authors, "truth_author": row.get("author")})
+                dump.append(
+                    {
+                        "file": row["file"],
+                        "who": key,
+                        "f1": f1[key],
+                        "how": result.how,
+                        "title": result.title,
+                        "truth_title": row.get("title"),
+                        "date": result.date,
+                        "truth_date": row.get("date"),
+                        "authors": result.authors,
+                        "truth_author": row.get("author"),
+                    }
+                )
         if f1["ours"] < CATASTROPHIC_OURS and f1["trafilatura"] >= CATASTROPHIC_BASE:
             catastrophic.append((row["file"], f1["ours"], f1["trafilatura"], how))
-        worst.append((f1["ours"] - f1["trafilatura"], row["file"], f1["ours"],
-                      f1["trafilatura"], how))
+        worst.append(
+            (f1["ours"] - f1["trafilatura"], row["file"], f1["ours"], f1["trafilatura"], how)
+        )
     print(f"\n== {name}: {len(rows)} pages ==")
-    print(f"{'':12} {'P':>6} {'R':>6} {'F1':>6} {'title':>7} {'date':>7} {'author':>7} "
-          f"{'pages/s':>8}")
+    print(
+        f"{'':12} {'P':>6} {'R':>6} {'F1':>6} {'title':>7} {'date':>7} {'author':>7} {'pages/s':>8}"
+    )
     for key, t in tallies.items():
         if snippets:
             precision = t.tp / (t.tp + t.fp) if t.tp + t.fp else 0.0
@@ -239,21 +267,29 @@ def score_corpus(
             return f"{sum(values) / len(values):7.3f}" if values else f"{'-':>7}"
 
         rate = t.pages / t.seconds if t.seconds else 0.0
-        print(f"{key:12} {p_s} {r_s} {f1_all:6.3f} {share(t.titles)} {share(t.dates)} "
-              f"{share(t.authors)} {rate:8.1f}")
+        print(
+            f"{key:12} {p_s} {r_s} {f1_all:6.3f} {share(t.titles)} {share(t.dates)} "
+            f"{share(t.authors)} {rate:8.1f}"
+        )
     ours, base = tallies["ours"], tallies["trafilatura"]
     if ours.dated_titles:
-        print(f"title on dated pages (articles, {len(ours.dated_titles)}): ours "
-              f"{sum(ours.dated_titles) / len(ours.dated_titles):.3f}, trafilatura "
-              f"{sum(base.dated_titles) / len(base.dated_titles):.3f}")
+        print(
+            f"title on dated pages (articles, {len(ours.dated_titles)}): ours "
+            f"{sum(ours.dated_titles) / len(ours.dated_titles):.3f}, trafilatura "
+            f"{sum(base.dated_titles) / len(base.dated_titles):.3f}"
+        )
     ratio = ours.seconds / base.seconds if base.seconds else 0.0
-    print(f"time per page: ours {1000 * ours.seconds / max(1, ours.pages):.1f} ms, trafilatura "
-          f"{1000 * base.seconds / max(1, base.pages):.1f} ms ({ratio:.2f}x)")
+    print(
+        f"time per page: ours {1000 * ours.seconds / max(1, ours.pages):.1f} ms, trafilatura "
+        f"{1000 * base.seconds / max(1, base.pages):.1f} ms ({ratio:.2f}x)"
+    )
     low = sum(1 for f in ours.f1s if f < CATASTROPHIC_OURS)
     base_low = sum(1 for f in base.f1s if f < CATASTROPHIC_OURS)
     print(f"pages below {CATASTROPHIC_OURS}: ours {low}, trafilatura {base_low}")
-    print(f"catastrophic (ours < {CATASTROPHIC_OURS}, trafilatura >= {CATASTROPHIC_BASE}): "
-          f"{len(catastrophic)}")
+    print(
+        f"catastrophic (ours < {CATASTROPHIC_OURS}, trafilatura >= {CATASTROPHIC_BASE}): "
+        f"{len(catastrophic)}"
+    )
     for file, ours_f1, base_f1, how in catastrophic:
         print(f"  {file}  ours {ours_f1:.2f}  trafilatura {base_f1:.2f}  {how}")
     if show:
@@ -261,28 +297,42 @@ def score_corpus(
         print(f"largest losses against trafilatura (--show {show}):")
         for delta, file, ours_f1, base_f1, how in worst[:show]:
             if delta < 0:
-                print(f"  {delta:+.2f}  {file}  ours {ours_f1:.2f}  trafilatura {base_f1:.2f}  "
-                      f"{how}")
+                print(
+                    f"  {delta:+.2f}  {file}  ours {ours_f1:.2f}  trafilatura {base_f1:.2f}  {how}"
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("all", "even", "odd"), default="all",
-                        help="pages by line index: tune on one half, report the other")
+    parser.add_argument(
+        "--split",
+        choices=("all", "even", "odd"),
+        default="all",
+        help="pages by line index: tune on one half, report the other",
+    )
     parser.add_argument("--corpus", choices=("both", "truth", "readability"), default="both")
     parser.add_argument("--show", type=int, default=0, help="list the N largest losses")
     parser.add_argument("--explain", action="store_true", help="add the chooser's reasons")
-    parser.add_argument("--corpora", type=Path,
-                        default=Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora")
-    parser.add_argument("--baseline-cache", type=Path,
-                        help="reuse trafilatura's results (and times) from this JSON file")
+    parser.add_argument(
+        "--corpora",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora",
+    )
+    parser.add_argument(
+        "--baseline-cache",
+        type=Path,
+        help="reuse trafilatura's results (and times) from this JSON file",
+    )
     parser.add_argument("--dump", type=Path, help="write every page's scores as JSON lines")
     args = parser.parse_args()
     dump: list[dict[str, Any]] | None = [] if args.dump else None
     cache: dict[str, Any] | None = None
     if args.baseline_cache:
-        cache = (json.loads(args.baseline_cache.read_text(encoding="utf-8"))
-                 if args.baseline_cache.exists() else {})
+        cache = (
+            json.loads(args.baseline_cache.read_text(encoding="utf-8"))
+            if args.baseline_cache.exists()
+            else {}
+        )
     folder = args.corpora / "extraction-dev"
     if not folder.is_dir():
         print(f"skipped: {folder} is absent (the real corpora are not on this machine)")
@@ -292,15 +342,31 @@ def main() -> None:
     warm_up()  # load the language model and stoplists before timing
     print(f"split: {args.split}")
     if args.corpus in ("both", "truth"):
-        score_corpus("trafilatura eval set (truth.jsonl)", load(folder / "truth.jsonl", args.split),
-                     folder, True, args.show, args.explain, cache, dump)
+        score_corpus(
+            "trafilatura eval set (truth.jsonl)",
+            load(folder / "truth.jsonl", args.split),
+            folder,
+            True,
+            args.show,
+            args.explain,
+            cache,
+            dump,
+        )
     if args.corpus in ("both", "readability"):
-        score_corpus("readability test pages (readability.jsonl)",
-                     load(folder / "readability.jsonl", args.split), folder, False, args.show,
-                     args.explain, cache, dump)
+        score_corpus(
+            "readability test pages (readability.jsonl)",
+            load(folder / "readability.jsonl", args.split),
+            folder,
+            False,
+            args.show,
+            args.explain,
+            cache,
+            dump,
+        )
     if dump is not None and args.dump:
-        args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dump),
-                             encoding="utf-8")
+        args.dump.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dump), encoding="utf-8"
+        )
     if cache is not None and args.baseline_cache:
         args.baseline_cache.write_text(json.dumps(cache), encoding="utf-8")
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newswatch.judge import Judge
 from bench.evaluation.judge import (
     BASELINE_EN,
     BASELINE_SIX,
@@ -16,6 +15,7 @@ from bench.evaluation.judge import (
     keyword_baseline,
     read_labelled,
 )
+from newswatch.judge import Judge
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "judge"
 

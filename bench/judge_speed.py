@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newswatch.judge import Judge
 from bench.evaluation.judge import read_labelled
+from newswatch.judge import Judge
 from newswatch.judge.normalise import tokens
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "judge" / "dev.jsonl"

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 import redis
 import sqlalchemy as sa
 
-from newswatch.crawler.distributed import connected_workers, enqueue_feeds
 from newswatch.config import load_config
+from newswatch.crawler.distributed import connected_workers, enqueue_feeds
 from newswatch.storage.db import Database
 from tests.plugins.scale_fixtures import site_config, write_site
 

@@ -68,10 +68,16 @@ def main() -> None:
         base = f"http://127.0.0.{i + 2}:{server.server_address[1]}"
         kind = "stall" if i < args.stalled else "broken"
         feeds.append({"name": f"{kind}-{i}", "url": f"{base}/{kind}/{i}.xml"})
-    settings = Settings.model_validate({
-        "feeds": feeds,
-        "crawl": {"timeout": args.timeout, "download_delay": 0, "autothrottle": False},  # retries: default
-    })
+    settings = Settings.model_validate(
+        {
+            "feeds": feeds,
+            "crawl": {
+                "timeout": args.timeout,
+                "download_delay": 0,
+                "autothrottle": False,
+            },  # retries: default
+        }
+    )
     from newswatch.crawler.extraction import warm_up
 
     warm_up()  # loading the models (once per process) is not what is measured
@@ -85,9 +91,13 @@ def main() -> None:
     for server in servers:
         server.shutdown()
     failed = sum(1 for f in report.feeds if not f.ok)
-    print(f"feeds: {args.stalled} stalled + {args.broken} broken; retries {settings.crawl.retries}; "
-          f"timeout {args.timeout:.1f} s")
-    print(f"crawl: {seconds:.1f} s wall ({seconds / args.timeout:.1f}x the timeout); {failed} feeds failed")
+    print(
+        f"feeds: {args.stalled} stalled + {args.broken} broken; retries {settings.crawl.retries}; "
+        f"timeout {args.timeout:.1f} s"
+    )
+    print(
+        f"crawl: {seconds:.1f} s wall ({seconds / args.timeout:.1f}x the timeout); {failed} feeds failed"
+    )
     # the 5xx feeds are retried (1 + 2 + 4 s of back-off by default): that is their own cost
 
 

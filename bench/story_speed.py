@@ -22,11 +22,10 @@ from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout too
-from newswatch.storage.db import Database
-from newswatch.storage.models import Article, Story
-
 from newswatch.config import DedupConfig
 from newswatch.dedup.features import StoryFeatures
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Story
 from newswatch.storylink import StoryLinker, features
 
 CATEGORIES = ["resolutions", "detainees", "peace-treaty", "diplomacy", "security", "humanitarian"]

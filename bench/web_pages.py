@@ -20,12 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
-from newswatch.storage import ledger
-from newswatch.storage.db import Database
-from newswatch.storage.models import Article, Source, Story
 
 from newswatch.categories import CATEGORIES
 from newswatch.config import Settings
+from newswatch.storage import ledger
+from newswatch.storage.db import Database
+from newswatch.storage.models import Article, Source, Story
 
 SOURCES = [
     ("armenpress", "armenian", "AM", "en"),
@@ -58,8 +58,13 @@ def populate(db: Database, n: int, days: int, end: datetime, rng: random.Random)
     with db.session() as s:
         src_ids = []
         for name, side, country, lang in SOURCES:
-            src = Source(name=name, url=f"https://{name}.example/feed", title=name.title(),
-                         language=lang, tags={"perspective": side, "country": country})
+            src = Source(
+                name=name,
+                url=f"https://{name}.example/feed",
+                title=name.title(),
+                language=lang,
+                tags={"perspective": side, "country": country},
+            )
             s.add(src)
             s.flush()
             src_ids.append((int(src.id or 0), lang))
@@ -72,8 +77,13 @@ def populate(db: Database, n: int, days: int, end: datetime, rng: random.Random)
             stories = []
             for i in range(per_day // 4):
                 cat = rng.choice(CATEGORIES)
-                st = Story(headline=f"Story {day}-{i} on {cat}", primary_category=cat, categories=[cat],
-                           first_seen_at=day_start, last_seen_at=day_start)
+                st = Story(
+                    headline=f"Story {day}-{i} on {cat}",
+                    primary_category=cat,
+                    categories=[cat],
+                    first_seen_at=day_start,
+                    last_seen_at=day_start,
+                )
                 s.add(st)
                 stories.append((st, cat))
             s.flush()
@@ -81,26 +91,43 @@ def populate(db: Database, n: int, days: int, end: datetime, rng: random.Random)
             originals: list[int] = []
             for i in range(per_day):
                 article_id += 1
-                st, cat = rng.choice(stories) if rng.random() < 0.7 else (None, rng.choice(CATEGORIES))
+                st, cat = (
+                    rng.choice(stories) if rng.random() < 0.7 else (None, rng.choice(CATEGORIES))
+                )
                 src, lang = rng.choice(src_ids)
                 relevant = rng.random() < 0.55
                 dup = rng.choice(originals) if originals and rng.random() < 0.1 else None
                 a, b = rng.sample(PLACES, 2)
                 text = "\n".join(
-                    rng.choice(SENTENCES).format(a=a, b=b, cat=cat, day=rng.choice(DAYS)) for _ in range(10)
+                    rng.choice(SENTENCES).format(a=a, b=b, cat=cat, day=rng.choice(DAYS))
+                    for _ in range(10)
                 )
                 url = f"https://news.example/{day}/{i}"
-                rows.append({
-                    "id": article_id,
-                    "url_hash": hashlib.sha256(url.encode()).hexdigest(), "url": url, "canonical_url": url,
-                    "source_id": src, "title": f"{a} and {b}: report {i} on {cat}", "text": text,
-                    "first_seen_at": day_start + timedelta(seconds=rng.randrange(86_000)),
-                    "published_at": day_start + timedelta(seconds=rng.randrange(80_000)),
-                    "language": lang, "relevant": relevant, "score": rng.random() if relevant else 0.0,
-                    "primary_category": cat if relevant else None, "categories": [cat] if relevant else [],
-                    "reasons": [], "entities": [], "authors": [], "meta": {}, "status": "new",
-                    "duplicate_of": dup, "story_id": (st.id if st is not None and relevant else None),
-                })
+                rows.append(
+                    {
+                        "id": article_id,
+                        "url_hash": hashlib.sha256(url.encode()).hexdigest(),
+                        "url": url,
+                        "canonical_url": url,
+                        "source_id": src,
+                        "title": f"{a} and {b}: report {i} on {cat}",
+                        "text": text,
+                        "first_seen_at": day_start + timedelta(seconds=rng.randrange(86_000)),
+                        "published_at": day_start + timedelta(seconds=rng.randrange(80_000)),
+                        "language": lang,
+                        "relevant": relevant,
+                        "score": rng.random() if relevant else 0.0,
+                        "primary_category": cat if relevant else None,
+                        "categories": [cat] if relevant else [],
+                        "reasons": [],
+                        "entities": [],
+                        "authors": [],
+                        "meta": {},
+                        "status": "new",
+                        "duplicate_of": dup,
+                        "story_id": (st.id if st is not None and relevant else None),
+                    }
+                )
                 if dup is None:
                     originals.append(article_id)
             s.execute(sa.insert(table), rows)
@@ -110,21 +137,38 @@ def populate(db: Database, n: int, days: int, end: datetime, rng: random.Random)
                 biggest = max(biggest, (count, int(st.id or 0)))
             if day < days - 1:
                 cut = day_start + timedelta(days=1)
-                digest = ledger.open_digest(s, label=cut.date().isoformat(), window_end=cut, created_at=cut)
+                digest = ledger.open_digest(
+                    s, label=cut.date().isoformat(), window_end=cut, created_at=cut
+                )
                 digest.kind = "daily"
                 digest.window_start = day_start
                 ledger.claim_entries(
-                    s, digest, [(r["id"], r["story_id"], "new" if r["relevant"] else "offtopic") for r in rows]
+                    s,
+                    digest,
+                    [
+                        (r["id"], r["story_id"], "new" if r["relevant"] else "offtopic")
+                        for r in rows
+                    ],
                 )
                 ledger.mark_stories_reported(s, [st.id for st, _c in stories], cut)
-                ledger.finish_digest(s, digest, files={}, counts={"title": f"Digest {digest.label}"})
+                ledger.finish_digest(
+                    s, digest, files={}, counts={"title": f"Digest {digest.label}"}
+                )
         if day % 10 == 0:
             print(f"  day {day + 1}/{days}: {article_id} articles", file=sys.stderr)
     if db.dialect == "postgresql":
         with db.engine.begin() as c:
-            c.execute(sa.text("SELECT setval(pg_get_serial_sequence('articles','id'), (SELECT max(id) FROM articles))"))
+            c.execute(
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('articles','id'), (SELECT max(id) FROM articles))"
+                )
+            )
             c.execute(sa.text("ANALYZE"))
-    return {"story": biggest[1], "article": article_id // 2, "label": (end - timedelta(days=1)).date().isoformat()}
+    return {
+        "story": biggest[1],
+        "article": article_id // 2,
+        "label": (end - timedelta(days=1)).date().isoformat(),
+    }
 
 
 def timed(url: str, repeat: int) -> tuple[float, float, float, int]:
@@ -158,7 +202,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="nw-web-bench-"))
     db = Database.open(args.db or f"sqlite:///{tmp / 'bench.db'}")
     end = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
-    settings = Settings.model_validate({"default_feeds": False, "digest": {"output_dir": str(tmp / "out")}})
+    settings = Settings.model_validate(
+        {"default_feeds": False, "digest": {"output_dir": str(tmp / "out")}}
+    )
     t = time.perf_counter()
     ids = populate(db, args.articles, args.days, end, random.Random(19))
     print(f"stored {args.articles} articles in {time.perf_counter() - t:.0f} s ({db.dialect})")
@@ -173,7 +219,9 @@ def main() -> None:
     t = time.perf_counter()
     warm_up(settings, db, now)  # what `serve` and `run` do beside starting the server
     print(f"warm-up at start (front page and latest digest): {time.perf_counter() - t:.1f} s")
-    server = Background(settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: now))
+    server = Background(
+        settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: now)
+    )
     server.start()
     base = f"http://127.0.0.1:{port}"
     pages = [
@@ -185,7 +233,11 @@ def main() -> None:
         ("feeds", "/feeds", 200),
         ("atom of a category", "/feed.atom?category=detainees", 200),
         ("search: one word", "/search?q=Stepanakert", 300),
-        ("search: two words + filters", "/search?q=border+commissions&side=azerbaijani&relevant=1", 300),
+        (
+            "search: two words + filters",
+            "/search?q=border+commissions&side=azerbaijani&relevant=1",
+            300,
+        ),
         ("search: page 5", "/search?q=Baku&page=5", 300),
         ("search: filters only", "/search?category=heritage&language=hy&since=2026-11-01", 300),
         ("atom of a search", "/feed.atom?q=Lachin&category=displacement", 300),
@@ -197,18 +249,33 @@ def main() -> None:
             first, median, slowest, size = timed(base + path, args.repeat)
             ok = "ok" if median <= target else "OVER"
             worst = max(worst, median / target)
-            print(f"{name:34} {first:9.1f} {median:10.1f} {slowest:8.1f} {size / 1024:6.1f}  ≤{target} {ok}")
+            print(
+                f"{name:34} {first:9.1f} {median:10.1f} {slowest:8.1f} {size / 1024:6.1f}  ≤{target} {ok}"
+            )
         # the steady state of the front page: one report arrives, the page is made again with
         # the other reports' explanations kept
         with db.session() as s:
-            s.execute(sa.text(
-                "UPDATE articles SET first_seen_at = first_seen_at WHERE id = (SELECT max(id) FROM articles)"
-            ))
+            s.execute(
+                sa.text(
+                    "UPDATE articles SET first_seen_at = first_seen_at WHERE id = (SELECT max(id) FROM articles)"
+                )
+            )
             src = s.scalar(sa.select(Source.id).limit(1))
-            s.add(Article(url_hash="x" * 64, url="https://news.example/new", canonical_url="https://news.example/new",
-                          source_id=src, title="Baku and Yerevan: a new report", text="Officials in Baku spoke.",
-                          first_seen_at=now - timedelta(minutes=1), relevant=True, score=0.9,
-                          primary_category="diplomacy", categories=["diplomacy"]))
+            s.add(
+                Article(
+                    url_hash="x" * 64,
+                    url="https://news.example/new",
+                    canonical_url="https://news.example/new",
+                    source_id=src,
+                    title="Baku and Yerevan: a new report",
+                    text="Officials in Baku spoke.",
+                    first_seen_at=now - timedelta(minutes=1),
+                    relevant=True,
+                    score=0.9,
+                    primary_category="diplomacy",
+                    categories=["diplomacy"],
+                )
+            )
         first, _m, _x, _size = timed(base + "/", 1)
         print(f"{'front page after a new report':34} {first:9.1f}")
     finally:

@@ -114,8 +114,14 @@ def whatwg_name(encoding: str) -> str:
         return f"windows-{name[2:]}"
     if name.startswith("iso8859-"):
         return f"ISO-8859-{name[8:]}"
-    return {"utf-8": "UTF-8", "koi8-r": "KOI8-R", "koi8-u": "KOI8-U", "utf-16-le": "UTF-16LE",
-            "utf-16-be": "UTF-16BE", "cp866": "IBM866"}.get(name, name)
+    return {
+        "utf-8": "UTF-8",
+        "koi8-r": "KOI8-R",
+        "koi8-u": "KOI8-U",
+        "utf-16-le": "UTF-16LE",
+        "utf-16-be": "UTF-16BE",
+        "cp866": "IBM866",
+    }.get(name, name)
 
 
 def _utf16_variant(body: bytes) -> str | None:
@@ -274,7 +280,9 @@ def decode(body: bytes, content_type: str | None = None, markup: Markup = Markup
     """Decode ``body`` by the rule in the module docstring; never raises."""
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None and bom is not None:
-        return Decoded(to_unicode(body[len(bom) :], bom_encoding), whatwg_name(bom_encoding), Origin.BOM)
+        return Decoded(
+            to_unicode(body[len(bom) :], bom_encoding), whatwg_name(bom_encoding), Origin.BOM
+        )
     notes: list[str] = []
     declarations = [
         (Origin.HTTP, _http_declaration(content_type, notes)),
@@ -299,7 +307,9 @@ def decode(body: bytes, content_type: str | None = None, markup: Markup = Markup
             if not bad:
                 return _done(text, "utf-8", origin, notes)
             if multibyte:
-                notes.append(f"{where} declares {label} but {bad} byte(s) are not UTF-8: read as windows-1252")
+                notes.append(
+                    f"{where} declares {label} but {bad} byte(s) are not UTF-8: read as windows-1252"
+                )
                 return _done(text, "utf-8", origin, notes)
             notes.append(f"{where} declares {label} but the bytes are not UTF-8")
             continue
@@ -347,4 +357,13 @@ def utf8_content_type(content_type: str | None) -> str | None:
     return f"{mime}; charset=utf-8" if mime else None
 
 
-__all__ = ["Decoded", "Markup", "Origin", "decode", "http_charset", "utf8_content_type", "utf8_xml", "whatwg_name"]
+__all__ = [
+    "Decoded",
+    "Markup",
+    "Origin",
+    "decode",
+    "http_charset",
+    "utf8_content_type",
+    "utf8_xml",
+    "whatwg_name",
+]

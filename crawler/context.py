@@ -83,7 +83,9 @@ class CrawlContext:
     def source_of(self, cfg: FeedConfig) -> Source:
         """The feed's stored source, made if missing (a worker may see a feed before its row)."""
         with self.db.session() as s:
-            src = get_source(s, cfg.name) or sync_sources(s, [cfg.model_dump(mode="json")])[cfg.name]
+            src = (
+                get_source(s, cfg.name) or sync_sources(s, [cfg.model_dump(mode="json")])[cfg.name]
+            )
             return src  # detached with its columns loaded (sessions do not expire on commit)
 
     def start_poll(self, cfg: FeedConfig) -> dict[str, Any] | None:

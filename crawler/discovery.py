@@ -42,7 +42,9 @@ class FoundFeed:
     how: str  # given | link-alternate | common-path | telegram-link
 
 
-def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, str | None, int] | None:
+def detect_feed(
+    body: bytes, url: str, content_type: str | None = None
+) -> tuple[str, str | None, int] | None:
     """(kind, title, number of entries) when ``body`` is an RSS, Atom or JSON feed."""
     head = body.lstrip()[:1]
     if head == b"{":
@@ -52,7 +54,9 @@ def detect_feed(body: bytes, url: str, content_type: str | None = None) -> tuple
         return "json", parsed.title, len(parsed.entries)
     if head != b"<":
         return None
-    d, _ = read_feed(body, url, content_type)  # the crawler's decoding rule: titles as it reads them
+    d, _ = read_feed(
+        body, url, content_type
+    )  # the crawler's decoding rule: titles as it reads them
     version = d.get("version") or ""
     if not version:
         return None
@@ -72,11 +76,19 @@ class DiscoverySpider(scrapy.Spider):
         self._seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(self.url, callback=self.parse_start, errback=self.start_failed, dont_filter=True,
-                      meta=self._meta())
+        yield Request(
+            self.url,
+            callback=self.parse_start,
+            errback=self.start_failed,
+            dont_filter=True,
+            meta=self._meta(),
+        )
 
     def _meta(self) -> dict[str, Any]:
-        return {"download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"), ORIGIN_META: self.url}
+        return {
+            "download_maxsize": self.settings.getint("NEWSWATCH_MAX_FEED_BYTES"),
+            ORIGIN_META: self.url,
+        }
 
     def _record(self, response: Response, how: str) -> bool:
         found = detect_feed(response.body, response.url, _ctype(response))
@@ -100,7 +112,9 @@ class DiscoverySpider(scrapy.Spider):
             if "alternate" in rel and typ in ALTERNATE_TYPES:
                 href = urljoin(response.url, link.attrib["href"].strip())
                 if not is_http_url(href):  # file:, data:, ftp:, javascript: are never offered
-                    self.errors.append(f"ignored a feed link that is not http(s): {mask_url(href)[:200]}")
+                    self.errors.append(
+                        f"ignored a feed link that is not http(s): {mask_url(href)[:200]}"
+                    )
                     continue
                 out.append(self._candidate(href, "link-alternate", 0))
         parts = urlsplit(response.url)
@@ -108,9 +122,18 @@ class DiscoverySpider(scrapy.Spider):
         for i, path in enumerate(COMMON_PATHS, start=1):
             out.append(self._candidate(root + path, "common-path", i))
         # official channels are often the outlet's fastest source; offer those the page links to
-        for i, preview in enumerate(channel_links(response.url, response.xpath("//a/@href").getall())[:5]):
-            out.append(Request(preview, callback=self.parse_channel, errback=lambda f: None,
-                               priority=-len(COMMON_PATHS) - 1 - i, meta=self._meta()))
+        for i, preview in enumerate(
+            channel_links(response.url, response.xpath("//a/@href").getall())[:5]
+        ):
+            out.append(
+                Request(
+                    preview,
+                    callback=self.parse_channel,
+                    errback=lambda f: None,
+                    priority=-len(COMMON_PATHS) - 1 - i,
+                    meta=self._meta(),
+                )
+            )
         return out
 
     def parse_channel(self, response: Response) -> None:
@@ -125,13 +148,21 @@ class DiscoverySpider(scrapy.Spider):
             return False
         if response.url not in self._seen:
             self._seen.add(response.url)
-            self.found.append(FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), how))
+            self.found.append(
+                FoundFeed(response.url, "telegram", parsed.title, len(parsed.entries), how)
+            )
         return True
 
     def _candidate(self, url: str, how: str, order: int) -> Request:
         # lower priority for guessed paths so announced feeds are listed first
-        return Request(url, callback=self.parse_candidate, errback=lambda f: None, cb_kwargs={"how": how},
-                       priority=-order, meta=self._meta())
+        return Request(
+            url,
+            callback=self.parse_candidate,
+            errback=lambda f: None,
+            cb_kwargs={"how": how},
+            priority=-order,
+            meta=self._meta(),
+        )
 
     def parse_candidate(self, response: Response, how: str) -> None:
         self._record(response, how)

@@ -28,6 +28,7 @@ from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from newswatch.config import Settings
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.distributed import (
     DEFAULT_LEASE,
@@ -46,9 +47,8 @@ from newswatch.crawler.parsing import Entry
 from newswatch.crawler.render import with_render
 from newswatch.crawler.report import FeedState
 from newswatch.crawler.settings import scrapy_settings
-from newswatch.crawler.store import InProcessStage
 from newswatch.crawler.spiders.news import NewsSpider
-from newswatch.config import Settings
+from newswatch.crawler.store import InProcessStage
 from newswatch.errors import require_extra
 from newswatch.storage.db import Database, relax_commit_durability
 
@@ -166,7 +166,9 @@ class WorkerSpider(RedisMixin, NewsSpider):  # type: ignore[misc]  # scrapy-redi
         for request in requests:
             request.meta[FEED_META] = cfg
             request.dont_filter = False
-        state.pending -= len(requests)  # handed to the shared queue: this poll ends with its documents
+        state.pending -= len(
+            requests
+        )  # handed to the shared queue: this poll ends with its documents
         state.extra["queued"] = int(state.extra.get("queued", 0)) + len(requests)
         return out
 

@@ -115,7 +115,9 @@ class AddressGuardMiddleware:
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme.lower() not in HTTP_SCHEMES:
-            raise LinkRefused(f"only http(s) links are followed, not {parts.scheme}: ({mask_url(request.url)})")
+            raise LinkRefused(
+                f"only http(s) links are followed, not {parts.scheme}: ({mask_url(request.url)})"
+            )
         await self._check_address(request, parts.hostname)
 
     async def _check_address(self, request: Request, host: str | None) -> None:
@@ -135,6 +137,12 @@ def origin_meta(url: str) -> dict[str, Any]:
 
 
 __all__ = [
-    "ORIGIN_META", "AddressGuardMiddleware", "LinkRefused", "any_private", "is_private", "origin_meta",
-    "refusal", "system_resolver",
+    "ORIGIN_META",
+    "AddressGuardMiddleware",
+    "LinkRefused",
+    "any_private",
+    "is_private",
+    "origin_meta",
+    "refusal",
+    "system_resolver",
 ]

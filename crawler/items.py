@@ -23,7 +23,9 @@ class ArticleItem:
     body: bytes = b""
     encoding: str | None = None
     entry_url: str | None = None  # the link as the source listed it, before redirects
-    meta: dict[str, Any] = field(default_factory=dict)  # what the source said beyond the fields (kept)
+    meta: dict[str, Any] = field(
+        default_factory=dict
+    )  # what the source said beyond the fields (kept)
     # filled by extraction
     title: str | None = None
     text: str | None = None
@@ -38,7 +40,15 @@ class ArticleItem:
 
 # item.extras key: extraction was left to the store stage (which may run in a store process)
 EXTRACT_LATER = "extract_later"
-EXTRACTED = ("title", "text", "published", "published_source", "authors", "language", "canonical_url")
+EXTRACTED = (
+    "title",
+    "text",
+    "published",
+    "published_source",
+    "authors",
+    "language",
+    "canonical_url",
+)
 
 
 def extract_item(item: ArticleItem) -> ArticleItem:
@@ -90,5 +100,12 @@ def raw_article(item: ArticleItem, default_language: str | None) -> RawArticle:
         language=item.language or default_language or _text_language(item.text),
         authors=item.authors,
         canonical_url=item.canonical_url,
-        meta={**item.meta, **({"entry_url": item.entry_url} if item.entry_url and item.entry_url != item.url else {})},
+        meta={
+            **item.meta,
+            **(
+                {"entry_url": item.entry_url}
+                if item.entry_url and item.entry_url != item.url
+                else {}
+            ),
+        },
     )

@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 ROBOTS_META = "newswatch_robots"
 # timeouts of the download (Scrapy), of the connection (Twisted) and of the socket (Python)
-TIMEOUTS: tuple[type[BaseException], ...] = (DownloadTimeoutError, TwistedTimeoutError, TimeoutError)
+TIMEOUTS: tuple[type[BaseException], ...] = (
+    DownloadTimeoutError,
+    TwistedTimeoutError,
+    TimeoutError,
+)
 
 
 class RobotsPolicyMiddleware:
@@ -115,7 +119,11 @@ class TruncatedGzipMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         encoding = (response.headers.get(b"Content-Encoding") or b"").strip().lower()
         gzipped = encoding in (b"gzip", b"x-gzip") and response.body
-        if request.meta.get(DOCUMENT_META) and gzipped and not gzip_complete(response.body, self.limit):
+        if (
+            request.meta.get(DOCUMENT_META)
+            and gzipped
+            and not gzip_complete(response.body, self.limit)
+        ):
             request.meta[TRUNCATED_META] = "the compressed feed ended early (truncated gzip stream)"
         return response
 
@@ -170,7 +178,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]  # coroutine, as process_response
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
-        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get(
+            "dont_retry", False
+        ):
             return None
         if isinstance(exception, TIMEOUTS):
             # a server that did not answer within the timeout rarely answers the retry: three

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from newswatch.crawler.report import FeedState
 from newswatch.config import CrawlConfig, FeedConfig, base_interval
+from newswatch.crawler.report import FeedState
 from newswatch.storage.models import Source
 from newswatch.storage.sources import PollOutcome, record_poll
 
@@ -23,7 +23,9 @@ def _aware(dt: datetime | None, now: datetime) -> datetime | None:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=now.tzinfo)
 
 
-def poll_interval(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime) -> timedelta:
+def poll_interval(
+    source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime
+) -> timedelta:
     """The wait before the next poll: back-off on failures, stretched for quiet feeds."""
     base = base_interval(feed_cfg, crawl_cfg)
     failures = source.consecutive_failures or 0
@@ -42,7 +44,9 @@ def poll_interval(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, 
     return base
 
 
-def next_poll_at(source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime) -> datetime | None:
+def next_poll_at(
+    source: Source, feed_cfg: FeedConfig, crawl_cfg: CrawlConfig, now: datetime
+) -> datetime | None:
     """When ``source`` is due again; None for a deactivated (gone) source."""
     if not source.active:
         return None
@@ -62,8 +66,13 @@ def poll_interrupted(source: Source) -> bool:
 def outcome_of(state: FeedState) -> PollOutcome:
     """The PollOutcome storage records for this feed's tallies."""
     r = state.report
-    outcome = {"ok": "ok", "not_modified": "not_modified", "moved": "moved", "gone": "gone",
-               "interrupted": "interrupted"}.get(r.status, "error")
+    outcome = {
+        "ok": "ok",
+        "not_modified": "not_modified",
+        "moved": "moved",
+        "gone": "gone",
+        "interrupted": "interrupted",
+    }.get(r.status, "error")
     if outcome == "moved" and not r.new_url:
         outcome = "ok"
     ok = outcome in ("ok", "moved")

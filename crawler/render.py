@@ -30,7 +30,9 @@ def render_settings(crawl: CrawlConfig, feeds: Iterable[FeedConfig]) -> dict[str
     if not needs_browser(feeds):
         return {}
     require_extra("scrapy_playwright", "render", "render: true (pages built by JavaScript)")
-    browser = shutil.which(crawl.browser) or (crawl.browser if os.access(crawl.browser, os.X_OK) else None)
+    browser = shutil.which(crawl.browser) or (
+        crawl.browser if os.access(crawl.browser, os.X_OK) else None
+    )
     if browser is None:
         raise ConfigError(
             f"crawl.browser: {crawl.browser!r} is not an executable browser, and a source has render: true",
@@ -70,12 +72,20 @@ def render_meta(feed: FeedConfig, crawl: CrawlConfig) -> dict[str, Any]:
 
     methods = []
     if feed.selectors is not None:
-        methods.append(PageMethod("wait_for_selector", browser_selector(feed.selectors.links),
-                                  state="attached", timeout=crawl.render_timeout * 1000))
+        methods.append(
+            PageMethod(
+                "wait_for_selector",
+                browser_selector(feed.selectors.links),
+                state="attached",
+                timeout=crawl.render_timeout * 1000,
+            )
+        )
     return {"playwright": True, "playwright_page_methods": methods}
 
 
-def with_render(conf: dict[str, Any], crawl: CrawlConfig, feeds: Iterable[FeedConfig]) -> dict[str, Any]:
+def with_render(
+    conf: dict[str, Any], crawl: CrawlConfig, feeds: Iterable[FeedConfig]
+) -> dict[str, Any]:
     """``conf`` plus the browser's settings when a source needs one.
 
     The download handlers are merged, not replaced: the crawl's own table switches off the
@@ -87,4 +97,3 @@ def with_render(conf: dict[str, Any], crawl: CrawlConfig, feeds: Iterable[FeedCo
         return conf
     handlers = {**conf.get("DOWNLOAD_HANDLERS", {}), **extra.pop("DOWNLOAD_HANDLERS")}
     return {**extra, **conf, "DOWNLOAD_HANDLERS": handlers}
-

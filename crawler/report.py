@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newswatch.crawler.parsing import Entry
 from newswatch.config import FeedConfig
+from newswatch.crawler.parsing import Entry
 
 
 @dataclass

@@ -29,15 +29,15 @@ from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.reactor import install_reactor as _scrapy_install_reactor
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 
+from newswatch.config import FeedConfig, Settings
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.discovery import DiscoverySpider, FoundFeed
 from newswatch.crawler.extraction import release_models, warm_up
-from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
 from newswatch.crawler.render import with_render
+from newswatch.crawler.report import CrawlReport, FeedReport, FeedState
 from newswatch.crawler.settings import scrapy_settings
 from newswatch.crawler.spiders.news import NewsSpider
 from newswatch.crawler.store import Placement, StoreStage, open_stage, placement
-from newswatch.config import FeedConfig, Settings
 from newswatch.errors import ExitCode
 from newswatch.storage.db import Database
 from newswatch.storage.models import utcnow
@@ -45,8 +45,16 @@ from newswatch.storage.service_state import finish_crawl_run, start_crawl_run
 from newswatch.storage.sources import sources_by_name, sync_sources
 
 __all__ = [
-    "CrawlReport", "FeedReport", "crawl", "crawl_sync", "discover", "discover_sync", "install_reactor",
-    "run_on_reactor", "run_sync", "select_feeds",
+    "CrawlReport",
+    "FeedReport",
+    "crawl",
+    "crawl_sync",
+    "discover",
+    "discover_sync",
+    "install_reactor",
+    "run_on_reactor",
+    "run_sync",
+    "select_feeds",
 ]
 T = TypeVar("T")
 
@@ -78,7 +86,10 @@ def select_feeds(settings: Settings, names: list[str] | None) -> list[FeedConfig
 
 
 def _stage(
-    store: Placement | StoreStage | None, settings: Settings, db: Database, states: dict[str, FeedState]
+    store: Placement | StoreStage | None,
+    settings: Settings,
+    db: Database,
+    states: dict[str, FeedState],
 ) -> tuple[StoreStage, bool]:
     """The crawl's store stage, and whether the crawl owns it (opens and closes it)."""
     if store is not None and not isinstance(store, Placement):
@@ -97,7 +108,9 @@ class _Prepared:
     skipped: list[FeedReport]
 
 
-def _prepare(db: Database, settings: Settings, feeds: list[FeedConfig], *, record: bool) -> _Prepared:
+def _prepare(
+    db: Database, settings: Settings, feeds: list[FeedConfig], *, record: bool
+) -> _Prepared:
     """Feed states from the source rows; with ``record=False`` nothing is written."""
     states: dict[str, FeedState] = {}
     skipped: list[FeedReport] = []
@@ -113,7 +126,9 @@ def _prepare(db: Database, settings: Settings, feeds: list[FeedConfig], *, recor
                 continue
             if not src.active and record:
                 skipped.append(
-                    FeedReport(cfg.name, status="inactive", error=src.deactivated_reason or "deactivated")
+                    FeedReport(
+                        cfg.name, status="inactive", error=src.deactivated_reason or "deactivated"
+                    )
                 )
                 continue
             use_row = record or src.url == cfg.url or (src.tags or {}).get("_moved_from") == cfg.url
@@ -166,10 +181,14 @@ async def crawl(
         # start closes as interrupted, as the service's own runs are logged
         with db.session() as s:
             run_id = start_crawl_run(
-                s, sources=len(prepared.states), worker=f"crawl:{socket.gethostname()}:{os.getpid()}"
+                s,
+                sources=len(prepared.states),
+                worker=f"crawl:{socket.gethostname()}:{os.getpid()}",
             )
     if prepared.states:
-        stage, owned = _stage(store, settings, db, prepared.states) if record and follow else (None, False)
+        stage, owned = (
+            _stage(store, settings, db, prepared.states) if record and follow else (None, False)
+        )
         if stage is None or not stage.extracts:
             # before any request is in flight: loading models blocks the reactor for ~1 s (a stage
             # that extracts does it in its own process, and this one never loads them)
@@ -202,8 +221,12 @@ async def crawl(
                 s,
                 run_id,
                 status="ok" if not t["feeds_failed"] else "partial",
-                figures={"fetched": t["fetched"], "new": t["new"], "duplicates": t["duplicate"],
-                         "failed": t["failed"]},
+                figures={
+                    "fetched": t["fetched"],
+                    "new": t["new"],
+                    "duplicates": t["duplicate"],
+                    "failed": t["failed"],
+                },
                 now=report.finished,
             )
     return report

@@ -90,7 +90,9 @@ class InProcessStage:
     async def submit(self, item: ArticleItem, feed: FeedState) -> IngestResult:
         # the spider follows only entries not stored yet; in the reactor's thread on purpose:
         # one article's SQL at a time keeps SQLite's write lock uncontended
-        return self.ingestor.ingest(raw_article(item, feed.cfg.language), feed.source_id, expect_new=True)
+        return self.ingestor.ingest(
+            raw_article(item, feed.cfg.language), feed.source_id, expect_new=True
+        )
 
     def serves(self, settings: Settings, db: Database) -> bool:
         """Never kept between crawls (it costs nothing to build again but the judge, cached)."""

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import apprise
 from sqlalchemy.orm import Session
 
+from newswatch.config import AlertRule, Settings
 from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import summarize
-from newswatch.config import AlertRule, Settings
 from newswatch.ingest import IngestResult
 from newswatch.storage import ledger
 from newswatch.storage.articles import get_article
@@ -162,7 +162,12 @@ class Alerter:
                 if outlets < rule.min_outlets:
                     continue
                 alert_id = ledger.claim_alert(
-                    s, rule=rule.name, story_id=story_id, article_id=art.id, at=now, lease=SEND_LEASE
+                    s,
+                    rule=rule.name,
+                    story_id=story_id,
+                    article_id=art.id,
+                    at=now,
+                    lease=SEND_LEASE,
                 )
                 if alert_id is not None:
                     fired.append((rule, alert_id, outlets))
@@ -188,7 +193,9 @@ class Alerter:
             with self.db.session() as s:
                 if fired_at is None or fired_at < now - self.cfg.retry_for:
                     ledger.expire_alert(s, alert_id)
-                    log.warning("alert %s not sent within %s: given up", alert_id, self.cfg.retry_for)
+                    log.warning(
+                        "alert %s not sent within %s: given up", alert_id, self.cfg.retry_for
+                    )
                     continue
                 if not ledger.lease_alert(s, alert_id, now=now, lease=SEND_LEASE):
                     continue  # another process is sending it
@@ -203,7 +210,9 @@ class Alerter:
                 title, body = self._message(s, rule, art, row.story_id, outlets)
                 story_id, article_id, attempts = row.story_id, art.id or 0, row.attempts
             notices.append(
-                self._send(alert_id, rule.name, story_id, article_id, title, body, attempts=attempts)
+                self._send(
+                    alert_id, rule.name, story_id, article_id, title, body, attempts=attempts
+                )
             )
         return notices
 
@@ -229,7 +238,13 @@ class Alerter:
         with self.db.session() as s:
             ledger.finish_alert(s, alert_id, ok=ok, error=error, retry_at=retry_at)
         if not ok:
-            log.warning("alert %r for story %s not sent (%s); again after %s", rule, story_id, error, retry_at)
+            log.warning(
+                "alert %r for story %s not sent (%s); again after %s",
+                rule,
+                story_id,
+                error,
+                retry_at,
+            )
         return AlertNotice(rule, story_id, article_id, title, body, ok, error)
 
     def _message(

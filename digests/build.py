@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newswatch.categories import CATEGORIES
+from newswatch.config import FeedConfig
 from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import sentence_keys, summarize, terms_of
 from newswatch.digests.view import DigestView, Entry, HealthRow, Outlet, Section
-from newswatch.categories import CATEGORIES
-from newswatch.config import FeedConfig
 from newswatch.health import flag
 from newswatch.judge.explain import Explainer, language_name
 from newswatch.storage.models import Article, Source, Story
@@ -301,9 +301,9 @@ def make_entry(
         reasons=[r for r in reasons if r][:MAX_REASONS],
         score=max((a.score or 0.0) for a in ordered),
         update=update,
-        story_id=lead.story_id if lead.story_id is not None else next(
-            (a.story_id for a in ordered if a.story_id is not None), None
-        ),
+        story_id=lead.story_id
+        if lead.story_id is not None
+        else next((a.story_id for a in ordered if a.story_id is not None), None),
         article_ids=[a.id for a in ordered if a.id is not None],
         lead_id=lead.id,
         language=language_name(code),

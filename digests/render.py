@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from newswatch.digests.build import MAX_OUTLETS, section_title
-from newswatch.files import write_atomic as _write_atomic
 from newswatch.digests.safety import css_token
 from newswatch.digests.view import DigestView, Entry
+from newswatch.files import write_atomic as _write_atomic
 
 FORMATS = ("html", "text", "json")
 _SUFFIX = {"html": "html", "text": "txt", "json": "json"}
@@ -111,15 +111,19 @@ def render_html(view: DigestView, *, email: bool = False) -> str:
     absolute = "://" in view.archive_url
     archive = view.archive_url if not email or absolute else ""
     pages = view.archive_url.removesuffix("index.html") if not email or absolute else None
-    return env().get_template("digest.html").render(
-        v=view, summary=summary_line(view), archive=archive, pages=pages
+    return (
+        env()
+        .get_template("digest.html")
+        .render(v=view, summary=summary_line(view), archive=archive, pages=pages)
     )
 
 
 def render_story(view: DigestView, entry: Entry) -> str:
     """The page of one story with every outlet that reported it."""
-    return env().get_template("story.html").render(
-        v=view, e=entry, archive=view.archive_url, digest=file_name(view.label, "html")
+    return (
+        env()
+        .get_template("story.html")
+        .render(v=view, e=entry, archive=view.archive_url, digest=file_name(view.label, "html"))
     )
 
 
@@ -187,8 +191,10 @@ def write_archive(
     """
     updated = max((i.created_at for i in items if i.created_at), default=now)
     index = env().get_template("index.html").render(items=items, timezone=timezone)
-    atom = env().get_template("digests.atom").render(
-        items=items, updated=updated, feed_id=feed_id, base=base
+    atom = (
+        env()
+        .get_template("digests.atom")
+        .render(items=items, updated=updated, feed_id=feed_id, base=base)
     )
     return {
         "index": write_atomic(out_dir / "index.html", index),

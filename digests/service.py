@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from newswatch.config import Settings
 from newswatch.digests import render
 from newswatch.digests.build import (
     DigestMeta,
@@ -28,7 +29,6 @@ from newswatch.digests.build import (
 )
 from newswatch.digests.mail import build_message, send_message, subject_for
 from newswatch.digests.view import DigestView, HealthRow
-from newswatch.config import Settings
 from newswatch.errors import DeliveryError, NewswatchError
 from newswatch.judge.explain import explainer_for
 from newswatch.storage import ledger
@@ -97,7 +97,9 @@ def _counts(view: DigestView) -> dict[str, Any]:
     return {
         "title": view.title,
         "summary": render.summary_line(view),
-        "top": [e.headline for e in (view.top or [e for s in view.sections for e in s.entries])[:5]],
+        "top": [
+            e.headline for e in (view.top or [e for s in view.sections for e in s.entries])[:5]
+        ],
         "categories": dict(view.category_counts),
         "new_stories": view.new_stories,
         "updates": view.update_count,
@@ -245,7 +247,9 @@ def _claim_and_render(
         health=feed_health(session, now=cutoff),
         feeds={f.name: f for f in settings.feeds},
         # the first digest counts every poll so far: its window starts at its first article
-        sources_polled=ledger.sources_polled(session, last.window_end if last is not None else None, cutoff),
+        sources_polled=ledger.sources_polled(
+            session, last.window_end if last is not None else None, cutoff
+        ),
         # a stored row: its id is set
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
         **_view_options(settings),

@@ -16,9 +16,58 @@ _SPLIT = regex.compile(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
-    "about after also among and are been before being between both but from had has have into its "
-    "more most not over said says than that the their them then there these they this those under "
-    "very was were what when where which while who will with would year years".split()
+    [
+        "about",
+        "after",
+        "also",
+        "among",
+        "and",
+        "are",
+        "been",
+        "before",
+        "being",
+        "between",
+        "both",
+        "but",
+        "from",
+        "had",
+        "has",
+        "have",
+        "into",
+        "its",
+        "more",
+        "most",
+        "not",
+        "over",
+        "said",
+        "says",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "under",
+        "very",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "year",
+        "years",
+    ]
 )
 MIN_CHARS = 30
 MAX_SENTENCE_CHARS = 320

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic_core import ErrorDetails
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -32,6 +31,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -96,7 +96,9 @@ class Selectors(_Strict):
     """Selectors for HTML listing pages (CSS, or XPath when starting with '/' or '(')."""
 
     links: str = Field(description="selector of the article links (href is followed)")
-    title: str | None = Field(None, description="selector of each link's title, relative to the link")
+    title: str | None = Field(
+        None, description="selector of each link's title, relative to the link"
+    )
     date: str | None = Field(None, description="selector of each link's date, relative to the link")
 
 
@@ -107,7 +109,9 @@ class FeedConfig(_Strict):
     """One source: a feed, an HTML listing page, a news sitemap, a Telegram channel or a search."""
 
     name: str = Field(description="unique short name, used on the command line")
-    url: str = Field(description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)")
+    url: str = Field(
+        description="the feed, listing, sitemap or t.me/s/NAME URL (search kinds: the endpoint)"
+    )
     kind: FeedKind = Field(
         "rss",
         description="rss, atom, json, html, sitemap, telegram, google-news or gdelt"
@@ -116,21 +120,37 @@ class FeedConfig(_Strict):
     interval: Duration = Field(timedelta(minutes=30), description="how often to poll")
     language: str | None = Field(None, description="ISO 639-1 language of the outlet")
     title: str | None = Field(None, description="the outlet's display name")
-    tags: dict[str, str] = Field(default_factory=dict, description="e.g. country: AM, perspective: armenian")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="e.g. country: AM, perspective: armenian"
+    )
     enabled: bool = Field(True, description="poll this source")
     robots: bool | None = Field(None, description="obey robots.txt (default: crawl.obey_robots)")
     verified: bool = Field(True, description="false for URLs not yet confirmed by `feeds check`")
     selectors: Selectors | None = Field(None, description="for kind: html")
-    lookback: Duration = Field(timedelta(days=2), description="sitemaps, searches: ignore entries older than this")
-    render: bool = Field(False, description="html: load the listing in headless Chromium"
-        " (pages built by JavaScript; extra newswatch[render])")
-    pages: int = Field(3, ge=1, le=20, description="telegram: preview pages read per poll (older ones via ?before=ID)")
-    follow_links: bool = Field(
-        False, description="telegram: fetch the article a post mostly links to and store it instead of the post"
+    lookback: Duration = Field(
+        timedelta(days=2), description="sitemaps, searches: ignore entries older than this"
     )
-    query: str | None = Field(None, description="google-news, gdelt: the search query (written into the URL)")
+    render: bool = Field(
+        False,
+        description="html: load the listing in headless Chromium"
+        " (pages built by JavaScript; extra newswatch[render])",
+    )
+    pages: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="telegram: preview pages read per poll (older ones via ?before=ID)",
+    )
+    follow_links: bool = Field(
+        False,
+        description="telegram: fetch the article a post mostly links to and store it instead of the post",
+    )
+    query: str | None = Field(
+        None, description="google-news, gdelt: the search query (written into the URL)"
+    )
     params: dict[str, str] = Field(
-        default_factory=dict, description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort"
+        default_factory=dict,
+        description="other URL parameters; google-news: hl, gl, ceid; gdelt: timespan, maxrecords, sort",
     )
 
     @field_validator("params", mode="before")
@@ -147,8 +167,11 @@ class FeedConfig(_Strict):
         """Search kinds: the endpoint (default: the public one) with the query in its parameters."""
         if isinstance(data, dict) and data.get("kind") in SEARCH_KINDS:
             data = dict(data)
-            data["url"] = search_url(str(data["kind"]), data.get("url"), data.get("query"), data.get("params") or {})
+            data["url"] = search_url(
+                str(data["kind"]), data.get("url"), data.get("query"), data.get("params") or {}
+            )
         return data
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -173,7 +196,9 @@ class FeedConfig(_Strict):
         if self.kind in SEARCH_KINDS and not search_query(self.kind, self.url):
             raise ValueError(f"kind: {self.kind} needs a query (query: ...)")
         if self.kind == "telegram" and channel_name(self.url) is None:
-            raise ValueError("kind: telegram needs a channel preview URL such as https://t.me/s/NAME")
+            raise ValueError(
+                "kind: telegram needs a channel preview URL such as https://t.me/s/NAME"
+            )
         return self
 
 
@@ -191,8 +216,12 @@ class StoreProcess(StrEnum):
 
 
 class CrawlConfig(_Strict):
-    user_agent: str = Field("newswatch/0.1 (+{contact})", description="User-Agent; {contact} is replaced")
-    contact_url: str = Field("https://github.com/newswatch/newswatch", description="contact URL in the UA")
+    user_agent: str = Field(
+        "newswatch/0.1 (+{contact})", description="User-Agent; {contact} is replaced"
+    )
+    contact_url: str = Field(
+        "https://github.com/newswatch/newswatch", description="contact URL in the UA"
+    )
     obey_robots: bool = Field(True, description="obey robots.txt")
     concurrent_requests: int = Field(16, ge=1, description="requests in flight overall")
     concurrent_per_host: int = Field(2, ge=1, description="requests in flight per host")
@@ -208,12 +237,22 @@ class CrawlConfig(_Strict):
         description="let feeds on public addresses lead to private, loopback or link-local ones",
     )
     min_interval: Duration = Field(timedelta(minutes=5), description="shortest poll interval")
-    max_interval: Duration = Field(timedelta(hours=12), description="longest adaptive poll interval")
-    failure_backoff_cap: Duration = Field(timedelta(hours=24), description="cap of failure back-off")
+    max_interval: Duration = Field(
+        timedelta(hours=12), description="longest adaptive poll interval"
+    )
+    failure_backoff_cap: Duration = Field(
+        timedelta(hours=24), description="cap of failure back-off"
+    )
     max_entries_per_feed: int = Field(500, ge=1, description="entries followed per poll")
-    browser: str = Field("/usr/bin/chromium", description="Chromium for sources with render: true (name or path)")
-    render_max_pages: int = Field(20, ge=1, description="pages rendered in a browser per crawl, at most")
-    render_timeout: float = Field(20.0, gt=0, description="seconds a rendered page may take to show its links")
+    browser: str = Field(
+        "/usr/bin/chromium", description="Chromium for sources with render: true (name or path)"
+    )
+    render_max_pages: int = Field(
+        20, ge=1, description="pages rendered in a browser per crawl, at most"
+    )
+    render_timeout: float = Field(
+        20.0, gt=0, description="seconds a rendered page may take to show its links"
+    )
     store_process: StoreProcess = Field(
         StoreProcess.AUTO,
         description="judge, deduplicate and store in a second process (auto: big crawls; "
@@ -222,8 +261,12 @@ class CrawlConfig(_Strict):
 
 
 class JudgeConfig(_Strict):
-    profile: Path | None = Field(None, description="topic profile YAML (default: seeds/profile.yaml)")
-    seed_dirs: list[Path] = Field(default_factory=list, description="extra folders of seed documents")
+    profile: Path | None = Field(
+        None, description="topic profile YAML (default: seeds/profile.yaml)"
+    )
+    seed_dirs: list[Path] = Field(
+        default_factory=list, description="extra folders of seed documents"
+    )
 
 
 # The story grouper's one threshold and window (newswatch.dedup.stories uses these too), tuned
@@ -233,7 +276,9 @@ STORY_WINDOW = timedelta(hours=72)
 
 
 class DedupConfig(_Strict):
-    near_duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard threshold")
+    near_duplicate_threshold: float = Field(
+        0.7, gt=0, le=1, description="MinHash Jaccard threshold"
+    )
     story_window: Duration = Field(STORY_WINDOW, description="reports this close form a story")
     story_threshold: float = Field(
         STORY_THRESHOLD, gt=0, le=1, description="score needed to join a story"
@@ -243,7 +288,9 @@ class DedupConfig(_Strict):
 class SmtpConfig(_Strict):
     host: str = Field("localhost", description="SMTP server")
     port: int = Field(587, ge=1, le=65535, description="SMTP port")
-    security: Literal["starttls", "ssl", "none"] = Field("starttls", description="transport security")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="transport security"
+    )
     username: str | None = Field(None, description="login (password from NEWSWATCH_SMTP_PASSWORD)")
     password: SecretStr | None = Field(None, description="from the environment only")
     timeout: float = Field(30.0, gt=0, description="seconds")
@@ -263,7 +310,10 @@ class DigestConfig(_Strict):
         description="old news: entries of a feed's first poll published this long before they"
         " were seen are stored, not reported, and never alert (null: report all)",
     )
-    language: str = Field("en", description="the reader's language: stories are shown by a report in it when one exists")
+    language: str = Field(
+        "en",
+        description="the reader's language: stories are shown by a report in it when one exists",
+    )
     base_url: str | None = Field(
         None,
         description="public URL of output_dir, for absolute links in the Atom feed and email"
@@ -304,7 +354,8 @@ class AlertsConfig(_Strict):
     urls: list[str] = Field(default_factory=list, description="apprise URLs (secrets via env)")
     rules: list[AlertRule] = Field(default_factory=list, description="when to alert")
     retry_backoff: Duration = Field(
-        timedelta(minutes=1), description="wait before a failed alert is sent again (doubles each time, up to 1 h)"
+        timedelta(minutes=1),
+        description="wait before a failed alert is sent again (doubles each time, up to 1 h)",
     )
     retry_for: Duration = Field(
         timedelta(hours=6), description="give up a failed alert this long after it fired"
@@ -317,12 +368,18 @@ class AlertsConfig(_Strict):
 
 
 class ServiceConfig(_Strict):
-    role: Literal["standalone", "scheduler"] = Field("standalone", description="scheduler: enqueue to Redis")
+    role: Literal["standalone", "scheduler"] = Field(
+        "standalone", description="scheduler: enqueue to Redis"
+    )
     log_format: Literal["text", "json"] = Field("text", description="log line format")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="log level of the service")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="log level of the service"
+    )
     metrics_port: int | None = Field(None, description="Prometheus endpoint port (off when unset)")
     jitter: Duration = Field(timedelta(seconds=30), description="random delay added to feed polls")
-    misfire_grace: Duration = Field(timedelta(hours=12), description="late jobs still run this late")
+    misfire_grace: Duration = Field(
+        timedelta(hours=12), description="late jobs still run this late"
+    )
     redis_url: str | None = Field(None, description="Redis URL for distributed crawling")
     worker_concurrency: int = Field(16, ge=1, description="requests in flight per worker")
     digest_every: Duration | None = Field(
@@ -334,13 +391,18 @@ class ServiceConfig(_Strict):
         " (default: shortest feed interval / 4, within 50 ms to 1 min)",
     )
     stop_timeout: Duration = Field(
-        timedelta(seconds=60), description="on SIGTERM, wait this long for in-flight work to be stored"
+        timedelta(seconds=60),
+        description="on SIGTERM, wait this long for in-flight work to be stored",
     )
     heartbeat: Duration = Field(
-        timedelta(seconds=30), description="how often the service refreshes its lock and `status` facts"
+        timedelta(seconds=30),
+        description="how often the service refreshes its lock and `status` facts",
     )
     web_port: int | None = Field(
-        None, ge=1, le=65535, description="serve the web pages on this port inside `newswatch run` (off when unset)"
+        None,
+        ge=1,
+        le=65535,
+        description="serve the web pages on this port inside `newswatch run` (off when unset)",
     )
 
     @field_validator("redis_url")
@@ -360,15 +422,23 @@ class ServiceConfig(_Strict):
 class WebConfig(_Strict):
     """`newswatch serve`: who may read the pages when they are reachable from other machines."""
 
-    host: str = Field("127.0.0.1", description="address the pages are served on (another needs web.auth)")
+    host: str = Field(
+        "127.0.0.1", description="address the pages are served on (another needs web.auth)"
+    )
     auth: Literal["none", "token", "basic"] = Field(
         "none",
         description="token: NEWSWATCH_WEB_TOKEN as a Bearer token;"
         " basic: web.user and NEWSWATCH_WEB_PASSWORD",
     )
-    user: str | None = Field(None, description="user name of basic auth (and of feedback without auth)")
-    token: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_TOKEN)")
-    password: SecretStr | None = Field(None, description="from the environment only (NEWSWATCH_WEB_PASSWORD)")
+    user: str | None = Field(
+        None, description="user name of basic auth (and of feedback without auth)"
+    )
+    token: SecretStr | None = Field(
+        None, description="from the environment only (NEWSWATCH_WEB_TOKEN)"
+    )
+    password: SecretStr | None = Field(
+        None, description="from the environment only (NEWSWATCH_WEB_PASSWORD)"
+    )
 
     @model_validator(mode="after")
     def _credentials(self) -> WebConfig:
@@ -382,20 +452,34 @@ class WebConfig(_Strict):
 class Settings(_Strict):
     """The whole configuration."""
 
-    storage: StorageConfig = Field(default_factory=StorageConfig, description="where articles are stored")
+    storage: StorageConfig = Field(
+        default_factory=StorageConfig, description="where articles are stored"
+    )
     default_feeds: bool | None = Field(
         None,
         description="the feeds of seeds/feeds.yaml: true beside the file's feeds, false never, "
         "unset only when the file lists none",
     )
     feeds: list[FeedConfig] = Field(default_factory=list, description="the sources to poll")
-    crawl: CrawlConfig = Field(default_factory=CrawlConfig, description="politeness and limits of the crawler")
+    crawl: CrawlConfig = Field(
+        default_factory=CrawlConfig, description="politeness and limits of the crawler"
+    )
     judge: JudgeConfig = Field(default_factory=JudgeConfig, description="the topic profile")
-    dedup: DedupConfig = Field(default_factory=DedupConfig, description="near-duplicates and stories")
-    digest: DigestConfig = Field(default_factory=DigestConfig, description="the daily digest and its email")
-    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="instant alerts through apprise")
-    service: ServiceConfig = Field(default_factory=ServiceConfig, description="`newswatch run` and workers")
-    web: WebConfig = Field(default_factory=WebConfig, description="`newswatch serve`: the pages in a browser")
+    dedup: DedupConfig = Field(
+        default_factory=DedupConfig, description="near-duplicates and stories"
+    )
+    digest: DigestConfig = Field(
+        default_factory=DigestConfig, description="the daily digest and its email"
+    )
+    alerts: AlertsConfig = Field(
+        default_factory=AlertsConfig, description="instant alerts through apprise"
+    )
+    service: ServiceConfig = Field(
+        default_factory=ServiceConfig, description="`newswatch run` and workers"
+    )
+    web: WebConfig = Field(
+        default_factory=WebConfig, description="`newswatch serve`: the pages in a browser"
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -474,7 +558,9 @@ def _describe(err: ErrorDetails) -> str:
     if err["type"] == "extra_forbidden":
         loc = tuple(err["loc"])
         model = _model_at(loc)
-        close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+        close = (
+            difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+        )
         return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
     msg = err["msg"]
     if msg.startswith("Value error, "):
@@ -522,8 +608,13 @@ ENV_ALIASES: dict[str, tuple[str, ...]] = {
 # Secrets are taken as written (YAML would read a token of digits as a number).
 SECRET_KEYS = {("digest", "smtp", "password"), ("web", "token"), ("web", "password")}
 # Read by the project's own tooling, not settings: never reported as unknown.
-ENV_OTHER = {"NEWSWATCH_CONFIG", "NEWSWATCH_REQUIRE_SERVICES", "NEWSWATCH_UPDATE_GOLDEN",
-             "NEWSWATCH_TEST_PG", "NEWSWATCH_TEST_REDIS"}
+ENV_OTHER = {
+    "NEWSWATCH_CONFIG",
+    "NEWSWATCH_REQUIRE_SERVICES",
+    "NEWSWATCH_UPDATE_GOLDEN",
+    "NEWSWATCH_TEST_PG",
+    "NEWSWATCH_TEST_REDIS",
+}
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:
@@ -543,7 +634,11 @@ def env_keys() -> dict[str, tuple[str, ...]]:
                 walk(sub, (*path, key))
                 continue
             args = typing.get_args(field.annotation)
-            if typing.get_origin(field.annotation) is list and args and _submodel(args[0]) is not None:
+            if (
+                typing.get_origin(field.annotation) is list
+                and args
+                and _submodel(args[0]) is not None
+            ):
                 continue  # feeds and alert rules are lists of records: the file's job
             out[ENV_PREFIX + "_".join((*path, key)).upper()] = (*path, key)
 
@@ -566,7 +661,8 @@ def _env_overrides(env: dict[str, str]) -> tuple[dict[str, Any], dict[tuple[str,
             if name not in ENV_OTHER:
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
                 log.warning(
-                    "ignoring the unknown environment variable %s%s", name,
+                    "ignoring the unknown environment variable %s%s",
+                    name,
                     f" (did you mean {close[0]}?)" if close else "",
                 )
             continue
@@ -656,7 +752,9 @@ def load_config(
         if not isinstance(doc, dict):
             raise ConfigError(f"{cfg_path}:1: expected a mapping of settings at the top level")
         user = _plain(doc)
-        secret = user.get("digest", {}).get("smtp", {}) if isinstance(user.get("digest"), dict) else {}
+        secret = (
+            user.get("digest", {}).get("smtp", {}) if isinstance(user.get("digest"), dict) else {}
+        )
         if isinstance(secret, dict) and "password" in secret:
             line = _line_of(doc, ("digest", "smtp", "password"))
             raise ConfigError(
@@ -704,7 +802,11 @@ def load_config(
             if variable is not None:  # the environment's value is wrong, not the file's line
                 where = f"environment {variable}"
             else:
-                where = f"{cfg_path}:{line}" if line else str(cfg_path if from_file else "configuration")
+                where = (
+                    f"{cfg_path}:{line}"
+                    if line
+                    else str(cfg_path if from_file else "configuration")
+                )
             problems.append(f"{where}: {_key_path(loc)}: {_describe(err)}")
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         raise ConfigError(f"invalid configuration ({count})", problems=problems) from None

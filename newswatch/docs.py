@@ -53,7 +53,9 @@ def config_keys(model: type[BaseModel] = Settings, prefix: str = "") -> list[tup
         sub = _model_of(field.annotation)
         is_list = "list[" in str(field.annotation)
         if sub is not None:
-            rows.append((key + ("[]" if is_list else ""), "", field.description or sub.__doc__ or ""))
+            rows.append(
+                (key + ("[]" if is_list else ""), "", field.description or sub.__doc__ or "")
+            )
             rows.extend(config_keys(sub, key + ("[]." if is_list else ".")))
             continue
         default = "" if field.is_required() else _show(field.get_default(call_default_factory=True))
@@ -98,7 +100,10 @@ def cli_reference() -> str:
 
 def fill(readme: str) -> str:
     """README text with the generated sections between their markers replaced."""
-    for name, body in (("config-reference", config_reference()), ("cli-reference", cli_reference())):
+    for name, body in (
+        ("config-reference", config_reference()),
+        ("cli-reference", cli_reference()),
+    ):
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         head, _, rest = readme.partition(start)
         _, _, tail = rest.partition(end)

@@ -20,7 +20,9 @@ from newswatch.config import seed_feeds
 from newswatch.errors import ConfigError
 from newswatch.files import write_atomic
 
-HEADER = "newswatch configuration (see `newswatch config check`); feeds added by `newswatch feeds add`"
+HEADER = (
+    "newswatch configuration (see `newswatch config check`); feeds added by `newswatch feeds add`"
+)
 
 
 def _guess_indent(text: str) -> tuple[int, int]:
@@ -86,7 +88,8 @@ def _feed_list(doc: CommentedMap) -> CommentedSeq:
     if doc.get("default_feeds") is None:
         doc["default_feeds"] = True
         doc.yaml_set_comment_before_after_key(
-            "default_feeds", before="the default feeds of seeds/ stay in effect beside the feeds below"
+            "default_feeds",
+            before="the default feeds of seeds/ stay in effect beside the feeds below",
         )
     doc["feeds"] = seq
     return seq
@@ -94,7 +97,9 @@ def _feed_list(doc: CommentedMap) -> CommentedSeq:
 
 def _seed(doc: CommentedMap, name: str) -> dict[str, Any] | None:
     """The default feed called ``name`` when the defaults are in effect for this file."""
-    in_effect = doc.get("default_feeds") is True or (doc.get("feeds") is None and doc.get("default_feeds") is not False)
+    in_effect = doc.get("default_feeds") is True or (
+        doc.get("feeds") is None and doc.get("default_feeds") is not False
+    )
     return next((f for f in seed_feeds() if f["name"] == name), None) if in_effect else None
 
 
@@ -109,7 +114,11 @@ def feed_names(path: Path) -> set[str]:
     doc, _ = _load(path)
     feeds = doc.get("feeds")
     defaults = doc.get("default_feeds")
-    names = {f["name"] for f in seed_feeds()} if defaults is True or (feeds is None and defaults is not False) else set()
+    names = (
+        {f["name"] for f in seed_feeds()}
+        if defaults is True or (feeds is None and defaults is not False)
+        else set()
+    )
     return names | {f["name"] for f in (feeds or []) if isinstance(f, dict) and "name" in f}
 
 
@@ -118,7 +127,9 @@ def add_feed(path: Path, feed: dict[str, Any]) -> None:
     doc, y = _load(path)
     seq = _feed_list(doc)
     if any(isinstance(f, dict) and f.get("name") == feed["name"] for f in seq):
-        raise ConfigError(f"{path}: a feed named {feed['name']!r} already exists", hint="choose another --name")
+        raise ConfigError(
+            f"{path}: a feed named {feed['name']!r} already exists", hint="choose another --name"
+        )
     flow = bool(len(seq)) and isinstance(seq[-1], CommentedMap) and seq[-1].fa.flow_style()
     seq.append(_flow(feed) if flow else CommentedMap(feed))
     _write(path, doc, y)
@@ -142,7 +153,9 @@ def remove_feed(path: Path, name: str) -> None:
         seq.append(_flow({**seed, "enabled": False}))
         _write(path, doc, y)
         return
-    raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")
+    raise ConfigError(
+        f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names"
+    )
 
 
 def set_feed_fields(path: Path, name: str, **values: Any) -> None:
@@ -160,4 +173,6 @@ def set_feed_fields(path: Path, name: str, **values: Any) -> None:
         seq.append(_flow({**seed, **values}))
         _write(path, doc, y)
         return
-    raise ConfigError(f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names")
+    raise ConfigError(
+        f"{path}: no feed named {name!r}", hint="`newswatch feeds list` shows the names"
+    )

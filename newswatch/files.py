@@ -26,7 +26,9 @@ def write_atomic(path: Path, data: str | bytes, *, setting: str | None = None) -
         return _write_atomic(path, data)
     except OSError as exc:  # a folder that is a file, no permission, a full disk: a sentence
         folder = path.parent
-        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        blocker = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
+        )
         if blocker is not None:
             message = f"cannot write {path}: {blocker} is a file, not a folder"
         else:

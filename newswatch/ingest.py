@@ -33,11 +33,11 @@ from newswatch.dedup import (
     url_hash,
 )
 from newswatch.judge import Judge, Judgement
-from newswatch.storylink import Prepared, StoryLinker
 from newswatch.storage import articles as store
 from newswatch.storage.db import Database
 from newswatch.storage.models import Article, utcnow
 from newswatch.storage.sources import source_for_import
+from newswatch.storylink import Prepared, StoryLinker
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

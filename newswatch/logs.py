@@ -24,7 +24,11 @@ class JsonFormatter(logging.Formatter):
         }
         for k, v in vars(record).items():
             if k not in _STD and not k.startswith("_"):
-                out[k] = v if isinstance(v, str | int | float | bool | type(None) | list | dict) else str(v)
+                out[k] = (
+                    v
+                    if isinstance(v, str | int | float | bool | type(None) | list | dict)
+                    else str(v)
+                )
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
@@ -65,7 +69,9 @@ def setup_logging(fmt: str = "text", level: int = logging.INFO, *, libraries: bo
     handler._newswatch = True  # type: ignore[attr-defined]
     handler.setFormatter(
         MaskingFormatter(
-            JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            JsonFormatter()
+            if fmt == "json"
+            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
     )
     if not libraries:

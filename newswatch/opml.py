@@ -44,7 +44,9 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def export_opml(feeds: list[FeedConfig], *, title: str = "newswatch sources", now: datetime | None = None) -> bytes:
+def export_opml(
+    feeds: list[FeedConfig], *, title: str = "newswatch sources", now: datetime | None = None
+) -> bytes:
     """An OPML 2.0 document of ``feeds``, in folders by their perspective tag."""
     nsmap = {"nw": NS}
     root = lxml.etree.Element("opml", version="2.0", nsmap=nsmap)
@@ -60,8 +62,12 @@ def export_opml(feeds: list[FeedConfig], *, title: str = "newswatch sources", no
             if folder not in folders:
                 folders[folder] = lxml.etree.SubElement(body, "outline", text=folder, title=folder)
             parent = folders[folder]
-        attrs = {"text": feed.title or feed.name, "title": feed.title or feed.name,
-                 "type": _OPML_TYPES.get(feed.kind, feed.kind), "xmlUrl": feed.url}
+        attrs = {
+            "text": feed.title or feed.name,
+            "title": feed.title or feed.name,
+            "type": _OPML_TYPES.get(feed.kind, feed.kind),
+            "xmlUrl": feed.url,
+        }
         if feed.language:
             attrs["language"] = feed.language
         outline = lxml.etree.SubElement(parent, "outline", attrs)
@@ -73,8 +79,13 @@ def export_opml(feeds: list[FeedConfig], *, title: str = "newswatch sources", no
                 continue
             if key == "interval" or key == "lookback":
                 value = show_seconds(getattr(feed, key))
-            outline.set(f"{_NS}{key}", json.dumps(value, ensure_ascii=False) if key in _JSON_FIELDS else _scalar(value))
-    doc: bytes = lxml.etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            outline.set(
+                f"{_NS}{key}",
+                json.dumps(value, ensure_ascii=False) if key in _JSON_FIELDS else _scalar(value),
+            )
+    doc: bytes = lxml.etree.tostring(
+        root, xml_declaration=True, encoding="utf-8", pretty_print=True
+    )
     return doc
 
 
@@ -91,7 +102,7 @@ def _newswatch_attrs(body: bytes) -> dict[str, list[dict[str, str]]]:
     for node in root.iter("outline"):
         url = (node.get("xmlUrl") or node.get("xmlurl") or "").strip()
         if url:
-            own = {k[len(_NS):]: v for k, v in node.attrib.items() if k.startswith(_NS)}
+            own = {k[len(_NS) :]: v for k, v in node.attrib.items() if k.startswith(_NS)}
             own["_language"] = node.get("language") or ""
             out.setdefault(url, []).append(own)
     return out
@@ -109,7 +120,9 @@ def import_opml(body: bytes, existing: list[FeedConfig], suggest: Any) -> Import
     taken = {f.name for f in existing}
     for url, copies in own.items():
         if len(copies) > 1:
-            result.duplicates.append(f"{url}: listed {len(copies)} times in the file (imported once)")
+            result.duplicates.append(
+                f"{url}: listed {len(copies)} times in the file (imported once)"
+            )
     for item in parsed.feeds:
         url = item["url"]
         if url in configured:
@@ -123,7 +136,9 @@ def import_opml(body: bytes, existing: list[FeedConfig], suggest: Any) -> Import
             try:
                 entry[key] = json.loads(value) if key in _JSON_FIELDS else value
             except json.JSONDecodeError as exc:
-                result.invalid.append(f"{item.get('title') or url}: nw:{key} is not JSON ({exc.msg})")
+                result.invalid.append(
+                    f"{item.get('title') or url}: nw:{key} is not JSON ({exc.msg})"
+                )
                 entry = {}
                 break
         else:
@@ -143,7 +158,10 @@ def import_opml(body: bytes, existing: list[FeedConfig], suggest: Any) -> Import
             try:
                 feed = FeedConfig.model_validate(entry)
             except ValidationError as exc:
-                why = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'outline'}: {e['msg']}" for e in exc.errors())
+                why = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'outline'}: {e['msg']}"
+                    for e in exc.errors()
+                )
                 result.invalid.append(f"{item.get('title') or url}: {why}")
                 continue
             if feed.name in taken:

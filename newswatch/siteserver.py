@@ -15,8 +15,14 @@ from typing import Any, BinaryIO
 
 PLACEHOLDER = b"http://demo.invalid/"
 _TEXT = {".xml", ".html", ".htm", ".txt", ".json", ".rss", ".atom"}
-_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
-          ".json": "application/json", ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+_TYPES = {
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -68,6 +74,7 @@ class SiteServer:
 
     def __init__(self, root: str | Path, port: int = 0) -> None:
         self.root = Path(root)
+
         class _Bound(_Handler):  # a class per server: base_url is set on it below
             pass
 
@@ -75,7 +82,9 @@ class SiteServer:
         self.httpd = LocalHTTPServer(("127.0.0.1", port), handler)
         self.base_url = f"http://127.0.0.1:{self.httpd.server_port}/"
         _Bound.base_url = self.base_url
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="siteserver", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, name="siteserver", daemon=True
+        )
 
     def url(self, path: str = "") -> str:
         return self.base_url + path.lstrip("/")

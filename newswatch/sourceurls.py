@@ -18,7 +18,13 @@ SEARCH_ENDPOINTS = {
 # parameters each endpoint needs besides the query; the source's `params` win
 SEARCH_DEFAULTS = {
     "google-news": {"hl": "en-US", "gl": "US", "ceid": "US:en"},
-    "gdelt": {"mode": "ArtList", "format": "json", "maxrecords": "75", "sort": "DateDesc", "timespan": "3d"},
+    "gdelt": {
+        "mode": "ArtList",
+        "format": "json",
+        "maxrecords": "75",
+        "sort": "DateDesc",
+        "timespan": "3d",
+    },
 }
 SEARCH_QUERY_PARAM = {"google-news": "q", "gdelt": "query"}
 _CHANNEL = re.compile(r"^/s/([A-Za-z][A-Za-z0-9_]{3,31})/?$")

@@ -18,17 +18,70 @@ HTTP_SCHEMES = ("http", "https")
 
 # query parameters whose value is a secret (matched case-insensitively, "_"/"-" ignored)
 _SECRET_PARAMS = {
-    "pass", "password", "passwd", "pwd", "secret", "token", "accesstoken", "apikey", "key", "auth",
-    "authorization", "sig", "signature", "clientsecret", "privatekey", "session", "sessionid",
+    "pass",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "accesstoken",
+    "apikey",
+    "key",
+    "auth",
+    "authorization",
+    "sig",
+    "signature",
+    "clientsecret",
+    "privatekey",
+    "session",
+    "sessionid",
 }
 # apprise schemes whose path segments are tokens (only the host part, if any, stays readable)
 _TOKEN_SCHEMES = {
-    "tgram", "slack", "slacks", "discord", "msteams", "pover", "pushover", "json", "jsons", "ntfys",
-    "ntfy", "gotify", "gotifys", "matrix", "matrixs", "rocket", "rockets", "mmost", "mmosts", "zulip",
-    "pbul", "join", "ifttt", "bark", "barks", "signal", "signals", "twist", "webex", "wxteams",
+    "tgram",
+    "slack",
+    "slacks",
+    "discord",
+    "msteams",
+    "pover",
+    "pushover",
+    "json",
+    "jsons",
+    "ntfys",
+    "ntfy",
+    "gotify",
+    "gotifys",
+    "matrix",
+    "matrixs",
+    "rocket",
+    "rockets",
+    "mmost",
+    "mmosts",
+    "zulip",
+    "pbul",
+    "join",
+    "ifttt",
+    "bark",
+    "barks",
+    "signal",
+    "signals",
+    "twist",
+    "webex",
+    "wxteams",
 }
 # of those, the ones whose first part (where a host would be) is itself a token
-_HOST_IS_TOKEN = {"tgram", "discord", "slack", "slacks", "pover", "pushover", "pbul", "join", "ifttt", "twist"}
+_HOST_IS_TOKEN = {
+    "tgram",
+    "discord",
+    "slack",
+    "slacks",
+    "pover",
+    "pushover",
+    "pbul",
+    "join",
+    "ifttt",
+    "twist",
+}
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 # a URL inside free text: scheme://, then anything up to whitespace or a closing quote/bracket
 _TELEGRAM_PATH = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
@@ -40,7 +93,9 @@ def check_http_url(url: str) -> str:
     if not isinstance(url, str) or not url:
         raise ValueError("expected an http:// or https:// URL")
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        raise ValueError("a URL may not contain spaces or control characters (write a space as %20)")
+        raise ValueError(
+            "a URL may not contain spaces or control characters (write a space as %20)"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port  # raises for a port that is not a number or out of range
@@ -75,7 +130,11 @@ def _valid_hostname(host: str) -> bool:
     except UnicodeError:
         return False
     labels = ascii_host.rstrip(".").split(".")
-    return bool(labels) and len(ascii_host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
+    return (
+        bool(labels)
+        and len(ascii_host) <= 253
+        and all(_HOST_LABEL.match(label) for label in labels)
+    )
 
 
 def is_http_url(url: str) -> bool:
@@ -114,7 +173,11 @@ def _mask_query(query: str) -> str:
     for pair in query.split("&"):
         name, eq, value = pair.partition("=")
         key = unquote(name).lower().replace("_", "").replace("-", "")
-        if eq and value and (key in _SECRET_PARAMS or key.endswith(("token", "secret", "password", "key"))):
+        if (
+            eq
+            and value
+            and (key in _SECRET_PARAMS or key.endswith(("token", "secret", "password", "key")))
+        ):
             pair = f"{name}={MASK}"
         out.append(pair)
     return "&".join(out)
@@ -159,7 +222,9 @@ def quote_credentials(url: str) -> str:
     if creds is None:
         return url
     user, colon, password = creds.partition(":")
-    creds = quote(unquote(user), safe="") + (":" + quote(unquote(password), safe="") if colon else "")
+    creds = quote(unquote(user), safe="") + (
+        ":" + quote(unquote(password), safe="") if colon else ""
+    )
     return f"{m.group(1)}://{creds}@{host}{rest}"
 
 
@@ -199,6 +264,13 @@ def mask_secrets(text: str) -> str:
 
 
 __all__ = [
-    "HTTP_SCHEMES", "MASK", "basic_auth", "check_http_url", "is_http_url", "mask_secrets", "mask_url",
-    "quote_credentials", "strip_credentials",
+    "HTTP_SCHEMES",
+    "MASK",
+    "basic_auth",
+    "check_http_url",
+    "is_http_url",
+    "mask_secrets",
+    "mask_url",
+    "quote_credentials",
+    "strip_credentials",
 ]

@@ -64,7 +64,9 @@ class Metrics:
     def serve(self, port: int, addr: str = "127.0.0.1") -> None:
         """Start the /metrics HTTP endpoint in a background thread."""
         if self.registry is None:
-            raise MissingExtraError("service.metrics_port (Prometheus metrics)", "prometheus_client", "metrics")
+            raise MissingExtraError(
+                "service.metrics_port (Prometheus metrics)", "prometheus_client", "metrics"
+            )
         self._server = start_http_server(port, addr=addr, registry=self.registry)
 
     def stop(self) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newswatch.wording import counted
-
 from typing import Any
+
+from newswatch.wording import counted
 
 
 def crawl_figures(report: Any, due: list[str], seconds: float) -> dict[str, Any]:

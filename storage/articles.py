@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from newswatch.storage.db import DatabaseError, insert_for
 from newswatch.storage.models import Article, ArticleBand, Source, Story, table_of, utcnow
@@ -268,8 +268,11 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
                 "FROM articles a, plainto_tsquery('simple', :q) q WHERE a.fts_doc @@ q "
                 "ORDER BY rank DESC LIMIT :n"
             ),
-            {"q": query, "n": limit,
-             "opts": f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=8"},
+            {
+                "q": query,
+                "n": limit,
+                "opts": f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=24, MinWords=8",
+            },
         )
     return [
         {
@@ -283,7 +286,9 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
     ]
 
 
-def export_rows(session: Session, since: datetime | None = None) -> Iterator[tuple[Article, str | None, str | None]]:
+def export_rows(
+    session: Session, since: datetime | None = None
+) -> Iterator[tuple[Article, str | None, str | None]]:
     """(article, source name, story headline) in id order, first seen at or after ``since``."""
     q = (
         sa.select(Article, col(Source.name), col(Story.headline))

@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from newswatch.storage.models import Article, Digest, DigestEntry
 from sqlalchemy.orm import Session
 from sqlmodel import col
+
+from newswatch.storage.models import Article, Digest, DigestEntry
 
 # PostgreSQL's stored search document with its GIN index (migration 0003)
 _PG_DOC = "a.fts_doc"
@@ -95,7 +96,11 @@ def search_articles(
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             "WHERE articles_fts MATCH :q "
             + "".join(f" AND {w}" for w in where)
-            + (" ORDER BY a.first_seen_at DESC, a.id DESC" if newest else " ORDER BY bm25(articles_fts), a.id DESC")
+            + (
+                " ORDER BY a.first_seen_at DESC, a.id DESC"
+                if newest
+                else " ORDER BY bm25(articles_fts), a.id DESC"
+            )
             + " LIMIT :n OFFSET :o"
         )
     else:
@@ -104,7 +109,11 @@ def search_articles(
             f"SELECT {cols} "
             f"FROM articles a, plainto_tsquery('simple', :q) q WHERE {_PG_DOC} @@ q "
             + "".join(f" AND {w}" for w in where)
-            + (" ORDER BY a.first_seen_at DESC, a.id DESC" if newest else f" ORDER BY ts_rank({_PG_DOC}, q) DESC, a.id DESC")
+            + (
+                " ORDER BY a.first_seen_at DESC, a.id DESC"
+                if newest
+                else f" ORDER BY ts_rank({_PG_DOC}, q) DESC, a.id DESC"
+            )
             + " LIMIT :n OFFSET :o"
         )
     rows = session.execute(sa.text(sql), params)

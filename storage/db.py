@@ -174,7 +174,9 @@ class Database:
                 upgrade(engine)
         except sa.exc.DatabaseError as exc:  # OperationalError, and "file is not a database"
             engine.dispose()
-            raise DatabaseError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from exc
+            raise DatabaseError(
+                f"cannot open database {engine.url.render_as_string()}: {exc.orig}"
+            ) from exc
         return cls(engine)
 
     @staticmethod
@@ -185,7 +187,12 @@ class Database:
         except sa.exc.ArgumentError:
             return None
         db = sa_url.database
-        if sa_url.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        if (
+            sa_url.get_backend_name() != "sqlite"
+            or not db
+            or db == ":memory:"
+            or db.startswith("file:")
+        ):
             return None
         path = Path(db).expanduser()
         return None if path.exists() else path
@@ -225,4 +232,3 @@ def rowcount(result: sa.Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched."""
     # Session.execute() is typed as returning a Result; for DML it is a CursorResult
     return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
-

@@ -11,9 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from newswatch.storage.models import Article, Feedback, utcnow
 from sqlalchemy.orm import Session
 from sqlmodel import col
+
+from newswatch.storage.models import Article, Feedback, utcnow
 
 
 class FeedbackKind(StrEnum):

@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from newswatch.storage.db import insert_for, rowcount
-from newswatch.storage.models import AlertSent, Article, Delivery, Digest, DigestEntry, Poll, Source, Story
+from newswatch.storage.models import (
+    AlertSent,
+    Article,
+    Delivery,
+    Digest,
+    DigestEntry,
+    Poll,
+    Source,
+    Story,
+)
 
 _ENTRIES = SQLModel.metadata.tables["digest_entries"]
 _DELIVERIES = SQLModel.metadata.tables["deliveries"]

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 import sqlalchemy as sa
-from sqlmodel import col
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from newswatch.errors import LockHeldError
 from newswatch.storage.db import Database

@@ -92,7 +92,9 @@ class Poll(SQLModel, table=True):
     started_at: datetime | None = _dt(index=True)
     duration_ms: int = Field(default=0)
     status: int | None = Field(default=None)  # HTTP status
-    outcome: str = Field(default="ok", max_length=20)  # ok | not_modified | error | gone | moved | interrupted
+    outcome: str = Field(
+        default="ok", max_length=20
+    )  # ok | not_modified | error | gone | moved | interrupted
     bytes: int = Field(default=0)
     items_found: int = Field(default=0)
     items_new: int = Field(default=0)
@@ -139,7 +141,9 @@ class Article(SQLModel, table=True):
     first_seen_at: datetime | None = _dt(index=True)
     updated_at: datetime | None = _dt()
     content_hash: str | None = Field(default=None, max_length=64, index=True)
-    signature: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
+    signature: bytes | None = Field(
+        default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True)
+    )
     relevant: bool | None = Field(default=None, index=True)
     score: float | None = Field(default=None)
     primary_category: str | None = Field(default=None, max_length=40, index=True)
@@ -200,7 +204,9 @@ class DigestEntry(SQLModel, table=True):
     __tablename__ = "digest_entries"
     id: int | None = Field(default=None, primary_key=True)
     digest_id: int = Field(foreign_key="digests.id", index=True)
-    article_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("articles.id"), unique=True, nullable=False))
+    article_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("articles.id"), unique=True, nullable=False)
+    )
     story_id: int | None = Field(default=None, foreign_key="stories.id", index=True)
     kind: str = Field(default="new", max_length=20)  # new | update | duplicate | offtopic
 
@@ -209,7 +215,9 @@ class Delivery(SQLModel, table=True):
     """Delivery ledger: a digest sent once per channel, retried until it is."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.UniqueConstraint("digest_id", "channel", name="uq_deliveries_digest_channel"),)
+    __table_args__ = (
+        sa.UniqueConstraint("digest_id", "channel", name="uq_deliveries_digest_channel"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     digest_id: int = Field(foreign_key="digests.id", index=True)
     channel: str = Field(max_length=40)

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from newswatch.storage.db import rowcount
 from newswatch.storage.models import (
@@ -132,7 +132,9 @@ def status_summary(
     """Last crawl and digest, deliveries, feed health and today's counts (``day_start`` in UTC)."""
     now = now or utcnow()
     crawl = session.scalars(
-        sa.select(CrawlRun).order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc()).limit(1)
+        sa.select(CrawlRun)
+        .order_by(col(CrawlRun.started_at).desc(), col(CrawlRun.id).desc())
+        .limit(1)
     ).first()
     digest = session.scalars(
         sa.select(Digest).order_by(col(Digest.created_at).desc(), col(Digest.id).desc()).limit(1)
@@ -175,11 +177,15 @@ def status_summary(
         "articles": session.scalar(sa.select(sa.func.count()).select_from(Article).where(today))
         or 0,
         "relevant": session.scalar(
-            sa.select(sa.func.count()).select_from(Article).where(today, col(Article.relevant).is_(True))
+            sa.select(sa.func.count())
+            .select_from(Article)
+            .where(today, col(Article.relevant).is_(True))
         )
         or 0,
         "crawls": session.scalar(
-            sa.select(sa.func.count()).select_from(CrawlRun).where(col(CrawlRun.started_at) >= day_start)
+            sa.select(sa.func.count())
+            .select_from(CrawlRun)
+            .where(col(CrawlRun.started_at) >= day_start)
         )
         or 0,
         "undigested": session.scalar(
@@ -221,7 +227,9 @@ def sources_named(session: Session, names: Iterable[str]) -> list[Source]:
     """The source rows of these feed names (missing ones are left out)."""
     wanted = list(dict.fromkeys(names))
     return list(
-        session.scalars(sa.select(Source).where(col(Source.name).in_(wanted)).order_by(col(Source.name)))
+        session.scalars(
+            sa.select(Source).where(col(Source.name).in_(wanted)).order_by(col(Source.name))
+        )
     )
 
 

@@ -128,7 +128,11 @@ def known_identities(
     seen_urls: set[str] = set()
     seen_guids: set[str] = set()
     for chunk in _chunks(urls, 500):
-        seen_urls.update(session.scalars(sa.select(col(Article.url_hash)).where(col(Article.url_hash).in_(chunk))))
+        seen_urls.update(
+            session.scalars(
+                sa.select(col(Article.url_hash)).where(col(Article.url_hash).in_(chunk))
+            )
+        )
     if source_id is not None:
         for chunk in _chunks(guids, 500):
             seen_guids.update(
@@ -157,7 +161,9 @@ def feed_health(session: Session, *, now: datetime | None = None) -> list[dict[s
     source = (col(Article.source_id) + 0).label("source")
     counts = dict(
         session.execute(
-            sa.select(source, sa.func.count()).where(col(Article.first_seen_at) >= week).group_by(source)
+            sa.select(source, sa.func.count())
+            .where(col(Article.first_seen_at) >= week)
+            .group_by(source)
         ).all()
     )
     # the warning of the last poll that read the document (a 304 reads none and says nothing)

@@ -21,7 +21,9 @@ pytest_plugins = sorted(
 )
 
 REQUIRE_SERVICES = os.environ.get("NEWSWATCH_REQUIRE_SERVICES") == "1"
-PG_ADMIN_URL = os.environ.get("NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("NEWSWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 

@@ -89,7 +89,9 @@ def alert_rows(db_url: str) -> list[dict[str, Any]]:
     db = Database.open(db_url)
     try:
         with db.engine.connect() as c:
-            return [dict(r._mapping) for r in c.execute(sa.text("SELECT * FROM alerts ORDER BY id"))]
+            return [
+                dict(r._mapping) for r in c.execute(sa.text("SELECT * FROM alerts ORDER BY id"))
+            ]
     finally:
         db.close()
 
@@ -124,7 +126,9 @@ def test_crawl_alerts_fresh_news_once_and_never_old_news(
             ("old", old_title.replace("Baku", "Military"), old_text, now - timedelta(days=10)),
         ],
     )
-    cfg = write_config(tmp_path / "nw.yaml", sqlite_url, json_receiver, feeds=[{"name": "wire", "url": url}])
+    cfg = write_config(
+        tmp_path / "nw.yaml", sqlite_url, json_receiver, feeds=[{"name": "wire", "url": url}]
+    )
     assert run(cfg, "crawl") == 0
     assert [p["title"] for p in json_receiver.delivered] == [f"[verdicts] {fresh_title}"]
     assert "court" in json_receiver.delivered[0]["message"]
@@ -146,7 +150,9 @@ def test_a_failed_alert_is_sent_once_by_the_next_crawl(
     root, server = news_site
     title, text = hearing("a")
     url = write_feed(root, server, "wire", [("a", title, text, datetime.now(UTC))])
-    cfg = write_config(tmp_path / "nw.yaml", sqlite_url, json_receiver, feeds=[{"name": "wire", "url": url}])
+    cfg = write_config(
+        tmp_path / "nw.yaml", sqlite_url, json_receiver, feeds=[{"name": "wire", "url": url}]
+    )
     json_receiver.status = 500
     assert run(cfg, "crawl") == 0
     assert len(json_receiver.posts) == 1 and json_receiver.delivered == []
@@ -199,12 +205,23 @@ def test_import_alerts_only_with_the_flag(
     fresh_title, fresh_text = hearing("imported")
     old_title, old_text = hearing("archive", 5)
     records = [
-        {"id": "1", "url": "https://wire.example/1", "title": fresh_title, "text": fresh_text,
-         "published": (now - timedelta(hours=2)).isoformat(), "source": "wire"},
+        {
+            "id": "1",
+            "url": "https://wire.example/1",
+            "title": fresh_title,
+            "text": fresh_text,
+            "published": (now - timedelta(hours=2)).isoformat(),
+            "source": "wire",
+        },
         # a backfilled archive report: old news even with --alerts
-        {"id": "2", "url": "https://archive.example/2", "title": old_title.replace("Baku", "Old"),
-         "text": old_text.replace("Tuesday", "a Tuesday in 2024"),
-         "published": (now - timedelta(days=400)).isoformat(), "source": "archive"},
+        {
+            "id": "2",
+            "url": "https://archive.example/2",
+            "title": old_title.replace("Baku", "Old"),
+            "text": old_text.replace("Tuesday", "a Tuesday in 2024"),
+            "published": (now - timedelta(days=400)).isoformat(),
+            "source": "archive",
+        },
     ]
     cfg = write_config(tmp_path / "nw.yaml", sqlite_url, json_receiver)
     flags = ["--alerts"] if with_alerts else []
@@ -264,8 +281,10 @@ def test_two_workers_on_one_story_send_one_alert(
 
     try:
         _wait(
-            lambda: len(connected_workers(client, redis_prefix)) == 2
-            or any(w.poll() is not None for w in workers),
+            lambda: (
+                len(connected_workers(client, redis_prefix)) == 2
+                or any(w.poll() is not None for w in workers)
+            ),
             60,
             "two workers on the frontier",
         )
@@ -311,7 +330,12 @@ def test_the_service_delivery_job_sends_failed_alerts(
     settings = Settings.model_validate(
         {
             "default_feeds": False,
-            "alerts": {"enabled": True, "urls": [json_receiver.url], "rules": [RULE], "retry_backoff": "0s"},
+            "alerts": {
+                "enabled": True,
+                "urls": [json_receiver.url],
+                "rules": [RULE],
+                "retry_backoff": "0s",
+            },
         }
     )
     title, text = hearing("svc")
@@ -353,9 +377,22 @@ def test_a_worker_sends_failed_alerts_again(
         db.close()
     json_receiver.status = 200
     done = subprocess.run(
-        [sys.executable, "-m", "newswatch", "-c", str(cfg), "worker", "--prefix", redis_prefix,
-         "--max-idle", "1"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newswatch",
+            "-c",
+            str(cfg),
+            "worker",
+            "--prefix",
+            redis_prefix,
+            "--max-idle",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.returncode == 0, done.stderr[-2000:]

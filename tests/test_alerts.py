@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from newswatch.digests.alerts import Alerter, channel_label
 from newswatch.config import Settings
+from newswatch.digests.alerts import Alerter, channel_label
 from newswatch.ingest import Ingestor, IngestResult, RawArticle
 from newswatch.judge import Judge
 from newswatch.storage import ledger
@@ -285,7 +285,10 @@ def test_old_news_never_alerts(
     settings = _settings(json_receiver.url, min_outlets=1)
     if lookback is not None:
         settings = Settings.model_validate(
-            {**settings.model_dump(), "digest": {**settings.digest.model_dump(), "lookback": lookback}}
+            {
+                **settings.model_dump(),
+                "digest": {**settings.digest.model_dump(), "lookback": lookback},
+            }
         )
     assert bool(Alerter(settings, db, clock=_clock(now)).on_ingested(_result(art))) is fires
 
@@ -296,7 +299,10 @@ def test_back_off_doubles_and_one_process_takes_each_attempt(
     from newswatch.digests.alerts import SEND_LEASE, retry_delay
 
     assert [retry_delay(timedelta(minutes=1), n).total_seconds() for n in (1, 2, 3, 10)] == [
-        60, 120, 240, 3600,
+        60,
+        120,
+        240,
+        3600,
     ]
     json_receiver.status = 500
     settings = _settings(json_receiver.url, min_outlets=1)

@@ -10,11 +10,24 @@ import pytest
 from newswatch.cli.app import main
 
 ITEMS = [
-    {"id": "r1", "url": "https://a.example/news/1?utm_medium=rss", "title": "Chamber adopts Karabakh resolution",
-     "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release."},
-    {"id": "r2", "url": "https://a.example/news/1", "title": "Chamber adopts Karabakh resolution",
-     "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release."},
-    {"id": "s1", "url": "https://b.example/sport/9", "title": "Cup final in Yerevan", "text": "The cup final ended 2-1 after extra time."},
+    {
+        "id": "r1",
+        "url": "https://a.example/news/1?utm_medium=rss",
+        "title": "Chamber adopts Karabakh resolution",
+        "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release.",
+    },
+    {
+        "id": "r2",
+        "url": "https://a.example/news/1",
+        "title": "Chamber adopts Karabakh resolution",
+        "text": "Deputies adopted a resolution on Karabakh and the prisoners held in Baku, demanding their release.",
+    },
+    {
+        "id": "s1",
+        "url": "https://b.example/sport/9",
+        "title": "Cup final in Yerevan",
+        "text": "The cup final ended 2-1 after extra time.",
+    },
 ]
 
 
@@ -24,7 +37,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return rc, out, err
 
 
-def test_config_check_ok_and_masked(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_check_ok_and_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEWSWATCH_SMTP_PASSWORD", "s3cret")
     cfg = tmp_path / "nw.yaml"
     cfg.write_text("digest:\n  timezone: Asia/Baku\n", encoding="utf-8")
@@ -45,12 +60,16 @@ def test_db_upgrade(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None
     assert rc == 0 and "at revision" in out
 
 
-def test_db_unreachable_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_unreachable_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc, _, err = run(capsys, "--db", f"sqlite:///{tmp_path}/missing/dir/x.db", "db", "upgrade")
     assert rc == 1 and "folder of the database does not exist" in err
 
 
-def test_import_export_search_backtest(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_export_search_backtest(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "items.jsonl"
     src.write_text("\n".join(json.dumps(i) for i in ITEMS) + "\n{broken\n", encoding="utf-8")
     rc, out, err = run(capsys, "--db", sqlite_url, "import", str(src))
@@ -69,7 +88,9 @@ def test_import_export_search_backtest(tmp_path: Path, sqlite_url: str, capsys: 
     assert rc == 0 and "2 articles re-judged" in out
 
 
-def test_scheduler_role_needs_redis(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scheduler_role_needs_redis(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     cfg = tmp_path / "nw.yaml"
     cfg.write_text("feeds: []\n", encoding="utf-8")
     rc, _, err = run(capsys, "--config", str(cfg), "--db", sqlite_url, "run", "--role", "scheduler")
@@ -78,11 +99,19 @@ def test_scheduler_role_needs_redis(tmp_path: Path, sqlite_url: str, capsys: pyt
     assert rc == 2 and "expected standalone or scheduler" in err
 
 
-SECRETS = ("hunter/2@x", "123456:AAbbCCdd", "T0AAA/B0BBB/XXsecretXX", "discordtok", "qsecret", "pgpass")
+SECRETS = (
+    "hunter/2@x",
+    "123456:AAbbCCdd",
+    "T0AAA/B0BBB/XXsecretXX",
+    "discordtok",
+    "qsecret",
+    "pgpass",
+)
 
 
-def test_config_check_masks_every_credential(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_check_masks_every_credential(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEWSWATCH_REDIS_URL", "redis://:hunter/2@x@redis.internal:6379/0")
     cfg = tmp_path / "nw.yaml"
     cfg.write_text(
@@ -90,7 +119,8 @@ def test_config_check_masks_every_credential(tmp_path: Path, capsys: pytest.Capt
         "alerts:\n  urls:\n    - tgram://123456:AAbbCCdd/-1001\n    - slack://T0AAA/B0BBB/XXsecretXX/#news\n"
         "    - discord://4242/discordtok\n"
         "feeds:\n  - name: paid\n    url: https://reader:qsecret@paywall.example/feed?token=qsecret&lang=en\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rc, out, err = run(capsys, "--config", str(cfg), "config", "check")
     assert rc == 0, err
     for secret in SECRETS:
@@ -99,17 +129,23 @@ def test_config_check_masks_every_credential(tmp_path: Path, capsys: pytest.Capt
     assert "https://reader:****@paywall.example/feed?token=****&lang=en" in out
 
 
-def test_errors_and_logs_mask_credentials(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_and_logs_mask_credentials(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     import logging
 
     from newswatch.logs import setup_logging
 
     # a Redis nobody listens on: the error names the URL, without its password
-    rc, _, err = run(capsys, "--db", sqlite_url, "worker", "--redis-url", "redis://:hunter/2@x@127.0.0.1:9/0")
+    rc, _, err = run(
+        capsys, "--db", sqlite_url, "worker", "--redis-url", "redis://:hunter/2@x@127.0.0.1:9/0"
+    )
     assert rc != 0 and "127.0.0.1:9" in err and "hunter" not in err
     setup_logging("text", logging.INFO)
     try:
-        logging.getLogger("urllib3").warning('POST /bot123456:AAbbCCdd/sendMessage via %s', "https://u:pgpass@h/x")
+        logging.getLogger("urllib3").warning(
+            "POST /bot123456:AAbbCCdd/sendMessage via %s", "https://u:pgpass@h/x"
+        )
         try:
             raise ValueError("cannot open redis://:qsecret@h:1/0")
         except ValueError:
@@ -122,11 +158,17 @@ def test_errors_and_logs_mask_credentials(tmp_path: Path, sqlite_url: str, capsy
         assert secret not in err, secret
 
 
-def test_bad_import_lines_are_skipped_and_counted(tmp_path: Path, sqlite_url: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_import_lines_are_skipped_and_counted(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from newswatch.cli import data
 
-    good = {"id": "g1", "url": "https://a.example/good", "title": "Karabakh talks", "text": "Talks in Baku."}
+    good = {
+        "id": "g1",
+        "url": "https://a.example/good",
+        "title": "Karabakh talks",
+        "text": "Talks in Baku.",
+    }
     lines = [
         json.dumps({**good, "id": "j", "url": "javascript:alert(1)"}).encode(),
         b'{"id": "s", "url": "https://a.example/s", "title": "half \\ud800 char", "text": "t"}',
@@ -158,18 +200,36 @@ def test_read_lines_is_bounded() -> None:
     assert [(n, text) for n, text, _ in got] == [(1, "short\n"), (2, None), (3, "next\n")]
 
 
-def test_search_shows_markup_in_text_as_text(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_shows_markup_in_text_as_text(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = tmp_path / "items.jsonl"
-    src.write_text(json.dumps({"id": "m", "url": "https://a.example/m", "title": "Markup [/red] in [bold]title",
-                               "text": "Negotiators [/red] met on the peace [link=x]treaty[/link] in Baku."}) + "\n")
+    src.write_text(
+        json.dumps(
+            {
+                "id": "m",
+                "url": "https://a.example/m",
+                "title": "Markup [/red] in [bold]title",
+                "text": "Negotiators [/red] met on the peace [link=x]treaty[/link] in Baku.",
+            }
+        )
+        + "\n"
+    )
     assert run(capsys, "--db", sqlite_url, "import", str(src))[0] == 0
     rc, out, err = run(capsys, "--db", sqlite_url, "search", "peace")
     assert rc == 0, err
     flat = " ".join(out.split())
-    assert "[/red]" in flat and "[bold]" in flat and "peace" in flat and "[link=x]treaty[/link]" in flat
+    assert (
+        "[/red]" in flat
+        and "[bold]" in flat
+        and "peace" in flat
+        and "[link=x]treaty[/link]" in flat
+    )
 
 
-def test_corrupted_database_is_a_sentence_and_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_corrupted_database_is_a_sentence_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "news.db"
     bad.write_bytes(b"this is not sqlite at all" * 100)
     before = bad.read_bytes()
@@ -181,7 +241,9 @@ def test_corrupted_database_is_a_sentence_and_left_alone(tmp_path: Path, capsys:
     assert bad.read_bytes() == before
 
 
-def test_output_dir_that_is_a_file_is_a_sentence(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_dir_that_is_a_file_is_a_sentence(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("I am a file")
     cfg = tmp_path / "nw.yaml"
@@ -192,19 +254,28 @@ def test_output_dir_that_is_a_file_is_a_sentence(tmp_path: Path, sqlite_url: str
 
 
 @pytest.mark.parametrize("command", [["status"], ["search", "peace"], ["export"]])
-def test_read_only_commands_create_no_database(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+def test_read_only_commands_create_no_database(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     rc, _, err = run(capsys, *command)
     assert rc == 1 and "no database at newswatch.db yet" in err and "newswatch crawl" in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_export_has_everything_and_speaks_csv(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_has_everything_and_speaks_csv(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     import csv
     import io
 
-    items = [{**ITEMS[0], "published": "2026-11-20T09:30:00Z", "language": "en", "source": "wire"}, ITEMS[2]]
+    items = [
+        {**ITEMS[0], "published": "2026-11-20T09:30:00Z", "language": "en", "source": "wire"},
+        ITEMS[2],
+    ]
     src = tmp_path / "items.jsonl"
     src.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
     assert run(capsys, "--db", sqlite_url, "import", str(src))[0] == 0
@@ -212,7 +283,9 @@ def test_export_has_everything_and_speaks_csv(tmp_path: Path, sqlite_url: str, c
     assert rc == 0, err
     rows = [json.loads(line) for line in out.splitlines()]
     first = rows[0]
-    assert first["text"].startswith("Deputies adopted") and first["published"].startswith("2026-11-20T09:30")
+    assert first["text"].startswith("Deputies adopted") and first["published"].startswith(
+        "2026-11-20T09:30"
+    )
     assert first["source"] == "wire" and first["language"] == "en" and first["relevant"] is True
     assert 0 < first["score"] <= 1 and first["reasons"] and first["story_id"] and first["story"]
     for since, count in (("2000-01-01", 2), ("2000-01-01T08:00", 2), ("2999-01-01", 0), ("2h", 2)):
@@ -233,6 +306,15 @@ def test_counts_read_as_words() -> None:
 
     assert counted(1, "feed") == "1 feed" and counted(2, "feed") == "2 feeds"
     assert counted(0, "entry", "entries") == "0 entries"
-    line = format_figures({"feeds": 1, "fetched": 3, "new": 2, "duplicates": 1, "failed": 0, "seconds": 1.0,
-                           "feed_errors": []})
+    line = format_figures(
+        {
+            "feeds": 1,
+            "fetched": 3,
+            "new": 2,
+            "duplicates": 1,
+            "failed": 0,
+            "seconds": 1.0,
+            "feed_errors": [],
+        }
+    )
     assert "1 feed," in line and "1 duplicate," in line and "(s)" not in line

@@ -33,13 +33,20 @@ def test_crawl_reports_per_feed_and_stores(tmp_path, test_site, sqlite_url):
     db = Database.open(sqlite_url)
     with db.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Article)) == 8 == figures["new"]
-        relevant = s.scalar(sa.select(sa.func.count()).select_from(Article).where(Article.relevant.is_(True)))
+        relevant = s.scalar(
+            sa.select(sa.func.count()).select_from(Article).where(Article.relevant.is_(True))
+        )
     db.close()
     assert 0 < figures["relevant"] == relevant  # the summary agrees with what is stored
 
 
-def test_crawl_with_a_failed_feed_says_so_and_exits_4(tmp_path, test_site, fault_server, sqlite_url, capsys):
-    feeds = [*site_feeds(test_site)[:1], {"name": "broken", "url": fault_server.url("/error500.xml")}]
+def test_crawl_with_a_failed_feed_says_so_and_exits_4(
+    tmp_path, test_site, fault_server, sqlite_url, capsys
+):
+    feeds = [
+        *site_feeds(test_site)[:1],
+        {"name": "broken", "url": fault_server.url("/error500.xml")},
+    ]
     cfg = _config(tmp_path, feeds, sqlite_url)
     assert main(["--config", cfg, "crawl", "--feed", "broken"]) == FeedsFailedError.exit_code == 4
     out, err = capsys.readouterr()

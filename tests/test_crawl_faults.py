@@ -50,7 +50,9 @@ FAILING = [
 ]
 
 
-def test_every_fault_is_recorded_and_others_still_collected(fault_server, sdb, make_settings, run_crawl):
+def test_every_fault_is_recorded_and_others_still_collected(
+    fault_server, sdb, make_settings, run_crawl
+):
     feeds = [_feed(fault_server, f"bad{i}", path) for i, (path, _, _) in enumerate(FAILING)]
     feeds.append(_feed(fault_server, "good", "/ok.xml"))
     report = run_crawl(make_settings(feeds), sdb)
@@ -83,8 +85,12 @@ def test_gone_deactivates_and_is_not_polled_again(fault_server, sdb, make_settin
     assert len(fault_server.paths("/gone.xml")) == hits
 
 
-@pytest.mark.parametrize("path,permanent", [("/moved301.xml", True), ("/moved308.xml", True), ("/moved302.xml", False)])
-def test_permanent_redirect_persists_new_url(fault_server, sdb, make_settings, run_crawl, path, permanent):
+@pytest.mark.parametrize(
+    "path,permanent", [("/moved301.xml", True), ("/moved308.xml", True), ("/moved302.xml", False)]
+)
+def test_permanent_redirect_persists_new_url(
+    fault_server, sdb, make_settings, run_crawl, path, permanent
+):
     settings = make_settings([_feed(fault_server, "mover", path)])
     report = run_crawl(settings, sdb)
     r = report.feed("mover")
@@ -99,7 +105,9 @@ def test_permanent_redirect_persists_new_url(fault_server, sdb, make_settings, r
         assert r.status == "ok" and src.url == fault_server.url(path)
 
 
-def test_conditional_get_sends_validators_and_304_ends_poll(fault_server, sdb, make_settings, run_crawl):
+def test_conditional_get_sends_validators_and_304_ends_poll(
+    fault_server, sdb, make_settings, run_crawl
+):
     settings = make_settings([_feed(fault_server, "cond", "/conditional.xml")])
     assert run_crawl(settings, sdb).feed("cond").new == 1
     src = _source(sdb, "cond")
@@ -154,7 +162,9 @@ def test_feed_over_its_limit_is_an_error(fault_server, sdb, make_settings, run_c
     "path,found",
     [("/malformed.xml", 2), ("/invalid-utf8.xml", 2)],
 )
-def test_damaged_feeds_give_partial_results(fault_server, sdb, make_settings, run_crawl, path, found):
+def test_damaged_feeds_give_partial_results(
+    fault_server, sdb, make_settings, run_crawl, path, found
+):
     settings = make_settings([_feed(fault_server, "damaged", path)])
     r = run_crawl(settings, sdb).feed("damaged")
     assert r.status == "ok" and r.found == found and r.warning
@@ -179,10 +189,13 @@ def test_robots_blocks_articles_unless_feed_overrides(fault_server, sdb, make_se
     assert "/private/secret-1" in fault_server.paths()
 
 
-@pytest.mark.parametrize("path,title", [
-    ("/cp1251.xml", "В Ереване обсудили мирный договор и делимитацию границы"),
-    ("/latin1.xml", "Arménie et Azerbaïdjan : délimitation de la frontière"),
-])
+@pytest.mark.parametrize(
+    "path,title",
+    [
+        ("/cp1251.xml", "В Ереване обсудили мирный договор и делимитацию границы"),
+        ("/latin1.xml", "Arménie et Azerbaïdjan : délimitation de la frontière"),
+    ],
+)
 def test_encodings_declared_and_not(fault_server, sdb, make_settings, run_crawl, path, title):
     settings = make_settings([_feed(fault_server, "enc", path)])
     r = run_crawl(settings, sdb, follow=False, record=False).feed("enc")
@@ -190,7 +203,9 @@ def test_encodings_declared_and_not(fault_server, sdb, make_settings, run_crawl,
 
 
 def test_failures_back_off_the_next_poll(fault_server, sdb, make_settings, run_crawl):
-    settings = make_settings([_feed(fault_server, "err", "/error500.xml", interval="10m")], retries=0)
+    settings = make_settings(
+        [_feed(fault_server, "err", "/error500.xml", interval="10m")], retries=0
+    )
     gaps = []
     for _ in range(4):
         run_crawl(settings, sdb)
@@ -200,7 +215,9 @@ def test_failures_back_off_the_next_poll(fault_server, sdb, make_settings, run_c
     assert gaps == [600, 1200, 2400, 4800]
 
 
-def test_robots_applies_to_every_request_waiting_for_it(fault_server, sdb, make_settings, run_crawl):
+def test_robots_applies_to_every_request_waiting_for_it(
+    fault_server, sdb, make_settings, run_crawl
+):
     # Scrapy 2.19's own middleware let all but the first waiters through unchecked
     feeds = [_feed(fault_server, f"p{i}", f"/private/feed.xml?n={i}") for i in range(8)]
     report = run_crawl(make_settings(feeds), sdb)
@@ -208,10 +225,17 @@ def test_robots_applies_to_every_request_waiting_for_it(fault_server, sdb, make_
     assert not fault_server.paths("/private/")
 
 
-def test_a_feed_whose_request_cannot_be_made_fails_alone(fault_server, sdb, make_settings, run_crawl):
+def test_a_feed_whose_request_cannot_be_made_fails_alone(
+    fault_server, sdb, make_settings, run_crawl
+):
     # a URL Scrapy refuses (config load refuses it too; this is the crawler's own guard)
-    settings = make_settings([_feed(fault_server, "a-bad", "/ok.xml"), _feed(fault_server, "b-good", "/ok.xml"),
-                              _feed(fault_server, "c-good", "/conditional.xml")])
+    settings = make_settings(
+        [
+            _feed(fault_server, "a-bad", "/ok.xml"),
+            _feed(fault_server, "b-good", "/ok.xml"),
+            _feed(fault_server, "c-good", "/conditional.xml"),
+        ]
+    )
     settings.feeds[0].url = "http://127.0.0.1:99999/feed.xml"
     report = run_crawl(settings, sdb)
     bad = report.feed("a-bad")
@@ -235,7 +259,9 @@ def test_every_stalled_feed_is_tried_once_per_crawl(fault_server, sdb, make_sett
     assert sorted(fault_server.paths("/stall.xml")) == [f"/stall.xml?n={i}" for i in range(3)]
 
 
-def test_truncated_gzip_feed_is_a_failed_poll_but_keeps_what_it_read(fault_server, sdb, make_settings, run_crawl):
+def test_truncated_gzip_feed_is_a_failed_poll_but_keeps_what_it_read(
+    fault_server, sdb, make_settings, run_crawl
+):
     settings = make_settings([_feed(fault_server, "gz", "/truncated-gzip.xml")])
     r = run_crawl(settings, sdb).feed("gz")
     assert r.status == "error" and "truncated" in r.error
@@ -249,24 +275,37 @@ def test_a_poll_stopped_part_way_is_due_again_at_once(fault_server, sdb, make_se
 
     from scrapy.crawler import AsyncCrawlerRunner
 
-    from newswatch.storage.service_state import due_feeds
     from newswatch.crawler.runner import crawl, run_sync, stop_crawls
     from newswatch.storage.models import utcnow
+    from newswatch.storage.service_state import due_feeds
     from tests.plugins.crawl_fixtures import FAST_SCRAPY, Reply, article_html, rss
 
     # one article at a time, each slow: a stop finds most of them still queued
     fault_server.routes["/slow-articles.xml"] = lambda s, h: Reply(
-        200, rss([(f"Slow {i}", s.url(f"/slow/{i}")) for i in range(6)]),
-        {"Content-Type": "application/rss+xml", "ETag": '"partial"'})
+        200,
+        rss([(f"Slow {i}", s.url(f"/slow/{i}")) for i in range(6)]),
+        {"Content-Type": "application/rss+xml", "ETag": '"partial"'},
+    )
     for i in range(6):
         fault_server.routes[f"/slow/{i}"] = lambda s, h: Reply(
-            200, article_html(h.path[1:].replace("/", "-")), {"Content-Type": "text/html"}, delay=0.5)
-    settings = make_settings([_feed(fault_server, "slow", "/slow-articles.xml", interval="30m")],
-                             timeout=10, concurrent_requests=1, concurrent_per_host=1)
+            200,
+            article_html(h.path[1:].replace("/", "-")),
+            {"Content-Type": "text/html"},
+            delay=0.5,
+        )
+    settings = make_settings(
+        [_feed(fault_server, "slow", "/slow-articles.xml", interval="30m")],
+        timeout=10,
+        concurrent_requests=1,
+        concurrent_per_host=1,
+    )
     runner = AsyncCrawlerRunner()
     result = {}
-    worker = threading.Thread(target=lambda: result.setdefault(
-        "report", run_sync(crawl(settings, sdb, runner=runner, extra_settings=FAST_SCRAPY))))
+    worker = threading.Thread(
+        target=lambda: result.setdefault(
+            "report", run_sync(crawl(settings, sdb, runner=runner, extra_settings=FAST_SCRAPY))
+        )
+    )
     worker.start()
     deadline = time.monotonic() + 20
     while not fault_server.paths("/slow/") and time.monotonic() < deadline:

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.crawler.parsing import parse_feed, parse_json_feed, parse_listing, parse_sitemap, parse_source
 from newswatch.config import Selectors
+from newswatch.crawler.parsing import (
+    parse_feed,
+    parse_json_feed,
+    parse_listing,
+    parse_sitemap,
+    parse_source,
+)
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 SITE = Path(__file__).parent / "data" / "site" / "basic"
@@ -19,11 +25,23 @@ BASE = "http://site.test/feeds/main.xml"
 @pytest.mark.parametrize(
     "name,title,url",
     [
-        ("rss091.xml", "Yerevan talks on border delimitation", "http://wire.test/2025/border-talks.html"),
+        (
+            "rss091.xml",
+            "Yerevan talks on border delimitation",
+            "http://wire.test/2025/border-talks.html",
+        ),
         ("rss10-rdf.xml", "Mine clearance resumes in Fuzuli district", "http://wire.test/rdf/1"),
         ("atom03.xml", "Heritage experts ask for a UNESCO mission", "http://wire.test/atom03/1"),
-        ("latin1.xml", "Arménie et Azerbaïdjan : délimitation de la frontière", "http://wire.test/fr/1"),
-        ("cp1251-undeclared.xml", "В Ереване обсудили мирный договор и делимитацию границы", "http://wire.test/ru/1"),
+        (
+            "latin1.xml",
+            "Arménie et Azerbaïdjan : délimitation de la frontière",
+            "http://wire.test/fr/1",
+        ),
+        (
+            "cp1251-undeclared.xml",
+            "В Ереване обсудили мирный договор и делимитацию границы",
+            "http://wire.test/ru/1",
+        ),
     ],
 )
 def test_feed_versions_and_encodings(name, title, url):
@@ -92,19 +110,27 @@ def test_dispatch_sniffs_json_served_as_rss():
 
 def test_listing_css_and_xpath_selectors():
     body = (SITE / "listing.html").read_bytes()
-    css = parse_listing(body, "http://site.test/listing.html", Selectors(links="li.story a", date="./following-sibling::span"))
+    css = parse_listing(
+        body,
+        "http://site.test/listing.html",
+        Selectors(links="li.story a", date="./following-sibling::span"),
+    )
     assert [e.url for e in css.entries][:2] == [
         "http://site.test/news/heritage-monitoring.html",
         "http://site.test/news/lisbon-weather.html",
     ]
     assert css.entries[0].title == "Scholars call for monitoring of Armenian churches in Karabakh"
     assert css.entries[0].published == datetime(2025, 4, 11, tzinfo=UTC)
-    xp = parse_listing(body, "http://site.test/listing.html", Selectors(links="//li[@class='story']/a/@href"))
+    xp = parse_listing(
+        body, "http://site.test/listing.html", Selectors(links="//li[@class='story']/a/@href")
+    )
     assert [e.url for e in xp.entries] == [e.url for e in css.entries]
 
 
 def test_listing_without_matches_is_an_error():
-    parsed = parse_listing(b"<html><body><p>nothing</p></body></html>", BASE, Selectors(links="a.story"))
+    parsed = parse_listing(
+        b"<html><body><p>nothing</p></body></html>", BASE, Selectors(links="a.story")
+    )
     assert parsed.error and "no article links" in parsed.error
     assert parse_listing(b"<html></html>", BASE, Selectors(links="a[")).error
 
@@ -121,7 +147,10 @@ NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_news_sitemap_lookback_and_news_fields():
     since = datetime(2026, 11, 20, tzinfo=UTC)
     parsed = parse_sitemap(NEWS_SITEMAP, "http://site.test/sitemap.xml", since=since)
-    assert [(e.url, e.title) for e in parsed.entries] == [("http://site.test/a", "Fresh"), ("http://site.test/c", None)]
+    assert [(e.url, e.title) for e in parsed.entries] == [
+        ("http://site.test/a", "Fresh"),
+        ("http://site.test/c", None),
+    ]
     assert parsed.entries[0].published == datetime(2026, 11, 22, 10, tzinfo=UTC)
     assert "1 entries older" in parsed.warning
     assert len(parse_sitemap(NEWS_SITEMAP, "http://site.test/s.xml").entries) == 3
@@ -129,7 +158,9 @@ def test_news_sitemap_lookback_and_news_fields():
 
 def test_sitemap_index_children_and_errors():
     body = (SITE / "sitemap-index.xml").read_bytes()
-    parsed = parse_sitemap(body, "http://demo.invalid/sitemap-index.xml", since=datetime(2020, 1, 1, tzinfo=UTC))
+    parsed = parse_sitemap(
+        body, "http://demo.invalid/sitemap-index.xml", since=datetime(2020, 1, 1, tzinfo=UTC)
+    )
     assert parsed.children == ["http://demo.invalid/news-sitemap.xml"] and parsed.entries == []
     assert parse_sitemap(b"", BASE).error
     assert "root element" in parse_sitemap(b"<rss><channel/></rss>", BASE).error
@@ -138,10 +169,16 @@ def test_sitemap_index_children_and_errors():
 def test_gzipped_sitemap_file_is_unpacked():
     parsed = parse_source("sitemap", gzip.compress(NEWS_SITEMAP), "http://site.test/sitemap.xml.gz")
     assert len(parsed.entries) == 3
-    assert parse_source("sitemap", gzip.compress(NEWS_SITEMAP)[:40], "http://site.test/s.xml.gz").error
+    assert parse_source(
+        "sitemap", gzip.compress(NEWS_SITEMAP)[:40], "http://site.test/s.xml.gz"
+    ).error
 
 
-@pytest.mark.parametrize("content_type", [None, "application/xml", "text/xml", "application/rss+xml"])
+@pytest.mark.parametrize(
+    "content_type", [None, "application/xml", "text/xml", "application/rss+xml"]
+)
 def test_undeclared_windows_1251_whatever_the_content_type(content_type):
-    parsed = parse_feed((FEEDS / "cp1251-undeclared.xml").read_bytes(), BASE, content_type=content_type)
+    parsed = parse_feed(
+        (FEEDS / "cp1251-undeclared.xml").read_bytes(), BASE, content_type=content_type
+    )
     assert parsed.title == "Новости Кавказа"

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner
 
-from newswatch.storage.service_state import due_feeds as _due_names
 from newswatch.crawler.runner import crawl, crawl_sync, install_reactor, run_sync, stop_crawls
 from newswatch.storage.models import CrawlRun, Source, utcnow
+from newswatch.storage.service_state import due_feeds as _due_names
 from tests.plugins.crawl_fixtures import FAST_SCRAPY, site_feeds
 
 
@@ -84,8 +84,13 @@ def test_ctrl_c_stops_gracefully_and_records_polls(fault_server, sqlite_url, mak
     from newswatch.storage.models import Poll
 
     db = Database.open(sqlite_url)
-    settings = make_settings([{"name": "quick", "url": fault_server.url("/ok.xml")},
-                              {"name": "slow", "url": fault_server.url("/stall.xml")}], timeout=5.0)
+    settings = make_settings(
+        [
+            {"name": "quick", "url": fault_server.url("/ok.xml")},
+            {"name": "slow", "url": fault_server.url("/stall.xml")},
+        ],
+        timeout=5.0,
+    )
 
     def interrupt(report):
         if report.name == "quick":
@@ -94,8 +99,14 @@ def test_ctrl_c_stops_gracefully_and_records_polls(fault_server, sqlite_url, mak
     with pytest.raises(KeyboardInterrupt):
         crawl_sync(settings, db, progress=interrupt, extra_settings=FAST_SCRAPY)
     with db.session() as s:
-        polls = {src: (outcome, error) for src, outcome, error in s.execute(
-            sa.select(Source.name, Poll.outcome, Poll.error).join(Poll, Poll.source_id == Source.id))}
+        polls = {
+            src: (outcome, error)
+            for src, outcome, error in s.execute(
+                sa.select(Source.name, Poll.outcome, Poll.error).join(
+                    Poll, Poll.source_id == Source.id
+                )
+            )
+        }
     db.close()
     # the stop is graceful: the download in flight finishes and both polls are on record
     assert polls == {"quick": ("ok", None), "slow": ("ok", None)}
@@ -158,8 +169,7 @@ def test_release_memory_drops_the_language_model_until_it_is_needed_again():
     page = (
         "<html><head><title>Переговоры</title></head><body><article><h1>Переговоры</h1>"
         + "<p>Министры иностранных дел встретились в столице, чтобы обсудить работу комиссий "
-        "по делимитации границы и текст мирного договора.</p>" * 4
-        + "</article></body></html>"
+        "по делимитации границы и текст мирного договора.</p>" * 4 + "</article></body></html>"
     )
     assert extract(page, "https://example.org/a").language == "ru"
     assert language._IDENTIFIER is not None
@@ -176,7 +186,11 @@ def test_article_progress_counts_every_article(tmp_path, test_site, make_setting
     seen: list[tuple[int, int]] = []
     db = Database.open(f"sqlite:///{tmp_path / 'p.db'}")
     try:
-        report = run_crawl(make_settings(site_feeds(test_site)), db, article_progress=lambda d, t: seen.append((d, t)))
+        report = run_crawl(
+            make_settings(site_feeds(test_site)),
+            db,
+            article_progress=lambda d, t: seen.append((d, t)),
+        )
     finally:
         db.close()
     assert seen and seen[-1] == (report.totals["fetched"], report.totals["fetched"]) == (8, 8)

@@ -201,8 +201,7 @@ def test_each_crawl_placement_extracts_and_stores_in_a_process_of_the_crawl(
         run_crawl(settings, here, store=Placement.HERE)
         assert not _store_process_used(caplog)
         results = []
-        report = run_crawl(settings, there, on_ingested=results.append,
-                           store=Placement.EACH_CRAWL)
+        report = run_crawl(settings, there, on_ingested=results.append, store=Placement.EACH_CRAWL)
         assert _store_process_used(caplog)
         assert report.totals["new"] == 8 and len(results) == 8 and report.totals["failed"] == 0
         assert _stored(there) == _stored(here)  # extracted over there exactly as here
@@ -230,8 +229,9 @@ def test_each_crawl_placement_survives_its_store_process_dying(
                 killed.append(child.pid)
 
     try:
-        report = run_crawl(settings, db, on_ingested=kill_the_store_process,
-                           store=Placement.EACH_CRAWL)
+        report = run_crawl(
+            settings, db, on_ingested=kill_the_store_process, store=Placement.EACH_CRAWL
+        )
         assert killed
         assert report.totals["new"] == 8 and report.totals["failed"] == 0
         stored = _articles(db)
@@ -256,7 +256,9 @@ print(json.dumps({"new": report.totals["new"], "loaded": [m for m in heavy if m 
 """
 
 
-def test_a_crawl_placed_like_the_service_never_loads_the_heavy_stages(test_site, tmp_path, make_settings):
+def test_a_crawl_placed_like_the_service_never_loads_the_heavy_stages(
+    test_site, tmp_path, make_settings
+):
     """What keeps an idle service small: extraction, MinHash and migrations stay out of it."""
     import json
     import subprocess
@@ -272,7 +274,11 @@ def test_a_crawl_placed_like_the_service_never_loads_the_heavy_stages(test_site,
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
         [sys.executable, "-c", CRAWL_PROCESS, str(cfg), url],
-        capture_output=True, text=True, timeout=120, cwd=root, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(root)},
     )
     assert out.returncode == 0, out.stderr[-3000:]
@@ -305,7 +311,10 @@ def test_a_store_process_ends_when_its_crawl_process_is_killed(tmp_path):
     Database.open(url).close()
     root = Path(__file__).resolve().parents[1]
     parent = subprocess.Popen(
-        [sys.executable, "-c", ORPHAN_PARENT, url], stdout=subprocess.PIPE, text=True, cwd=root,
+        [sys.executable, "-c", ORPHAN_PARENT, url],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
     )
     try:

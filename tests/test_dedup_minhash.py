@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newswatch.dedup import MinHasher
 from bench.evaluation.dedup import load_labelled
+from newswatch.dedup import MinHasher
 
 DATA = Path(__file__).parent / "data" / "stories"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup import (
     DocStats,
     StoryFeatures,
@@ -18,7 +19,6 @@ from newswatch.dedup import (
     new_story,
     story_score,
 )
-from bench.evaluation.dedup import LabelledArticle, load_labelled, pairwise_scores
 from newswatch.dedup.features import (
     extract_numbers,
     keywords,
@@ -339,7 +339,7 @@ def test_ceasefire_that_recalls_the_offensive_does_not_join_it() -> None:
         1,
         "Azerbaijan launches offensive in Karabakh",
         "Azerbaijan's defence ministry said an offensive began near Stepanakert on Monday.",
-        actors + ["act:offensive"],
+        [*actors, "act:offensive"],
         t0,
     )
     ceasefire = _report(
@@ -347,7 +347,7 @@ def test_ceasefire_that_recalls_the_offensive_does_not_join_it() -> None:
         "Karabakh ceasefire agreed a day after offensive began",
         "A day after Azerbaijan's defence ministry launched an offensive near Stepanakert, "
         "both sides agreed to a ceasefire.",
-        ["act:offensive"] + actors + ["act:ceasefire"],
+        ["act:offensive", *actors, "act:ceasefire"],
         t0 + timedelta(hours=26),
     )
     assert ceasefire.lead_act == "act:ceasefire"

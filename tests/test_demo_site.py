@@ -51,7 +51,9 @@ def _parse(feed: dict) -> feedparser.FeedParserDict:
 
 
 def _article_pages() -> list[str]:
-    return sorted(p.relative_to(DEMO).as_posix() for p in DEMO.glob("*/[0-9][0-9][0-9][0-9]/*.html"))
+    return sorted(
+        p.relative_to(DEMO).as_posix() for p in DEMO.glob("*/[0-9][0-9][0-9][0-9]/*.html")
+    )
 
 
 def _paragraphs(path: str) -> list[str]:
@@ -154,9 +156,12 @@ def test_one_development_is_told_by_three_outlets_in_several_languages() -> None
     for t in TRUTH:
         if t["relevant"] and not t["syndicated_of"]:
             stories.setdefault(t["story"], []).append(t)
-    wide = [s for s, items in stories.items()
-            if len({i["path"].split("/")[0] for i in items}) >= 3
-            and len({i["language"] for i in items}) >= 2]
+    wide = [
+        s
+        for s, items in stories.items()
+        if len({i["path"].split("/")[0] for i in items}) >= 3
+        and len({i["language"] for i in items}) >= 2
+    ]
     assert wide
 
 

@@ -95,20 +95,39 @@ def test_entry_is_shown_by_one_representative_report(
     language, although a stub and a report in Russian came first; outlets collapse."""
     story = newsroom.story("Detainees' trial opens in Baku", "detainees")
     newsroom.article(
-        "Trial opens", seen=T0 + timedelta(hours=1), story_id=story, text="Trial opens.",
-        categories=("detainees",), language="en",
+        "Trial opens",
+        seen=T0 + timedelta(hours=1),
+        story_id=story,
+        text="Trial opens.",
+        categories=("detainees",),
+        language="en",
     )
     newsroom.article(
-        "В Баку начался суд над бывшими лидерами Карабаха", seen=T0 + timedelta(hours=2),
-        source="civilnet", story_id=story, text=RUSSIAN, categories=("detainees",), language="ru",
+        "В Баку начался суд над бывшими лидерами Карабаха",
+        seen=T0 + timedelta(hours=2),
+        source="civilnet",
+        story_id=story,
+        text=RUSSIAN,
+        categories=("detainees",),
+        language="ru",
     )
     best = newsroom.article(
-        "Baku court opens trial of former Karabakh leaders", seen=T0 + timedelta(hours=3),
-        source="oc-media", story_id=story, text=LONG, categories=("detainees",), language="en",
+        "Baku court opens trial of former Karabakh leaders",
+        seen=T0 + timedelta(hours=3),
+        source="oc-media",
+        story_id=story,
+        text=LONG,
+        categories=("detainees",),
+        language="en",
     )
     newsroom.article(
-        "Baku trial: day one", seen=T0 + timedelta(hours=4), source="oc-media", story_id=story,
-        text=LONG.replace("Tuesday", "Tuesday morning"), categories=("detainees",), language="en",
+        "Baku trial: day one",
+        seen=T0 + timedelta(hours=4),
+        source="oc-media",
+        story_id=story,
+        text=LONG.replace("Tuesday", "Tuesday morning"),
+        categories=("detainees",),
+        language="en",
     )
     newsroom.article(
         "Unrelated heritage report", seen=T0 + timedelta(hours=5), categories=("heritage",)
@@ -142,8 +161,11 @@ def test_outlets_are_capped_and_counted(db: Database, newsroom: News, tmp_path: 
     for i in range(12):
         for _copy in range(3):  # one outlet reporting a story many times is still one outlet
             newsroom.article(
-                f"Treaty signed ({i})", seen=T0 + timedelta(minutes=10 * i + 1),
-                source=f"outlet{i}", story_id=story, categories=("peace-treaty",),
+                f"Treaty signed ({i})",
+                seen=T0 + timedelta(minutes=10 * i + 1),
+                source=f"outlet{i}",
+                story_id=story,
+                categories=("peace-treaty",),
             )
     result = service.build_digest(make_settings(tmp_path), db, cutoff=CUT)
     assert result is not None
@@ -353,7 +375,10 @@ def test_old_entries_of_a_first_poll_are_stored_not_reported(
 
         kinds = dict(s.execute(sa.text("SELECT article_id, kind FROM digest_entries")).all())
     assert kinds[old] == "backlog"
-    assert service.build_digest(make_settings(tmp_path / "a"), db, cutoff=CUT + timedelta(days=1)) is not None
+    assert (
+        service.build_digest(make_settings(tmp_path / "a"), db, cutoff=CUT + timedelta(days=1))
+        is not None
+    )
     assert newsroom.ledger_counts()[old] == 1
 
 

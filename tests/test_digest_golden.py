@@ -14,11 +14,11 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
+
 from newswatch.digests import render, service
 from newswatch.digests.mail import build_message, subject_for
 from newswatch.storage import ledger
 from newswatch.storage.db import Database
-
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 GOLDEN = Path(__file__).parent / "data" / "digest_golden"
@@ -40,9 +40,14 @@ TRIAL_HY = (
 
 
 def _scenario(db: Database, newsroom: News, tmp_path: Path) -> service.DigestResult:
-    story = newsroom.story("Demining near Aghdam", "humanitarian", reported_at=T0 - timedelta(days=1))
+    story = newsroom.story(
+        "Demining near Aghdam", "humanitarian", reported_at=T0 - timedelta(days=1)
+    )
     newsroom.article(
-        "Demining near Aghdam", seen=T0 - timedelta(hours=12), story_id=story, categories=("humanitarian",)
+        "Demining near Aghdam",
+        seen=T0 - timedelta(hours=12),
+        story_id=story,
+        categories=("humanitarian",),
     )
     assert service.build_digest(make_settings(tmp_path / "old"), db, cutoff=T0) is not None
     resolution = newsroom.story("Parliament backs resolution on Armenian detainees", "resolutions")
@@ -99,14 +104,18 @@ def _scenario(db: Database, newsroom: News, tmp_path: Path) -> service.DigestRes
         language="en",
     )
     settings = make_settings(tmp_path / "out", timezone="Asia/Yerevan")
-    result = service.build_digest(settings, db, cutoff=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
+    result = service.build_digest(
+        settings, db, cutoff=T0 + timedelta(days=1), now=T0 + timedelta(days=1)
+    )
     assert result is not None
     return result
 
 
 def _email(db: Database, tmp_path: Path, label: str) -> str:
     """The email as a reader's client shows it: headers, then each part decoded."""
-    settings = make_settings(tmp_path / "out", timezone="Asia/Yerevan", recipients=["desk@example.org"])
+    settings = make_settings(
+        tmp_path / "out", timezone="Asia/Yerevan", recipients=["desk@example.org"]
+    )
     with db.session() as s:
         digest = ledger.digest_by_label(s, label)
         assert digest is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from newswatch.storage import ledger
 from newswatch.storage.db import Database
 from newswatch.storage.models import Digest
 from tests.plugins.digest_fixtures import T0, News, make_settings
-import itertools
 
 
 def _digests(db: Database) -> list[Digest]:
@@ -123,7 +123,9 @@ def test_concurrent_claim_of_same_article_is_refused(db: Database, newsroom: New
 
     def claim(label: str) -> None:
         with db.session() as s:
-            digest = ledger.open_digest(s, label=label, window_end=T0 + timedelta(days=1), created_at=T0)
+            digest = ledger.open_digest(
+                s, label=label, window_end=T0 + timedelta(days=1), created_at=T0
+            )
             ledger.claim_entries(s, digest, [(art, None, "new")])
 
     claim("a")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.digests import service
 from newswatch.config import Settings
+from newswatch.digests import service
 from newswatch.storage.db import Database
 from tests import queries
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port, make_settings
@@ -155,7 +155,9 @@ def test_send_without_recipients_queues_nothing(
     db: Database, newsroom: News, smtp_server: Inbox, tmp_path: Path
 ) -> None:
     newsroom.article("Report", seen=T0 + timedelta(hours=1))
-    result = service.build_digest(make_settings(tmp_path), db, cutoff=T0 + timedelta(days=1), send=True)
+    result = service.build_digest(
+        make_settings(tmp_path), db, cutoff=T0 + timedelta(days=1), send=True
+    )
     assert result is not None and result.deliveries == []
     with db.session() as s:
         assert queries.deliveries_of(s, result.digest_id) == []

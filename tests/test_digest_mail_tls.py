@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from newswatch.digests import service
 from newswatch.config import load_config
+from newswatch.digests import service
 from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port
 

@@ -12,8 +12,8 @@ import lxml.html
 import pytest
 
 from newswatch.digests import service
-from newswatch.files import write_atomic
 from newswatch.digests.safety import plain_text, safe_url
+from newswatch.files import write_atomic
 from newswatch.storage.db import Database
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
@@ -35,9 +35,9 @@ def _check_html(html: str) -> None:
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), (el.tag, name)
             if name in ("href", "src"):
-                assert value.startswith(("http://", "https://", "#", "digest-", "digests.atom", "index.html")), (
-                    value
-                )
+                assert value.startswith(
+                    ("http://", "https://", "#", "digest-", "digests.atom", "index.html")
+                ), value
     assert "javascript:" not in html.lower()
 
 
@@ -126,7 +126,10 @@ def test_archive_index_atom_text_and_json(db: Database, newsroom: News, tmp_path
     # the summary is HTML (escaped once in the XML): the counts and the leading headline
     summary = entries[0].find("a:summary", ns)
     assert summary.get("type") == "html"
-    assert summary.text.startswith("<p>1 new story") and "<li>Heritage site damaged</li>" in summary.text
+    assert (
+        summary.text.startswith("<p>1 new story")
+        and "<li>Heritage site damaged</li>" in summary.text
+    )
     assert len({e.findtext("a:id", namespaces=ns) for e in entries}) == 2
     assert atom.findtext("a:updated", namespaces=ns).endswith("Z")
 
@@ -159,9 +162,13 @@ def test_feed_health_footer_names_failing_and_silent_feeds(
         )
         # one failed poll is not an outage: the next poll is the retry
         blip = s.get(Source, ids["armenpress"])
-        record_poll(s, blip, PollOutcome("error", status=503, error="HTTP 503"), now=T0 + timedelta(hours=2))
+        record_poll(
+            s, blip, PollOutcome("error", status=503, error="HTTP 503"), now=T0 + timedelta(hours=2)
+        )
         quiet = s.get(Source, ids["oc-media"])  # nothing new for 10 days
-        record_poll(s, quiet, PollOutcome("ok", status=200, items_new=1), now=T0 - timedelta(days=10))
+        record_poll(
+            s, quiet, PollOutcome("ok", status=200, items_new=1), now=T0 - timedelta(days=10)
+        )
         record_poll(s, quiet, PollOutcome("ok", status=200), now=T0 + timedelta(hours=2))
     result = service.build_digest(make_settings(tmp_path), db, cutoff=T0 + timedelta(days=1))
     assert result is not None
@@ -196,7 +203,9 @@ def test_write_atomic_keeps_old_file_when_writing_fails(
     monkeypatch.setattr(os, "fsync", broken)
     from newswatch.errors import DeliveryError
 
-    with pytest.raises(DeliveryError, match="disk full"):  # a sentence for the user, not a traceback
+    with pytest.raises(
+        DeliveryError, match="disk full"
+    ):  # a sentence for the user, not a traceback
         write_atomic(target, "new")
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "old"

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from newswatch.digests.build import shorten
 from newswatch.digests.safety import plain_text
 from newswatch.digests.summarize import summarize
-
 from newswatch.judge.explain import explainer_for, language_name, quoted
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-dev" / "items.jsonl"
@@ -18,8 +18,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-dev"
 SAMPLES = [
     (
         "Belgian lawmakers adopt resolution on Karabakh",
-        ("The Chamber of Representatives unanimously adopted a resolution on Tuesday.\n"
-        "It calls for the release of Ruben Vardanyan and other former leaders held in Baku."),
+        (
+            "The Chamber of Representatives unanimously adopted a resolution on Tuesday.\n"
+            "It calls for the release of Ruben Vardanyan and other former leaders held in Baku."
+        ),
         ["resolutions", "detainees"],
     ),
     (
@@ -34,8 +36,10 @@ SAMPLES = [
     ),
     (
         "Mine clearance continues in Aghdam",
-        ("Deminers cleared land near Aghdam, Azerbaijan's mine action agency ANAMA said. "
-        "War, crimes and landmines were discussed."),
+        (
+            "Deminers cleared land near Aghdam, Azerbaijan's mine action agency ANAMA said. "
+            "War, crimes and landmines were discussed."
+        ),
         [],
     ),
 ]

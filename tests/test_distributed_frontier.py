@@ -12,6 +12,7 @@ import redis
 from scrapy import Request
 
 import newswatch.crawler.distributed_worker  # noqa: F401  (imported while collecting: trafilatura warns on import)
+from newswatch.config import Settings
 from newswatch.crawler.distributed import (
     LeaseDupeFilter,
     enqueue_feeds,
@@ -19,7 +20,6 @@ from newswatch.crawler.distributed import (
     frontier_size,
     keys,
 )
-from newswatch.config import Settings
 from newswatch.errors import ConfigError
 from newswatch.storage.db import Database
 from newswatch.storage.sources import PollOutcome, get_source, record_poll

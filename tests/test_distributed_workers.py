@@ -15,8 +15,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from newswatch.crawler.distributed import connected_workers, enqueue_feeds, frontier_size, keys
 from newswatch.config import load_config
+from newswatch.crawler.distributed import connected_workers, enqueue_feeds, frontier_size, keys
 from newswatch.siteserver import SiteServer
 from newswatch.storage.db import Database
 from tests.plugins.scale_fixtures import site_config, write_site
@@ -135,8 +135,10 @@ def _run(
             _wait(lambda: len(_stored(db)) >= len(paths), 120, "every article")
         # the frontier drained: nothing left in flight that could still store a second copy
         _wait(
-            lambda: frontier_size(client, prefix)["requests"] == 0
-            and frontier_size(client, prefix)["feeds"] == 0,
+            lambda: (
+                frontier_size(client, prefix)["requests"] == 0
+                and frontier_size(client, prefix)["feeds"] == 0
+            ),
             60,
             "an empty frontier",
         )

@@ -1,4 +1,5 @@
 """Extraction on the hand-written fixture pages, hostile input and legacy encodings."""
+
 from __future__ import annotations
 
 import random
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.crawler.extraction import Extracted, extract
 from bench.evaluation.extraction import Case, load_cases, same_day, token_f1
+from newswatch.crawler.extraction import Extracted, extract
 
 DATA = Path(__file__).parent / "data" / "extraction"
 CASES = load_cases(DATA)
@@ -67,9 +68,12 @@ def test_paragraphs_are_blank_line_separated(results: dict[str, Extracted]) -> N
 
 
 def test_canonical_url_resolved_against_page_url(results: dict[str, Extracted]) -> None:
-    assert results["amp_page"].canonical_url == "https://news.example/culture/unesco-mission-karabakh"
+    assert (
+        results["amp_page"].canonical_url == "https://news.example/culture/unesco-mission-karabakh"
+    )
     assert results["wire_service"].canonical_url == (
-        "https://wire.example/world/belgium-karabakh-resolution")
+        "https://wire.example/world/belgium-karabakh-resolution"
+    )
 
 
 def test_authors_from_jsonld_and_meta(results: dict[str, Extracted]) -> None:
@@ -95,11 +99,18 @@ def test_no_date_is_none_not_now(results: dict[str, Extracted]) -> None:
 
 def test_as_json_shape(results: dict[str, Extracted]) -> None:
     data = results["wire_service"].as_json("saved/page.html")
-    assert set(data) == {"path", "url", "title", "text", "published", "authors", "language",
-                         "canonical_url"}
+    assert set(data) == {
+        "path",
+        "url",
+        "title",
+        "text",
+        "published",
+        "authors",
+        "language",
+        "canonical_url",
+    }
     assert data["path"] == "saved/page.html"
-    assert datetime.fromisoformat(data["published"]) == datetime(2025, 7, 18, 5, 41,
-                                                                 tzinfo=UTC)
+    assert datetime.fromisoformat(data["published"]) == datetime(2025, 7, 18, 5, 41, tzinfo=UTC)
 
 
 GARBAGE = [
@@ -154,9 +165,11 @@ FR_BODY = [
 
 def _page(title: str, body: list[str], lang: str, meta: str) -> str:
     paragraphs = "".join(f"<p>{p}</p>" for p in body)
-    return (f'<html lang="{lang}"><head>{meta}<title>{title}</title></head><body>'
-            f'<nav><a href="/">Accueil</a></nav><article><h1>{title}</h1>{paragraphs}'
-            "</article><footer>Contact</footer></body></html>")
+    return (
+        f'<html lang="{lang}"><head>{meta}<title>{title}</title></head><body>'
+        f'<nav><a href="/">Accueil</a></nav><article><h1>{title}</h1>{paragraphs}'
+        "</article><footer>Contact</footer></body></html>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,16 +178,29 @@ def _page(title: str, body: list[str], lang: str, meta: str) -> str:
         (RU_TITLE, RU_BODY, "ru", "windows-1251", '<meta charset="windows-1251">', None),
         (RU_TITLE, RU_BODY, "ru", "windows-1251", "", "windows-1251"),
         (RU_TITLE, RU_BODY, "ru", "windows-1251", "", None),
-        (FR_TITLE, FR_BODY, "fr", "iso-8859-1",
-         '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', None),
+        (
+            FR_TITLE,
+            FR_BODY,
+            "fr",
+            "iso-8859-1",
+            '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+            None,
+        ),
         (FR_TITLE, FR_BODY, "fr", "iso-8859-1", "", "ISO-8859-1"),
         (FR_TITLE, FR_BODY, "fr", "iso-8859-1", "", None),
     ],
-    ids=["1251-meta", "1251-header", "1251-undeclared", "latin1-meta", "latin1-header",
-         "latin1-undeclared"],
+    ids=[
+        "1251-meta",
+        "1251-header",
+        "1251-undeclared",
+        "latin1-meta",
+        "latin1-header",
+        "latin1-undeclared",
+    ],
 )
-def test_legacy_encodings(title: str, body: list[str], lang: str, encoding: str, meta: str,
-                          declared: str | None) -> None:
+def test_legacy_encodings(
+    title: str, body: list[str], lang: str, encoding: str, meta: str, declared: str | None
+) -> None:
     raw = _page(title, body, lang, meta).encode(encoding)
     found = extract(raw, "https://news.example/a", declared_encoding=declared)
     assert found.title == title
@@ -219,39 +245,52 @@ def test_body_failure_keeps_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_zero_width_non_joiner_survives_article_scope() -> None:
-    sentence = ("وزارت امور خارجه اعلام کرد که از هر توافقی حمایت می\u200cکند"
-                " و گفت\u200cوگوها ادامه دارد")
+    sentence = (
+        "وزارت امور خارجه اعلام کرد که از هر توافقی حمایت می\u200cکند و گفت\u200cوگوها ادامه دارد"
+    )
     paragraphs = "".join(f"<p>{sentence} {i}.</p>" for i in range(8))
-    page = (f'<html lang="fa"><body><nav>x</nav><article><h1>تهران از گفت\u200cوگوها حمایت کرد'
-            f"</h1>{paragraphs}</article></body></html>")
+    page = (
+        f'<html lang="fa"><body><nav>x</nav><article><h1>تهران از گفت\u200cوگوها حمایت کرد'
+        f"</h1>{paragraphs}</article></body></html>"
+    )
     found = extract(page)
     assert "می\u200cکند" in found.text and "\u2e3b" not in found.text
 
 
 def test_body_continuing_outside_the_article_element_is_kept() -> None:
-    paragraphs = [f"Paragraph {i}: the commission on delimitation met in the border village and "
-                  "discussed the maps, the roads and the schedule of the next sessions with "
-                  "local residents, who asked for guarantees about their fields and pastures."
-                  for i in range(6)]
+    paragraphs = [
+        f"Paragraph {i}: the commission on delimitation met in the border village and "
+        "discussed the maps, the roads and the schedule of the next sessions with "
+        "local residents, who asked for guarantees about their fields and pastures."
+        for i in range(6)
+    ]
     first = "".join(f"<p>{p}</p>" for p in paragraphs[:2])
     rest = "".join(f"<p>{p}</p>" for p in paragraphs[2:])
-    page = (f'<html><body><div class="page"><article><h1>Border commission meets villagers</h1>'
-            f'{first}</article><div class="more-text">{rest}</div></div>'
-            '<aside><p>Popular now</p></aside></body></html>')
+    page = (
+        f'<html><body><div class="page"><article><h1>Border commission meets villagers</h1>'
+        f'{first}</article><div class="more-text">{rest}</div></div>'
+        "<aside><p>Popular now</p></aside></body></html>"
+    )
     found = extract(page)
     assert token_f1(found.text, "\n\n".join(paragraphs)) >= 0.95
 
 
 def test_text_next_to_headline_beats_a_teaser_grid() -> None:
-    paragraphs = [f"Line {i} of the story: the bakery opened by a displaced family from "
-                  "Stepanakert now employs four people and sells bread baked to old recipes."
-                  for i in range(5)]
-    tiles = "".join(f"<div class='tile'><a href='/n/{i}'><h3>Another story {i}</h3></a>"
-                    f"<p>Teaser text for story {i} goes here with a few words.</p></div>"
-                    for i in range(60))
-    page = ("<html><body><div class='story'><h1>Refugees open a bakery in Abovyan</h1>"
-            f"<div class='txt'>{'<br><br>'.join(paragraphs)}</div></div>"
-            f"<div class='grid'>{tiles}</div></body></html>")
+    paragraphs = [
+        f"Line {i} of the story: the bakery opened by a displaced family from "
+        "Stepanakert now employs four people and sells bread baked to old recipes."
+        for i in range(5)
+    ]
+    tiles = "".join(
+        f"<div class='tile'><a href='/n/{i}'><h3>Another story {i}</h3></a>"
+        f"<p>Teaser text for story {i} goes here with a few words.</p></div>"
+        for i in range(60)
+    )
+    page = (
+        "<html><body><div class='story'><h1>Refugees open a bakery in Abovyan</h1>"
+        f"<div class='txt'>{'<br><br>'.join(paragraphs)}</div></div>"
+        f"<div class='grid'>{tiles}</div></body></html>"
+    )
     found = extract(page)
     assert token_f1(found.text, "\n\n".join(paragraphs)) >= 0.9
     assert "Teaser text" not in found.text

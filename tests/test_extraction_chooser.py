@@ -1,5 +1,6 @@
 """The body chooser's guards and decisions, and the title, author and date rules, on small
 hand-written pages."""
+
 from __future__ import annotations
 
 import json
@@ -7,21 +8,30 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from lxml import html
+
 from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.agree import TextIndex
 from newswatch.crawler.extraction.authors import clean_name
 from newswatch.crawler.extraction.chooser import Candidate, decide, find_lead, guard
 
-LEAD = ("The foreign ministers of Armenia and Azerbaijan met in Almaty on Friday and agreed to "
-        "continue work on the text of a peace treaty, according to statements from both sides.")
+LEAD = (
+    "The foreign ministers of Armenia and Azerbaijan met in Almaty on Friday and agreed to "
+    "continue work on the text of a peace treaty, according to statements from both sides."
+)
 PROSE = [
     LEAD,
-    ("The talks lasted more than six hours and were hosted by the Kazakh foreign ministry, which "
-     "said the delegations had made progress on the articles concerning the border commissions."),
-    ("Both ministers said that the delimitation of the border would continue on the basis of the "
-     "Almaty declaration of 1991, and that a new round would be held within two months."),
-    ("Observers in Yerevan and Baku said the meeting was the most substantive in a year, although "
-     "several questions, including transport links through the region, remain unresolved."),
+    (
+        "The talks lasted more than six hours and were hosted by the Kazakh foreign ministry, which "
+        "said the delegations had made progress on the articles concerning the border commissions."
+    ),
+    (
+        "Both ministers said that the delimitation of the border would continue on the basis of the "
+        "Almaty declaration of 1991, and that a new round would be held within two months."
+    ),
+    (
+        "Observers in Yerevan and Baku said the meeting was the most substantive in a year, although "
+        "several questions, including transport links through the region, remain unresolved."
+    ),
 ]
 COMMENTS = [
     "Great article, thanks for the update on the talks in Almaty!",
@@ -46,15 +56,18 @@ def _tree(body: str) -> html.HtmlElement:
 
 
 def test_guard_flags_short_link_dense_and_comment_like_blocks() -> None:
-    menu = "".join(f"<li><a href='/s/{i}'>Section number {i} of the site menu</a></li>"
-                   for i in range(20))
+    menu = "".join(
+        f"<li><a href='/s/{i}'>Section number {i} of the site menu</a></li>" for i in range(20)
+    )
     thread = "".join(f"<p>{c}</p>" for c in COMMENTS)
     tree = _tree(f"<ul>{menu}</ul>{_article()}<div class='comments'>{thread}</div>")
     index = TextIndex(tree)
 
     short = guard(Candidate("x", "Ministers meet."), index)
-    links = guard(Candidate("x", "\n\n".join(f"Section number {i} of the site menu"
-                                             for i in range(20))), index)
+    links = guard(
+        Candidate("x", "\n\n".join(f"Section number {i} of the site menu" for i in range(20))),
+        index,
+    )
     comments = guard(Candidate("x", "\n\n".join(COMMENTS * 2)), index)
     article = guard(Candidate("x", "\n\n".join(PROSE)), index)
 
@@ -65,8 +78,9 @@ def test_guard_flags_short_link_dense_and_comment_like_blocks() -> None:
 
 
 def test_lead_is_the_first_long_paragraph_after_the_headline() -> None:
-    tree = _tree("<p>" + "A cookie notice that is long enough to count as prose. " * 4 + "</p>"
-                 + _article())
+    tree = _tree(
+        "<p>" + "A cookie notice that is long enough to count as prose. " * 4 + "</p>" + _article()
+    )
     heading = tree.find(".//h1")
     assert find_lead(heading) == LEAD
     assert find_lead(None) is None
@@ -78,20 +92,31 @@ def test_default_is_kept_unless_the_block_brings_evidence() -> None:
     lead = find_lead(tree.find(".//h1"))
     article = "\n\n".join(PROSE)
 
-    same = decide(Candidate("trafilatura", article), lambda: Candidate("article-block", article),
-                  lead, index)
+    same = decide(
+        Candidate("trafilatura", article), lambda: Candidate("article-block", article), lead, index
+    )
     assert same.source == "trafilatura" and same.reason.startswith("default")
     assert [c.name for c in same.candidates] == ["trafilatura"]  # nothing to doubt: not asked
 
     # the default lacks the lead, but the block around the headline is the menu: it stays
     menu = "\n\n".join(f"Section number {i} of the site menu with a link" for i in range(20))
-    tree = _tree(_article() + "<ul>" + "".join(
-        f"<li><a href='/s/{i}'>Section number {i} of the site menu with a link</a></li>"
-        for i in range(20)) + "</ul>")
+    tree = _tree(
+        _article()
+        + "<ul>"
+        + "".join(
+            f"<li><a href='/s/{i}'>Section number {i} of the site menu with a link</a></li>"
+            for i in range(20)
+        )
+        + "</ul>"
+    )
     index = TextIndex(tree)
     without_lead = "\n\n".join(PROSE[1:])
-    kept = decide(Candidate("trafilatura", without_lead),
-                  lambda: Candidate("article-block", menu), lead, index)
+    kept = decide(
+        Candidate("trafilatura", without_lead),
+        lambda: Candidate("article-block", menu),
+        lead,
+        index,
+    )
     assert kept.source == "trafilatura" and "rejected" in kept.reason
     assert kept.explain()["candidates"][1]["flaws"]
 
@@ -102,9 +127,12 @@ def test_block_wins_when_the_default_misses_the_lead() -> None:
     index = TextIndex(tree)
     lead = find_lead(tree.find(".//h1"))
     wrong = "\n\n".join(f"{c} {c}" for c in COMMENTS if c != "Reply")
-    choice = decide(Candidate("trafilatura", wrong),
-                    lambda: Candidate("article-block", "\n\n".join(PROSE)),
-                    lead, index)
+    choice = decide(
+        Candidate("trafilatura", wrong),
+        lambda: Candidate("article-block", "\n\n".join(PROSE)),
+        lead,
+        index,
+    )
     assert choice.source == "article-block"
     assert choice.text.startswith(LEAD)
 
@@ -114,19 +142,29 @@ def test_teaser_grid_after_the_article_is_trimmed_only_when_it_is_one() -> None:
     index = TextIndex(tree)
     article = "\n\n".join(PROSE)
     teasers = [f"Another story number {i} in a few words" for i in range(5)]
-    with_grid = decide(Candidate("trafilatura", "\n\n".join([*PROSE, *teasers])),
-                       lambda: Candidate("article-block", article), None, index)
+    with_grid = decide(
+        Candidate("trafilatura", "\n\n".join([*PROSE, *teasers])),
+        lambda: Candidate("article-block", article),
+        None,
+        index,
+    )
     assert with_grid.source == "article-block" and "teaser" in with_grid.reason
     # one extra closing paragraph is not a grid: the default keeps it
-    closing = decide(Candidate("trafilatura", "\n\n".join([*PROSE, teasers[0]])),
-                     lambda: Candidate("article-block", article), None, index)
+    closing = decide(
+        Candidate("trafilatura", "\n\n".join([*PROSE, teasers[0]])),
+        lambda: Candidate("article-block", article),
+        None,
+        index,
+    )
     assert closing.source == "trafilatura"
 
 
 def test_extract_keeps_the_article_not_the_comment_thread() -> None:
     thread = "".join(f"<div class='comment'><p>{c}</p></div>" for c in COMMENTS * 3)
-    page = _page(_article() + f"<div id='comments'>{thread}</div>",
-                 "<title>Ministers agree to continue peace treaty talks | Caucasus Wire</title>")
+    page = _page(
+        _article() + f"<div id='comments'>{thread}</div>",
+        "<title>Ministers agree to continue peace treaty talks | Caucasus Wire</title>",
+    )
     found = extract(page, "https://caucasuswire.example/news/talks")
     assert found.text.startswith(LEAD)
     assert "Great article" not in found.text
@@ -136,8 +174,7 @@ def test_extract_keeps_the_article_not_the_comment_thread() -> None:
 
 def test_jsonld_body_of_another_article_is_rejected() -> None:
     other = " ".join(["The national team won three medals at the championships in Budapest."] * 8)
-    ld = json.dumps({"@type": "NewsArticle", "headline": "Ministers agree",
-                     "articleBody": other})
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ministers agree", "articleBody": other})
     found = extract(_page(_article(), f'<script type="application/ld+json">{ld}</script>'))
     assert found.text.startswith(LEAD)
     jsonld = [c for c in found.explanation["text"]["candidates"] if c["name"] == "jsonld"]
@@ -148,42 +185,83 @@ def test_jsonld_body_of_another_article_is_rejected() -> None:
     ("head", "body", "url", "title"),
     [
         # a kicker inside the <h1>
-        ('<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
-         "<h1><span>Diplomacy</span> Ministers agree to continue peace treaty talks</h1>",
-         None, "Ministers agree to continue peace treaty talks"),
+        (
+            '<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
+            "<h1><span>Diplomacy</span> Ministers agree to continue peace treaty talks</h1>",
+            None,
+            "Ministers agree to continue peace treaty talks",
+        ),
         # a dateline after the headline in the same <h1>
-        ("<title>Ministers agree to continue peace treaty talks - Wire</title>",
-         "<h1>Ministers agree to continue peace treaty talks 02.02.2024 • Wire</h1>", None,
-         "Ministers agree to continue peace treaty talks"),
+        (
+            "<title>Ministers agree to continue peace treaty talks - Wire</title>",
+            "<h1>Ministers agree to continue peace treaty talks 02.02.2024 • Wire</h1>",
+            None,
+            "Ministers agree to continue peace treaty talks",
+        ),
         # "Headline | Blog name" with a long blog name and no other source
-        ("<title>Talks resume after a long pause | Notes from the Caucasus</title>", "", None,
-         "Talks resume after a long pause"),
+        (
+            "<title>Talks resume after a long pause | Notes from the Caucasus</title>",
+            "",
+            None,
+            "Talks resume after a long pause",
+        ),
         # a short tail after a dash is the site's name, capitalised or not
-        ("<title>Talks resume after a long pause – my notebook</title>", "", None,
-         "Talks resume after a long pause"),
+        (
+            "<title>Talks resume after a long pause – my notebook</title>",
+            "",
+            None,
+            "Talks resume after a long pause",
+        ),
         # "Outlet e.V.: Headline", the outlet named by the host
-        ("<title>Kaukasus e.V.: Talks resume after a long pause</title>", "",
-         "https://www.kaukasus.example/news/1", "Talks resume after a long pause"),
+        (
+            "<title>Kaukasus e.V.: Talks resume after a long pause</title>",
+            "",
+            "https://www.kaukasus.example/news/1",
+            "Talks resume after a long pause",
+        ),
         # the site's name in an <h1> is not the headline
-        (('<meta property="og:title" content="Talks resume after a long pause">'
-          '<meta property="og:site_name" content="Caucasus Wire">'),
-         "<h1>Caucasus Wire</h1>", None, "Talks resume after a long pause"),
+        (
+            (
+                '<meta property="og:title" content="Talks resume after a long pause">'
+                '<meta property="og:site_name" content="Caucasus Wire">'
+            ),
+            "<h1>Caucasus Wire</h1>",
+            None,
+            "Talks resume after a long pause",
+        ),
         # a section label in an <h1> of its own is not the headline
-        (('<meta property="og:title" content="Ministers agree to continue peace treaty talks">'
-          "<title>News - Caucasus Wire</title>"),
-         "<h1>News</h1><h1>Ministers agree to continue peace treaty talks</h1>", None,
-         "Ministers agree to continue peace treaty talks"),
-        ("<title>Caucasus Wire | Culture | Books | Ministers agree to continue talks</title>",
-         "<article><h1>Books</h1></article>", "https://caucasuswire.example/books/1",
-         "Ministers agree to continue talks"),
+        (
+            (
+                '<meta property="og:title" content="Ministers agree to continue peace treaty talks">'
+                "<title>News - Caucasus Wire</title>"
+            ),
+            "<h1>News</h1><h1>Ministers agree to continue peace treaty talks</h1>",
+            None,
+            "Ministers agree to continue peace treaty talks",
+        ),
+        (
+            "<title>Caucasus Wire | Culture | Books | Ministers agree to continue talks</title>",
+            "<article><h1>Books</h1></article>",
+            "https://caucasuswire.example/books/1",
+            "Ministers agree to continue talks",
+        ),
         # CSS that a framework puts inside the heading is not part of it
-        ('<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
-         ("<h1><style>.k{font-size:16px}</style>Ministers agree to continue peace treaty talks"
-          "</h1>"), None, "Ministers agree to continue peace treaty talks"),
+        (
+            '<meta property="og:title" content="Ministers agree to continue peace treaty talks">',
+            (
+                "<h1><style>.k{font-size:16px}</style>Ministers agree to continue peace treaty talks"
+                "</h1>"
+            ),
+            None,
+            "Ministers agree to continue peace treaty talks",
+        ),
         # a longer <h1> than the og:title is the page's own headline, not a kicker
-        ('<meta property="og:title" content="Talks resume in Almaty">',
-         "<article><h1>Talks resume in Almaty after a pause of eleven months</h1></article>", None,
-         "Talks resume in Almaty after a pause of eleven months"),
+        (
+            '<meta property="og:title" content="Talks resume in Almaty">',
+            "<article><h1>Talks resume in Almaty after a pause of eleven months</h1></article>",
+            None,
+            "Talks resume in Almaty after a pause of eleven months",
+        ),
     ],
 )
 def test_title_rules(head: str, body: str, url: str | None, title: str) -> None:
@@ -213,25 +291,34 @@ def test_author_names_only(raw: str, name: str | None) -> None:
 
 
 def test_authors_from_visible_byline_when_no_metadata() -> None:
-    body = ("<article><h1>Ministers agree</h1><div class='author'>By Anna Petrosyan</div>"
-            + "".join(f"<p>{p}</p>" for p in PROSE) + "</article>")
+    body = (
+        "<article><h1>Ministers agree</h1><div class='author'>By Anna Petrosyan</div>"
+        + "".join(f"<p>{p}</p>" for p in PROSE)
+        + "</article>"
+    )
     assert extract(_page(body)).authors == ["Anna Petrosyan"]
 
 
 def test_authors_drop_web_addresses_and_split_pairs() -> None:
-    head = ('<meta name="author" content="By Anna Petrosyan and Ruslan Aliyev">'
-            '<meta property="og:site_name" content="Caucasus Wire">')
+    head = (
+        '<meta name="author" content="By Anna Petrosyan and Ruslan Aliyev">'
+        '<meta property="og:site_name" content="Caucasus Wire">'
+    )
     assert extract(_page(_article(), head)).authors == ["Anna Petrosyan", "Ruslan Aliyev"]
     head = '<meta name="author" content="caucasuswire.com">'
-    body = ("<article><h1>Ministers agree</h1><p class='byline'><a rel='author' href='/a'>"
-            "Anna Petrosyan</a> <a rel='author' href='/more'>More articles</a></p>"
-            + "".join(f"<p>{p}</p>" for p in PROSE) + "</article>")
+    body = (
+        "<article><h1>Ministers agree</h1><p class='byline'><a rel='author' href='/a'>"
+        "Anna Petrosyan</a> <a rel='author' href='/more'>More articles</a></p>"
+        + "".join(f"<p>{p}</p>" for p in PROSE)
+        + "</article>"
+    )
     assert extract(_page(body, head)).authors == ["Anna Petrosyan"]
 
 
 def test_only_the_first_author_tag_counts() -> None:
-    head = ('<meta name="author" content="Anna Petrosyan">'
-            '<meta name="author" content="Ruslan Aliyev">')
+    head = (
+        '<meta name="author" content="Anna Petrosyan"><meta name="author" content="Ruslan Aliyev">'
+    )
     assert extract(_page(_article(), head)).authors == ["Anna Petrosyan"]
 
 
@@ -262,7 +349,9 @@ def test_dates_keep_the_publishers_day_and_reject_partial_dates() -> None:
 
 def test_one_paragraph_echoed_in_a_comment_form_is_not_a_thread() -> None:
     paragraphs = "".join(f"<p>{p}</p>" for p in PROSE[1:])
-    tree = _tree(f"<article><h1>Ministers agree</h1>{paragraphs}</article>"
-                 f"<div class='comments-add'><p>{LEAD}</p></div>")
+    tree = _tree(
+        f"<article><h1>Ministers agree</h1>{paragraphs}</article>"
+        f"<div class='comments-add'><p>{LEAD}</p></div>"
+    )
     candidate = guard(Candidate("trafilatura", "\n\n".join(PROSE[:2])), TextIndex(tree))
     assert "comment-like" not in candidate.flaws

@@ -1,32 +1,57 @@
 """Furniture trimming must drop page chrome without eating short news paragraphs."""
+
 from __future__ import annotations
 
 import pytest
 
 from newswatch.crawler.extraction.cleanup import keep_confirmed, trim_furniture
 
-ARTICLE = ["The delegations met for seven hours and agreed to continue the talks next month.",
-           "A joint statement is expected on Friday, officials said."]
+ARTICLE = [
+    "The delegations met for seven hours and agreed to continue the talks next month.",
+    "A joint statement is expected on Friday, officials said.",
+]
 
 
-@pytest.mark.parametrize("line", [
-    "Read more: Senate vote on Karabakh", "Advertisement", "Also read: what comes next",
-    "Subscribe to our newsletter", "Related:", "Photo: Reuters", "By Jane Smith",
-    "By Jane Smith and John Doe", "Updated 16:40", "Comments (12)", "© 2026 Example Media",
-    "Tags: demining, Belgium", "Читайте также: курс рубля", "03.03.2025 12:40",
-    "17 February 2025", "July 18, 2025 9:41 AM",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: Senate vote on Karabakh",
+        "Advertisement",
+        "Also read: what comes next",
+        "Subscribe to our newsletter",
+        "Related:",
+        "Photo: Reuters",
+        "By Jane Smith",
+        "By Jane Smith and John Doe",
+        "Updated 16:40",
+        "Comments (12)",
+        "© 2026 Example Media",
+        "Tags: demining, Belgium",
+        "Читайте также: курс рубля",
+        "03.03.2025 12:40",
+        "17 February 2025",
+        "July 18, 2025 9:41 AM",
+    ],
+)
 def test_furniture_at_the_edges_is_dropped(line: str) -> None:
     assert trim_furniture("\n\n".join([line, *ARTICLE, line])) == "\n\n".join(ARTICLE)
 
 
-@pytest.mark.parametrize("line", [
-    "Shares of the company rose 5% on Tuesday.", "By the end of the day it was over.",
-    "Updated figures will be released next week.", "Related talks are expected in April.",
-    "Photos of the meeting were not released.", "Comments by the minister drew criticism.",
-    "By Tuesday, the talks had ended.", "Sources said the talks would resume.",
-    "2,000 people marched", "4 killed",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shares of the company rose 5% on Tuesday.",
+        "By the end of the day it was over.",
+        "Updated figures will be released next week.",
+        "Related talks are expected in April.",
+        "Photos of the meeting were not released.",
+        "Comments by the minister drew criticism.",
+        "By Tuesday, the talks had ended.",
+        "Sources said the talks would resume.",
+        "2,000 people marched",
+        "4 killed",
+    ],
+)
 def test_short_news_paragraphs_survive(line: str) -> None:
     text = "\n\n".join([line, *ARTICLE, line])
     assert trim_furniture(text) == text
@@ -42,42 +67,65 @@ def test_double_breaks_become_paragraphs() -> None:
 
     from newswatch.crawler.extraction.landmarks import paragraphs_from_breaks
 
-    root = html.fromstring("<div><div>First <b>bold</b> line<br>same paragraph<br><br>Second"
-                           "<br/>\n<br/>Third <a href='#'>link</a>.</div><div>Text<br><br>"
-                           "<div>block</div></div></div>")
+    root = html.fromstring(
+        "<div><div>First <b>bold</b> line<br>same paragraph<br><br>Second"
+        "<br/>\n<br/>Third <a href='#'>link</a>.</div><div>Text<br><br>"
+        "<div>block</div></div></div>"
+    )
     paragraphs_from_breaks(root)
     first, mixed = root
     assert [p.text_content() for p in first.iter("p")] == [
-        "First bold linesame paragraph", "Second\n", "Third link."]
+        "First bold linesame paragraph",
+        "Second\n",
+        "Third link.",
+    ]
     assert first.find("p/br") is not None  # a single break stays inside its paragraph
     assert mixed.find("p") is None  # block children: left alone
 
 
-@pytest.mark.parametrize("label", [
-    "Schon gelesen?", "Lesen Sie auch die folgenden Beiträge:", "Empfohlene Beiträge",
-    "Le puede interesar", "Most read", "Zum Weiterlesen:",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Schon gelesen?",
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Empfohlene Beiträge",
+        "Le puede interesar",
+        "Most read",
+        "Zum Weiterlesen:",
+    ],
+)
 def test_a_rail_after_a_read_also_label_is_cut(label: str) -> None:
-    teasers = ["Ministers meet again in Brussels", "Border commission sets a date",
-               "Demining continues in Aghdam"]
+    teasers = [
+        "Ministers meet again in Brussels",
+        "Border commission sets a date",
+        "Demining continues in Aghdam",
+    ]
     text = "\n\n".join([*ARTICLE, *ARTICLE, label, *teasers])
     assert trim_furniture(text) == "\n\n".join([*ARTICLE, *ARTICLE])
 
 
 def test_prose_after_a_label_is_not_a_rail() -> None:
-    prose = ("The commission also discussed the exchange of maps and the role of the observers, "
-             "and agreed that the working groups would report to the deputy prime ministers.")
+    prose = (
+        "The commission also discussed the exchange of maps and the role of the observers, "
+        "and agreed that the working groups would report to the deputy prime ministers."
+    )
     text = "\n\n".join([*ARTICLE, *ARTICLE, "Read also:", prose])
     assert trim_furniture(text) == "\n\n".join([*ARTICLE, *ARTICLE, prose])
 
 
 def test_a_newsletter_prompt_is_dropped_and_what_follows_kept() -> None:
-    text = "\n\n".join([ARTICLE[0], "Get our newsletter every morning in your inbox.",
-                        ARTICLE[1]])
+    text = "\n\n".join([ARTICLE[0], "Get our newsletter every morning in your inbox.", ARTICLE[1]])
     assert trim_furniture(text) == "\n\n".join(ARTICLE)
 
 
-@pytest.mark.parametrize("line", ["Letzte Änderung 14.02.2019", "Beitragsbild: Archiv",
-                                  "Last modified: 03-10-2004", "Auch interessant:"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Letzte Änderung 14.02.2019",
+        "Beitragsbild: Archiv",
+        "Last modified: 03-10-2004",
+        "Auch interessant:",
+    ],
+)
 def test_more_edge_furniture_is_dropped(line: str) -> None:
     assert trim_furniture("\n\n".join([*ARTICLE, line])) == "\n\n".join(ARTICLE)

@@ -1,4 +1,5 @@
 """The `extract` command on saved pages, plain and gzipped, with one unreadable file."""
+
 from __future__ import annotations
 
 import gzip
@@ -34,8 +35,17 @@ def test_extract_plain_gz_and_missing(tmp_path: Path) -> None:
     broken.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
 
     result = CliRunner().invoke(
-        _app(), ["extract", str(plain), str(missing), str(packed), str(broken),
-                 "--url", "https://news.example/page"])
+        _app(),
+        [
+            "extract",
+            str(plain),
+            str(missing),
+            str(packed),
+            str(broken),
+            "--url",
+            "https://news.example/page",
+        ],
+    )
 
     assert result.exit_code == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]

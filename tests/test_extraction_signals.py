@@ -1,4 +1,5 @@
 """Title, date and language choices on small hand-made pages."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -17,29 +18,68 @@ def _page(head: str = "", body: str = "", lang: str = "en") -> str:
 @pytest.mark.parametrize(
     ("head", "body", "url", "title"),
     [
-        ("<title>World - Talks resume in Almaty - Caucasus Wire</title>",
-         f"<h1>Talks resume in Almaty</h1>{BODY}", None, "Talks resume in Almaty"),
-        ("<title>Talks resume | Caucasus Wire</title>",
-         f'<h1 class="logo"><a href="/">Caucasus Wire</a></h1><article><h1>Talks resume</h1>'
-         f"{BODY}</article>", "https://caucasuswire.example/a", "Talks resume"),
-        ('<meta property="og:title" content="Talks resume in Almaty | Caucasus Wire">'
-         '<meta property="og:site_name" content="Caucasus Wire"><title>Caucasus Wire</title>',
-         BODY, None, "Talks resume in Almaty"),
-        ("<title>Peace talks resume in Almaty - Caucasus Wire</title>", BODY, None,
-         "Peace talks resume in Almaty"),
-        ("<title>Armenia - Azerbaijan border talks resume</title>", BODY, None,
-         "Armenia - Azerbaijan border talks resume"),
-        ("<title>Ministers meet - The New York Times</title>", BODY,
-         "https://www.nytimes.com/2026/01/02/world/x.html", "Ministers meet"),
-        ("<title>EU Desk</title>", f"<article><h1>Talks resume<br>in Almaty</h1>{BODY}</article>",
-         None, "Talks resume in Almaty"),
-        ('<meta property="og:title" content="Ministers meet in Brussels">'
-         "<title>Ministers meet in Brussels &#8211; EU Desk</title>",
-         f'<div class="hero"><h1>Ministers meet in Brussels</h1></div>{BODY}', None,
-         "Ministers meet in Brussels"),
+        (
+            "<title>World - Talks resume in Almaty - Caucasus Wire</title>",
+            f"<h1>Talks resume in Almaty</h1>{BODY}",
+            None,
+            "Talks resume in Almaty",
+        ),
+        (
+            "<title>Talks resume | Caucasus Wire</title>",
+            f'<h1 class="logo"><a href="/">Caucasus Wire</a></h1><article><h1>Talks resume</h1>'
+            f"{BODY}</article>",
+            "https://caucasuswire.example/a",
+            "Talks resume",
+        ),
+        (
+            '<meta property="og:title" content="Talks resume in Almaty | Caucasus Wire">'
+            '<meta property="og:site_name" content="Caucasus Wire"><title>Caucasus Wire</title>',
+            BODY,
+            None,
+            "Talks resume in Almaty",
+        ),
+        (
+            "<title>Peace talks resume in Almaty - Caucasus Wire</title>",
+            BODY,
+            None,
+            "Peace talks resume in Almaty",
+        ),
+        (
+            "<title>Armenia - Azerbaijan border talks resume</title>",
+            BODY,
+            None,
+            "Armenia - Azerbaijan border talks resume",
+        ),
+        (
+            "<title>Ministers meet - The New York Times</title>",
+            BODY,
+            "https://www.nytimes.com/2026/01/02/world/x.html",
+            "Ministers meet",
+        ),
+        (
+            "<title>EU Desk</title>",
+            f"<article><h1>Talks resume<br>in Almaty</h1>{BODY}</article>",
+            None,
+            "Talks resume in Almaty",
+        ),
+        (
+            '<meta property="og:title" content="Ministers meet in Brussels">'
+            "<title>Ministers meet in Brussels &#8211; EU Desk</title>",
+            f'<div class="hero"><h1>Ministers meet in Brussels</h1></div>{BODY}',
+            None,
+            "Ministers meet in Brussels",
+        ),
     ],
-    ids=["h1-middle-segment", "logo-h1-skipped", "og-suffix-stripped", "unknown-site-dash",
-         "dash-inside-headline", "site-by-initials", "br-in-headline", "h1-agrees-with-og"],
+    ids=[
+        "h1-middle-segment",
+        "logo-h1-skipped",
+        "og-suffix-stripped",
+        "unknown-site-dash",
+        "dash-inside-headline",
+        "site-by-initials",
+        "br-in-headline",
+        "h1-agrees-with-og",
+    ],
 )
 def test_title_choice(head: str, body: str, url: str | None, title: str) -> None:
     assert extract(_page(head, body), url).title == title
@@ -48,32 +88,75 @@ def test_title_choice(head: str, body: str, url: str | None, title: str) -> None
 @pytest.mark.parametrize(
     ("head", "body", "url", "expected", "source"),
     [
-        ('<script type="application/ld+json">{"@type":"NewsArticle",'
-         '"datePublished":"2025-03-01T10:00:00+04:00"}</script>'
-         '<meta property="article:published_time" content="2025-03-01">',
-         BODY, None, datetime(2025, 3, 1, 6, 0, tzinfo=UTC), "jsonld"),
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle",'
+            '"datePublished":"2025-03-01T10:00:00+04:00"}</script>'
+            '<meta property="article:published_time" content="2025-03-01">',
+            BODY,
+            None,
+            datetime(2025, 3, 1, 6, 0, tzinfo=UTC),
+            "jsonld",
+        ),
         # republished: JSON-LD keeps the first date, the meta tag the one readers are shown
-        ('<script type="application/ld+json">{"@type":"NewsArticle",'
-         '"datePublished":"2024-03-01T10:00:00+04:00"}</script>'
-         '<meta property="article:published_time" content="2025-02-01T00:00:00Z">',
-         BODY, None, datetime(2025, 2, 1, 0, 0, tzinfo=UTC), "meta"),
-        ('<meta property="article:published_time" content="2025-02-01T12:30:00-05:00">',
-         f'<article><time datetime="2025-01-01">1 Jan</time>{BODY}</article>', None,
-         datetime(2025, 2, 1, 17, 30, tzinfo=UTC), "meta"),
-        ('<meta name="parsely-pub-date" content="1735732800">', BODY, None,
-         datetime(2025, 1, 1, 12, 0, tzinfo=UTC), "meta"),
-        ("", f'<article><h1>Title</h1><time datetime="2024-05-06T08:00:00Z">May 6</time>'
-         f"{BODY}</article>", None, datetime(2024, 5, 6, 8, 0, tzinfo=UTC), "time"),
-        ("", f'<div><span itemprop="datePublished" content="2024-07-08">8 July</span>{BODY}</div>',
-         None, datetime(2024, 7, 8, tzinfo=UTC), "time"),
-        ("", BODY, "https://news.example/2023/10/09/story", datetime(2023, 10, 9,
-                                                                    tzinfo=UTC), None),
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle",'
+            '"datePublished":"2024-03-01T10:00:00+04:00"}</script>'
+            '<meta property="article:published_time" content="2025-02-01T00:00:00Z">',
+            BODY,
+            None,
+            datetime(2025, 2, 1, 0, 0, tzinfo=UTC),
+            "meta",
+        ),
+        (
+            '<meta property="article:published_time" content="2025-02-01T12:30:00-05:00">',
+            f'<article><time datetime="2025-01-01">1 Jan</time>{BODY}</article>',
+            None,
+            datetime(2025, 2, 1, 17, 30, tzinfo=UTC),
+            "meta",
+        ),
+        (
+            '<meta name="parsely-pub-date" content="1735732800">',
+            BODY,
+            None,
+            datetime(2025, 1, 1, 12, 0, tzinfo=UTC),
+            "meta",
+        ),
+        (
+            "",
+            f'<article><h1>Title</h1><time datetime="2024-05-06T08:00:00Z">May 6</time>'
+            f"{BODY}</article>",
+            None,
+            datetime(2024, 5, 6, 8, 0, tzinfo=UTC),
+            "time",
+        ),
+        (
+            "",
+            f'<div><span itemprop="datePublished" content="2024-07-08">8 July</span>{BODY}</div>',
+            None,
+            datetime(2024, 7, 8, tzinfo=UTC),
+            "time",
+        ),
+        (
+            "",
+            BODY,
+            "https://news.example/2023/10/09/story",
+            datetime(2023, 10, 9, tzinfo=UTC),
+            None,
+        ),
     ],
-    ids=["jsonld-when-meta-agrees", "meta-when-they-disagree", "meta-over-time", "unix-timestamp", "time-in-article", "microdata",
-         "url-pattern"],
+    ids=[
+        "jsonld-when-meta-agrees",
+        "meta-when-they-disagree",
+        "meta-over-time",
+        "unix-timestamp",
+        "time-in-article",
+        "microdata",
+        "url-pattern",
+    ],
 )
-def test_date_choice(head: str, body: str, url: str | None, expected: datetime,
-                     source: str | None) -> None:
+def test_date_choice(
+    head: str, body: str, url: str | None, expected: datetime, source: str | None
+) -> None:
     found = extract(_page(head, body), url)
     assert found.published == expected
     if source:
@@ -90,26 +173,36 @@ def test_copyright_year_is_not_a_date() -> None:
 def test_canonical_falls_back_to_og_url() -> None:
     head = '<meta property="og:url" content="/news/item-7">'
     assert extract(_page(head, BODY), "https://x.example/a?utm=1").canonical_url == (
-        "https://x.example/news/item-7")
+        "https://x.example/news/item-7"
+    )
 
 
 def test_jsonld_article_matching_the_headline_wins() -> None:
-    head = ('<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Other",'
-            ' "datePublished": "2020-01-01"}, {"@type": "NewsArticle", "headline": '
-            '"Ministers meet in Brussels", "datePublished": "2021-02-02T10:00:00Z"}]</script>')
+    head = (
+        '<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Other",'
+        ' "datePublished": "2020-01-01"}, {"@type": "NewsArticle", "headline": '
+        '"Ministers meet in Brussels", "datePublished": "2021-02-02T10:00:00Z"}]</script>'
+    )
     found = extract(_page(head, f"<h1>Ministers meet in Brussels</h1>{BODY}"))
     assert found.published == datetime(2021, 2, 2, 10, 0, tzinfo=UTC)
 
 
 def test_jsonld_body_markup_keeps_paragraphs_apart() -> None:
-    paragraphs = [f"Paragraph {i} tells how the delegations met and what they agreed on, "
-                  "with enough words to count as a real paragraph of an article." for i in range(8)]
+    paragraphs = [
+        f"Paragraph {i} tells how the delegations met and what they agreed on, "
+        "with enough words to count as a real paragraph of an article."
+        for i in range(8)
+    ]
     body_html = "".join(f"<p>{p}</p>" for p in paragraphs)
-    ld = ('{"@type": "NewsArticle", "headline": "H", "articleBody": "'
-          + body_html.replace('"', '\\"') + '"}')
-    page = _page(f'<script type="application/ld+json">{ld}</script>',
-                 "<h1>H</h1><div>" + "".join(f"<span>{p}</span> " for p in paragraphs[:2])
-                 + "</div>")
+    ld = (
+        '{"@type": "NewsArticle", "headline": "H", "articleBody": "'
+        + body_html.replace('"', '\\"')
+        + '"}'
+    )
+    page = _page(
+        f'<script type="application/ld+json">{ld}</script>',
+        "<h1>H</h1><div>" + "".join(f"<span>{p}</span> " for p in paragraphs[:2]) + "</div>",
+    )
     found = extract(page)
     assert found.text_source in ("jsonld", "trafilatura+jsonld")
     assert found.text.split("\n\n") == paragraphs
@@ -137,8 +230,11 @@ def test_text_date(text: str, expected: datetime | None) -> None:
 
 
 def _dated_page(head: str, under_headline: str) -> str:
-    return _page(head, f"<article><h1>Ministers agree on a border commission</h1>"
-                       f"{under_headline}{BODY}</article>", lang="de")
+    return _page(
+        head,
+        f"<article><h1>Ministers agree on a border commission</h1>{under_headline}{BODY}</article>",
+        lang="de",
+    )
 
 
 def test_printed_date_beats_metadata_shifted_to_utc() -> None:
@@ -165,23 +261,28 @@ def test_printed_update_date_does_not_replace_the_publication_date() -> None:
 
 def test_date_inside_a_sentence_under_the_headline_is_not_the_articles() -> None:
     head = '<meta property="article:published_time" content="2021-03-01T10:00:00Z">'
-    sentence = ("<p>The court heard the case again on 24.01.2020 and the ministers said they "
-                "would meet once more before the summer to settle the border.</p>")
+    sentence = (
+        "<p>The court heard the case again on 24.01.2020 and the ministers said they "
+        "would meet once more before the summer to settle the border.</p>"
+    )
     found = extract(_dated_page(head, sentence))
     assert found.published == datetime(2021, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def test_printed_date_beats_a_different_url_date() -> None:
-    found = extract(_dated_page("", "<p>March 14, 2021</p>"),
-                    "https://news.example/2021/03/08/story")
+    found = extract(
+        _dated_page("", "<p>March 14, 2021</p>"), "https://news.example/2021/03/08/story"
+    )
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2021, 3, 14).date()
 
 
 def test_confirmed_h1_inside_the_article_beats_the_site_name_h1() -> None:
     head = "<title>Ferry service resumes on the lake | Harbour Notes from the North</title>"
-    body = (f"<header><h1>Harbour Notes from the North</h1></header>"
-            f"<article><h1>Ferry service resumes on the lake</h1>{BODY}</article>")
+    body = (
+        f"<header><h1>Harbour Notes from the North</h1></header>"
+        f"<article><h1>Ferry service resumes on the lake</h1>{BODY}</article>"
+    )
     assert extract(_page(head, body)).title == "Ferry service resumes on the lake"
 
 
@@ -193,8 +294,10 @@ def test_h1_with_a_host_name_tag_gives_the_headline_before_it() -> None:
 
 def test_h2_named_by_the_title_when_the_h1_is_a_section_label() -> None:
     head = "<title>lakeside.example - Lake News - Ferry service resumes on the lake</title>"
-    body = (f"<article><h1>Lake News | Entry</h1><h2>Ferry service resumes on the lake</h2>"
-            f"{BODY}</article>")
+    body = (
+        f"<article><h1>Lake News | Entry</h1><h2>Ferry service resumes on the lake</h2>"
+        f"{BODY}</article>"
+    )
     found = extract(_page(head, body), "https://lakeside.example/news/7")
     assert found.title == "Ferry service resumes on the lake"
 
@@ -206,10 +309,14 @@ def test_title_is_in_composed_unicode_form() -> None:
 
 
 def test_printed_date_found_under_an_h1_that_holds_a_kicker() -> None:
-    head = ('<meta property="og:title" content="Ferry service resumes on the lake">'
-            '<meta name="date" content="2020-04-29T11:52:23">')
-    body = ('<article><h1><span>After the storm</span> Ferry service resumes on the lake</h1>'
-            f"<p>Stand: 28.04.2020 18:00 Uhr</p>{BODY}</article>")
+    head = (
+        '<meta property="og:title" content="Ferry service resumes on the lake">'
+        '<meta name="date" content="2020-04-29T11:52:23">'
+    )
+    body = (
+        "<article><h1><span>After the storm</span> Ferry service resumes on the lake</h1>"
+        f"<p>Stand: 28.04.2020 18:00 Uhr</p>{BODY}</article>"
+    )
     found = extract(_page(head, body, lang="de"))
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2020, 4, 28).date()
@@ -217,31 +324,44 @@ def test_printed_date_found_under_an_h1_that_holds_a_kicker() -> None:
 
 def test_update_day_agreeing_with_metadata_does_not_beat_the_url_day() -> None:
     head = '<meta property="article:published_time" content="2023-11-09T15:00:00Z">'
-    found = extract(_dated_page(head, "<p>Updated: November 9, 2023</p>"),
-                    "https://news.example/2023/11/08/story")
+    found = extract(
+        _dated_page(head, "<p>Updated: November 9, 2023</p>"),
+        "https://news.example/2023/11/08/story",
+    )
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2023, 11, 8).date()
 
 
 def test_printed_date_after_a_byline_link_is_read_in_page_order() -> None:
     head = '<meta property="article:published_time" content="2021-03-04T23:30:00Z">'
-    found = extract(_dated_page(head, '<div class="byline">By <a href="/ana">Ana Berg</a> '
-                                      "5 March 2021<p>Other story of 2 May 2020</p></div>"))
+    found = extract(
+        _dated_page(
+            head,
+            '<div class="byline">By <a href="/ana">Ana Berg</a> '
+            "5 March 2021<p>Other story of 2 May 2020</p></div>",
+        )
+    )
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2021, 3, 5).date()
 
 
 def test_h1_span_named_after_a_kicker_colon_elsewhere_is_the_headline() -> None:
-    head = ('<meta property="og:title" content="Harbour strike: Dockers return to work on Monday'
-            ' | Coast Wire">')
-    body = ("<article><h1><span>After the harbour strike</span>"
-            f"<span>Dockers return to work on Monday</span></h1>{BODY}</article>")
+    head = (
+        '<meta property="og:title" content="Harbour strike: Dockers return to work on Monday'
+        ' | Coast Wire">'
+    )
+    body = (
+        "<article><h1><span>After the harbour strike</span>"
+        f"<span>Dockers return to work on Monday</span></h1>{BODY}</article>"
+    )
     assert extract(_page(head, body)).title == "Dockers return to work on Monday"
 
 
 def test_short_headline_after_a_kicker_in_the_h1_named_by_the_title() -> None:
-    head = ("<title>Greener valley? - Valley Voice</title>"
-            '<meta property="og:site_name" content="Valley Voice">')
+    head = (
+        "<title>Greener valley? - Valley Voice</title>"
+        '<meta property="og:site_name" content="Valley Voice">'
+    )
     body = f"<article><h1>Energy transition: Greener valley?</h1>{BODY}</article>"
     assert extract(_page(head, body)).title == "Greener valley?"
 
@@ -254,13 +374,28 @@ def test_kicker_in_every_source_is_kept() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "name"),
-    [("Redacci&oacute;n Central", "Redacción Central"),
-     ("Interview: Jana Kovac", "Jana Kovac"),
-     ("Jana Kovac Stand: 3. März 2022", "Jana Kovac"),
-     ("PhD", None), ("M.D.", None), ("Stand", None), ("No Author", None), ("Username", None),
-     ("Ma", "Ma")],
-    ids=["entity-decoded", "interview-label", "date-label-after-name", "degree", "degree-dots",
-         "stand-label", "no-author", "username", "surname-ma-kept"],
+    [
+        ("Redacci&oacute;n Central", "Redacción Central"),
+        ("Interview: Jana Kovac", "Jana Kovac"),
+        ("Jana Kovac Stand: 3. März 2022", "Jana Kovac"),
+        ("PhD", None),
+        ("M.D.", None),
+        ("Stand", None),
+        ("No Author", None),
+        ("Username", None),
+        ("Ma", "Ma"),
+    ],
+    ids=[
+        "entity-decoded",
+        "interview-label",
+        "date-label-after-name",
+        "degree",
+        "degree-dots",
+        "stand-label",
+        "no-author",
+        "username",
+        "surname-ma-kept",
+    ],
 )
 def test_author_name_cleaning(raw: str, name: str | None) -> None:
     from newswatch.crawler.extraction.authors import clean_name
@@ -275,6 +410,8 @@ def test_degree_after_a_name_is_not_a_second_author() -> None:
 
 def test_h1_in_spans_named_as_a_whole_keeps_its_kicker() -> None:
     head = '<meta property="og:title" content="Letter: farewell to the old harbour crane">'
-    body = ("<article><h1><span>Letter:</span> <span>farewell to the old harbour crane</span>"
-            f"</h1>{BODY}</article>")
+    body = (
+        "<article><h1><span>Letter:</span> <span>farewell to the old harbour crane</span>"
+        f"</h1>{BODY}</article>"
+    )
     assert extract(_page(head, body)).title == "Letter: farewell to the old harbour crane"

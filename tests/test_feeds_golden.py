@@ -26,8 +26,13 @@ def _snapshot(path: Path) -> dict:
         "warning": parsed.warning is not None,
         "title": parsed.title,
         "entries": [
-            {"url": e.url, "guid": e.guid, "title": e.title, "summary": e.summary,
-             "published": e.published.isoformat() if e.published else None}
+            {
+                "url": e.url,
+                "guid": e.guid,
+                "title": e.title,
+                "summary": e.summary,
+                "published": e.published.isoformat() if e.published else None,
+            }
             for e in parsed.entries
         ],
     }

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.evaluation.judge import evaluate, read_labelled
 from newswatch.categories import CATEGORIES
 from newswatch.judge import Judge
-from bench.evaluation.judge import evaluate, read_labelled
 
 DATA = Path(__file__).parent / "data" / "judge"
 

@@ -28,15 +28,43 @@ READER_OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 FEEDS = [
-    FeedConfig(name="wire", url="https://wire.test/rss", title="Wire & Co", interval="1h",
-               tags={"perspective": "armenian", "country": "AM"}, language="hy"),
-    FeedConfig(name="listing", url="https://list.test/latest", kind="html",
-               selectors={"links": "li.story a", "date": "./following-sibling::span"}, robots=False),
-    FeedConfig(name="tg-mfa", url="https://t.me/s/mfa_test", kind="telegram", pages=2, follow_links=True,
-               verified=False),
-    FeedConfig(name="gn-en", kind="google-news", url="https://news.google.com/rss/search",
-               query='"Armenia" "Azerbaijan"', params={"hl": "en-GB", "gl": "GB", "ceid": "GB:en"}),
-    FeedConfig(name="map", url="https://map.test/sitemap.xml", kind="sitemap", lookback="36h", enabled=False),
+    FeedConfig(
+        name="wire",
+        url="https://wire.test/rss",
+        title="Wire & Co",
+        interval="1h",
+        tags={"perspective": "armenian", "country": "AM"},
+        language="hy",
+    ),
+    FeedConfig(
+        name="listing",
+        url="https://list.test/latest",
+        kind="html",
+        selectors={"links": "li.story a", "date": "./following-sibling::span"},
+        robots=False,
+    ),
+    FeedConfig(
+        name="tg-mfa",
+        url="https://t.me/s/mfa_test",
+        kind="telegram",
+        pages=2,
+        follow_links=True,
+        verified=False,
+    ),
+    FeedConfig(
+        name="gn-en",
+        kind="google-news",
+        url="https://news.google.com/rss/search",
+        query='"Armenia" "Azerbaijan"',
+        params={"hl": "en-GB", "gl": "GB", "ceid": "GB:en"},
+    ),
+    FeedConfig(
+        name="map",
+        url="https://map.test/sitemap.xml",
+        kind="sitemap",
+        lookback="36h",
+        enabled=False,
+    ),
 ]
 
 
@@ -48,7 +76,10 @@ def _name(url: str, taken: set[str]) -> str:
 
 def test_round_trip_loses_nothing():
     doc = export_opml(FEEDS)
-    assert b'xmlns:nw="https://github.com/newswatch/newswatch/opml/1"' in doc and b'version="2.0"' in doc
+    assert (
+        b'xmlns:nw="https://github.com/newswatch/newswatch/opml/1"' in doc
+        and b'version="2.0"' in doc
+    )
     result = import_opml(doc, [], _name)
     assert not result.duplicates and not result.invalid
     assert [FeedConfig.model_validate(f) for f in result.feeds] == FEEDS
@@ -65,7 +96,11 @@ def test_reader_opml_folders_duplicates_and_invalid_outlines():
     assert by_url["https://daily.test/feed"]["language"] == "az"
     assert any("listed 2 times" in d for d in result.duplicates)
     assert any("already configured as known" in d for d in result.duplicates)
-    assert len(result.invalid) == 1 and "Not a URL" in result.invalid[0] and "http" in result.invalid[0]
+    assert (
+        len(result.invalid) == 1
+        and "Not a URL" in result.invalid[0]
+        and "http" in result.invalid[0]
+    )
 
 
 def test_cli_import_dry_run_then_import_then_export(tmp_path):
@@ -73,9 +108,14 @@ def test_cli_import_dry_run_then_import_then_export(tmp_path):
     cfg.write_text("# mine\nfeeds:\n  - {name: known, url: 'https://known.test/rss'}\n")
     opml = tmp_path / "reader.opml"
     opml.write_bytes(READER_OPML)
-    dry = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "import", str(opml), "--dry-run"], env=ENV)
+    dry = CliRunner().invoke(
+        app, ["--config", str(cfg), "feeds", "import", str(opml), "--dry-run"], env=ENV
+    )
     assert dry.exit_code == 0, dry.output
-    assert "would add wire-test" in dry.output and "2 feeds would be added; 2 duplicates, 1 invalid" in dry.output
+    assert (
+        "would add wire-test" in dry.output
+        and "2 feeds would be added; 2 duplicates, 1 invalid" in dry.output
+    )
     assert [f.name for f in load_config(cfg).settings.feeds] == ["known"]
 
     done = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "import", str(opml)], env=ENV)
@@ -84,18 +124,24 @@ def test_cli_import_dry_run_then_import_then_export(tmp_path):
     assert [f.name for f in load_config(cfg).settings.feeds] == ["known", "wire-test", "daily-test"]
 
     out = tmp_path / "out.opml"
-    exported = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "export", "-o", str(out)], env=ENV)
+    exported = CliRunner().invoke(
+        app, ["--config", str(cfg), "feeds", "export", "-o", str(out)], env=ENV
+    )
     assert exported.exit_code == 0, exported.output
     again = import_opml(out.read_bytes(), [], _name)
     assert [FeedConfig.model_validate(f) for f in again.feeds] == load_config(cfg).settings.feeds
 
-    as_yaml = CliRunner().invoke(app, ["--config", str(cfg), "feeds", "export", "--format", "yaml"], env=ENV)
+    as_yaml = CliRunner().invoke(
+        app, ["--config", str(cfg), "feeds", "export", "--format", "yaml"], env=ENV
+    )
     assert as_yaml.exit_code == 0 and "name: wire-test" in as_yaml.output
 
 
 def test_cli_import_of_a_file_that_is_not_opml_fails(tmp_path, capsys):
     bad = tmp_path / "bad.opml"
     bad.write_text("this is not xml")
-    assert main(["--config", str(tmp_path / "n.yaml"), "feeds", "import", str(bad)]) == 2  # a configuration error
+    assert (
+        main(["--config", str(tmp_path / "n.yaml"), "feeds", "import", str(bad)]) == 2
+    )  # a configuration error
     assert "not an OPML subscription list" in capsys.readouterr().err
     assert not (tmp_path / "n.yaml").exists()

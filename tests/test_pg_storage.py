@@ -123,7 +123,9 @@ def test_search_ranks_and_follows_edits(db: Database) -> None:
         assert [h["id"] for h in hits] == [ids[0]]
         # matches are marked with characters no text holds, so callers can escape the rest
         snippet = hits[0]["snippet"]
-        assert f"{store.HIGHLIGHT_START}Lachin{store.HIGHLIGHT_END}" in snippet and "[" not in snippet
+        assert (
+            f"{store.HIGHLIGHT_START}Lachin{store.HIGHLIGHT_END}" in snippet and "[" not in snippet
+        )
         assert {h["id"] for h in store.search(s, "treaty")} == {ids[2]}
         # operators and quotes in user input are words, not syntax
         for odd in ('"Baku" & !court\'s: (', "NEAR(a b)", "Baku*", "-"):
@@ -157,7 +159,10 @@ def test_band_lookups(db: Database) -> None:
         store.add_bands(s, d, [(0, 2), (1, 3), (2, 7)])
         store.add_bands(s, a, [(0, big), (1, -big), (2, 7)])  # idempotent
     with db.session() as s:
-        found = {i: sig for i, sig, _ in store.band_candidates(s, [(0, big), (1, -big), (2, 7)], exclude=a)}
+        found = {
+            i: sig
+            for i, sig, _ in store.band_candidates(s, [(0, big), (1, -big), (2, 7)], exclude=a)
+        }
         assert set(found) == {b, c, d}
         assert found[b] == bytes([1]) * 8
         assert store.band_candidates(s, [(2, big)]) == []  # same hash in another band is no match

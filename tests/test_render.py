@@ -45,20 +45,31 @@ def sdb(sqlite_url):
 
 
 def _settings(server, *, render: bool, **crawl) -> Settings:
-    feed = {"name": "js-site", "url": server.url("/latest"), "kind": "html", "render": render,
-            "selectors": {"links": "li.story a"}}
-    return Settings.model_validate({"feeds": [feed], "crawl": {**FAST_CRAWL, "timeout": 20.0, **crawl}})
+    feed = {
+        "name": "js-site",
+        "url": server.url("/latest"),
+        "kind": "html",
+        "render": render,
+        "selectors": {"links": "li.story a"},
+    }
+    return Settings.model_validate(
+        {"feeds": [feed], "crawl": {**FAST_CRAWL, "timeout": 20.0, **crawl}}
+    )
 
 
 def test_rendered_listing_finds_links_made_by_javascript(fault_server, sdb, run_crawl):
     browser = _chromium()
     pytest.importorskip("scrapy_playwright")
-    fault_server.routes["/latest"] = lambda s, h: Reply(200, JS_LISTING, {"Content-Type": "text/html; charset=utf-8"})
+    fault_server.routes["/latest"] = lambda s, h: Reply(
+        200, JS_LISTING, {"Content-Type": "text/html; charset=utf-8"}
+    )
 
     plain = run_crawl(_settings(fault_server, render=False), sdb).feed("js-site")
     assert plain.status == "error" and "may need render: true" in plain.error
 
-    report = run_crawl(_settings(fault_server, render=True, browser=browser, render_timeout=15), sdb)
+    report = run_crawl(
+        _settings(fault_server, render=True, browser=browser, render_timeout=15), sdb
+    )
     feed = report.feed("js-site")
     assert feed.ok and feed.found == 2 and feed.new == 2, feed
     with sdb.session() as s:
@@ -70,19 +81,35 @@ def test_links_that_never_appear_fail_within_the_time_budget(fault_server, sdb, 
     browser = _chromium()
     pytest.importorskip("scrapy_playwright")
     fault_server.routes["/latest"] = lambda s, h: Reply(
-        200, b"<html><body><p>No links, ever</p></body></html>", {"Content-Type": "text/html"})
-    feed = run_crawl(_settings(fault_server, render=True, browser=browser, render_timeout=1), sdb).feed("js-site")
+        200, b"<html><body><p>No links, ever</p></body></html>", {"Content-Type": "text/html"}
+    )
+    feed = run_crawl(
+        _settings(fault_server, render=True, browser=browser, render_timeout=1), sdb
+    ).feed("js-site")
     assert feed.status == "error" and "Timeout" in feed.error
 
 
 def test_render_needs_html_and_a_browser():
     with pytest.raises(ValueError, match="render: true is for kind: html"):
-        Settings.model_validate({"feeds": [{"name": "x", "url": "https://x.test/rss", "render": True}]})
+        Settings.model_validate(
+            {"feeds": [{"name": "x", "url": "https://x.test/rss", "render": True}]}
+        )
     from newswatch.crawler.render import render_settings
 
-    s = Settings.model_validate({"feeds": [{"name": "x", "url": "https://x.test/", "kind": "html", "render": True,
-                                            "selectors": {"links": "a"}}],
-                                 "crawl": {"browser": "/nonexistent/chromium"}})
+    s = Settings.model_validate(
+        {
+            "feeds": [
+                {
+                    "name": "x",
+                    "url": "https://x.test/",
+                    "kind": "html",
+                    "render": True,
+                    "selectors": {"links": "a"},
+                }
+            ],
+            "crawl": {"browser": "/nonexistent/chromium"},
+        }
+    )
     pytest.importorskip("scrapy_playwright")
     with pytest.raises(ConfigError, match=r"apt-get install chromium|crawl.browser"):
         render_settings(s.crawl, s.feeds)
@@ -95,8 +122,19 @@ def test_missing_extra_is_named(monkeypatch):
     from newswatch.crawler.render import render_settings
 
     monkeypatch.setitem(sys.modules, "scrapy_playwright", None)  # as if not installed
-    s = Settings.model_validate({"feeds": [{"name": "x", "url": "https://x.test/", "kind": "html", "render": True,
-                                            "selectors": {"links": "a"}}]})
+    s = Settings.model_validate(
+        {
+            "feeds": [
+                {
+                    "name": "x",
+                    "url": "https://x.test/",
+                    "kind": "html",
+                    "render": True,
+                    "selectors": {"links": "a"},
+                }
+            ]
+        }
+    )
     with pytest.raises(MissingExtraError, match=r"newswatch\[render\]"):
         render_settings(s.crawl, s.feeds)
 
@@ -116,8 +154,17 @@ def test_the_browser_keeps_the_crawls_forbidden_schemes_off() -> None:
     from newswatch.crawler.settings import scrapy_settings
 
     settings = Settings.model_validate(
-        {"feeds": [{"name": "js", "url": "http://127.0.0.1:9/", "kind": "html", "render": True,
-                    "selectors": {"links": "a"}}]}
+        {
+            "feeds": [
+                {
+                    "name": "js",
+                    "url": "http://127.0.0.1:9/",
+                    "kind": "html",
+                    "render": True,
+                    "selectors": {"links": "a"},
+                }
+            ]
+        }
     )
     conf = with_render(scrapy_settings(settings), settings.crawl, settings.feeds)
     handlers = conf["DOWNLOAD_HANDLERS"]

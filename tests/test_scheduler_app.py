@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from newswatch.crawler.polling import next_poll_at
 from newswatch.config import Settings
+from newswatch.crawler.polling import next_poll_at
 from newswatch.scheduler.app import ServiceCrawl, jittered_plan, run_digest
 from newswatch.scheduler.service import Service
 from newswatch.storage.articles import insert_article

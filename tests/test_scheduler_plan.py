@@ -180,7 +180,13 @@ def test_one_interval_rule_for_the_crawler_and_the_scheduler() -> None:
     )
     feed = settings.feeds[0]
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    fresh = Source(name="daily", url=feed.url, active=True, consecutive_failures=0,
-                   created_at=now, last_new_item_at=now)
+    fresh = Source(
+        name="daily",
+        url=feed.url,
+        active=True,
+        consecutive_failures=0,
+        created_at=now,
+        last_new_item_at=now,
+    )
     assert plan.effective_interval(feed, settings) == timedelta(hours=24)
     assert poll_interval(fresh, feed, settings.crawl, now) == timedelta(hours=24)

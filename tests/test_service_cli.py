@@ -60,21 +60,45 @@ def test_reload_reports_an_invalid_file_before_signalling(tmp_path: Path, sqlite
     assert "newswatch.yaml:3" in result.stderr and "interval" in result.stderr
 
 
-def test_status_speaks_the_configured_timezone_and_counts_right(tmp_path: Path, sqlite_url: str) -> None:
+def test_status_speaks_the_configured_timezone_and_counts_right(
+    tmp_path: Path, sqlite_url: str
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     from newswatch.cli.service import _n, _print_status
 
-    assert (_n(1, "feed"), _n(2, "feed"), _n(0, "entry", "entries")) == ("1 feed", "2 feeds", "0 entries")
+    assert (_n(1, "feed"), _n(2, "feed"), _n(0, "entry", "entries")) == (
+        "1 feed",
+        "2 feeds",
+        "0 entries",
+    )
     started = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
     data = {
-        "running": False, "service": {"state": "stopped"}, "next_feed_poll": started + timedelta(minutes=30),
-        "feeds_due_now": 0, "pending_deliveries": 0,
-        "alerts": {"enabled": True, "sent": 0, "waiting": 1, "given_up": 0, "next_attempt_at": None,
-                   "last_error": "tgram://123456:AAbbCCdd/-100 refused"},
-        "last_crawl": {"id": 1, "status": "ok", "started_at": started, "sources": 1, "fetched": 1, "new": 1,
-                       "duplicates": 1, "failed": 0},
-        "last_digest": None, "failing_feeds": [],
+        "running": False,
+        "service": {"state": "stopped"},
+        "next_feed_poll": started + timedelta(minutes=30),
+        "feeds_due_now": 0,
+        "pending_deliveries": 0,
+        "alerts": {
+            "enabled": True,
+            "sent": 0,
+            "waiting": 1,
+            "given_up": 0,
+            "next_attempt_at": None,
+            "last_error": "tgram://123456:AAbbCCdd/-100 refused",
+        },
+        "last_crawl": {
+            "id": 1,
+            "status": "ok",
+            "started_at": started,
+            "sources": 1,
+            "fetched": 1,
+            "new": 1,
+            "duplicates": 1,
+            "failed": 0,
+        },
+        "last_digest": None,
+        "failing_feeds": [],
         "feeds": {"active": 1, "failing": 0, "never_polled": 0, "deactivated": 0},
         "today": {"articles": 1, "relevant": 1, "crawls": 1, "undigested": 0},
     }
@@ -87,4 +111,6 @@ def test_status_speaks_the_configured_timezone_and_counts_right(tmp_path: Path, 
     text = buf.getvalue()
     assert "2026-11-23 11:00:00 +04" in text and "11:30:00 +04" in text
     assert "AAbbCCdd" not in text and "tgram://****" in text
-    assert "1 feed," in text and "1 duplicate," in text and "1 article," in text and "(s)" not in text
+    assert (
+        "1 feed," in text and "1 duplicate," in text and "1 article," in text and "(s)" not in text
+    )

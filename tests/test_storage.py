@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from newswatch.storage import articles as store
 from newswatch.storage.db import Database, current_revision
 from newswatch.storage.models import Article, Source
-from newswatch.storage.sources import PollOutcome, feed_health, known_identities, record_poll, sync_sources
+from newswatch.storage.sources import (
+    PollOutcome,
+    feed_health,
+    known_identities,
+    record_poll,
+    sync_sources,
+)
 from tests import queries
 
 
@@ -33,7 +39,9 @@ def test_migrated_to_head(db: Database) -> None:
     from newswatch.storage.db import HEAD_REVISION, alembic_config, stored_revision
 
     # the constant that lets an up-to-date database open without Alembic names the real head
-    assert ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == HEAD_REVISION
+    assert (
+        ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == HEAD_REVISION
+    )
     assert current_revision(db.engine) == stored_revision(db.engine) == HEAD_REVISION
     Database.open(db.engine.url.render_as_string(hide_password=False)).close()  # idempotent
 
@@ -56,7 +64,9 @@ def test_an_up_to_date_database_opens_without_alembic(db: Database) -> None:
 def test_times_are_utc_aware(db: Database) -> None:
     yerevan = timezone(timedelta(hours=4))
     with db.session() as s:
-        new_id = store.insert_article(s, _article(1, published_at=datetime(2025, 8, 8, 18, 0, tzinfo=yerevan)))
+        new_id = store.insert_article(
+            s, _article(1, published_at=datetime(2025, 8, 8, 18, 0, tzinfo=yerevan))
+        )
     with db.session() as s:
         art = s.get(Article, new_id)
         assert art is not None and art.published_at == datetime(2025, 8, 8, 14, 0, tzinfo=UTC)
@@ -102,11 +112,19 @@ def test_two_writers_never_duplicate(db: Database) -> None:
 
 def test_sync_sources_keeps_health_and_moves(db: Database) -> None:
     with db.session() as s:
-        src = sync_sources(s, [{"name": "f", "url": "https://old.example/feed", "tags": {"country": "AM"}}])["f"]
-        record_poll(s, src, PollOutcome("moved", status=301, new_url="https://new.example/feed", etag='"x"'))
+        src = sync_sources(
+            s, [{"name": "f", "url": "https://old.example/feed", "tags": {"country": "AM"}}]
+        )["f"]
+        record_poll(
+            s, src, PollOutcome("moved", status=301, new_url="https://new.example/feed", etag='"x"')
+        )
     with db.session() as s:
-        src = sync_sources(s, [{"name": "f", "url": "https://old.example/feed", "tags": {"country": "AM"}}])["f"]
-        assert src.url == "https://new.example/feed"  # a redirect is remembered over the old config URL
+        src = sync_sources(
+            s, [{"name": "f", "url": "https://old.example/feed", "tags": {"country": "AM"}}]
+        )["f"]
+        assert (
+            src.url == "https://new.example/feed"
+        )  # a redirect is remembered over the old config URL
         assert src.etag == '"x"'
         record_poll(s, src, PollOutcome("error", status=500, error="HTTP 500"))
         record_poll(s, src, PollOutcome("gone", status=410, error="410 Gone"))
@@ -128,7 +146,9 @@ def test_known_identities(db: Database) -> None:
 
 def test_bands_and_search(db: Database) -> None:
     with db.session() as s:
-        a = store.insert_article(s, _article(1, text="The Belgian Chamber adopted a resolution on Karabakh."))
+        a = store.insert_article(
+            s, _article(1, text="The Belgian Chamber adopted a resolution on Karabakh.")
+        )
         b = store.insert_article(s, _article(2, text="Football: Pyunik won the league in Yerevan."))
         assert a and b
         store.add_bands(s, a, [(0, 11), (1, 12)])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from newswatch.digests.build import classify
 from bench.evaluation.dedup import load_labelled
+from newswatch.digests.build import classify
 from newswatch.ingest import Ingestor, RawArticle, cached_judge
 from newswatch.storage import ledger
 from newswatch.storage.db import Database

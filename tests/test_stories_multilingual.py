@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from newswatch.storage.db import Database
 
 from newswatch.dedup.features import extract_dates, report_dates
 from newswatch.ingest import Ingestor, IngestResult, RawArticle, cached_judge
 from newswatch.judge import Judge
+from newswatch.storage.db import Database
 
 T0 = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from newswatch.storage.feedback import feedback_for
 
+from newswatch.storage.feedback import feedback_for
 from tests.conftest import missing_service
 from tests.plugins.web_fixtures import Site, serve_site
 
@@ -51,10 +51,16 @@ def page(request: pytest.FixtureRequest, browser: object, tmp_path: Path) -> Ite
     context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
     pg = context.new_page()
     problems: list[str] = []
-    pg.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
+    pg.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None,
+    )
     pg.on("pageerror", lambda exc: problems.append(str(exc)))
     # nothing is fetched from anywhere but the server itself
-    pg.on("request", lambda req: None if req.url.startswith("http://127.0.0.1:") else problems.append(req.url))
+    pg.on(
+        "request",
+        lambda req: None if req.url.startswith("http://127.0.0.1:") else problems.append(req.url),
+    )
     yield pg
     pg.screenshot(path=str(tmp_path / f"last-{request.param}.png"), full_page=True)
     context.close()

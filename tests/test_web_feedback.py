@@ -10,13 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from newswatch.digests import service
-from newswatch.storage.db import Database
-from newswatch.storage.feedback import FeedbackKind, add_feedback, corrected_articles
 
 from newswatch.cli.app import main
 from newswatch.config import load_config
+from newswatch.digests import service
 from newswatch.errors import ConfigError
+from newswatch.storage.db import Database
+from newswatch.storage.feedback import FeedbackKind, add_feedback, corrected_articles
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 BODY = (
@@ -31,10 +31,19 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return rc, out, err
 
 
-def test_feedback_is_exported_and_backtested(db: Database, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_feedback_is_exported_and_backtested(
+    db: Database, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     news = News(db)
-    sport = news.article("Cup final in Yerevan ends 2-1", seen=T0, text="The cup final ended 2-1 after extra time in Yerevan.", categories=("diplomacy",))
-    resolution = news.article("Chamber adopts Karabakh resolution", seen=T0, text=BODY, categories=("diplomacy",))
+    sport = news.article(
+        "Cup final in Yerevan ends 2-1",
+        seen=T0,
+        text="The cup final ended 2-1 after extra time in Yerevan.",
+        categories=("diplomacy",),
+    )
+    resolution = news.article(
+        "Chamber adopts Karabakh resolution", seen=T0, text=BODY, categories=("diplomacy",)
+    )
     untouched = news.article("Talks in Abu Dhabi", seen=T0)
     settings = make_settings(tmp_path / "out")
     service.build_digest(settings, db, cutoff=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
@@ -53,7 +62,9 @@ def test_feedback_is_exported_and_backtested(db: Database, db_url: str, tmp_path
     assert rc == 0 and len(rows) == 3
     assert rows["Talks in Abu Dhabi"]["feedback"] == []
     [fb] = rows["Cup final in Yerevan ends 2-1"]["feedback"]
-    assert fb["kind"] == "not-relevant" and fb["user"] == "ann" and fb["at"].startswith("2026-11-22")
+    assert (
+        fb["kind"] == "not-relevant" and fb["user"] == "ann" and fb["at"].startswith("2026-11-22")
+    )
     assert [f["kind"] for f in rows["Chamber adopts Karabakh resolution"]["feedback"]] == [
         "wrong-category",
         "not-same-story",
@@ -68,7 +79,10 @@ def test_feedback_is_exported_and_backtested(db: Database, db_url: str, tmp_path
     assert rc == 0, out
     # the stored judgement (both relevant, both "diplomacy") agrees with neither correction;
     # the packaged profile drops the sport and files the resolution under resolutions
-    assert "2 corrected articles re-judged: the profile agrees with readers on 2 (the stored judgement on 0)" in out
+    assert (
+        "2 corrected articles re-judged: the profile agrees with readers on 2 (the stored judgement on 0)"
+        in out
+    )
     assert "1 story correction not judged" in out
     # the digest already written is as it was, and the articles keep their judgement
     assert (tmp_path / "out" / "digest-2026-11-21.html").read_text(encoding="utf-8") == sent
@@ -94,7 +108,9 @@ def test_web_settings_secrets_come_from_the_environment(tmp_path: Path) -> None:
     assert load_config(cfg, env={}).settings.service.web_port == 8090
 
 
-def test_serve_refuses_an_open_address_without_auth(tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_an_open_address_without_auth(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc, _, err = run(capsys, "--db", sqlite_url, "serve", "--host", "0.0.0.0", "--port", "8999")
     assert rc == 2 and "web.auth" in err
 
@@ -120,7 +136,9 @@ def test_run_serves_the_pages_when_web_port_is_set(
     from tests.plugins.web_fixtures import fetch, free_port
 
     port = free_port()
-    cfg = service_config(tmp_path / "nw.yaml", site=service_site, db_url=sqlite_url, service={"web_port": port})
+    cfg = service_config(
+        tmp_path / "nw.yaml", site=service_site, db_url=sqlite_url, service={"web_port": port}
+    )
     proc = service_process(cfg)  # type: ignore[operator]
 
     def page() -> tuple[int, dict[str, str], str] | None:
@@ -143,7 +161,9 @@ def test_run_serves_the_pages_when_web_port_is_set(
         fetch(f"http://127.0.0.1:{port}/feeds")
 
 
-def test_serve_in_a_subprocess_answers_and_stops_on_sigterm(tmp_path: Path, sqlite_url: str) -> None:
+def test_serve_in_a_subprocess_answers_and_stops_on_sigterm(
+    tmp_path: Path, sqlite_url: str
+) -> None:
     import os
     import signal
 
@@ -155,9 +175,14 @@ def test_serve_in_a_subprocess_answers_and_stops_on_sigterm(tmp_path: Path, sqli
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "newswatch", "--db", sqlite_url, "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
+
         def up() -> bool:
             try:
                 return fetch(f"http://127.0.0.1:{port}/digests/")[0] == 200

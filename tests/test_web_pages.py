@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import lxml.html
 import pytest
-from newswatch.storage.feedback import feedback_for
 from pydantic import SecretStr
 
 from newswatch.config import WebConfig
 from newswatch.errors import ConfigError
+from newswatch.storage.feedback import feedback_for
 from newswatch.web.security import CSP, Guard, check_bind
 from tests.plugins.web_fixtures import NOW, Site
 
@@ -124,7 +124,11 @@ def test_article_shows_hostile_text_as_text_and_its_near_duplicates(site: Site) 
     ("query", "expected", "absent"),
     [
         ("q=Baku", ["Parliament adopts resolution", "Trial resumes in Baku"], []),
-        ("q=Baku&side=azerbaijani", ["Resolution on prisoners: Baku reacts"], ["Parliament adopts"]),
+        (
+            "q=Baku&side=azerbaijani",
+            ["Resolution on prisoners: Baku reacts"],
+            ["Parliament adopts"],
+        ),
         ("q=Baku&category=detainees", ["Trial resumes in Baku"], ["Parliament adopts"]),
         ("q=&language=hy", ["Սահմանազատման"], ["Border commissions meet"]),
         ("q=season", ["Ski resorts"], []),
@@ -133,7 +137,9 @@ def test_article_shows_hostile_text_as_text_and_its_near_duplicates(site: Site) 
         ("q=Baku&until=2026-11-20", ["Parliament adopts"], []),
     ],
 )
-def test_search_with_filters(site: Site, query: str, expected: list[str], absent: list[str]) -> None:
+def test_search_with_filters(
+    site: Site, query: str, expected: list[str], absent: list[str]
+) -> None:
     text = _text(_page(site, "/search?" + query))
     for title in expected:
         assert title in text
@@ -155,14 +161,18 @@ def test_search_pages_and_hostile_queries(site: Site, monkeypatch: pytest.Monkey
     assert "page=2" in onward and "relevant=1" in onward and not first.xpath("//a[@rel='prev']")
     second = _page(site, onward)
     assert second.xpath("//a[@rel='prev']") and second.xpath("//a[@rel='next']")
-    assert first.xpath("//li[@class='hit']/a[1]/@href") != second.xpath("//li[@class='hit']/a[1]/@href")
+    assert first.xpath("//li[@class='hit']/a[1]/@href") != second.xpath(
+        "//li[@class='hit']/a[1]/@href"
+    )
     doc = _page(site, "/search?q=Baku&page=99")
     assert "No match" in _text(doc) and doc.xpath("//a[@rel='prev']")
 
 
 def test_feeds_page_has_the_facts_of_feeds_status(site: Site) -> None:
     doc = _page(site, "/feeds")
-    rows = {r.xpath("string(td[1]/strong)"): r for r in doc.xpath("//table[@class='feeds']/tbody/tr")}
+    rows = {
+        r.xpath("string(td[1]/strong)"): r for r in doc.xpath("//table[@class='feeds']/tbody/tr")
+    }
     assert set(rows) >= {"apa", "armenpress", "oc-media", "civilnet"}
     assert "HTTP 503 bad gateway" in _text(rows["apa"])
     assert rows["apa"].xpath("string(td[4])") == "1"
@@ -221,7 +231,9 @@ def test_feedback_is_stored_shown_and_protected(site: Site) -> None:
     assert code == 405
     with site.db.session() as s:
         rows = feedback_for(s, article)
-    assert [(r.kind, r.category, r.user) for r in rows] == [("wrong-category", "diplomacy", "local")]
+    assert [(r.kind, r.category, r.user) for r in rows] == [
+        ("wrong-category", "diplomacy", "local")
+    ]
     # the judgement and the digest it was in are kept as they were
     text = _text(_page(site, "/digests/2026-11-21"))
     assert "Resolution on prisoners: Baku reacts" in text
@@ -288,7 +300,9 @@ def test_authenticated_server_refuses_strangers(site: Site) -> None:
         code, headers, _b = fetch(f"http://127.0.0.1:{port}/")
         assert code == 401 and headers["www-authenticate"].startswith("Basic")
         assert headers["content-security-policy"] == CSP
-        code, _h, body = fetch(f"http://127.0.0.1:{port}/feeds", headers={"Authorization": "Bearer s3cret"})
+        code, _h, body = fetch(
+            f"http://127.0.0.1:{port}/feeds", headers={"Authorization": "Bearer s3cret"}
+        )
         assert code == 200 and "signed in as token" in body
     finally:
         server.stop()
@@ -299,7 +313,14 @@ def test_every_page_links_only_to_known_routes(site: Site) -> None:
         r"^(/|/digests/|/digests/[\w.-]+|/stories/\d+|/articles/\d+(#\w+)?|/search(\?.*)?|/feeds"
         r"|/feed\.atom(\?.*)?|/static/style\.css|#[\w-]+|https?://.*|data:,)$"
     )
-    for path in ("/", "/digests/2026-11-21", f"/stories/{site.ids['story']}", f"/articles/{site.ids['lead']}", "/search?q=Baku", "/feeds"):
+    for path in (
+        "/",
+        "/digests/2026-11-21",
+        f"/stories/{site.ids['story']}",
+        f"/articles/{site.ids['lead']}",
+        "/search?q=Baku",
+        "/feeds",
+    ):
         doc = _page(site, path)
         for href in doc.xpath("//@href | //@action"):
             assert known.match(href) or href.endswith("/feedback"), (path, href)
@@ -324,6 +345,7 @@ def test_front_page_shows_a_report_stored_after_it_was_built(site: Site) -> None
 
     assert "Ceasefire monitors arrive" not in _text(_page(site, "/"))
     import sqlalchemy as sa
+
     from newswatch.storage.models import Source
 
     news = News(site.db)

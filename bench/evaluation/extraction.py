@@ -1,4 +1,5 @@
 """Score extraction results against truth files, the way the bench and the tests both need."""
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,9 @@ def shingle_scores(predicted: str, truth: str, n: int = 4) -> tuple[float, float
 
     def grams(text: str) -> Counter[tuple[str, ...]]:
         words = _WORD.findall(text)
-        return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))
-                       if words[i:i + n])
+        return Counter(
+            tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)) if words[i : i + n]
+        )
 
     pred, gold = grams(predicted), grams(truth)
     common = sum((pred & gold).values())

@@ -106,7 +106,27 @@ BASELINE_EN = (
     "yerevan",
     "baku",
 )
-BASELINE_SIX = (*BASELINE_EN, "карабах", "арцах", "армени", "азербайджан", "ереван", "баку", "արցախ", "ղարաբաղ", "հայաստան", "ադրբեջան", "qarabağ", "azərbaycan", "ermənistan", "karabağ", "azerbaycan", "ermenistan", "arménie", "azerbaïdjan")
+BASELINE_SIX = (
+    *BASELINE_EN,
+    "карабах",
+    "арцах",
+    "армени",
+    "азербайджан",
+    "ереван",
+    "баку",
+    "արցախ",
+    "ղարաբաղ",
+    "հայաստան",
+    "ադրբեջան",
+    "qarabağ",
+    "azərbaycan",
+    "ermənistan",
+    "karabağ",
+    "azerbaycan",
+    "ermenistan",
+    "arménie",
+    "azerbaïdjan",
+)
 
 
 def keyword_baseline(items: Iterable[dict[str, Any]], words: Sequence[str]) -> PRF:

@@ -43,7 +43,7 @@ SCRAPY_OVERRIDES = {
     "LOG_LEVEL": "WARNING",
     # extraction + JSON files; newswatch keeps no raw HTML either, so HtmlFileStorage is left out
     "ITEM_PIPELINES": "{'newsplease.pipeline.pipelines.ArticleMasterExtractor': 100, "
-                      "'newsplease.pipeline.pipelines.JsonFileStorage': 300}",
+    "'newsplease.pipeline.pipelines.JsonFileStorage': 300}",
 }
 
 
@@ -56,19 +56,33 @@ def write_config(workdir: Path, site_url: str) -> tuple[Path, Path]:
     head, scrapy_part = text[:section], text[section:]
     for key, value in SCRAPY_OVERRIDES.items():
         # ITEM_PIPELINES spans several lines: drop its continuation lines with it
-        pattern = rf"(?ms)^{key}\s*=.*?(?=^\S|\Z)" if key == "ITEM_PIPELINES" else rf"(?m)^{key}\s*=.*$"
+        pattern = (
+            rf"(?ms)^{key}\s*=.*?(?=^\S|\Z)" if key == "ITEM_PIPELINES" else rf"(?m)^{key}\s*=.*$"
+        )
         scrapy_part = re.sub(pattern, "", scrapy_part)
         scrapy_part = scrapy_part.replace("[Scrapy]", f"[Scrapy]\n{key} = {value}", 1)
     cfg = workdir / "config.cfg"
     cfg.write_text(head + scrapy_part)
     sites = workdir / "sitelist.hjson"
-    sites.write_text(json.dumps({"base_urls": [{
-        "url": site_url,
-        "crawler": "RssCrawler",
-        "overwrite_heuristics": {"og_type": False, "linked_headlines": False, "self_linked_headlines": False,
-                                 "crawler_contains_only_article_alikes": True},
-        "pass_heuristics_condition": "crawler_contains_only_article_alikes",
-    }]}))
+    sites.write_text(
+        json.dumps(
+            {
+                "base_urls": [
+                    {
+                        "url": site_url,
+                        "crawler": "RssCrawler",
+                        "overwrite_heuristics": {
+                            "og_type": False,
+                            "linked_headlines": False,
+                            "self_linked_headlines": False,
+                            "crawler_contains_only_article_alikes": True,
+                        },
+                        "pass_heuristics_condition": "crawler_contains_only_article_alikes",
+                    }
+                ]
+            }
+        )
+    )
     return cfg, sites
 
 
@@ -102,8 +116,17 @@ def main() -> None:
     for path in (workdir / "data").rglob("*.json"):
         stored += 1
         with_text += bool((json.loads(path.read_text()).get("maintext") or "").strip())
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "stored": stored, "with_text": with_text,
-                      "version": newsplease_version()}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "stored": stored,
+                "with_text": with_text,
+                "version": newsplease_version(),
+            }
+        )
+    )
 
 
 def newsplease_version() -> str:

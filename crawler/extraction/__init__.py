@@ -22,6 +22,7 @@
   rel=author > the visible byline.
 - language: the declared one when the text's script agrees, else py3langid.
 """
+
 from __future__ import annotations
 
 import sys
@@ -34,7 +35,9 @@ __all__ = ["Extracted", "extract", "release_models", "warm_up"]
 
 _SAMPLE = (
     "<html lang='en'><head><title>Sample</title></head><body><article><h1>Sample headline</h1>"
-    + "<p>" + "Lawmakers met in the capital to discuss the border commission and its work. " * 8 + "</p>"
+    + "<p>"
+    + "Lawmakers met in the capital to discuss the border commission and its work. " * 8
+    + "</p>"
     + "</article></body></html>"
 )
 

@@ -1,12 +1,28 @@
 """Find where a paragraph of extracted text sits in the page, for the chooser's guards."""
+
 from __future__ import annotations
 
 from lxml import html
 
 from .nodes import norm
 
-_LEAVES = ("p", "li", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "dd", "td",
-           "pre", "caption")
+_LEAVES = (
+    "p",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "blockquote",
+    "dd",
+    "td",
+    "pre",
+    "caption",
+)
+
+
 class TextIndex:
     """Find the page element a paragraph of extracted text came from, built on first use."""
 

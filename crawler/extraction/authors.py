@@ -1,4 +1,5 @@
 """Author names of a page: JSON-LD, meta tags, rel=author, then the visible byline; names only."""
+
 from __future__ import annotations
 
 import logging
@@ -11,7 +12,8 @@ from .structured import PageSignals, clean_space, person_names
 
 log = logging.getLogger(__name__)
 _PREFIX = re.compile(
-    r"^(?:(?:view|see|show) all (?:posts|articles|stories) (?:by|of)|interview(?: mit| with)?|(?:all )?(?:posts|articles|stories) by"
+    r"^(?:(?:view|see|show) all (?:posts|articles|stories) (?:by|of)|interview(?: mit| with)?"
+    r"|(?:all )?(?:posts|articles|stories) by"
     r"|(?:zeige )?alle (?:beiträge|artikel) von|(?:posted|written|reported|words|story|text)"
     r" by|by|von|par|por|de|door|di|af|av|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
     r"|auteur|author|autor(?:in)?|text|texte|verfasst von|vom|redaktion:)\s*:?\s+",
@@ -27,13 +29,22 @@ _SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\s\|\s)\s*", re.IGN
 _CONTACT = re.compile(r"@|\[at\]|\(at\)|https?://|www\.", re.IGNORECASE)
 MAX_NAME_WORDS, MAX_AUTHORS = 6, 8
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|de|fr|it|es|ch|at|co|uk|info|io)\b", re.IGNORECASE)
-_UNKNOWN = {"unknown", "admin", "administrator", "posted", "no author", "username", "follow",
-            "stand"}
+_UNKNOWN = {
+    "unknown",
+    "admin",
+    "administrator",
+    "posted",
+    "no author",
+    "username",
+    "follow",
+    "stand",
+}
 # academic degrees written after a name ("Grant Tinsley, PhD"): not a second author
 _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N|MPH|MBA)\.?$")
 # a date label left after the date itself is cut ("Sara Zinnecker Stand: 3. März")
-_DATE_LABEL = re.compile(r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$",
-                         re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$", re.IGNORECASE
+)
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
 
@@ -81,8 +92,14 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     names = _names(person_names(signals.article.get("author")))
     if names:
         return names
-    for key in ("author", "article:author", "byl", "dc.creator", "parsely-author",
-                "sailthru.author"):
+    for key in (
+        "author",
+        "article:author",
+        "byl",
+        "dc.creator",
+        "parsely-author",
+        "sailthru.author",
+    ):
         # the first tag only: more of them usually belong to teasers of other articles
         value = next((v for v in signals.meta.get(key, []) if v.strip()), "")
         names = _names(_split(value))
@@ -97,15 +114,38 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     return _names(byline.split(";") if byline else [], written_as_name=True)
 
 
-_PARTICLES = frozenset({"von", "van", "de", "der", "den", "la", "le", "du", "da", "di", "del",
-                        "dos", "bin", "al", "y", "zu", "ten", "ter"})
+_PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "de",
+        "der",
+        "den",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "dos",
+        "bin",
+        "al",
+        "y",
+        "zu",
+        "ten",
+        "ter",
+    }
+)
 
 
 def looks_like_name(name: str) -> bool:
     """Capitalised words (particles aside), as names are written in bylines."""
     words = [w for w in name.split() if w.casefold() not in _PARTICLES]
-    return bool(words) and all(w[:1].isupper() or not w[:1].isalpha() for w in words) and (
-        name.casefold() not in _LABELS)
+    return (
+        bool(words)
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        and (name.casefold() not in _LABELS)
+    )
 
 
 def _names(raw: list[str], *, written_as_name: bool = False) -> list[str]:

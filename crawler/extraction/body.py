@@ -1,4 +1,5 @@
 """Extract the article body: trafilatura's output unless another candidate proves better."""
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,9 @@ SHORT_BODY = 300  # characters: an extracted body this short is a teaser or a la
 MISSED = 0.6  # below this share of the publisher's words in the text, the publisher's body wins
 SAME_WORDS = 0.98
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
-_VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+_VISIBLE = (
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+)
 
 # trafilatura and htmldate report routine misses at WARNING/INFO; they are not our errors
 for _name in ("trafilatura", "htmldate"):
@@ -35,13 +38,21 @@ def _paragraphs(text: str | None) -> str:
 
 
 def run_trafilatura(
-    tree: html.HtmlElement | str, url: str | None, *, fast: bool = True,
+    tree: html.HtmlElement | str,
+    url: str | None,
+    *,
+    fast: bool = True,
 ) -> str:
     """Main-text extraction; fast mode skips trafilatura's own fallback extractors."""
     try:
         out = trafilatura.extract(
-            tree, url=url, fast=fast, include_comments=False, include_tables=True,
-            with_metadata=False, deduplicate=False,
+            tree,
+            url=url,
+            fast=fast,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
+            deduplicate=False,
         )
     except Exception:  # a broken page must yield empty text, not a crash
         return ""
@@ -70,8 +81,12 @@ def drop_title(body: str, title: str | None) -> str:
 
 
 def choose_body(
-    tree: html.HtmlElement, text: str, url: str | None, signals: PageSignals,
-    title: str | None = None, landmarks: Landmarks | None = None,
+    tree: html.HtmlElement,
+    text: str,
+    url: str | None,
+    signals: PageSignals,
+    title: str | None = None,
+    landmarks: Landmarks | None = None,
 ) -> Choice:
     """The body as plain text with blank-line paragraphs, its source and the reason."""
     marks = landmarks or find_landmarks(tree, title)
@@ -96,9 +111,11 @@ def _choose(
     block_of = None
     scope = marks.scope
     if scope is not None:
+
         def block_of() -> Candidate:
             # the block holding the headline and the densest paragraphs, extracted on its own
             return Candidate("article-block", run_trafilatura(scope, url))
+
     choice = decide(default, block_of, find_lead(marks.heading), index)
     publisher = _jsonld_body(signals)
     if publisher:

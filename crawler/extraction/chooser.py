@@ -8,6 +8,7 @@ the usual wrong blocks (too short, mostly links, a comment thread): it holds the
 default misses, or the same article with more prose, or the default adds only a teaser grid.
 The publisher's JSON-LD articleBody is weighed afterwards in `body`.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,11 +29,14 @@ MAX_COMMENT_SHARE = 0.3  # share of located text inside a comment thread
 MIN_COMMENTS = 2
 LEAD_CHARS = 150  # the first paragraph this long after the headline is the lead
 SHORT_DEFAULT = 500  # characters: a default this short may have missed the article
-_COMMENT_BLOCK = re.compile(r"comment|respond|reply|disqus|discussion|kommentar|forum",
-                            re.IGNORECASE)
+_COMMENT_BLOCK = re.compile(
+    r"comment|respond|reply|disqus|discussion|kommentar|forum", re.IGNORECASE
+)
 _COMMENT_LINE = re.compile(
     r"^(?:reply|antworten|répondre|responder|rispondi|report|melden)\W*$"
-    r"|\b(?:says|sagt|schreibt|wrote|a écrit|dice):\s*$", re.IGNORECASE)
+    r"|\b(?:says|sagt|schreibt|wrote|a écrit|dice):\s*$",
+    re.IGNORECASE,
+)
 
 
 def tokens(text: str) -> Counter[str]:
@@ -129,9 +133,7 @@ def guard(candidate: Candidate, index: TextIndex) -> Candidate:
         candidate.flaws.append(f"link-dense ({linked / located:.0%} of text in links)")
     # a thread is several comments; one paragraph echoed in a comment form is not one
     thread = comment_paragraphs >= MIN_COMMENTS and in_comments / located > MAX_COMMENT_SHARE
-    if thread or (
-        comment_lines >= 2 and comment_lines / len(paragraphs) > 0.1
-    ):
+    if thread or (comment_lines >= 2 and comment_lines / len(paragraphs) > 0.1):
         candidate.flaws.append("comment-like")
     return candidate
 
@@ -170,9 +172,10 @@ def _teasers_only(default: str, block: str) -> bool:
     if not shared:
         return False
     extra = [p for i, p in enumerate(paragraphs) if norm(p) not in have]
-    tail = paragraphs[shared[-1] + 1:]
+    tail = paragraphs[shared[-1] + 1 :]
     return len(tail) == len(extra) >= MIN_TEASERS and all(
-        len(_WORD.findall(p)) < TEASER_WORDS for p in extra)
+        len(_WORD.findall(p)) < TEASER_WORDS for p in extra
+    )
 
 
 def _has_lead(candidate: Candidate, lead: str | None) -> bool:
@@ -195,40 +198,65 @@ def _worth_asking(default: Candidate, lead: str | None) -> str | None:
 
 
 def decide(
-    default: Candidate, block_of: Callable[[], Candidate] | None, lead: str | None,
+    default: Candidate,
+    block_of: Callable[[], Candidate] | None,
+    lead: str | None,
     index: TextIndex,
 ) -> Choice:
     """trafilatura's whole-page output unless the headline's block brings positive evidence."""
     guard(default, index)
     candidates = [default]
     if block_of is None:
-        return Choice(default.text, default.name if default.text else None,
-                      "default: no article block around the headline", candidates)
+        return Choice(
+            default.text,
+            default.name if default.text else None,
+            "default: no article block around the headline",
+            candidates,
+        )
     doubt = _worth_asking(default, lead)
     if doubt is None:
-        return Choice(default.text, default.name,
-                      "default: it holds the lead and passes the guards", candidates)
+        return Choice(
+            default.text,
+            default.name,
+            "default: it holds the lead and passes the guards",
+            candidates,
+        )
     block = guard(block_of(), index)
     candidates.append(block)
     if not block.usable:
-        return Choice(default.text, default.name if default.text else None,
-                      f"default: {doubt}, but the article block is rejected "
-                      f"({', '.join(block.flaws)})", candidates)
+        return Choice(
+            default.text,
+            default.name if default.text else None,
+            f"default: {doubt}, but the article block is rejected ({', '.join(block.flaws)})",
+            candidates,
+        )
     if not default.usable:
         return Choice(block.text, block.name, f"article block: {doubt}", candidates)
     block_words, default_words = tokens(block.text), tokens(default.text)
-    if (lead and _has_lead(block, lead) and not _has_lead(default, lead)
-            and coverage(block_words, default_words) < 0.5):
-        return Choice(block.text, block.name,
-                      "article block: the default misses the lead under the headline",
-                      candidates)
+    if (
+        lead
+        and _has_lead(block, lead)
+        and not _has_lead(default, lead)
+        and coverage(block_words, default_words) < 0.5
+    ):
+        return Choice(
+            block.text,
+            block.name,
+            "article block: the default misses the lead under the headline",
+            candidates,
+        )
     if coverage(block_words, default_words) >= 0.9 and _teasers_only(default.text, block.text):
-        return Choice(block.text, block.name,
-                      "article block: the default adds only a run of teaser lines outside it",
-                      candidates)
+        return Choice(
+            block.text,
+            block.name,
+            "article block: the default adds only a run of teaser lines outside it",
+            candidates,
+        )
     inside = coverage(default_words, block_words)  # share of the default found in the block
     if inside >= 0.9 and sum(block_words.values()) >= 1.3 * sum(default_words.values()):
-        return Choice(block.text, block.name,
-                      "article block: same article with more prose", candidates)
-    return Choice(default.text, default.name, f"default: {doubt}, but no evidence for the block",
-                  candidates)
+        return Choice(
+            block.text, block.name, "article block: same article with more prose", candidates
+        )
+    return Choice(
+        default.text, default.name, f"default: {doubt}, but no evidence for the block", candidates
+    )

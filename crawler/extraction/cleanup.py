@@ -1,11 +1,12 @@
 """Trim what extractors commonly leave around a body: teasers, share prompts, credits."""
+
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 
 from dateutil import parser as dateparser
-import itertools
 
 _WORD = re.compile(r"\w+")
 # labels that introduce a rail of links to other articles ("read also", "related")
@@ -29,8 +30,7 @@ _LABEL = re.compile(r"^" + _RAIL_LABEL, re.IGNORECASE)
 # short lines that are furniture wherever they appear: a label alone, or a label and a colon
 _ANYWHERE = re.compile(
     r"^(?:(?:advertisement|advertising|anzeige|реклама|loading|sponsored)\W*$"
-    r"|" + _RAIL_LABEL
-    + r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
+    r"|" + _RAIL_LABEL + r"|(?:sign up|subscribe) (?:to|for|now)\b|follow us on\b|click here\b"
     r"|.{0,60}\bnewsletter\b"
     r"|share this (?:article|story)"
     r"|share on \w+$|skip advert)",
@@ -47,8 +47,10 @@ _EDGES = re.compile(
     r"|\d+ min(?:ute)?s? read\b|listen to this article)",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+(?:[A-Z][\w.'-]*(?:\s+|$)){1,4}(?:and\s+(?:[A-Z][\w.'-]*"
-                     r"(?:\s+|$)){1,4})?$")
+_BYLINE = re.compile(
+    r"^(?:[Bb]y|BY)\s+(?:[A-Z][\w.'-]*(?:\s+|$)){1,4}(?:and\s+(?:[A-Z][\w.'-]*"
+    r"(?:\s+|$)){1,4})?$"
+)
 MAX_FURNITURE_WORDS = 15
 
 
@@ -72,9 +74,10 @@ def _is_furniture(line: str, edge: bool) -> bool:
     if words > MAX_FURNITURE_WORDS:
         return False
     stripped = line.lstrip("-•*–— ")
-    return bool(_ANYWHERE.match(stripped)
-                or (edge and (_EDGES.match(stripped) or _BYLINE.match(stripped)
-                              or _is_date_line(stripped))))
+    return bool(
+        _ANYWHERE.match(stripped)
+        or (edge and (_EDGES.match(stripped) or _BYLINE.match(stripped) or _is_date_line(stripped)))
+    )
 
 
 RAIL_HEADING_WORDS = 8
@@ -93,8 +96,10 @@ def _cut_rail(paragraphs: list[str]) -> list[str]:
     titles) follow it: that is a recirculation rail the extractor took in."""
     for i in range(len(paragraphs) // 2, len(paragraphs)):
         line = paragraphs[i].lstrip("-•*–— ")
-        if len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS and _LABEL.match(line) and all(
-            len(_WORD.findall(p)) < TEASER_WORDS for p in paragraphs[i + 1:]
+        if (
+            len(_WORD.findall(line)) <= MAX_FURNITURE_WORDS
+            and _LABEL.match(line)
+            and all(len(_WORD.findall(p)) < TEASER_WORDS for p in paragraphs[i + 1 :])
         ):
             return paragraphs[:i]
     return paragraphs
@@ -106,8 +111,9 @@ def trim_furniture(text: str) -> str:
     paragraphs = [p for p in paragraphs if not _is_furniture(p, edge=False)]
     while paragraphs and _is_furniture(paragraphs[0], edge=True):
         paragraphs.pop(0)
-    while paragraphs and (_is_furniture(paragraphs[-1], edge=True)
-                          or _is_rail_heading(paragraphs[-1])):
+    while paragraphs and (
+        _is_furniture(paragraphs[-1], edge=True) or _is_rail_heading(paragraphs[-1])
+    ):
         paragraphs.pop()
     return "\n\n".join(paragraphs)
 
@@ -132,4 +138,3 @@ def keep_confirmed(text: str, reference: str, threshold: float = 0.5) -> str:
         if share >= threshold:
             kept.append(paragraph)
     return "\n\n".join(kept)
-

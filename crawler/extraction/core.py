@@ -1,4 +1,5 @@
 """Run the whole extraction for one page: decode, read signals, then body, title, date, language."""
+
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,12 @@ from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
-from .landmarks import find_heading_holding, find_landmarks, flatten_layout_tables, paragraphs_from_breaks
+from .landmarks import (
+    find_heading_holding,
+    find_landmarks,
+    flatten_layout_tables,
+    paragraphs_from_breaks,
+)
 from .language import choose_language
 from .model import Extracted
 from .shown_date import shown_dates
@@ -29,9 +35,16 @@ def _absolute(link: str | None, base: str | None) -> str | None:
 def _empty(url: str | None, feed_title: str | None, feed_published: datetime | None) -> Extracted:
     published = as_utc(feed_published) if feed_published else None
     return Extracted(
-        url=url, title=clean_space(feed_title) or None, text="", published=published,
-        published_source="feed" if published else None, authors=[], language=None,
-        canonical_url=None, title_source="feed" if feed_title else None, text_source=None,
+        url=url,
+        title=clean_space(feed_title) or None,
+        text="",
+        published=published,
+        published_source="feed" if published else None,
+        authors=[],
+        language=None,
+        canonical_url=None,
+        title_source="feed" if feed_title else None,
+        text_source=None,
     )
 
 
@@ -73,8 +86,9 @@ def _extract(
     marks = find_landmarks(root, title)
     # the printed date sits under the headline even when a kicker shares its <h1>
     heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
-    local, published_source = choose_date(signals, text, url, feed_published, marks.scope,
-                                          shown_dates(root, heading))
+    local, published_source = choose_date(
+        signals, text, url, feed_published, marks.scope, shown_dates(root, heading)
+    )
     published = as_utc(local) if local is not None else None
     try:
         choice = choose_body(root, text, url, signals, title, marks)

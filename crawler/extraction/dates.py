@@ -1,6 +1,7 @@
 """Choose the publication date: feed > the date printed beside the headline > JSON-LD (or meta
 when they disagree) > meta > <time> > htmldate; a disagreeing URL date wins over the page's
 metadata; never 'now'."""
+
 from __future__ import annotations
 
 import copy
@@ -18,12 +19,30 @@ from .structured import PageSignals
 __all__ = ["as_utc", "choose_date", "parse_date", "parse_local"]
 
 _META_KEYS = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-    "publication_date", "date", "dc.date.issued", "dcterms.issued", "dc.date",
-    "dcterms.date", "dcterms.created", "dc.date.created", "sailthru.date", "parsely-pub-date",
-    "citation_publication_date", "article.published", "originalpublicationdate", "displaydate",
-    "cxenseparse:recs:publishtime", "date.available",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "dc.date.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_publication_date",
+    "article.published",
+    "originalpublicationdate",
+    "displaydate",
+    "cxenseparse:recs:publishtime",
+    "date.available",
 )
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)"
@@ -103,8 +122,13 @@ def _htmldate(root: html.HtmlElement | None, url: str | None) -> datetime | None
     if root is None:
         return None
     try:
-        found = find_date(root, extensive_search=True, original_date=True, url=url,
-                          outputformat="%Y-%m-%dT%H:%M:%S")
+        found = find_date(
+            root,
+            extensive_search=True,
+            original_date=True,
+            url=url,
+            outputformat="%Y-%m-%dT%H:%M:%S",
+        )
     except Exception:  # third-party heuristics must not break extraction
         return None
     value = parse_local(found)
@@ -114,8 +138,12 @@ def _htmldate(root: html.HtmlElement | None, url: str | None) -> datetime | None
 
 
 def choose_date(
-    signals: PageSignals, text: str, url: str | None, feed_published: datetime | None,
-    scope: html.HtmlElement | None = None, shown: tuple[list[datetime], list[datetime]] = ([], []),
+    signals: PageSignals,
+    text: str,
+    url: str | None,
+    feed_published: datetime | None,
+    scope: html.HtmlElement | None = None,
+    shown: tuple[list[datetime], list[datetime]] = ([], []),
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -148,13 +176,28 @@ def choose_date(
 
 
 def _from_page(
-    signals: PageSignals, text: str, url: str | None, scope: html.HtmlElement | None,
+    signals: PageSignals,
+    text: str,
+    url: str | None,
+    scope: html.HtmlElement | None,
 ) -> tuple[datetime | None, str | None]:
-    structured = next((found for node in (signals.article, signals.webpage)
-                       if (found := parse_local(node.get("datePublished")
-                                                or node.get("dateCreated")))), None)
-    meta = next((found for key in _META_KEYS for value in signals.meta.get(key, [])
-                 if (found := parse_local(value))), None)
+    structured = next(
+        (
+            found
+            for node in (signals.article, signals.webpage)
+            if (found := parse_local(node.get("datePublished") or node.get("dateCreated")))
+        ),
+        None,
+    )
+    meta = next(
+        (
+            found
+            for key in _META_KEYS
+            for value in signals.meta.get(key, [])
+            if (found := parse_local(value))
+        ),
+        None,
+    )
     # a republished article keeps its first datePublished in JSON-LD while the page's meta tag
     # carries the date it shows its readers (in the publisher's own calendar, where JSON-LD
     # is often in UTC): when the two disagree on the day, the meta tag's is the article's

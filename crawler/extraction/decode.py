@@ -1,4 +1,5 @@
 """Turn raw page bytes into Unicode text and a parsed lxml tree without ever raising."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Page landmarks: the headline element and the block that holds the article around it."""
+
 from __future__ import annotations
 
 import copy
@@ -22,7 +23,9 @@ def find_heading(root: html.HtmlElement | None, title: str | None) -> html.HtmlE
     return None
 
 
-def find_heading_holding(root: html.HtmlElement | None, title: str | None) -> html.HtmlElement | None:
+def find_heading_holding(
+    root: html.HtmlElement | None, title: str | None
+) -> html.HtmlElement | None:
     """The first <h1> whose text holds the headline with a kicker or dateline around it."""
     if root is None or not title:
         return None
@@ -78,13 +81,14 @@ def article_scope(
     if scope is None or scope.tag in ("body", "html"):
         return None
     # widen to the semantic article element so its own header and footer notes come along
-    wider = next((a for a in [scope, *scope.iterancestors()]
-                  if a.tag in _SCOPES or a.get("role") == "main"), None)
+    wider = next(
+        (a for a in [scope, *scope.iterancestors()] if a.tag in _SCOPES or a.get("role") == "main"),
+        None,
+    )
     if wider is not None:
         scope = wider
     # long paragraphs are nearly always article prose: the block must hold most of them
-    inside = sum(size for p, size in long_paragraphs
-                 if is_inside(p, scope))
+    inside = sum(size for p, size in long_paragraphs if is_inside(p, scope))
     if inside < MIN_SCOPE_SHARE * sum(size for _, size in long_paragraphs):
         return None
     return as_document(scope)
@@ -110,8 +114,30 @@ def flatten_layout_tables(root: html.HtmlElement) -> None:
             el.tag = "div"
 
 
-_INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "br", "img", "font", "u", "sup",
-                     "sub", "small", "abbr", "cite", "q", "mark", "time", "s", "wbr"})
+_INLINE = frozenset(
+    {
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "span",
+        "br",
+        "img",
+        "font",
+        "u",
+        "sup",
+        "sub",
+        "small",
+        "abbr",
+        "cite",
+        "q",
+        "mark",
+        "time",
+        "s",
+        "wbr",
+    }
+)
 _BREAK_HOLDERS = ("div", "td", "section", "article", "main")
 
 
@@ -149,8 +175,10 @@ def paragraphs_from_breaks(root: html.HtmlElement) -> None:
         for kid in kids:
             el.remove(kid)
         for part in parts:
-            if not any(isinstance(n, str) and n.strip() or not isinstance(n, str) and n.tag != "br"
-                       for n in part):
+            if not any(
+                (isinstance(n, str) and n.strip()) or (not isinstance(n, str) and n.tag != "br")
+                for n in part
+            ):
                 continue
             para = html.Element("p")
             for node in part:

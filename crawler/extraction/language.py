@@ -1,4 +1,5 @@
 """Pick the page language: the declared one when the text's script agrees, else detection."""
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,28 @@ _SCRIPTS = {
 }
 _LANG_SCRIPT = {
     **dict.fromkeys(("ru", "uk", "be", "bg", "mk", "kk", "ky", "mn", "tg", "tt", "ba"), "Cyrl"),
-    "hy": "Armn", "ka": "Geor", "el": "Grek", "he": "Hebr", "yi": "Hebr",
+    "hy": "Armn",
+    "ka": "Geor",
+    "el": "Grek",
+    "he": "Hebr",
+    "yi": "Hebr",
     **dict.fromkeys(("ar", "fa", "ur", "ps", "ckb", "ug"), "Arab"),
     **dict.fromkeys(("zh", "ja", "ko"), "Hani"),
-    "sr": "Cyrl|Latn", "az": "Latn|Cyrl|Arab", "uz": "Latn|Cyrl",
+    "sr": "Cyrl|Latn",
+    "az": "Latn|Cyrl|Arab",
+    "uz": "Latn|Cyrl",
 }
 # neighbours langid confuses; a declaration naming one of them is kept
-_CLOSE = [{"az", "tr"}, {"bs", "hr", "sr"}, {"no", "nb", "nn", "da"}, {"id", "ms"},
-          {"cs", "sk"}, {"fa", "ar", "ur"}, {"ru", "uk", "be", "bg"}, {"es", "gl", "ca", "pt"}]
+_CLOSE = [
+    {"az", "tr"},
+    {"bs", "hr", "sr"},
+    {"no", "nb", "nn", "da"},
+    {"id", "ms"},
+    {"cs", "sk"},
+    {"fa", "ar", "ur"},
+    {"ru", "uk", "be", "bg"},
+    {"es", "gl", "ca", "pt"},
+]
 
 
 def _identifier() -> LanguageIdentifier:
@@ -67,7 +82,8 @@ def dominant_script(text: str) -> str | None:
 
 def _declared(signals: PageSignals) -> str | None:
     for value in (
-        signals.article.get("inLanguage") if isinstance(signals.article.get("inLanguage"), str)
+        signals.article.get("inLanguage")
+        if isinstance(signals.article.get("inLanguage"), str)
         else None,
         signals.html_lang,
         signals.first_meta("og:locale"),

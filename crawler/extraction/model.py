@@ -1,4 +1,5 @@
 """The extraction result handed to the rest of the crawler."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,9 @@ class Extracted:
             out["explain"] = {
                 "text": {"source": self.text_source, **self.explanation.get("text", {})},
                 "title": {"source": self.title_source},
-                "published": {"source": self.published_source,
-                              "local": (self.published_local.isoformat()
-                                        if self.published_local else None)},
+                "published": {
+                    "source": self.published_source,
+                    "local": (self.published_local.isoformat() if self.published_local else None),
+                },
             }
         return out

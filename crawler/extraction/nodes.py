@@ -1,4 +1,5 @@
 """Small helpers on page text and elements shared by the extraction steps."""
+
 from __future__ import annotations
 
 from lxml import html

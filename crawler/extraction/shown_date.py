@@ -1,6 +1,7 @@
 """The date the page prints next to its headline: the one its readers are shown as the
 article's date (a dateline, "Stand: …", "Published 5 March 2021"), in the publisher's own
 calendar and language."""
+
 from __future__ import annotations
 
 import re
@@ -18,28 +19,150 @@ _BEFORE, _AFTER = 120, 400
 # month names (and their usual abbreviations) of the languages most of the web is written in;
 # a name is matched whole, so "mar" never reads "Marseille"
 _MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio",
-        "gen", "janeiro", "januari", "tammikuuta", "styczeń", "stycznia", "ocak"),
-    2: ("february", "feb", "februar", "feber", "février", "févr", "fevrier", "febrero",
-        "febbraio", "fevereiro", "februari", "helmikuuta", "lutego", "şubat"),
-    3: ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "marco", "maart",
-        "maaliskuuta", "marca", "mart"),
+    1: (
+        "january",
+        "jan",
+        "januar",
+        "jänner",
+        "janvier",
+        "janv",
+        "enero",
+        "ene",
+        "gennaio",
+        "gen",
+        "janeiro",
+        "januari",
+        "tammikuuta",
+        "styczeń",
+        "stycznia",
+        "ocak",
+    ),
+    2: (
+        "february",
+        "feb",
+        "februar",
+        "feber",
+        "février",
+        "févr",
+        "fevrier",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "februari",
+        "helmikuuta",
+        "lutego",
+        "şubat",
+    ),
+    3: (
+        "march",
+        "mar",
+        "märz",
+        "maerz",
+        "mars",
+        "marzo",
+        "março",
+        "marco",
+        "maart",
+        "maaliskuuta",
+        "marca",
+        "mart",
+    ),
     4: ("april", "apr", "avril", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "nisan"),
     5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "toukokuuta", "maja", "mayıs"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "kesäkuuta",
-        "czerwca", "haziran"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho",
-        "heinäkuuta", "lipca", "temmuz"),
-    8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "elokuuta", "sierpnia",
-        "ağustos"),
-    9: ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre",
-        "set", "setembro", "syyskuuta", "września", "eylül"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott",
-         "outubro", "out", "lokakuuta", "października", "ekim"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro", "marraskuuta", "listopada",
-         "kasım"),
-    12: ("december", "dec", "dezember", "dez", "décembre", "déc", "decembre", "diciembre",
-         "dic", "dicembre", "dezembro", "joulukuuta", "grudnia", "aralık"),
+    6: (
+        "june",
+        "jun",
+        "juni",
+        "juin",
+        "junio",
+        "giugno",
+        "giu",
+        "junho",
+        "kesäkuuta",
+        "czerwca",
+        "haziran",
+    ),
+    7: (
+        "july",
+        "jul",
+        "juli",
+        "juillet",
+        "juil",
+        "julio",
+        "luglio",
+        "lug",
+        "julho",
+        "heinäkuuta",
+        "lipca",
+        "temmuz",
+    ),
+    8: (
+        "august",
+        "aug",
+        "août",
+        "aout",
+        "agosto",
+        "ago",
+        "augustus",
+        "elokuuta",
+        "sierpnia",
+        "ağustos",
+    ),
+    9: (
+        "september",
+        "sep",
+        "sept",
+        "septembre",
+        "septiembre",
+        "setiembre",
+        "settembre",
+        "set",
+        "setembro",
+        "syyskuuta",
+        "września",
+        "eylül",
+    ),
+    10: (
+        "october",
+        "oct",
+        "oktober",
+        "okt",
+        "octobre",
+        "octubre",
+        "ottobre",
+        "ott",
+        "outubro",
+        "out",
+        "lokakuuta",
+        "października",
+        "ekim",
+    ),
+    11: (
+        "november",
+        "nov",
+        "novembre",
+        "noviembre",
+        "novembro",
+        "marraskuuta",
+        "listopada",
+        "kasım",
+    ),
+    12: (
+        "december",
+        "dec",
+        "dezember",
+        "dez",
+        "décembre",
+        "déc",
+        "decembre",
+        "diciembre",
+        "dic",
+        "dicembre",
+        "dezembro",
+        "joulukuuta",
+        "grudnia",
+        "aralık",
+    ),
 }
 _MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names}
 _NAME = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))
@@ -88,7 +211,8 @@ def text_date(text: str) -> list[tuple[int, datetime]]:
 
 
 def shown_dates(
-    root: html.HtmlElement, heading: html.HtmlElement | None,
+    root: html.HtmlElement,
+    heading: html.HtmlElement | None,
 ) -> tuple[list[datetime], list[datetime]]:
     """The dates printed on short lines next to the headline element, nearest first (those
     below it, the dateline or byline, before those above it): (dates, those labelled as
@@ -99,8 +223,10 @@ def shown_dates(
     below = _dated(after)
     above = _dated(before)[::-1]
     ordered = below + above
-    return ([day for day, update in ordered if not update],
-            [day for day, update in ordered if update])
+    return (
+        [day for day, update in ordered if not update],
+        [day for day, update in ordered if update],
+    )
 
 
 _UPDATE = re.compile(

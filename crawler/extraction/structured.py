@@ -1,4 +1,5 @@
 """Read the page's own structured signals once: JSON-LD, meta tags, links, headings, <time>."""
+
 from __future__ import annotations
 
 import json
@@ -162,8 +163,9 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
             # a kicker and the headline are often two spans of one <h1>
-            parts = [clean_space(child.text_content()) for child in h1
-                     if isinstance(child.tag, str)]
+            parts = [
+                clean_space(child.text_content()) for child in h1 if isinstance(child.tag, str)
+            ]
             if sum(1 for part in parts if part) >= 2:
                 signals.h1_parts[text] = [part for part in parts if part]
     for h2 in root.iterfind(".//h2"):

@@ -1,4 +1,5 @@
 """Choose the page's own headline among JSON-LD, og:title, <h1> and <title>."""
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,7 @@ def strip_site(title: str, sites: set[str]) -> str:
     """Remove leading or trailing site-name segments such as ' | Outlet'."""
     prefix = _PREFIX.match(title)
     if prefix and is_site(prefix.group(1), sites):
-        title = title[prefix.end():]  # "Outlet e.V.: Headline"
+        title = title[prefix.end() :]  # "Outlet e.V.: Headline"
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -71,9 +72,12 @@ def strip_site(title: str, sites: set[str]) -> str:
         parts.pop(0)
         seps.pop(0)
     # leading breadcrumb labels ("Culture | Books | Headline") before a longer segment
-    while (len(parts) > 1 and seps[0].strip() in _CRUMB_SEPARATORS
-           and len(parts[0].split()) <= LABEL_WORDS
-           and max(len(p.split()) for p in parts[1:]) > LABEL_WORDS + 1):
+    while (
+        len(parts) > 1
+        and seps[0].strip() in _CRUMB_SEPARATORS
+        and len(parts[0].split()) <= LABEL_WORDS
+        and max(len(p.split()) for p in parts[1:]) > LABEL_WORDS + 1
+    ):
         parts.pop(0)
         seps.pop(0)
     if len(parts) > 1 and "|" in seps[-1] and len(parts[-1]) <= len(parts[0]):
@@ -111,7 +115,7 @@ def _variants(title: str) -> list[str]:
     for i in range(len(parts)):
         for j in range(i + 1, len(parts) + 1):
             if (i, j) != (0, len(parts)):
-                out.append(_join(parts[i:j], seps[i:j - 1]))
+                out.append(_join(parts[i:j], seps[i : j - 1]))
     return out
 
 
@@ -171,7 +175,7 @@ def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
             if len(part.split()) < MIN_PART_WORDS or part == key or len(part) <= len(_key(best)):
                 continue
             kicker = key.endswith(" " + part) and len(key.split()) - len(part.split()) <= KICKER
-            dateline = key.startswith(part + " ") and bool(re.search(r"\d", key[len(part):]))
+            dateline = key.startswith(part + " ") and bool(re.search(r"\d", key[len(part) :]))
             # "Headline | othersite.net": a host name after a separator, the headline before it
             tagged = key.startswith(part + " ") and _is_suffix_tag(h1, variant)
             if kicker or dateline or tagged:
@@ -185,8 +189,11 @@ _HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
 def _is_suffix_tag(h1: str, part: str) -> bool:
     """The <h1> is part, then a separator and a host name ("Headline | othersite.net")."""
     pieces = _SEPARATORS.split(h1)
-    return (len(pieces) >= 2 and bool(_HOST.match(pieces[-1].strip()))
-            and _key(_join(pieces[:-1], _SEPARATORS.findall(h1)[:-1])) == _key(part))
+    return (
+        len(pieces) >= 2
+        and bool(_HOST.match(pieces[-1].strip()))
+        and _key(_join(pieces[:-1], _SEPARATORS.findall(h1)[:-1])) == _key(part)
+    )
 
 
 def choose_title(
@@ -223,9 +230,10 @@ def _choose(
         whole = _confirms(text, named)
         for part in reversed(signals.h1_parts.get(text, [])):
             key = _key(part)
-            if len(key.split()) >= MIN_PART_WORDS and (any(
-                _key(v) == key for _source, cand in named for v in _variants(cand)
-            ) or (not whole and _named_after_kicker(part, named, sites))):
+            if len(key.split()) >= MIN_PART_WORDS and (
+                any(_key(v) == key for _source, cand in named for v in _variants(cand))
+                or (not whole and _named_after_kicker(part, named, sites))
+            ):
                 return part, "h1"
     # the visible headline wins when another source confirms it; the longest one when several
     # are (a section label such as "News" is often an <h1> too), the one inside the article
@@ -247,8 +255,11 @@ def _choose(
     # no <h1> is the headline (a section label, a logo): an <h2> that the <title> or og:title
     # names beyond a short label is
     for text in signals.h2s:
-        if not is_site(text, sites) and len(_key(text).split()) > LABEL_WORDS and _confirms(
-                text, named):
+        if (
+            not is_site(text, sites)
+            and len(_key(text).split()) > LABEL_WORDS
+            and _confirms(text, named)
+        ):
             return strip_site(text, sites), "h2"
     # a substantial headline inside the article body is what readers see as the title
     content_h1 = [text for text, inside in h1s if inside]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from newswatch.config import Selectors
-
 from newswatch.crawler.parsing.entries import Entry, Parsed
 from newswatch.crawler.parsing.feeds import parse_feed, parse_json_feed
 from newswatch.crawler.parsing.listing import parse_listing
@@ -13,8 +12,16 @@ from newswatch.crawler.parsing.search import parse_gdelt, parse_google_news
 from newswatch.crawler.parsing.sitemaps import parse_sitemap
 from newswatch.crawler.parsing.telegram import parse_telegram
 
-__all__ = ["Entry", "Parsed", "parse_feed", "parse_json_feed", "parse_listing", "parse_sitemap", "parse_source",
-           "parse_telegram"]
+__all__ = [
+    "Entry",
+    "Parsed",
+    "parse_feed",
+    "parse_json_feed",
+    "parse_listing",
+    "parse_sitemap",
+    "parse_source",
+    "parse_telegram",
+]
 
 
 def parse_source(

@@ -34,7 +34,9 @@ def read_feed(body: bytes, url: str, content_type: str | None) -> tuple[Any, Dec
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = utf8_content_type(content_type) or content_type
-    return feedparser.parse(utf8_xml(decoded.text), response_headers=headers, sanitize_html=False), decoded
+    return feedparser.parse(
+        utf8_xml(decoded.text), response_headers=headers, sanitize_html=False
+    ), decoded
 
 
 def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
@@ -51,14 +53,21 @@ def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Par
             continue
         published = _struct_time(e.get("published_parsed")) or _struct_time(e.get("updated_parsed"))
         entries.append(
-            Entry(url=link, guid=guid, title=e.get("title") or None, published=published,
-                  summary=e.get("summary") or None)
+            Entry(
+                url=link,
+                guid=guid,
+                title=e.get("title") or None,
+                published=published,
+                summary=e.get("summary") or None,
+            )
         )
     problem = str(d.get("bozo_exception")) if d.get("bozo") else None
     title = d.feed.get("title") if hasattr(d, "feed") else None
     if not version and not entries:
         what = _sniff(body)
-        return Parsed(error=f"not a feed: {what}" + (f" ({problem})" if problem else ""), title=title)
+        return Parsed(
+            error=f"not a feed: {what}" + (f" ({problem})" if problem else ""), title=title
+        )
     return Parsed(entries=entries, warning=problem, title=title).decoded_as(decoded)
 
 
@@ -73,14 +82,20 @@ def _sniff(body: bytes) -> str:
 
 def parse_json_feed(body: bytes, url: str, *, content_type: str | None = None) -> Parsed:
     """Entries of a JSON Feed (items with url/external_url, id, title, dates, summary)."""
-    decoded = decode(body, content_type, Markup.JSON)  # JSON is UTF-8, but servers send what they have
+    decoded = decode(
+        body, content_type, Markup.JSON
+    )  # JSON is UTF-8, but servers send what they have
     try:
         data = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         return Parsed(error=f"not valid JSON: {exc.msg} at line {exc.lineno}")
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         return Parsed(error="not a JSON Feed: no items list")
-    warning = None if data.get("version") in _JSON_FEED_VERSIONS else f"unknown JSON Feed version {data.get('version')!r}"
+    warning = (
+        None
+        if data.get("version") in _JSON_FEED_VERSIONS
+        else f"unknown JSON Feed version {data.get('version')!r}"
+    )
     entries = []
     for item in data["items"]:
         if not isinstance(item, dict):
@@ -93,6 +108,13 @@ def parse_json_feed(body: bytes, url: str, *, content_type: str | None = None) -
             continue
         published = parse_date(item.get("date_published")) or parse_date(item.get("date_modified"))
         summary = item.get("summary") or item.get("content_text") or None
-        entries.append(Entry(url=link, guid=guid, title=item.get("title") or None,
-                             published=published, summary=summary))
+        entries.append(
+            Entry(
+                url=link,
+                guid=guid,
+                title=item.get("title") or None,
+                published=published,
+                summary=summary,
+            )
+        )
     return Parsed(entries=entries, warning=warning, title=data.get("title")).decoded_as(decoded)

@@ -6,9 +6,9 @@ from cssselect import SelectorError
 from lxml.etree import XPathError
 from parsel import Selector, SelectorList
 
+from newswatch.config import Selectors
 from newswatch.crawler.charset import Markup, decode
 from newswatch.crawler.parsing.entries import Entry, Parsed, absolute, parse_date
-from newswatch.config import Selectors
 
 _SELECTOR_ERRORS = (SelectorError, XPathError)
 
@@ -71,11 +71,19 @@ def parse_listing(
         if link is None or link in seen:
             continue
         seen.add(link)
-        title = _text(node, selectors.title) if selectors.title else _text(node, "./descendant-or-self::text()")
+        title = (
+            _text(node, selectors.title)
+            if selectors.title
+            else _text(node, "./descendant-or-self::text()")
+        )
         date = parse_date(_text(node, selectors.date)) if selectors.date else None
         entries.append(Entry(url=link, title=title, published=date))
     if not entries:
         # a page that scripts its content shows no links to a plain fetch
-        hint = " (the page runs scripts: it may need render: true)" if page.xpath("//script[@src or normalize-space()]") else ""
+        hint = (
+            " (the page runs scripts: it may need render: true)"
+            if page.xpath("//script[@src or normalize-space()]")
+            else ""
+        )
         return Parsed(error=f"selector {selectors.links!r} found no article links{hint}")
     return Parsed(entries=entries).decoded_as(decoded)

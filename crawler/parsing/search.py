@@ -21,13 +21,16 @@ def _keep_recent(parsed: Parsed, since: datetime | None) -> Parsed:
         return parsed
     recent = [e for e in parsed.entries if e.published is None or e.published >= since]
     if len(recent) < len(parsed.entries):
-        parsed.warning = f"{len(parsed.entries) - len(recent)} results older than the look-back window skipped"
+        parsed.warning = (
+            f"{len(parsed.entries) - len(recent)} results older than the look-back window skipped"
+        )
     parsed.entries = recent
     return parsed
 
 
-def parse_google_news(body: bytes, url: str, *, content_type: str | None = None,
-                      since: datetime | None = None) -> Parsed:
+def parse_google_news(
+    body: bytes, url: str, *, content_type: str | None = None, since: datetime | None = None
+) -> Parsed:
     """Results of a Google News RSS search, each with its publisher's name and site."""
     parsed = parse_feed(body, url, content_type=content_type)
     if parsed.error:
@@ -45,7 +48,13 @@ def parse_google_news(body: bytes, url: str, *, content_type: str | None = None,
         # Google titles read "Headline - Publisher"
         if entry.title and entry.title.endswith(f" - {outlet}"):
             entry.title = entry.title[: -len(outlet) - 3].strip()
-        entry.meta = {"search": {"engine": "google-news", "outlet": outlet, **({"outlet_url": site} if site else {})}}
+        entry.meta = {
+            "search": {
+                "engine": "google-news",
+                "outlet": outlet,
+                **({"outlet_url": site} if site else {}),
+            }
+        }
         entry.summary = None  # Google's description is a link list, not the article's summary
     return _keep_recent(parsed, since)
 
@@ -86,10 +95,21 @@ def parse_gdelt(body: bytes, url: str, *, since: datetime | None = None) -> Pars
             continue
         language = str(art.get("language") or "")
         country = str(art.get("sourcecountry") or "")
-        search = {"engine": "gdelt", "outlet": art.get("domain") or None,
-                  "language": languages.get(language.lower()) or None, "language_name": language or None,
-                  "country": countries.get(country.lower()) or None, "country_name": country or None}
-        entries.append(Entry(url=link, guid=link, title=(art.get("title") or "").strip() or None,
-                             published=parse_date(art.get("seendate")),
-                             meta={"search": {k: v for k, v in search.items() if v}}))
+        search = {
+            "engine": "gdelt",
+            "outlet": art.get("domain") or None,
+            "language": languages.get(language.lower()) or None,
+            "language_name": language or None,
+            "country": countries.get(country.lower()) or None,
+            "country_name": country or None,
+        }
+        entries.append(
+            Entry(
+                url=link,
+                guid=link,
+                title=(art.get("title") or "").strip() or None,
+                published=parse_date(art.get("seendate")),
+                meta={"search": {k: v for k, v in search.items() if v}},
+            )
+        )
     return _keep_recent(Parsed(entries=entries, title="GDELT search"), since)

@@ -38,11 +38,15 @@ def _text_of(node: Selector | None) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
-_OWN_TEXT_XPATH = "./*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
+_OWN_TEXT_XPATH = (
+    "./*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
+)
 _OWN_TEXT = "xpath:" + _OWN_TEXT_XPATH
 # posts with an album or a document may wrap their text deeper: any text outside a quoted reply
-_NESTED_TEXT = ("xpath:.//*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
-                "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_reply ')])]")
+_NESTED_TEXT = (
+    "xpath:.//*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_text ')]"
+    "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' tgme_widget_message_reply ')])]"
+)
 
 
 def _first(node: Selector, query: str) -> Selector | None:
@@ -52,7 +56,11 @@ def _first(node: Selector, query: str) -> Selector | None:
 
 def _external(link: str | None) -> bool:
     host = (urlsplit(link).hostname or "") if link else ""
-    return bool(link) and is_http_url(link) and not any(host == h or host.endswith("." + h) for h in _TELEGRAM_HOSTS)
+    return (
+        bool(link)
+        and is_http_url(link)
+        and not any(host == h or host.endswith("." + h) for h in _TELEGRAM_HOSTS)
+    )
 
 
 def _title(text: str, preview_title: str | None) -> str | None:
@@ -75,41 +83,75 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
     # the bubble's own text, not the quoted text of the post it replies to
     own = _first(bubble, _OWN_TEXT) or _first(post, _NESTED_TEXT)
     text = _text_of(own)
-    when = parse_date(post.css("a.tgme_widget_message_date time::attr(datetime)").get()
-                      or post.css("time[datetime]::attr(datetime)").get())
+    when = parse_date(
+        post.css("a.tgme_widget_message_date time::attr(datetime)").get()
+        or post.css("time[datetime]::attr(datetime)").get()
+    )
     signature = _text_of(_first(post, ".tgme_widget_message_from_author"))
     owner = _text_of(_first(post, ".tgme_widget_message_owner_name"))
     forwarded = _first(post, ".tgme_widget_message_forwarded_from_name")
     preview = _first(post, "a.tgme_widget_message_link_preview")
     preview_url = absolute(base, preview.attrib.get("href")) if preview is not None else None
     preview_title = _text_of(_first(preview, ".link_preview_title")) if preview is not None else ""
-    preview_desc = _text_of(_first(preview, ".link_preview_description")) if preview is not None else ""
-    preview_site = _text_of(_first(preview, ".link_preview_site_name")) if preview is not None else ""
-    text_links = [absolute(base, h) for h in own.xpath(".//a/@href").getall()] if own is not None else []
-    photos = [m.group(1) for style in post.css("a.tgme_widget_message_photo_wrap::attr(style)").getall()
-              if (m := _BG_IMAGE.search(style))]
+    preview_desc = (
+        _text_of(_first(preview, ".link_preview_description")) if preview is not None else ""
+    )
+    preview_site = (
+        _text_of(_first(preview, ".link_preview_site_name")) if preview is not None else ""
+    )
+    text_links = (
+        [absolute(base, h) for h in own.xpath(".//a/@href").getall()] if own is not None else []
+    )
+    photos = [
+        m.group(1)
+        for style in post.css("a.tgme_widget_message_photo_wrap::attr(style)").getall()
+        if (m := _BG_IMAGE.search(style))
+    ]
 
     text_links += _URL.findall(text)
-    link = preview_url if _external(preview_url) else next((u for u in text_links if _external(u)), None)
+    link = (
+        preview_url
+        if _external(preview_url)
+        else next((u for u in text_links if _external(u)), None)
+    )
     own_words = len(_URL.sub(" ", text).split())
     links_article = link is not None and own_words <= LINK_POST_WORDS
     body = "\n\n".join(part for part in (text, preview_title, preview_desc) if part)
     if not body and not photos:
         return None  # a sticker, poll or service message: nothing to judge
-    meta: dict[str, object] = {"telegram": {
-        "channel": channel, "post": int(number),
-        **({"forwarded_from": _text_of(forwarded),
-            "forwarded_url": absolute(base, forwarded.attrib.get("href"))} if forwarded is not None else {}),
-        **({"link": link} if link else {}),
-        **({"preview": {"site": preview_site, "title": preview_title, "description": preview_desc}}
-           if preview is not None else {}),
-        **({"photos": photos} if photos else {}),
-    }}
+    meta: dict[str, object] = {
+        "telegram": {
+            "channel": channel,
+            "post": int(number),
+            **(
+                {
+                    "forwarded_from": _text_of(forwarded),
+                    "forwarded_url": absolute(base, forwarded.attrib.get("href")),
+                }
+                if forwarded is not None
+                else {}
+            ),
+            **({"link": link} if link else {}),
+            **(
+                {
+                    "preview": {
+                        "site": preview_site,
+                        "title": preview_title,
+                        "description": preview_desc,
+                    }
+                }
+                if preview is not None
+                else {}
+            ),
+            **({"photos": photos} if photos else {}),
+        }
+    }
     permalink = f"https://t.me/{name}/{number}"
     return Entry(
         url=permalink,
         guid=permalink,
-        title=_title(text, preview_title) or (f"{channel_title or channel}: photo" if photos else None),
+        title=_title(text, preview_title)
+        or (f"{channel_title or channel}: photo" if photos else None),
         published=when,
         summary=text[:500] or None,
         text=body,
@@ -120,7 +162,20 @@ def parse_post(post: Selector, base: str, channel: str, channel_title: str | Non
     )
 
 
-_RESERVED = {"s", "joinchat", "addstickers", "share", "proxy", "socks", "iv", "login", "c", "k", "a", "z"}
+_RESERVED = {
+    "s",
+    "joinchat",
+    "addstickers",
+    "share",
+    "proxy",
+    "socks",
+    "iv",
+    "login",
+    "c",
+    "k",
+    "a",
+    "z",
+}
 
 
 def channel_links(base: str, hrefs: list[str]) -> list[str]:
@@ -135,7 +190,11 @@ def channel_links(base: str, hrefs: list[str]) -> list[str]:
         segments = [p for p in parts.path.split("/") if p]
         preview: str | None = None
         if host in ("t.me", "www.t.me", "telegram.me", "www.telegram.me"):
-            name = segments[1] if segments[:1] == ["s"] and len(segments) > 1 else (segments[0] if segments else "")
+            name = (
+                segments[1]
+                if segments[:1] == ["s"] and len(segments) > 1
+                else (segments[0] if segments else "")
+            )
             if name.lower() not in _RESERVED and not name.startswith("+"):
                 preview = f"https://t.me/s/{name}"
         elif channel_name(url) is not None:  # a preview on another host (a mirror, a test server)
@@ -151,18 +210,24 @@ def parse_telegram(body: bytes, url: str, *, content_type: str | None = None) ->
     if channel is None:
         # t.me answers /s/NAME of a channel without a public preview with a redirect to /NAME
         path = urlsplit(url).path
-        return Parsed(error=f"no public preview: the channel page redirected to {path!r} "
-                            "(private channel, a user or a bot, or web preview disabled)")
+        return Parsed(
+            error=f"no public preview: the channel page redirected to {path!r} "
+            "(private channel, a user or a bot, or web preview disabled)"
+        )
     decoded = decode(body, content_type, Markup.HTML)
     text = decoded.text
     if not text.strip():
         return Parsed(error="empty response")
     page = Selector(text=text, base_url=url)
-    title = _text_of(_first(page, ".tgme_channel_info_header_title")) or page.css(
-        "meta[property='og:title']::attr(content)").get()
+    title = (
+        _text_of(_first(page, ".tgme_channel_info_header_title"))
+        or page.css("meta[property='og:title']::attr(content)").get()
+    )
     posts = page.css("div.tgme_widget_message[data-post]")
     if not posts and not page.css(".tgme_channel_info, .tgme_widget_message_wrap"):
-        return Parsed(error="not a Telegram channel preview: no channel or posts on the page", title=title)
+        return Parsed(
+            error="not a Telegram channel preview: no channel or posts on the page", title=title
+        )
     entries = [e for post in posts if (e := parse_post(post, url, channel, title)) is not None]
     ids = [e.meta["telegram"]["post"] for e in entries]
     older = None

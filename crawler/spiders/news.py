@@ -128,7 +128,9 @@ class NewsSpider(scrapy.Spider):
         report = state.report
         if response.meta.get("render_over_budget"):
             limit = self.ctx.settings.crawl.render_max_pages
-            state.fail(f"not rendered: this crawl already rendered crawl.render_max_pages ({limit}) pages")
+            state.fail(
+                f"not rendered: this crawl already rendered crawl.render_max_pages ({limit}) pages"
+            )
             return []
         report.bytes += len(response.body)
         if response.meta.get("first"):
@@ -167,14 +169,19 @@ class NewsSpider(scrapy.Spider):
                 state.fail(f"{truncated}; {len(parsed.entries)} entries read")
             else:
                 report.warn(f"{response.url}: {truncated}")
-        out: list[Any] = [self._document_request(state, child, first=False)
-                          for child in parsed.children[:50] if is_http_url(child)]
+        out: list[Any] = [
+            self._document_request(state, child, first=False)
+            for child in parsed.children[:50]
+            if is_http_url(child)
+        ]
         report.found += len(parsed.entries)
         entries = [e for e in parsed.entries if is_http_url(e.url)]
         if len(entries) < len(parsed.entries):
             # file:, data:, ftp:, javascript: or malformed links are never followed
             dropped = len(parsed.entries) - len(entries)
-            report.warn(f"{dropped} {'entry' if dropped == 1 else 'entries'} without an http(s) link not followed")
+            report.warn(
+                f"{dropped} {'entry' if dropped == 1 else 'entries'} without an http(s) link not followed"
+            )
         skipped = report.skipped
         out.extend(self._follow(state, entries))
         if parsed.older and is_http_url(parsed.older):
@@ -182,7 +189,9 @@ class NewsSpider(scrapy.Spider):
             out.extend(self._older_page(state, response, parsed, fresh))
         return out
 
-    def _older_page(self, state: FeedState, response: Response, parsed: Any, fresh: int) -> list[Request]:
+    def _older_page(
+        self, state: FeedState, response: Response, parsed: Any, fresh: int
+    ) -> list[Request]:
         """The next page back of a paginated source, within its page budget and look-back.
 
         Stops when a page brought no new entries (the rest is known), when ``pages`` are read,
@@ -190,11 +199,20 @@ class NewsSpider(scrapy.Spider):
         would be stored but never reported.
         """
         page = int(response.meta.get("page", 1))
-        if fresh <= 0 or page >= state.cfg.pages or parsed.older in state.extra.setdefault("pages_seen", set()):
+        if (
+            fresh <= 0
+            or page >= state.cfg.pages
+            or parsed.older in state.extra.setdefault("pages_seen", set())
+        ):
             return []
         lookback = self.ctx.settings.digest.lookback
         dates = [e.published for e in parsed.entries if e.published is not None]
-        if lookback is not None and dates and self._first_poll(state) and min(dates) < self.ctx.clock() - lookback:
+        if (
+            lookback is not None
+            and dates
+            and self._first_poll(state)
+            and min(dates) < self.ctx.clock() - lookback
+        ):
             return []
         state.extra["pages_seen"].add(parsed.older)
         request = self._document_request(state, parsed.older, first=False)
@@ -233,17 +251,27 @@ class NewsSpider(scrapy.Spider):
     def _follow(self, state: FeedState, entries: list[Entry]) -> Iterable[Request | ArticleItem]:
         cap = self.ctx.settings.crawl.max_entries_per_feed
         if len(entries) > cap:
-            entries = sorted(entries, key=lambda e: (e.published is not None, e.published), reverse=True)
-            state.report.warn(f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed")
+            entries = sorted(
+                entries, key=lambda e: (e.published is not None, e.published), reverse=True
+            )
+            state.report.warn(
+                f"{len(entries) - cap} entries over max_entries_per_feed ({cap}) not followed"
+            )
             entries = entries[:cap]
         idents = [(e, identity(e.url, None, e.guid or e.url)) for e in entries]
         urls, guids = self.ctx.known(
-            state.source_id, [i.url_hash for _, i in idents], [i.guid_hash for _, i in idents if i.guid_hash]
+            state.source_id,
+            [i.url_hash for _, i in idents],
+            [i.guid_hash for _, i in idents if i.guid_hash],
         )
         out: list[Request | ArticleItem] = []
         auth = basic_auth(state.url)
         for entry, ident in idents:
-            if ident.url_hash in urls or ident.guid_hash in guids or ident.url_hash in self._following:
+            if (
+                ident.url_hash in urls
+                or ident.guid_hash in guids
+                or ident.url_hash in self._following
+            ):
                 state.report.skipped += 1
                 continue
             self._following.add(ident.url_hash)
@@ -265,8 +293,12 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_article,
                     errback=self.article_failed,
                     dont_filter=True,
-                    meta={"feed": state.name, "entry": entry, ROBOTS_META: state.cfg.robots,
-                          ORIGIN_META: state.url},
+                    meta={
+                        "feed": state.name,
+                        "entry": entry,
+                        ROBOTS_META: state.cfg.robots,
+                        ORIGIN_META: state.url,
+                    },
                 )
             )
         return out
@@ -281,7 +313,9 @@ class NewsSpider(scrapy.Spider):
             return []
         if state.cfg.kind == "google-news" and response.url == entry.url:
             # the search's own link page, not the publisher's article it should redirect to
-            state.report.warning = f"{entry.url}: the Google News link did not redirect to the publisher"
+            state.report.warning = (
+                f"{entry.url}: the Google News link did not redirect to the publisher"
+            )
             self._article_lost(state)
             return []
         return [

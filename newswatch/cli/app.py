@@ -50,10 +50,19 @@ COMMAND_MODULES = (
 def _root(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="configuration file (default ./newswatch.yaml or $NEWSWATCH_CONFIG)")
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="configuration file (default ./newswatch.yaml or $NEWSWATCH_CONFIG)",
+        ),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="database URL (overrides storage.url)")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show tracebacks and debug logs")] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="database URL (overrides storage.url)")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="show tracebacks and debug logs")
+    ] = False,
     log_format: Annotated[
         str | None, typer.Option("--log-format", help="log line format: text or json")
     ] = None,
@@ -64,7 +73,9 @@ def _root(
         raise typer.BadParameter("expected text or json", param_hint="--log-format")
     from newswatch.logs import setup_logging
 
-    setup_logging(log_format or "text", logging.DEBUG if verbose else logging.WARNING, libraries=verbose)
+    setup_logging(
+        log_format or "text", logging.DEBUG if verbose else logging.WARNING, libraries=verbose
+    )
 
 
 def _register() -> None:
@@ -91,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         if verbose:
             import traceback
 
-            err_console.print(mask_secrets("".join(traceback.format_exception(exc))), markup=False, highlight=False)
+            err_console.print(
+                mask_secrets("".join(traceback.format_exception(exc))),
+                markup=False,
+                highlight=False,
+            )
         err_console.print("[bold red]error:[/] ", end="", markup=True)
         err_console.print(mask_secrets(str(exc)), markup=False, highlight=False)
         return exc.exit_code

@@ -21,13 +21,19 @@ def register(app: typer.Typer) -> None:
     @app.command("backtest")
     def backtest(
         ctx: typer.Context,
-        days: Annotated[int, typer.Option("--days", min=1, help="re-judge articles first seen in the last N days")] = 7,
+        days: Annotated[
+            int,
+            typer.Option("--days", min=1, help="re-judge articles first seen in the last N days"),
+        ] = 7,
         profile: Annotated[
             Path | None, typer.Option("--profile", help="the changed topic profile (YAML) to try")
         ] = None,
         feedback: Annotated[
             bool,
-            typer.Option("--feedback", help="re-judge the articles readers corrected and score the profile on them"),
+            typer.Option(
+                "--feedback",
+                help="re-judge the articles readers corrected and score the profile on them",
+            ),
         ] = False,
     ) -> None:
         """Re-judge stored articles with a changed profile; list what would enter or leave."""
@@ -56,7 +62,11 @@ def register(app: typer.Typer) -> None:
             f"{len(recategorised)} would change primary category",
             highlight=False,
         )
-        for label, rows in (("would enter", entering), ("would leave", leaving), ("recategorised", recategorised)):
+        for label, rows in (
+            ("would enter", entering),
+            ("would leave", leaving),
+            ("recategorised", recategorised),
+        ):
             if not rows:
                 continue
             table = Table("id", "title", "now", "with the profile", "reasons", title=label)
@@ -83,7 +93,15 @@ def _on_feedback(judge: Judge, db: Any) -> None:
     with db.session() as s:
         labelled = corrected_articles(s)
     console = Console(width=160, soft_wrap=True)
-    table = Table("id", "title", "readers say", "stored", "with the profile", "agrees", title="corrected items")
+    table = Table(
+        "id",
+        "title",
+        "readers say",
+        "stored",
+        "with the profile",
+        "agrees",
+        title="corrected items",
+    )
     judged = agree_now = agree_before = stories = 0
     for art, rows in labelled:
         want: tuple[bool, str | None] | None = None

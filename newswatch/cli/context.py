@@ -54,8 +54,10 @@ class AppState:
             except DatabaseError as exc:
                 hint = "check storage.url / --db / NEWSWATCH_DB"
                 if "not a database" in str(exc):
-                    hint = ("the file is not a newswatch database or is damaged; it was left unchanged "
-                            "(restore a backup, or point --db at another file)")
+                    hint = (
+                        "the file is not a newswatch database or is damaged; it was left unchanged "
+                        "(restore a backup, or point --db at another file)"
+                    )
                 raise StorageError(str(exc), hint=hint) from exc
         return self._db
 

@@ -25,8 +25,15 @@ from newswatch.weburl import mask_secrets
 
 # statuses of a feed that failed in this crawl (a feed deactivated earlier is not polled: "inactive")
 FAILED = ("error", "gone", "interrupted")
-_STYLE = {"ok": "green", "not_modified": "dim", "moved": "yellow", "error": "red", "gone": "red", "inactive": "dim",
-          "interrupted": "yellow"}
+_STYLE = {
+    "ok": "green",
+    "not_modified": "dim",
+    "moved": "yellow",
+    "error": "red",
+    "gone": "red",
+    "inactive": "dim",
+    "interrupted": "yellow",
+}
 
 
 # how a status reads in the table: short enough that the table fits 80 columns uncut
@@ -45,9 +52,17 @@ def report_table(report: object, *, title: str = "crawl") -> Group:
     t = report.totals
     table = Table(title=title, show_footer=True, box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("feed", footer="total", overflow="fold", max_width=28)
-    table.add_column("status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok", no_wrap=True)
-    for key, head in (("found", "found"), ("skipped", "known"), ("new", "new"), ("relevant", "relevant"),
-                      ("duplicate", "dup"), ("failed", "failed")):
+    table.add_column(
+        "status", footer=f"{t['feeds'] - t['feeds_failed']}/{t['feeds']} ok", no_wrap=True
+    )
+    for key, head in (
+        ("found", "found"),
+        ("skipped", "known"),
+        ("new", "new"),
+        ("relevant", "relevant"),
+        ("duplicate", "dup"),
+        ("failed", "failed"),
+    ):
         table.add_column(head, justify="right", footer=str(t[key]), no_wrap=True)
     notes = []
     for f in report.feeds:
@@ -55,7 +70,12 @@ def report_table(report: object, *, title: str = "crawl") -> Group:
         table.add_row(
             Text(f.name),
             Text(_SHOWN.get(f.status, f.status), style=_STYLE.get(f.status, "")),
-            str(f.found), str(f.skipped), str(f.new), str(f.relevant), str(f.duplicate), str(f.failed),
+            str(f.found),
+            str(f.skipped),
+            str(f.new),
+            str(f.relevant),
+            str(f.duplicate),
+            str(f.failed),
         )
         if note:
             line = Text(f"{f.name}: ", style=_STYLE.get(f.status, "") or "yellow")
@@ -81,7 +101,8 @@ def register(app: typer.Typer) -> None:
         chosen = select_feeds(settings, feed)
         if not chosen:
             raise NewswatchError(
-                "no feeds to crawl" + (" (every configured feed is disabled)" if settings.feeds else ""),
+                "no feeds to crawl"
+                + (" (every configured feed is disabled)" if settings.feeds else ""),
                 hint="add one with `newswatch feeds add URL` (a feed, or a homepage to search for feeds)",
             )
         db = app_state.database()
@@ -92,9 +113,15 @@ def register(app: typer.Typer) -> None:
         # a long crawl is its articles (thousands), not its feeds: the bar counts articles, with
         # their rate and the time left; feeds done are in the description
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-            console=err, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
         ) as progress:
             task = progress.add_task(f"0/{len(chosen)} feeds", total=None, rate="")
             feeds_done = 0
@@ -110,8 +137,14 @@ def register(app: typer.Typer) -> None:
                 rate = f"{finished / seconds:.1f}/s" if seconds > 0 and finished else ""
                 progress.update(task, completed=finished, total=requested, rate=rate)
 
-            report = crawl_sync(settings, db, feed or None, progress=done, article_progress=articles,
-                                on_ingested=alerts)
+            report = crawl_sync(
+                settings,
+                db,
+                feed or None,
+                progress=done,
+                article_progress=articles,
+                on_ingested=alerts,
+            )
         Console(soft_wrap=True).print(report_table(report))
         if alerts is not None and alerts.summary():
             Console(soft_wrap=True).print(alerts.summary(), highlight=False)

@@ -6,9 +6,9 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Annotated, Any, BinaryIO
 
 import typer
@@ -20,10 +20,10 @@ from newswatch.cli.context import state
 from newswatch.config import parse_duration
 from newswatch.errors import ExitCode, InputError
 from newswatch.ingest import Ingestor, RawArticle
-from newswatch.weburl import check_http_url
 from newswatch.storage import articles as store
 from newswatch.storage.articles import HIGHLIGHT_END, HIGHLIGHT_START
 from newswatch.storage.models import Article
+from newswatch.weburl import check_http_url
 
 REQUIRED = ("id", "url", "title", "text")
 # Longest import line read: an article of a few hundred KB is large; reading a 63 MB line
@@ -31,7 +31,9 @@ REQUIRED = ("id", "url", "title", "text")
 MAX_LINE_BYTES = 8_000_000
 
 
-def read_lines(handle: BinaryIO, limit: int | None = None) -> Iterator[tuple[int, str | None, str | None]]:
+def read_lines(
+    handle: BinaryIO, limit: int | None = None
+) -> Iterator[tuple[int, str | None, str | None]]:
     """(line number, text, problem) for each line; a line too long or not UTF-8 has a problem."""
     limit = MAX_LINE_BYTES if limit is None else limit
     lineno = 0
@@ -48,7 +50,11 @@ def read_lines(handle: BinaryIO, limit: int | None = None) -> Iterator[tuple[int
         try:
             yield lineno, raw.decode("utf-8"), None
         except UnicodeDecodeError as exc:
-            yield lineno, None, f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1})"
+            yield (
+                lineno,
+                None,
+                f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1})",
+            )
 
 
 def parse_record(line: str, lineno: int, where: str) -> RawArticle:
@@ -69,7 +75,9 @@ def parse_record(line: str, lineno: int, where: str) -> RawArticle:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:  # "\ud800" in JSON: valid JSON, not storable text
-                raise InputError(f"{where}:{lineno}: {key}: contains a lone surrogate (\\u escape of half a character)") from None
+                raise InputError(
+                    f"{where}:{lineno}: {key}: contains a lone surrogate (\\u escape of half a character)"
+                ) from None
     try:
         check_http_url(rec["url"])
     except ValueError as exc:
@@ -107,8 +115,22 @@ def _open(path: str) -> tuple[BinaryIO, str]:
 
 
 EXPORT_FIELDS = (
-    "id", "url", "title", "text", "published", "first_seen", "source", "language", "relevant", "score",
-    "categories", "reasons", "story_id", "story", "duplicate_of", "updated",
+    "id",
+    "url",
+    "title",
+    "text",
+    "published",
+    "first_seen",
+    "source",
+    "language",
+    "relevant",
+    "score",
+    "categories",
+    "reasons",
+    "story_id",
+    "story",
+    "duplicate_of",
+    "updated",
 )
 
 
@@ -181,7 +203,10 @@ def register(app: typer.Typer) -> None:
         file: Annotated[str, typer.Argument(help="JSON Lines file, or - for standard input")],
         alerts: Annotated[
             bool,
-            typer.Option("--alerts", help="send instant alerts for what matches (a backfill pages nobody by default)"),
+            typer.Option(
+                "--alerts",
+                help="send instant alerts for what matches (a backfill pages nobody by default)",
+            ),
         ] = False,
     ) -> None:
         """Ingest {"id","url","title","text","published"?,"language"?,"source"?} lines."""
@@ -215,7 +240,9 @@ def register(app: typer.Typer) -> None:
                 if step is not None:
                     step(result)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing"
-        Console(soft_wrap=True).print(f"imported from {where}: {summary}; bad lines: {errors}", highlight=False)
+        Console(soft_wrap=True).print(
+            f"imported from {where}: {summary}; bad lines: {errors}", highlight=False
+        )
         if step is not None and step.summary():
             Console(soft_wrap=True).print(step.summary(), highlight=False)
         if errors:
@@ -224,13 +251,21 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
         ctx: typer.Context,
-        fmt: Annotated[str, typer.Option("--format", help="jsonl (one object per line) or csv")] = "jsonl",
+        fmt: Annotated[
+            str, typer.Option("--format", help="jsonl (one object per line) or csv")
+        ] = "jsonl",
         since: Annotated[
             str | None,
-            typer.Option("--since", help="first seen since a date, a datetime (UTC unless given) or a duration ago (7d)"),
+            typer.Option(
+                "--since",
+                help="first seen since a date, a datetime (UTC unless given) or a duration ago (7d)",
+            ),
         ] = None,
         corrected: Annotated[
-            bool, typer.Option("--corrected", help="only articles readers gave feedback on (a labelled set)")
+            bool,
+            typer.Option(
+                "--corrected", help="only articles readers gave feedback on (a labelled set)"
+            ),
         ] = False,
     ) -> None:
         """Write stored articles (text, source, judgement, story, dedup links, feedback) as JSON Lines/CSV."""
@@ -240,7 +275,11 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("expected jsonl or csv", param_hint="--format")
         start = parse_since(since, datetime.now(UTC)) if since else None
         db = state(ctx).database(create=False)
-        writer = csv.DictWriter(sys.stdout, fieldnames=[*EXPORT_FIELDS, "feedback"], lineterminator="\n") if fmt == "csv" else None
+        writer = (
+            csv.DictWriter(sys.stdout, fieldnames=[*EXPORT_FIELDS, "feedback"], lineterminator="\n")
+            if fmt == "csv"
+            else None
+        )
         if writer is not None:
             writer.writeheader()
         with db.session() as s:
@@ -277,7 +316,10 @@ def register(app: typer.Typer) -> None:
         console = Console(soft_wrap=True, highlight=False)
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for h in hits:
-            key = (" ".join((h["title"] or "").lower().split()), " ".join((h["snippet"] or "").lower().split()))
+            key = (
+                " ".join((h["title"] or "").lower().split()),
+                " ".join((h["snippet"] or "").lower().split()),
+            )
             groups.setdefault(key, []).append(h)
         for i, same in enumerate(groups.values()):
             first = same[0]
@@ -286,7 +328,10 @@ def register(app: typer.Typer) -> None:
             head = Text(f"{first['id']}  ", style="dim")
             head.append(first["title"] or "(no title)", style="bold")
             if len(same) > 1:
-                head.append(f"  (+{len(same) - 1} like it: {', '.join(str(h['id']) for h in same[1:])})", style="dim")
+                head.append(
+                    f"  (+{len(same) - 1} like it: {', '.join(str(h['id']) for h in same[1:])})",
+                    style="dim",
+                )
             console.print(head)
             console.print(Text("    ").append_text(_highlighted(first["snippet"] or "")))
             console.print(Text("    " + first["url"], style="dim"))

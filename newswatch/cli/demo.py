@@ -38,7 +38,12 @@ def demo_settings(base_url: str, workdir: Path) -> Settings:
         "storage": {"url": f"sqlite:///{workdir / 'newswatch.db'}"},
         # the sample site is an archive of past months: report it whole, as a backfill would
         "digest": {"output_dir": str(workdir / "digests"), "lookback": None},
-        "crawl": {"download_delay": 0, "autothrottle": False, "concurrent_per_host": 8, "timeout": 20},
+        "crawl": {
+            "download_delay": 0,
+            "autothrottle": False,
+            "concurrent_per_host": 8,
+            "timeout": 20,
+        },
     }
     # hermetic on purpose: the user's file and environment do not apply to the demo
     return Settings.model_validate(overrides)
@@ -59,9 +64,9 @@ def register(app: typer.Typer) -> None:
         ] = Path("newswatch-demo"),
     ) -> None:
         """Crawl the bundled sample news site on 127.0.0.1 and write a digest (offline)."""
+        from newswatch.cli.crawl import report_table
         from newswatch.crawler.runner import crawl_sync
         from newswatch.digests.service import build_digest, label_for
-        from newswatch.cli.crawl import report_table
         from newswatch.storage.db import Database
         from newswatch.storage.models import utcnow
 
@@ -76,7 +81,9 @@ def register(app: typer.Typer) -> None:
                 report = crawl_sync(settings, db)
                 console.print(report_table(report, title="demo crawl"))
                 now = utcnow()
-                result = build_digest(settings, db, cutoff=now, label=label_for(settings, now), now=now)
+                result = build_digest(
+                    settings, db, cutoff=now, label=label_for(settings, now), now=now
+                )
             finally:
                 db.close()
         new = report.totals["new"]

@@ -50,7 +50,8 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[
             str,
             typer.Option(
-                "--format", help="html prints the file's path; text and json print the digest itself"
+                "--format",
+                help="html prints the file's path; text and json print the digest itself",
             ),
         ] = "html",
         resend: Annotated[
@@ -113,7 +114,9 @@ def register(app: typer.Typer) -> None:
             err.print(f"written to {written}")
             typer.echo(written.read_text(encoding="utf-8"), nl=False)
         if failed:
-            raise DeliveryError(f"{counted(len(failed), 'digest email')} not sent; kept for the next --send")
+            raise DeliveryError(
+                f"{counted(len(failed), 'digest email')} not sent; kept for the next --send"
+            )
 
     alerts_app = typer.Typer(help="Instant alerts.", no_args_is_help=True)
     app.add_typer(alerts_app, name="alerts")

@@ -1,4 +1,5 @@
 """`newswatch extract`: run article extraction on saved HTML files and print JSON lines."""
+
 from __future__ import annotations
 
 import gzip

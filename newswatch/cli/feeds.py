@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
 from rich import box
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -80,13 +80,17 @@ def _choose(found: list[Any], yes: bool) -> list[Any]:
     picked = []
     for part in answer.split(","):
         if not part.strip().isdigit() or not 1 <= int(part) <= len(found):
-            raise typer.BadParameter(f"expected numbers from 1 to {len(found)}, got {part.strip()!r}")
+            raise typer.BadParameter(
+                f"expected numbers from 1 to {len(found)}, got {part.strip()!r}"
+            )
         picked.append(found[int(part) - 1])
     return picked
 
 
 def register(app: typer.Typer) -> None:
-    feeds_app = typer.Typer(help="Manage the sources: add, list, remove, check, status.", no_args_is_help=True)
+    feeds_app = typer.Typer(
+        help="Manage the sources: add, list, remove, check, status.", no_args_is_help=True
+    )
     app.add_typer(feeds_app, name="feeds")
     from newswatch.cli.opml_cmd import register as register_opml
 
@@ -96,43 +100,62 @@ def register(app: typer.Typer) -> None:
     def add(
         ctx: typer.Context,
         url: Annotated[str, typer.Argument(help="a feed URL, or a homepage to search for feeds")],
-        name: Annotated[str | None, typer.Option("--name", "-n", help="feed name (default: from the host)")] = None,
-        yes: Annotated[bool, typer.Option("--yes", "-y", help="add the first feed found without asking")] = False,
+        name: Annotated[
+            str | None, typer.Option("--name", "-n", help="feed name (default: from the host)")
+        ] = None,
+        yes: Annotated[
+            bool, typer.Option("--yes", "-y", help="add the first feed found without asking")
+        ] = False,
     ) -> None:
         """Find the feed(s) at URL and add them to the configuration file (comments kept)."""
-        from newswatch.feedfile import add_feed, feed_names
         from newswatch.crawler.runner import discover_sync
+        from newswatch.feedfile import add_feed, feed_names
 
         if not re.match(r"^https?://[^/\s]+", url):
             raise typer.BadParameter("expected an http:// or https:// URL", param_hint="URL")
         path, settings = _file_and_settings(state(ctx))
         found, errors = discover_sync(settings, url)
         if not found:
-            raise FetchError(f"no feed found at {url}", hint="; ".join(errors) or "try the feed's own URL")
+            raise FetchError(
+                f"no feed found at {url}", hint="; ".join(errors) or "try the feed's own URL"
+            )
         chosen = _choose(found, yes)
         taken = feed_names(path) | {f.name for f in settings.feeds}
         for i, feed in enumerate(chosen):
             feed_name = name if name and i == 0 else suggest_name(feed.url, taken)
             if feed_name in taken:
-                raise ConfigError(f"a feed named {feed_name!r} already exists", hint="choose another --name")
+                raise ConfigError(
+                    f"a feed named {feed_name!r} already exists", hint="choose another --name"
+                )
             taken.add(feed_name)
             entry: dict[str, Any] = {"name": feed_name, "url": feed.url, "kind": feed.kind}
             if feed.title:
                 entry["title"] = feed.title
             add_feed(path, entry)
-            out.print(f"added [bold]{feed_name}[/] ({feed.kind}, {feed.entries} entries) {feed.url} → {path}")
+            out.print(
+                f"added [bold]{feed_name}[/] ({feed.kind}, {feed.entries} entries) {feed.url} → {path}"
+            )
 
     @feeds_app.command("list")
     def list_(ctx: typer.Context) -> None:
         """List the configured feeds."""
         loaded = state(ctx).loaded
-        table = Table(title=f"feeds ({loaded.path if loaded.from_file else 'defaults from seeds/'})",
-                      box=box.SIMPLE_HEAD, pad_edge=False)
+        table = Table(
+            title=f"feeds ({loaded.path if loaded.from_file else 'defaults from seeds/'})",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
         for col in ("name", "kind", "on", "every", "checked", "url"):
             table.add_column(col, overflow="fold")
         for f in loaded.settings.feeds:
-            table.add_row(Text(f.name), f.kind, "yes" if f.enabled else "no", show_duration(f.interval),
-                          "yes" if f.verified else "no", Text(mask_url(f.url)))
+            table.add_row(
+                Text(f.name),
+                f.kind,
+                "yes" if f.enabled else "no",
+                show_duration(f.interval),
+                "yes" if f.verified else "no",
+                Text(mask_url(f.url)),
+            )
         out.print(table)
 
     @feeds_app.command("remove")
@@ -147,19 +170,29 @@ def register(app: typer.Typer) -> None:
     @feeds_app.command("check")
     def check(
         ctx: typer.Context,
-        name: Annotated[str | None, typer.Argument(help="feed name (default: every enabled feed)")] = None,
+        name: Annotated[
+            str | None, typer.Argument(help="feed name (default: every enabled feed)")
+        ] = None,
         show: Annotated[int, typer.Option("--show", help="new entries listed per feed")] = 5,
         verify: Annotated[
-            bool, typer.Option("--verify", help="mark feeds that pass as verified: true in the config file")
+            bool,
+            typer.Option(
+                "--verify", help="mark feeds that pass as verified: true in the config file"
+            ),
         ] = False,
     ) -> None:
         """Fetch feeds now and report what would be collected; stores nothing."""
-        from newswatch.crawler.runner import crawl_sync
         from newswatch.cli.crawl import report_table
+        from newswatch.crawler.runner import crawl_sync
 
         app_state = state(ctx)
-        report = crawl_sync(app_state.settings, app_state.database(), [name] if name else None,
-                            follow=False, record=False)
+        report = crawl_sync(
+            app_state.settings,
+            app_state.database(),
+            [name] if name else None,
+            follow=False,
+            record=False,
+        )
         for f in report.feeds:  # `feeds check` lists what is new instead of fetching it
             f.new = len(f.entries)
         out.print(report_table(report, title="feeds check (nothing stored)"))
@@ -168,7 +201,9 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  [yellow]warning[/] {f.name}: {f.encoding_note}", highlight=False)
             for e in f.entries[:show]:
                 when = e.published.date().isoformat() if e.published else "no date"
-                out.print(f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False)
+                out.print(
+                    f"  {f.name}: [{when}] {e.title or '(no title)'} {e.url}", highlight=False
+                )
         failed = [f.name for f in report.feeds if not f.ok]
         if verify:
             from newswatch.feedfile import set_feed_fields
@@ -198,21 +233,36 @@ def register(app: typer.Typer) -> None:
         # errors and notes go below the table, as sentences: in a column they cut an 80-column table
         table = Table(title="feed status", box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("name", "last success", "fails", "7 days", "next poll", "flag"):
-            table.add_column(col, overflow="fold", justify="right" if col in ("fails", "7 days") else "left")
+            table.add_column(
+                col, overflow="fold", justify="right" if col in ("fails", "7 days") else "left"
+            )
         errors, notes = [], []
         for row in rows:
             if row["name"] not in configured and row["kind"] == "import":
                 continue
             if row["last_error"]:
-                line = Text(f"{row['name']}: ", style="red" if row["consecutive_failures"] else "dim")
-                line.append(f"{_ago(row['last_error_at'], now)}: {mask_secrets(row['last_error'])}", style="")
+                line = Text(
+                    f"{row['name']}: ", style="red" if row["consecutive_failures"] else "dim"
+                )
+                line.append(
+                    f"{_ago(row['last_error_at'], now)}: {mask_secrets(row['last_error'])}",
+                    style="",
+                )
                 errors.append(line)
             if row.get("last_note"):
-                notes.append(Text(f"{row['name']}: ", style="yellow").append(mask_secrets(row["last_note"]), style=""))
+                notes.append(
+                    Text(f"{row['name']}: ", style="yellow").append(
+                        mask_secrets(row["last_note"]), style=""
+                    )
+                )
             why = flag(row, configured.get(row["name"]), now)
             table.add_row(
-                Text(row["name"]), _ago(row["last_success_at"], now), str(row["consecutive_failures"]),
-                str(row["items_7d"]), _ago(row.get("next_poll_at"), now), Text(why or "", style="red"),
+                Text(row["name"]),
+                _ago(row["last_success_at"], now),
+                str(row["consecutive_failures"]),
+                str(row["items_7d"]),
+                _ago(row.get("next_poll_at"), now),
+                Text(why or "", style="red"),
             )
         out.print(table)
         for heading, lines in (("last errors:", errors), ("notes of the last poll:", notes)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,8 +26,12 @@ def register(feeds_app: typer.Typer) -> None:
     @feeds_app.command("import")
     def import_(
         ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="an OPML file (from another reader or `feeds export`)")],
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="report what would be added; change nothing")] = False,
+        file: Annotated[
+            Path, typer.Argument(help="an OPML file (from another reader or `feeds export`)")
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="report what would be added; change nothing")
+        ] = False,
     ) -> None:
         """Add the feeds of an OPML file to the configuration (folders become a tag)."""
         from newswatch.cli.feeds import _file_and_settings, suggest_name
@@ -42,7 +46,9 @@ def register(feeds_app: typer.Typer) -> None:
         try:
             result = import_opml(body, settings.feeds, suggest_name)
         except ValueError as exc:
-            raise ConfigError(f"{file}: {exc}", hint="export the list from your reader as OPML") from exc
+            raise ConfigError(
+                f"{file}: {exc}", hint="export the list from your reader as OPML"
+            ) from exc
         for line in result.duplicates:
             err.print(f"[yellow]duplicate[/] {line}", highlight=False)
         for line in result.invalid:
@@ -55,14 +61,20 @@ def register(feeds_app: typer.Typer) -> None:
                 f"{done} [bold]{feed['name']}[/] ({feed['kind']}) {feed['url']}", highlight=False
             )
         verb = "would be added" if dry_run else f"added to {path}"
-        out.print(f"{counted(len(result.feeds), 'feed')} {verb}; {counted(len(result.duplicates), 'duplicate')}, "
-                  f"{len(result.invalid)} invalid")
+        out.print(
+            f"{counted(len(result.feeds), 'feed')} {verb}; {counted(len(result.duplicates), 'duplicate')}, "
+            f"{len(result.invalid)} invalid"
+        )
 
     @feeds_app.command("export")
     def export(
         ctx: typer.Context,
-        format: Annotated[ExportFormat, typer.Option("--format", "-f", help="opml or yaml")] = ExportFormat.opml,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="write here (default: stdout)")] = None,
+        format: Annotated[
+            ExportFormat, typer.Option("--format", "-f", help="opml or yaml")
+        ] = ExportFormat.opml,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="write here (default: stdout)")
+        ] = None,
     ) -> None:
         """Write the configured feeds as OPML 2.0 (newswatch's settings in its namespace) or YAML."""
         from newswatch.opml import export_opml

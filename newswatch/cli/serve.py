@@ -16,9 +16,14 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         host: Annotated[
             str | None,
-            typer.Option("--host", help="address to listen on (default web.host, 127.0.0.1); another needs web.auth"),
+            typer.Option(
+                "--host",
+                help="address to listen on (default web.host, 127.0.0.1); another needs web.auth",
+            ),
         ] = None,
-        port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8080,
+        port: Annotated[
+            int, typer.Option("--port", min=1, max=65535, help="port to listen on")
+        ] = 8080,
     ) -> None:
         """Serve the digests, stories, articles, search and feed health as web pages."""
         from newswatch.web.server import require_web

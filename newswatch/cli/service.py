@@ -76,7 +76,10 @@ def status_data(st: AppState) -> dict[str, Any]:
     day_start = _day_start(settings.digest.timezone, now)
     with db.session() as s:
         summary = state_sql.status_summary(s, day_start=day_start, now=now)
-        alerts = {"enabled": settings.alerts.active, **ledger.alert_health(s, since=day_start, now=now)}
+        alerts = {
+            "enabled": settings.alerts.active,
+            **ledger.alert_health(s, since=day_start, now=now),
+        }
         facts = state_sql.get_state(s, "service")
         next_poll = state_sql.next_poll(s, names)
         due = state_sql.due_feeds(s, names, now)
@@ -144,7 +147,11 @@ def _print_status(data: dict[str, Any], timezone: str = "UTC") -> None:
     out.print(
         f"alerts today{'' if a['enabled'] else ' (alerts are off)'}:"
         f" {a['sent']} sent{waiting}, {a['given_up']} given up"
-        + (f"; last error: {mask_secrets(a['last_error'])}" if a["last_error"] and (a["waiting"] or a["given_up"]) else "")
+        + (
+            f"; last error: {mask_secrets(a['last_error'])}"
+            if a["last_error"] and (a["waiting"] or a["given_up"])
+            else ""
+        )
     )
     f = data["feeds"]
     out.print(
@@ -169,7 +176,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         role: Annotated[
             str | None,
-            typer.Option("--role", help="standalone (crawl here) or scheduler (enqueue for `newswatch worker`s)"),
+            typer.Option(
+                "--role",
+                help="standalone (crawl here) or scheduler (enqueue for `newswatch worker`s)",
+            ),
         ] = None,
     ) -> None:
         """Run the service: poll due feeds and build digests until SIGTERM; SIGHUP reloads."""

@@ -79,14 +79,22 @@ def register(app: typer.Typer) -> None:
                 }
             )
         url = _redis_url(settings, redis_url)
-        from newswatch.crawler.distributed_worker import run_worker  # Scrapy and the pipelines: only when needed
+        from newswatch.crawler.distributed_worker import (
+            run_worker,  # Scrapy and the pipelines: only when needed
+        )
         from newswatch.digests.alert_step import alert_step
 
         db = st.database()
         alerts = alert_step(settings, db)  # each rule still fires once per story across workers
         summary = run_worker(
-            settings, db, url, prefix=prefix, lease=lease, max_idle=max_idle,
-            on_ingested=alerts, every_minute=alerts.retry_due if alerts is not None else None,
+            settings,
+            db,
+            url,
+            prefix=prefix,
+            lease=lease,
+            max_idle=max_idle,
+            on_ingested=alerts,
+            every_minute=alerts.retry_due if alerts is not None else None,
         )
         # one JSON line, so benches and supervisors can read what the worker did
         print(json.dumps(summary.as_dict()), flush=True)
@@ -117,4 +125,6 @@ def register(app: typer.Typer) -> None:
             )
         finally:
             client.close()
-        Console().print(f"enqueued {counted(added, 'feed')} on {prefix}:start_urls", highlight=False)
+        Console().print(
+            f"enqueued {counted(added, 'feed')} on {prefix}:start_urls", highlight=False
+        )

@@ -121,7 +121,14 @@ class Judge:
 
         negative, negatives = self._negatives(found)
         cat_scores, cues = category_scores(self.profile, found, BODY_OFFSET + lead)
-        ranked = [*sorted((s * self.profile.categories[c].relevance_weight for c, s in cat_scores.items()), reverse=True), 0.0, 0.0]
+        ranked = [
+            *sorted(
+                (s * self.profile.categories[c].relevance_weight for c, s in cat_scores.items()),
+                reverse=True,
+            ),
+            0.0,
+            0.0,
+        ]
         # Naming both countries, or the pair, says little without anything conflict-like.
         cue_presence = min(1.0, ranked[0] / 2.0)
         # A named pair (Armenia and Turkey) is the topic beside any category's cue, diplomacy's

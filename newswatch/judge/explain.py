@@ -51,7 +51,9 @@ MAX_GLOSS_ITEMS = 6
 MAX_TEXT = 4000  # characters of the text looked at
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_CJK_TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+")
+_CJK_TOKEN = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}ー]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+"
+)
 _SPACE = regex.compile(r"\s+")
 _BREAK = regex.compile(r"[.,;:!?()\[\]«»“”\"]")
 
@@ -184,7 +186,10 @@ class Explainer:
             entity = self.profile.entities[entity_id]
             quote = m.quotes[0]
             shown = f"“{quote}”"
-            if fold(entity.label).find(fold(quote)) < 0 and fold(quote).find(fold(entity.label)) < 0:
+            if (
+                fold(entity.label).find(fold(quote)) < 0
+                and fold(quote).find(fold(entity.label)) < 0
+            ):
                 shown += f" ({entity.label})"  # the English label beside another spelling
             verb = _VERBS.get(entity_id.split(":")[0], "mentions")
             if len(by_verb.get(verb, [])) < MAX_QUOTES:
@@ -200,9 +205,7 @@ class Explainer:
         wanted = (list(categories) or list(dict.fromkeys(cue_cats)))[:MAX_CATEGORIES]
         for cat in wanted:
             cue_matches = [
-                m
-                for m in ordered
-                if m.key.startswith(f"c:{cat}:") and not self._weightless(m.key)
+                m for m in ordered if m.key.startswith(f"c:{cat}:") and not self._weightless(m.key)
             ]
             cues = _quotes(cue_matches, used)
             if cues:
@@ -238,7 +241,11 @@ class Explainer:
         events: list[str] = []
         cats = list(categories) or [m.key.split(":")[1] for m in ordered if m.key.startswith("c:")]
         for m in ordered:
-            if m.key.startswith("c:") and m.key.split(":")[1] in cats and not self._weightless(m.key):
+            if (
+                m.key.startswith("c:")
+                and m.key.split(":")[1] in cats
+                and not self._weightless(m.key)
+            ):
                 event = m.key.split(":", 2)[2].replace("-", " ")
                 if event not in events:
                     events.append(event)
@@ -265,4 +272,3 @@ def quoted(reason: str) -> list[str]:
 def explainer_for(profile: Path | None) -> Explainer:
     """The explainer of a profile file (default: the packaged one), built once per process."""
     return Explainer(load_profile(profile))
-

@@ -134,4 +134,3 @@ def terms_of(key: str, names: Mapping[str, Iterable[str]]) -> list[Term]:
             if term is not None:
                 out.append(term)
     return out
-

@@ -36,8 +36,15 @@ MAX_PAGE = 500  # deep pages cost the database a scan of everything before them
 MAX_FORM = 4096  # bytes of a feedback form
 FRONT_TTL = 60.0  # seconds the front page is kept when no report or digest was added
 TEMPLATES = (
-    "home.html", "digests.html", "digest_page.html", "story_page.html", "article.html",
-    "search.html", "feeds.html", "error.html", "feed.atom",
+    "home.html",
+    "digests.html",
+    "digest_page.html",
+    "story_page.html",
+    "article.html",
+    "search.html",
+    "feeds.html",
+    "error.html",
+    "feed.atom",
 )
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,7 +54,10 @@ def environment() -> Environment:
     """The digest's environment (filters, autoescaping) reading the web templates first."""
     env = render.environment()
     env.loader = ChoiceLoader(
-        [PackageLoader("newswatch.web", "templates"), PackageLoader("newswatch.digests", "templates")]
+        [
+            PackageLoader("newswatch.web", "templates"),
+            PackageLoader("newswatch.digests", "templates"),
+        ]
     )
     env.globals["section_title"] = section_title
     env.globals["language_name"] = lambda c: LANGUAGE_NAMES.get(c, c)
@@ -57,7 +67,9 @@ def environment() -> Environment:
 @lru_cache(maxsize=1)
 def stylesheet() -> bytes:
     """The digest's styles and the pages' own, served as one file (no inline style needed)."""
-    digest = resources.files("newswatch.digests").joinpath("templates/_style.css").read_text("utf-8")
+    digest = (
+        resources.files("newswatch.digests").joinpath("templates/_style.css").read_text("utf-8")
+    )
     web = resources.files("newswatch.web").joinpath("static/web.css").read_text("utf-8")
     return (digest + "\n" + web).encode()
 
@@ -97,7 +109,9 @@ class Guarded:
 class Pages:
     """The route handlers; each opens one session and renders one template."""
 
-    def __init__(self, settings: Settings, db: Database, guard: Guard, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, guard: Guard, clock: Callable[[], datetime]
+    ) -> None:
         self.settings = settings
         self.db = db
         self.guard = guard
@@ -174,7 +188,9 @@ class Pages:
             page = pages.article_page(self.settings, s, request.path_params["id"])
         if page is None:
             return self.not_found(request, "such article")
-        return self.html(request, "article.html", p=page, a=page.article, categories=self.categories())
+        return self.html(
+            request, "article.html", p=page, a=page.article, categories=self.categories()
+        )
 
     async def feedback(self, request: Request) -> Response:
         article_id = int(request.path_params["id"])
@@ -239,7 +255,9 @@ class Pages:
             ranked=browse.RANKED,
             page=page,
             prev_url=f"/search?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
-            next_url=f"/search?{urlencode({**query, 'page': page + 1})}" if more and page < MAX_PAGE else None,
+            next_url=f"/search?{urlencode({**query, 'page': page + 1})}"
+            if more and page < MAX_PAGE
+            else None,
             atom_url=f"/feed.atom?{urlencode(query)}",
             categories=self.categories(),
             sides=sides,
@@ -252,7 +270,9 @@ class Pages:
             return PlainTextResponse(problem + "\n", status_code=400)
         with self.db.session() as s:
             # a subscription wants what is new, not what matches best
-            rows = browse.search_articles(s, form["q"], self._filters(s, form), limit=50, newest=True)
+            rows = browse.search_articles(
+                s, form["q"], self._filters(s, form), limit=50, newest=True
+            )
             hits = pages.hits_of(rows, s, self.settings, form["q"])
         base = str(request.base_url).rstrip("/")
         query = urlencode({k: v for k, v in form.items() if v and k != "page"})
@@ -273,7 +293,9 @@ class Pages:
 
     def style(self, request: Request) -> Response:
         return Response(
-            stylesheet(), media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+            stylesheet(),
+            media_type="text/css; charset=utf-8",
+            headers={"Cache-Control": "max-age=3600"},
         )
 
     # --- helpers -------------------------------------------------------------------------

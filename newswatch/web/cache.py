@@ -114,18 +114,33 @@ class EntryMemo:
     def maker(self, sources: Mapping[int, Any]) -> Callable[..., Any]:
         """An entry maker for one page: the outlets' names and tags are part of every entry."""
         outlets = tuple(
-            sorted((i, s.name, s.title, s.language, repr(sorted((s.tags or {}).items()))) for i, s in sources.items())
+            sorted(
+                (i, s.name, s.title, s.language, repr(sorted((s.tags or {}).items())))
+                for i, s in sources.items()
+            )
         )
 
         def make(key: str, members: Sequence[Any], sources_: Any, story: Any, **kw: Any) -> Any:
             fingerprint = (
                 key,
                 tuple(
-                    (a.id, a.updated_at, a.status, a.story_id, a.duplicate_of, a.relevant,
-                     a.primary_category, tuple(a.categories or ()), a.language, a.title)
+                    (
+                        a.id,
+                        a.updated_at,
+                        a.status,
+                        a.story_id,
+                        a.duplicate_of,
+                        a.relevant,
+                        a.primary_category,
+                        tuple(a.categories or ()),
+                        a.language,
+                        a.title,
+                    )
                     for a in members
                 ),
-                (story.id, story.headline, story.primary_category, story.reported_at) if story else None,
+                (story.id, story.headline, story.primary_category, story.reported_at)
+                if story
+                else None,
                 kw.get("update"),
                 hash(frozenset(kw.get("known") or ())),
                 kw.get("reader_language"),

@@ -59,7 +59,9 @@ def upcoming(settings: Settings, session: Session, now: datetime) -> DigestView:
     start = last.window_end if last is not None else None
     articles = browse.unreported_relevant(session, now, limit=MAX_HOME)
     stories = ledger.stories_by_id(session, (a.story_id for a in articles if a.story_id))
-    before = ledger.ledgered(session, (a.duplicate_of for a in articles if a.duplicate_of), shown=True)
+    before = ledger.ledgered(
+        session, (a.duplicate_of for a in articles if a.duplicate_of), shown=True
+    )
     firsts = ledger.first_poll_ends(session, (a.source_id for a in articles if a.source_id))
     items = classify(articles, stories, before, settings.digest.lookback, firsts)
     meta = DigestMeta(0, "next", "interval", start, now, now)
@@ -133,7 +135,10 @@ def report_of(
     reader = settings.digest.language.split("-")[0]
     line: str | None = None
     if gloss and code and code.split("-")[0] != reader:
-        line = memo_explainer(settings.judge.profile).gloss(art.title, art.text, art.categories or []) or None
+        line = (
+            memo_explainer(settings.judge.profile).gloss(art.title, art.text, art.categories or [])
+            or None
+        )
     title = plain_text(art.title) or "(untitled)"
     return Report(
         id=int(art.id or 0),
@@ -244,7 +249,9 @@ def article_page(settings: Settings, session: Session, article_id: int) -> Artic
         paragraphs=paragraphs,
         reasons=reasons,
         stored_reasons=[plain_text(str(r)) for r in art.reasons or []],
-        relatives=[report_of(a, sources, settings, gloss=False) for a in browse.relatives(session, art)],
+        relatives=[
+            report_of(a, sources, settings, gloss=False) for a in browse.relatives(session, art)
+        ],
         feedback=feedback_for(session, article_id),
         digest_label=claimed[0].label if claimed else None,
         digest_kind=claimed[1] if claimed else None,
@@ -308,7 +315,9 @@ def hits_of(
 
 
 def side_sources(session: Session, side: str) -> list[int]:
-    return [i for i, s in ledger.sources_by_id(session).items() if perspective(s) == side.casefold()]
+    return [
+        i for i, s in ledger.sources_by_id(session).items() if perspective(s) == side.casefold()
+    ]
 
 
 @dataclass

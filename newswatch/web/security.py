@@ -78,7 +78,9 @@ class Guard:
                 return "token" if _same(value.strip(), token) else None
             if scheme == "basic":
                 name, password = _basic(value)
-                return (name or "token") if password is not None and _same(password, token) else None
+                return (
+                    (name or "token") if password is not None and _same(password, token) else None
+                )
             return None
         if scheme != "basic":
             return None

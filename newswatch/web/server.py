@@ -84,7 +84,9 @@ def serve(settings: Settings, db: Database, host: str, port: int) -> None:
     warm_in_background(settings, db)
     server.run()
     if not server.started:
-        raise NewswatchError(f"could not serve on {host}:{port}", hint="is the port already in use?")
+        raise NewswatchError(
+            f"could not serve on {host}:{port}", hint="is the port already in use?"
+        )
     if server.stopped_by == signal.SIGINT:
         raise KeyboardInterrupt  # exit 130, as for any command stopped with Ctrl-C
 

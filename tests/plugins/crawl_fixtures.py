@@ -102,7 +102,11 @@ class FaultServer:
                     self.send_response(reply.status)
                     for k, v in reply.headers.items():
                         self.send_header(k, v)
-                    length = reply.content_length if reply.content_length is not None else len(reply.body)
+                    length = (
+                        reply.content_length
+                        if reply.content_length is not None
+                        else len(reply.body)
+                    )
                     self.send_header("Content-Length", str(length))
                     if reply.content_length is not None:
                         self.send_header("Connection", "close")
@@ -126,9 +130,15 @@ class FaultServer:
         route = self.routes.get(hit.path.split("?")[0])
         if route is None:
             if hit.path.startswith("/article/"):
-                return Reply(200, article_html(hit.path.rsplit("/", 1)[-1]), {"Content-Type": "text/html; charset=utf-8"})
+                return Reply(
+                    200,
+                    article_html(hit.path.rsplit("/", 1)[-1]),
+                    {"Content-Type": "text/html; charset=utf-8"},
+                )
             if hit.path == "/robots.txt":
-                return Reply(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"})
+                return Reply(
+                    200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
+                )
             return Reply(404, b"not found", {"Content-Type": "text/plain"})
         return route(self, hit)
 
@@ -156,7 +166,11 @@ def _conditional(s: FaultServer, h: Hit) -> Reply:
     etag, modified = '"v1"', "Mon, 17 Nov 2025 10:00:00 GMT"
     if h.headers.get("if-none-match") == etag:
         return Reply(304, b"", {"ETag": etag})
-    return _xml(rss([("Conditional one", s.url("/article/cond-1"))]), ETag=etag, **{"Last-Modified": modified})
+    return _xml(
+        rss([("Conditional one", s.url("/article/cond-1"))]),
+        ETag=etag,
+        **{"Last-Modified": modified},
+    )
 
 
 def _rate_limited(s: FaultServer, h: Hit) -> Reply:
@@ -172,7 +186,9 @@ def _truncated_gzip(s: FaultServer, h: Hit) -> Reply:
 
 
 def _invalid_utf8(s: FaultServer, h: Hit) -> Reply:
-    doc = rss([("Valid item", s.url("/article/utf8-1")), ("Broken @@ item", s.url("/article/utf8-2"))])
+    doc = rss(
+        [("Valid item", s.url("/article/utf8-1")), ("Broken @@ item", s.url("/article/utf8-2"))]
+    )
     return _xml(doc.replace(b"@@", b"\xff\xfe"))
 
 
@@ -182,7 +198,9 @@ def _huge(s: FaultServer, h: Hit) -> Reply:
 
 def _default_routes() -> dict[str, Route]:
     return {
-        "/ok.xml": lambda s, h: _xml(rss([("Good one", s.url("/article/ok-1")), ("Good two", s.url("/article/ok-2"))])),
+        "/ok.xml": lambda s, h: _xml(
+            rss([("Good one", s.url("/article/ok-1")), ("Good two", s.url("/article/ok-2"))])
+        ),
         "/conditional.xml": _conditional,
         "/gone.xml": lambda s, h: Reply(410, b"gone", {"Content-Type": "text/plain"}),
         "/missing.xml": lambda s, h: Reply(404, b"missing", {"Content-Type": "text/plain"}),
@@ -193,31 +211,56 @@ def _default_routes() -> dict[str, Route]:
         "/new-home.xml": lambda s, h: _xml(rss([("Moved one", s.url("/article/moved-1"))])),
         "/ratelimited.xml": _rate_limited,
         "/ratelimited-long.xml": lambda s, h: Reply(429, b"", {"Retry-After": "3600"}),
-        "/stall.xml": lambda s, h: Reply(200, rss([]), {"Content-Type": "application/rss+xml"}, delay=3.0),
-        "/oversize-page.xml": lambda s, h: _xml(rss([("Big page", s.url("/big-page.html")),
-                                                      ("Small page", s.url("/article/small-1"))])),
-        "/big-page.html": lambda s, h: Reply(200, b"<html><body>" + b"<p>filler</p>" * 20_000 + b"</body></html>",
-                                             {"Content-Type": "text/html"}),
+        "/stall.xml": lambda s, h: Reply(
+            200, rss([]), {"Content-Type": "application/rss+xml"}, delay=3.0
+        ),
+        "/oversize-page.xml": lambda s, h: _xml(
+            rss([("Big page", s.url("/big-page.html")), ("Small page", s.url("/article/small-1"))])
+        ),
+        "/big-page.html": lambda s, h: Reply(
+            200,
+            b"<html><body>" + b"<p>filler</p>" * 20_000 + b"</body></html>",
+            {"Content-Type": "text/html"},
+        ),
         "/loop-a.xml": lambda s, h: Reply(302, b"", {"Location": s.url("/loop-b.xml")}),
         "/loop-b.xml": lambda s, h: Reply(302, b"", {"Location": s.url("/loop-a.xml")}),
-        "/html-instead.xml": lambda s, h: Reply(200, b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>",
-                                                {"Content-Type": "text/html; charset=utf-8"}),
+        "/html-instead.xml": lambda s, h: Reply(
+            200,
+            b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>",
+            {"Content-Type": "text/html; charset=utf-8"},
+        ),
         "/truncated-gzip.xml": _truncated_gzip,
-        "/truncated-body.xml": lambda s, h: Reply(200, rss([("Cut", s.url("/article/cut-1"))])[:60],
-                                                  {"Content-Type": "application/rss+xml"}, content_length=5000),
-        "/malformed.xml": lambda s, h: _xml((FEEDS / "bozo.xml").read_bytes().replace(
-            b"http://wire.test/bozo/", s.url("/article/bozo-").encode())),
+        "/truncated-body.xml": lambda s, h: Reply(
+            200,
+            rss([("Cut", s.url("/article/cut-1"))])[:60],
+            {"Content-Type": "application/rss+xml"},
+            content_length=5000,
+        ),
+        "/malformed.xml": lambda s, h: _xml(
+            (FEEDS / "bozo.xml")
+            .read_bytes()
+            .replace(b"http://wire.test/bozo/", s.url("/article/bozo-").encode())
+        ),
         "/empty.xml": lambda s, h: Reply(200, b"", {"Content-Type": "application/rss+xml"}),
         "/invalid-utf8.xml": _invalid_utf8,
         "/huge.xml": _huge,
         "/cp1251.xml": _static("cp1251-undeclared.xml", "application/xml"),
         "/latin1.xml": _static("latin1.xml", "application/xml"),
-        "/robots-blocked.xml": lambda s, h: _xml(rss([("Private", s.url("/private/secret-1")),
-                                                      ("Public", s.url("/article/public-1"))])),
-        "/private/feed.xml": lambda s, h: _xml(rss([("Private feed item", s.url("/article/pf-1"))])),
-        "/article-errors.xml": lambda s, h: _xml(rss([("Works", s.url("/article/fine-1")),
-                                                      ("Missing", s.url("/nothing-here.html")),
-                                                      ("Fails", s.url("/error500.xml"))])),
+        "/robots-blocked.xml": lambda s, h: _xml(
+            rss([("Private", s.url("/private/secret-1")), ("Public", s.url("/article/public-1"))])
+        ),
+        "/private/feed.xml": lambda s, h: _xml(
+            rss([("Private feed item", s.url("/article/pf-1"))])
+        ),
+        "/article-errors.xml": lambda s, h: _xml(
+            rss(
+                [
+                    ("Works", s.url("/article/fine-1")),
+                    ("Missing", s.url("/nothing-here.html")),
+                    ("Fails", s.url("/error500.xml")),
+                ]
+            )
+        ),
     }
 
 
@@ -244,9 +287,18 @@ def site_feeds(site: SiteServer) -> list[dict[str, Any]]:
         {"name": "herald-rss", "url": site.url("rss.xml"), "kind": "rss", "language": "en"},
         {"name": "herald-atom", "url": site.url("atom.xml"), "kind": "atom"},
         {"name": "herald-json", "url": site.url("feed.json"), "kind": "json"},
-        {"name": "herald-latest", "url": site.url("listing.html"), "kind": "html",
-         "selectors": {"links": "li.story a", "date": "./following-sibling::span"}},
-        {"name": "herald-sitemap", "url": site.url("sitemap-index.xml"), "kind": "sitemap", "lookback": "3650d"},
+        {
+            "name": "herald-latest",
+            "url": site.url("listing.html"),
+            "kind": "html",
+            "selectors": {"links": "li.story a", "date": "./following-sibling::span"},
+        },
+        {
+            "name": "herald-sitemap",
+            "url": site.url("sitemap-index.xml"),
+            "kind": "sitemap",
+            "lookback": "3650d",
+        },
     ]
 
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from newswatch.config import Settings
 from newswatch.digests import service
 from newswatch.storage.db import Database
 from newswatch.storage.models import Source
 from newswatch.storage.sources import PollOutcome, record_poll
-
-from newswatch.config import Settings
 from tests.plugins.digest_fixtures import T0, News, make_settings
 
 NOW = T0 + timedelta(days=1, hours=6)
@@ -34,10 +34,14 @@ class Site:
     db: Database
     ids: dict[str, int] = field(default_factory=dict)
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
         return fetch(self.url + path, headers=headers)
 
-    def post(self, path: str, body: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    def post(
+        self, path: str, body: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
         return fetch(self.url + path, data=body.encode(), headers=headers)
 
 
@@ -58,7 +62,11 @@ def fetch(
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
         with _OPENER.open(req, timeout=30) as resp:
-            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode()
+            return (
+                resp.status,
+                {k.lower(): v for k, v in resp.headers.items()},
+                resp.read().decode(),
+            )
     except urllib.error.HTTPError as exc:
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read().decode()
 
@@ -73,7 +81,9 @@ def fill(db: Database, out: Path) -> tuple[Settings, dict[str, int]]:
     """A digest of yesterday (a story reported by two sides), and new reports since."""
     news = News(db)
     ids: dict[str, int] = {}
-    ids["story"] = news.story("Parliament adopts resolution on prisoners held in Baku", "resolutions")
+    ids["story"] = news.story(
+        "Parliament adopts resolution on prisoners held in Baku", "resolutions"
+    )
     ids["reply"] = news.article(
         "Resolution on prisoners: Baku reacts",
         seen=T0 + timedelta(minutes=30),
@@ -143,7 +153,9 @@ def fill(db: Database, out: Path) -> tuple[Settings, dict[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def web_db_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+def web_db_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """One database per module and backend (building the archive once keeps the tests fast)."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
@@ -172,7 +184,9 @@ def serve_site(url: str, out: Path) -> Iterator[Site]:
     db = Database.open(url)
     settings, ids = fill(db, out)
     port = free_port()
-    server = Background(settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: NOW))
+    server = Background(
+        settings, db, "127.0.0.1", port, app=create_app(settings, db, clock=lambda: NOW)
+    )
     server.start()
     try:
         yield Site(f"http://127.0.0.1:{port}", settings, db, ids)

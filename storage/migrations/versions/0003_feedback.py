@@ -12,7 +12,6 @@ Create Date: 2026-12-07 01:20:00
 from __future__ import annotations
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0003"
@@ -38,7 +37,9 @@ def upgrade() -> None:
     op.create_index("ix_feedback_created_at", "feedback", ["created_at"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_articles_fts")
-        op.execute(f"ALTER TABLE articles ADD COLUMN fts_doc tsvector GENERATED ALWAYS AS ({_DOC}) STORED")
+        op.execute(
+            f"ALTER TABLE articles ADD COLUMN fts_doc tsvector GENERATED ALWAYS AS ({_DOC}) STORED"
+        )
         op.execute("CREATE INDEX ix_articles_fts ON articles USING GIN (fts_doc)")
 
 

@@ -2,6 +2,7 @@
 
 Run: /work/venv/bin/python tests/data/extraction/build.py
 """
+
 from __future__ import annotations
 
 import json
@@ -32,10 +33,16 @@ def fixture(fn: Callable[[], Fixture]) -> Callable[[], Fixture]:
     return fn
 
 
-def truth(title: str | None, body: list[str], published: str | None, language: str,
-          **extra: object) -> dict[str, object]:
-    return {"title": title, "text": "\n\n".join(body), "published": published,
-            "language": language, **extra}
+def truth(
+    title: str | None, body: list[str], published: str | None, language: str, **extra: object
+) -> dict[str, object]:
+    return {
+        "title": title,
+        "text": "\n\n".join(body),
+        "published": published,
+        "language": language,
+        **extra,
+    }
 
 
 SECTIONS = ["Politics", "Region", "Economy", "World", "Culture", "Opinion", "Video"]
@@ -61,22 +68,37 @@ def wire_service() -> Fixture:
         "Baku has rejected similar votes in other European parliaments as biased.",
         "(Reporting by Caucasus Wire staff; Editing by the Brussels desk)",
     ]
-    head = (f"<title>{esc(title)} | Caucasus Wire</title>"
-            f'<meta property="og:title" content="{esc(title)}">'
-            '<meta property="og:site_name" content="Caucasus Wire">'
-            '<meta property="article:published_time" content="2025-07-18T09:41:00+04:00">'
-            '<meta name="author" content="Caucasus Wire staff">'
-            '<link rel="canonical" href="https://wire.example/world/belgium-karabakh-resolution">')
-    main = (f'<article class="story"><h1>{esc(title)}</h1>'
-            '<div class="byline">By Caucasus Wire staff <time datetime="2025-07-18T09:41:00+04:00">'
-            'July 18, 2025 9:41 AM GMT+4</time></div>'
-            f'{share_bar()}<div class="story-body">{paras(body)}</div>'
-            '<div class="trust">Our Standards: The Trust Principles.</div></article>')
-    rail = related("Most read", ["Oil prices steady as traders weigh supply risks",
-                                 "Georgia opposition calls new protest",
-                                 "EU ministers meet on enlargement in Luxembourg"])
-    html = page(lang="en", head=head, body=nav("Caucasus Wire", SECTIONS) + cookie_banner()
-                + f"<main>{main}{rail}</main>" + footer("Caucasus Wire"))
+    head = (
+        f"<title>{esc(title)} | Caucasus Wire</title>"
+        f'<meta property="og:title" content="{esc(title)}">'
+        '<meta property="og:site_name" content="Caucasus Wire">'
+        '<meta property="article:published_time" content="2025-07-18T09:41:00+04:00">'
+        '<meta name="author" content="Caucasus Wire staff">'
+        '<link rel="canonical" href="https://wire.example/world/belgium-karabakh-resolution">'
+    )
+    main = (
+        f'<article class="story"><h1>{esc(title)}</h1>'
+        '<div class="byline">By Caucasus Wire staff <time datetime="2025-07-18T09:41:00+04:00">'
+        "July 18, 2025 9:41 AM GMT+4</time></div>"
+        f'{share_bar()}<div class="story-body">{paras(body)}</div>'
+        '<div class="trust">Our Standards: The Trust Principles.</div></article>'
+    )
+    rail = related(
+        "Most read",
+        [
+            "Oil prices steady as traders weigh supply risks",
+            "Georgia opposition calls new protest",
+            "EU ministers meet on enlargement in Luxembourg",
+        ],
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Caucasus Wire", SECTIONS)
+        + cookie_banner()
+        + f"<main>{main}{rail}</main>"
+        + footer("Caucasus Wire"),
+    )
     return html, truth(title, body, "2025-07-18T05:41:00+00:00", "en"), "utf-8"
 
 
@@ -120,28 +142,45 @@ def longread_pullquotes() -> Fixture:
         else:
             parts.append(f"<p>{esc(para)}</p>")
         if i == 1:
-            parts.append('<figure class="wide"><img src="/img/baku-parade.jpg" alt="">'
-                         "<figcaption>A military parade in Baku in December 2020. "
-                         "Photo: Agency archive</figcaption></figure>")
+            parts.append(
+                '<figure class="wide"><img src="/img/baku-parade.jpg" alt="">'
+                "<figcaption>A military parade in Baku in December 2020. "
+                "Photo: Agency archive</figcaption></figure>"
+            )
         if i == 4:
             parts.append(f'<aside class="pullquote"><blockquote>{esc(quote)}</blockquote></aside>')
         if i == 7:
             parts.append('<div class="ad-slot">Advertisement</div>')
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-          "datePublished": "2023-11-08T06:00:00Z", "dateModified": "2023-11-09T10:15:00Z",
-          "author": [{"@type": "Person", "name": "Lena Marsh"}],
-          "publisher": {"@type": "Organization", "name": "The Long Read Review"}}
-    head = (f"<title>{esc(title)} &mdash; The Long Read Review</title>"
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>'
-            f'<meta property="og:title" content="{esc(title)}">')
-    main = (f'<article><header><p class="kicker">Analysis</p><h1>{esc(title)}</h1>'
-            '<p class="standfirst">How the 2020 war reshaped the South Caucasus.</p>'
-            '<p class="byline">By Lena Marsh</p></header>'
-            f'<div class="article-body">{"".join(parts)}</div>'
-            '<div class="author-bio">Lena Marsh covers the Caucasus and Central Asia.</div>'
-            "</article>")
-    html = page(lang="en-GB", head=head, body=nav("The Long Read Review", SECTIONS) + main
-                + newsletter() + footer("The Long Read Review"))
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": title,
+        "datePublished": "2023-11-08T06:00:00Z",
+        "dateModified": "2023-11-09T10:15:00Z",
+        "author": [{"@type": "Person", "name": "Lena Marsh"}],
+        "publisher": {"@type": "Organization", "name": "The Long Read Review"},
+    }
+    head = (
+        f"<title>{esc(title)} &mdash; The Long Read Review</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        f'<meta property="og:title" content="{esc(title)}">'
+    )
+    main = (
+        f'<article><header><p class="kicker">Analysis</p><h1>{esc(title)}</h1>'
+        '<p class="standfirst">How the 2020 war reshaped the South Caucasus.</p>'
+        '<p class="byline">By Lena Marsh</p></header>'
+        f'<div class="article-body">{"".join(parts)}</div>'
+        '<div class="author-bio">Lena Marsh covers the Caucasus and Central Asia.</div>'
+        "</article>"
+    )
+    html = page(
+        lang="en-GB",
+        head=head,
+        body=nav("The Long Read Review", SECTIONS)
+        + main
+        + newsletter()
+        + footer("The Long Read Review"),
+    )
     return html, truth(title, body, "2023-11-08T06:00:00+00:00", "en"), "utf-8"
 
 
@@ -149,35 +188,63 @@ def longread_pullquotes() -> Fixture:
 def liveblog() -> Fixture:
     title = "Live: foreign ministers resume border talks"
     entries = [
-        ("16:40", "Talks end for the day",
-         "The two delegations left the venue after almost seven hours. A joint statement is "
-         "expected tomorrow morning, according to officials on both sides."),
-        ("14:05", "Border commissions to meet next month",
-         "A diplomatic source says the commissions working on the delimitation of the border "
-         "have agreed to hold their next session in early April."),
-        ("12:30", "Yerevan stresses treaty text is nearly final",
-         "Speaking to reporters during a break, an Armenian spokesperson said only two articles "
-         "of the draft peace treaty remain open and that the rest has been agreed."),
-        ("10:15", "Ministers arrive",
-         "The foreign ministers of Armenia and Azerbaijan arrived separately and shook hands "
-         "briefly in front of the cameras before the closed session started."),
+        (
+            "16:40",
+            "Talks end for the day",
+            "The two delegations left the venue after almost seven hours. A joint statement is "
+            "expected tomorrow morning, according to officials on both sides.",
+        ),
+        (
+            "14:05",
+            "Border commissions to meet next month",
+            "A diplomatic source says the commissions working on the delimitation of the border "
+            "have agreed to hold their next session in early April.",
+        ),
+        (
+            "12:30",
+            "Yerevan stresses treaty text is nearly final",
+            "Speaking to reporters during a break, an Armenian spokesperson said only two articles "
+            "of the draft peace treaty remain open and that the rest has been agreed.",
+        ),
+        (
+            "10:15",
+            "Ministers arrive",
+            "The foreign ministers of Armenia and Azerbaijan arrived separately and shook hands "
+            "briefly in front of the cameras before the closed session started.",
+        ),
     ]
     body: list[str] = []
     blocks = []
     for stamp, head_, text in entries:
         body.extend([head_, text])
-        blocks.append(f'<div class="entry"><time datetime="2026-03-05T{stamp}:00Z">{stamp}</time>'
-                      f"<h2>{esc(head_)}</h2><p>{esc(text)}</p>{share_bar()}</div>")
-    ld = {"@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": title,
-          "datePublished": "2026-03-05T09:55:00Z", "coverageStartTime": "2026-03-05T09:55:00Z"}
-    head = (f"<title>{esc(title)} - Regional Live</title>"
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
-    main = (f'<main><h1>{esc(title)}</h1><p class="updated">Updated 16:40</p>'
-            f'<div class="live-feed">{"".join(blocks)}</div>'
-            '<button class="more">Load more updates</button></main>')
-    html = page(lang="en", head=head, body=nav("Regional Live", SECTIONS) + main
-                + related("Key events", [e[1] for e in entries], cls="key-events")
-                + footer("Regional Live"))
+        blocks.append(
+            f'<div class="entry"><time datetime="2026-03-05T{stamp}:00Z">{stamp}</time>'
+            f"<h2>{esc(head_)}</h2><p>{esc(text)}</p>{share_bar()}</div>"
+        )
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "headline": title,
+        "datePublished": "2026-03-05T09:55:00Z",
+        "coverageStartTime": "2026-03-05T09:55:00Z",
+    }
+    head = (
+        f"<title>{esc(title)} - Regional Live</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    )
+    main = (
+        f'<main><h1>{esc(title)}</h1><p class="updated">Updated 16:40</p>'
+        f'<div class="live-feed">{"".join(blocks)}</div>'
+        '<button class="more">Load more updates</button></main>'
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Regional Live", SECTIONS)
+        + main
+        + related("Key events", [e[1] for e in entries], cls="key-events")
+        + footer("Regional Live"),
+    )
     return html, truth(title, body, "2026-03-05T09:55:00+00:00", "en"), "utf-8"
 
 
@@ -200,37 +267,57 @@ def comment_section() -> Fixture:
     ]
     comments = [
         ("steppe_rider", "Good news but this is a drop in the ocean compared to what is needed."),
-        ("Marta K.", "My cousin works for a demining NGO and says the maps they received were "
-                     "incomplete. Money helps, but information would help more."),
+        (
+            "Marta K.",
+            "My cousin works for a demining NGO and says the maps they received were "
+            "incomplete. Money helps, but information would help more.",
+        ),
         ("anon1987", "Why does Belgium pay for this and not the countries who sold the mines?"),
-        ("GevorgH", "Every life saved matters. I hope the funds are used transparently and "
-                    "that the agency publishes a report on what was cleared."),
+        (
+            "GevorgH",
+            "Every life saved matters. I hope the funds are used transparently and "
+            "that the agency publishes a report on what was cleared.",
+        ),
         ("lucas_b", "Interesting article, thanks. Is there a map of the affected districts?"),
-        ("Nigar", "We waited thirty years to go back to our village. Mines are still the "
-                  "reason my parents cannot rebuild their house there."),
+        (
+            "Nigar",
+            "We waited thirty years to go back to our village. Mines are still the "
+            "reason my parents cannot rebuild their house there.",
+        ),
         ("critic42", "Another press release dressed up as journalism."),
-        ("Ani", "Humanitarian demining should not be politicised by anyone. Both sides "
-                "have civilians who suffer from it."),
+        (
+            "Ani",
+            "Humanitarian demining should not be politicised by anyone. Both sides "
+            "have civilians who suffer from it.",
+        ),
     ] * 3
     thread = "".join(
         f'<li class="comment"><div class="comment-author">{esc(u)}</div>'
         f'<div class="comment-date">3 days ago</div><div class="comment-body"><p>{esc(c)}</p>'
         '</div><a class="reply" href="#">Reply</a> <span class="likes">12 likes</span></li>'
-        for u, c in comments)
-    head = (f"<title>{esc(title)}</title>"
-            '<meta name="pubdate" content="2024-07-06">'
-            '<meta property="og:site_name" content="Caspian Daily">')
-    main = (f'<div class="content"><div class="post"><h1 class="entry-title">{esc(title)}</h1>'
-            '<span class="posted-on">Posted on July 6, 2024</span>'
-            f'<div class="entry-content">{paras(body)}</div>'
-            '<div class="tags">Tags: <a href="/tag/demining">demining</a> '
-            '<a href="/tag/belgium">Belgium</a></div></div>'
-            f'<section id="comments" class="comments-area"><h3>{len(comments)} comments</h3>'
-            f'<ol class="comment-list">{thread}</ol>'
-            '<form id="respond"><textarea name="comment"></textarea><button>Post comment</button>'
-            "</form></section></div>")
-    html = page(lang="en-US", head=head, body=nav("Caspian Daily", SECTIONS) + main
-                + footer("Caspian Daily"))
+        for u, c in comments
+    )
+    head = (
+        f"<title>{esc(title)}</title>"
+        '<meta name="pubdate" content="2024-07-06">'
+        '<meta property="og:site_name" content="Caspian Daily">'
+    )
+    main = (
+        f'<div class="content"><div class="post"><h1 class="entry-title">{esc(title)}</h1>'
+        '<span class="posted-on">Posted on July 6, 2024</span>'
+        f'<div class="entry-content">{paras(body)}</div>'
+        '<div class="tags">Tags: <a href="/tag/demining">demining</a> '
+        '<a href="/tag/belgium">Belgium</a></div></div>'
+        f'<section id="comments" class="comments-area"><h3>{len(comments)} comments</h3>'
+        f'<ol class="comment-list">{thread}</ol>'
+        '<form id="respond"><textarea name="comment"></textarea><button>Post comment</button>'
+        "</form></section></div>"
+    )
+    html = page(
+        lang="en-US",
+        head=head,
+        body=nav("Caspian Daily", SECTIONS) + main + footer("Caspian Daily"),
+    )
     return html, truth(title, body, "2024-07-06T00:00:00+00:00", "en"), "utf-8"
 
 
@@ -250,31 +337,60 @@ def related_rails() -> Fixture:
         "Similar resolutions have been adopted by the French Senate in recent years, though "
         "they are not binding on the government.",
     ]
-    teaser = ('<div class="read-more"><span>Read more:</span> <a href="/news/4412">Senate vote '
-              "on Karabakh was symbolic, experts say</a></div>")
-    inner = (paras(body[:2]) + teaser + paras(body[2:4])
-             + '<div class="read-more"><span>Also read:</span> <a href="/news/4409">What the '
-             "Baku trials mean for the peace process</a></div>" + paras(body[4:]))
+    teaser = (
+        '<div class="read-more"><span>Read more:</span> <a href="/news/4412">Senate vote '
+        "on Karabakh was symbolic, experts say</a></div>"
+    )
+    inner = (
+        paras(body[:2])
+        + teaser
+        + paras(body[2:4])
+        + '<div class="read-more"><span>Also read:</span> <a href="/news/4409">What the '
+        "Baku trials mean for the peace process</a></div>" + paras(body[4:])
+    )
     cards = "".join(
         f'<div class="card"><a href="/news/{n}"><img src="/t/{n}.jpg"><h4>{esc(t)}</h4></a>'
-        f"<p>{esc(d)}</p></div>" for n, t, d in [
-            (4401, "Armenian parliament passes budget", "Deputies approved spending for next year."),
+        f"<p>{esc(d)}</p></div>"
+        for n, t, d in [
+            (
+                4401,
+                "Armenian parliament passes budget",
+                "Deputies approved spending for next year.",
+            ),
             (4402, "New bridge opens on the Araks", "Officials call it a step for regional trade."),
-            (4403, "EU monitors extend mission", "The civilian mission will stay for two more years."),
+            (
+                4403,
+                "EU monitors extend mission",
+                "The civilian mission will stay for two more years.",
+            ),
             (4404, "Wine harvest breaks records", "Producers in Vayots Dzor report a bumper year."),
-        ])
-    head = (f"<title>{esc(title)} - Armenia Today</title>"
-            '<meta name="date" content="2026-02-05T11:20:00+04:00">'
-            '<meta property="og:site_name" content="Armenia Today">')
-    main = (f'<div class="layout"><div class="col-main"><h1>{esc(title)}</h1>'
-            f'<div class="text">{inner}</div><div class="more-stories"><h3>More stories</h3>'
-            f'{cards}</div></div>'
-            + related("Latest news", ["Tsarukyan meets party members", "Weather: snow in Shirak",
-                                      "Dram steady against dollar", "Exhibition opens in Gyumri",
-                                      "Court postpones hearing again"], cls="sidebar")
-            + "</div>")
-    html = page(lang="en", head=head, body=nav("Armenia Today", SECTIONS) + main
-                + footer("Armenia Today"))
+        ]
+    )
+    head = (
+        f"<title>{esc(title)} - Armenia Today</title>"
+        '<meta name="date" content="2026-02-05T11:20:00+04:00">'
+        '<meta property="og:site_name" content="Armenia Today">'
+    )
+    main = (
+        f'<div class="layout"><div class="col-main"><h1>{esc(title)}</h1>'
+        f'<div class="text">{inner}</div><div class="more-stories"><h3>More stories</h3>'
+        f"{cards}</div></div>"
+        + related(
+            "Latest news",
+            [
+                "Tsarukyan meets party members",
+                "Weather: snow in Shirak",
+                "Dram steady against dollar",
+                "Exhibition opens in Gyumri",
+                "Court postpones hearing again",
+            ],
+            cls="sidebar",
+        )
+        + "</div>"
+    )
+    html = page(
+        lang="en", head=head, body=nav("Armenia Today", SECTIONS) + main + footer("Armenia Today")
+    )
     return html, truth(title, body, "2026-02-05T07:20:00+00:00", "en"), "utf-8"
 
 
@@ -287,21 +403,40 @@ def paywall_teaser() -> Fixture:
         "People familiar with the talks describe a compromise in which Armenia keeps sovereignty "
         "over the route while an outside operator manages traffic and customs checks.",
     ]
-    hidden = [*visible, "Officials in Yerevan say such an arrangement must not create an extraterritorial " "corridor. Baku wants unimpeded passage for its citizens and cargo.", "The United States has offered to help finance construction, according to two diplomats."]
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-          "datePublished": "2025-09-14T07:00:00+02:00", "isAccessibleForFree": False,
-          "articleBody": "\n".join(hidden),
-          "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
-                      "cssSelector": ".paywalled"}}
-    head = (f"<title>{esc(title)} | The Ledger</title>"
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
-    main = (f'<article><h1>{esc(title)}</h1><p class="dek">Subscriber exclusive</p>'
-            f'<div class="article-body">{paras(visible)}</div>'
-            '<div class="paywall"><h3>Continue reading with a subscription</h3>'
-            "<p>Get unlimited access to our journalism for 1 euro for the first month. "
-            "Cancel anytime.</p><a class=\"btn\" href=\"/subscribe\">Subscribe now</a> "
-            '<a href="/login">Already a subscriber? Log in</a></div></article>')
-    html = page(lang="en", head=head, body=nav("The Ledger", SECTIONS) + main + footer("The Ledger"))
+    hidden = [
+        *visible,
+        "Officials in Yerevan say such an arrangement must not create an extraterritorial "
+        "corridor. Baku wants unimpeded passage for its citizens and cargo.",
+        "The United States has offered to help finance construction, according to two diplomats.",
+    ]
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": title,
+        "datePublished": "2025-09-14T07:00:00+02:00",
+        "isAccessibleForFree": False,
+        "articleBody": "\n".join(hidden),
+        "hasPart": {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".paywalled",
+        },
+    }
+    head = (
+        f"<title>{esc(title)} | The Ledger</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    )
+    main = (
+        f'<article><h1>{esc(title)}</h1><p class="dek">Subscriber exclusive</p>'
+        f'<div class="article-body">{paras(visible)}</div>'
+        '<div class="paywall"><h3>Continue reading with a subscription</h3>'
+        "<p>Get unlimited access to our journalism for 1 euro for the first month. "
+        'Cancel anytime.</p><a class="btn" href="/subscribe">Subscribe now</a> '
+        '<a href="/login">Already a subscriber? Log in</a></div></article>'
+    )
+    html = page(
+        lang="en", head=head, body=nav("The Ledger", SECTIONS) + main + footer("The Ledger")
+    )
     return html, truth(title, visible, "2025-09-14T05:00:00+00:00", "en"), "utf-8"
 
 
@@ -319,18 +454,29 @@ def persian_rtl() -> Fixture:
         "کارشناسان می‌گویند نگرانی اصلی تهران حفظ مرز مشترک با ارمنستان و دسترسی زمینی به "
         "اروپا از این مسیر است.",
     ]
-    head = (f"<title>{esc(title)} | خبرگزاری نمونه</title>"
-            '<meta property="og:site_name" content="خبرگزاری نمونه">'
-            '<meta property="article:published_time" content="2025-10-20T12:30:00+03:30">')
-    main = (f'<div class="news"><h1>{esc(title)}</h1>'
-            '<div class="meta">تاریخ انتشار: ۲۸ مهر ۱۴۰۴</div>'
-            f'<div class="body">{paras(body)}</div>'
-            + related("اخبار مرتبط", ["نشست وزیران خارجه در آنکارا", "افزایش صادرات گاز",
-                                    "بازدید هیئت ارمنی از تبریز"])
-            + "</div>")
-    html = page(lang="fa", html_attrs=' dir="rtl"', head=head,
-                body=nav("خبرگزاری نمونه", ["سیاسی", "اقتصادی", "بین‌الملل", "فرهنگی"])
-                + main + footer("خبرگزاری نمونه"))
+    head = (
+        f"<title>{esc(title)} | خبرگزاری نمونه</title>"
+        '<meta property="og:site_name" content="خبرگزاری نمونه">'
+        '<meta property="article:published_time" content="2025-10-20T12:30:00+03:30">'
+    )
+    main = (
+        f'<div class="news"><h1>{esc(title)}</h1>'
+        '<div class="meta">تاریخ انتشار: ۲۸ مهر ۱۴۰۴</div>'
+        f'<div class="body">{paras(body)}</div>'
+        + related(
+            "اخبار مرتبط",
+            ["نشست وزیران خارجه در آنکارا", "افزایش صادرات گاز", "بازدید هیئت ارمنی از تبریز"],
+        )
+        + "</div>"
+    )
+    html = page(
+        lang="fa",
+        html_attrs=' dir="rtl"',
+        head=head,
+        body=nav("خبرگزاری نمونه", ["سیاسی", "اقتصادی", "بین‌الملل", "فرهنگی"])
+        + main
+        + footer("خبرگزاری نمونه"),
+    )
     return html, truth(title, body, "2025-10-20T09:00:00+00:00", "fa"), "utf-8"
 
 
@@ -347,19 +493,30 @@ def russian_cp1251() -> Fixture:
         "В Баку эти заявления отвергают и утверждают, что обвиняемые получают все "
         "гарантии, предусмотренные законом.",
     ]
-    head = (f"<title>{esc(title)} — Новости Кавказа</title>"
-            '<meta property="og:site_name" content="Новости Кавказа">'
-            f'<meta property="og:title" content="{esc(title)}">'
-            '<meta itemprop="datePublished" content="2025-04-11T15:02:00+03:00">')
-    main = (f'<div class="article"><h1>{esc(title)}</h1>'
-            '<div class="date">11 апреля 2025, 15:02</div>'
-            f'<div class="article-text">{paras(body)}</div>'
-            '<div class="source">Источник: собственный корреспондент</div></div>'
-            + related("Читайте также", ["Курс рубля на сегодня", "Погода в Тбилиси",
-                                        "Новый рейс Ереван — Москва"]))
-    html = page(lang="ru", head=head, charset="windows-1251",
-                body=nav("Новости Кавказа", ["Политика", "Экономика", "Общество", "Спорт"])
-                + main + footer("Новости Кавказа"))
+    head = (
+        f"<title>{esc(title)} — Новости Кавказа</title>"
+        '<meta property="og:site_name" content="Новости Кавказа">'
+        f'<meta property="og:title" content="{esc(title)}">'
+        '<meta itemprop="datePublished" content="2025-04-11T15:02:00+03:00">'
+    )
+    main = (
+        f'<div class="article"><h1>{esc(title)}</h1>'
+        '<div class="date">11 апреля 2025, 15:02</div>'
+        f'<div class="article-text">{paras(body)}</div>'
+        '<div class="source">Источник: собственный корреспондент</div></div>'
+        + related(
+            "Читайте также",
+            ["Курс рубля на сегодня", "Погода в Тбилиси", "Новый рейс Ереван — Москва"],
+        )
+    )
+    html = page(
+        lang="ru",
+        head=head,
+        charset="windows-1251",
+        body=nav("Новости Кавказа", ["Политика", "Экономика", "Общество", "Спорт"])
+        + main
+        + footer("Новости Кавказа"),
+    )
     return html, truth(title, body, "2025-04-11T12:02:00+00:00", "ru"), "windows-1251"
 
 
@@ -376,16 +533,29 @@ def armenian_script() -> Fixture:
         "Բանաձևը կոչ է անում թույլ տալ ՅՈՒՆԵՍԿՕ-ի առաքելությանը գնահատել մշակութային "
         "ժառանգությանը հասցված վնասը։",
     ]
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-          "datePublished": "2025-07-18T09:41:00+04:00", "inLanguage": "hy"}
-    head = (f"<title>{esc(title)} - Լուրեր</title>"
-            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
-    main = (f'<section class="news-item"><h1>{esc(title)}</h1>'
-            '<span class="date">18 հուլիսի 2025, 09:41</span>'
-            f'<div class="news-text">{paras(body)}</div></section>')
-    html = page(lang="hy", head=head,
-                body=nav("Լուրեր", ["Քաղաքականություն", "Տնտեսություն", "Մշակույթ"])
-                + main + footer("Լուրեր"))
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": title,
+        "datePublished": "2025-07-18T09:41:00+04:00",
+        "inLanguage": "hy",
+    }
+    head = (
+        f"<title>{esc(title)} - Լուրեր</title>"
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+    )
+    main = (
+        f'<section class="news-item"><h1>{esc(title)}</h1>'
+        '<span class="date">18 հուլիսի 2025, 09:41</span>'
+        f'<div class="news-text">{paras(body)}</div></section>'
+    )
+    html = page(
+        lang="hy",
+        head=head,
+        body=nav("Լուրեր", ["Քաղաքականություն", "Տնտեսություն", "Մշակույթ"])
+        + main
+        + footer("Լուրեր"),
+    )
     return html, truth(title, body, "2025-07-18T05:41:00+00:00", "hy"), "utf-8"
 
 
@@ -403,18 +573,28 @@ def azerbaijani_latin() -> Fixture:
         "Agentliyin məlumatına görə, müharibədən sonra minaya düşmə hadisələri nəticəsində "
         "yüzlərlə insan həlak olub və ya xəsarət alıb.",
     ]
-    head = (f"<title>{esc(title)}</title>"
-            '<meta property="og:locale" content="az_AZ">'
-            '<meta property="article:published_time" content="2024-07-05T14:10:00+04:00">'
-            f'<meta property="og:title" content="{esc(title)}">')
-    main = (f'<div id="content"><h1 class="title">{esc(title)}</h1>'
-            '<div class="info">05.07.2024 14:10</div>'
-            f'<div class="full-text">{paras(body)}</div>'
-            + related("Digər xəbərlər", ["Bakıda hava şəraiti", "Neft qiymətləri artıb",
-                                        "Yeni məktəb açılıb"]) + "</div>")
-    html = page(lang="az", head=head, body=nav("Xəbər Portalı", ["Siyasət", "İqtisadiyyat",
-                                                                   "Cəmiyyət", "İdman"])
-                + main + footer("Xəbər Portalı"))
+    head = (
+        f"<title>{esc(title)}</title>"
+        '<meta property="og:locale" content="az_AZ">'
+        '<meta property="article:published_time" content="2024-07-05T14:10:00+04:00">'
+        f'<meta property="og:title" content="{esc(title)}">'
+    )
+    main = (
+        f'<div id="content"><h1 class="title">{esc(title)}</h1>'
+        '<div class="info">05.07.2024 14:10</div>'
+        f'<div class="full-text">{paras(body)}</div>'
+        + related(
+            "Digər xəbərlər", ["Bakıda hava şəraiti", "Neft qiymətləri artıb", "Yeni məktəb açılıb"]
+        )
+        + "</div>"
+    )
+    html = page(
+        lang="az",
+        head=head,
+        body=nav("Xəbər Portalı", ["Siyasət", "İqtisadiyyat", "Cəmiyyət", "İdman"])
+        + main
+        + footer("Xəbər Portalı"),
+    )
     return html, truth(title, body, "2024-07-05T10:10:00+00:00", "az"), "utf-8"
 
 
@@ -431,14 +611,21 @@ def title_site_suffix() -> Fixture:
         "areas it took during the 44-day war and keeps holding exercises with offensive weapons.",
         "He asked foreign governments to take practical steps to prevent a new escalation.",
     ]
-    head = (f"<title>{esc(title)} | Stepanakert Observer</title>"
-            '<meta name="DC.date.issued" content="2022-05-25">'
-            '<meta name="description" content="Letters were sent to diplomatic missions.">')
-    main = (f'<div class="wrap"><div class="crumbs"><a href="/">Home</a> &gt; '
-            f'<a href="/politics">Politics</a></div><h1>{esc(title)}</h1>'
-            f'<div class="entry">{paras(body)}</div>{share_bar()}</div>')
-    html = page(lang="en", head=head, body=nav("Stepanakert Observer", SECTIONS) + main
-                + footer("Stepanakert Observer"))
+    head = (
+        f"<title>{esc(title)} | Stepanakert Observer</title>"
+        '<meta name="DC.date.issued" content="2022-05-25">'
+        '<meta name="description" content="Letters were sent to diplomatic missions.">'
+    )
+    main = (
+        f'<div class="wrap"><div class="crumbs"><a href="/">Home</a> &gt; '
+        f'<a href="/politics">Politics</a></div><h1>{esc(title)}</h1>'
+        f'<div class="entry">{paras(body)}</div>{share_bar()}</div>'
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Stepanakert Observer", SECTIONS) + main + footer("Stepanakert Observer"),
+    )
     return html, truth(title, body, "2022-05-25T00:00:00+00:00", "en"), "utf-8"
 
 
@@ -457,18 +644,27 @@ def og_differs_from_h1() -> Fixture:
         "progress in the peace process, according to a statement from his ministry.",
         "Both sides agreed to keep up high-level visits and political consultations.",
     ]
-    head = (f"<title>{esc(social)} - Brussels Briefing</title>"
-            f'<meta property="og:title" content="{esc(social)}">'
-            f'<meta name="twitter:title" content="{esc(social)}">'
-            '<meta property="og:site_name" content="Brussels Briefing">'
-            '<meta property="article:published_time" content="2023-12-11T17:45:00+01:00">')
-    main = (f'<article class="post"><h1 class="post-title">{esc(title)}</h1>'
-            '<div class="post-meta">Sarhan Basem &middot; 11 December 2023</div>'
-            f'<div class="post-content">{paras(body)}</div></article>')
-    about = ('<div class="about-us"><h4>About Us</h4><p>Brussels Briefing is an independent '
-             "online daily covering European and international affairs.</p></div>")
-    html = page(lang="en", head=head, body=nav("Brussels Briefing", SECTIONS) + main + about
-                + footer("Brussels Briefing"))
+    head = (
+        f"<title>{esc(social)} - Brussels Briefing</title>"
+        f'<meta property="og:title" content="{esc(social)}">'
+        f'<meta name="twitter:title" content="{esc(social)}">'
+        '<meta property="og:site_name" content="Brussels Briefing">'
+        '<meta property="article:published_time" content="2023-12-11T17:45:00+01:00">'
+    )
+    main = (
+        f'<article class="post"><h1 class="post-title">{esc(title)}</h1>'
+        '<div class="post-meta">Sarhan Basem &middot; 11 December 2023</div>'
+        f'<div class="post-content">{paras(body)}</div></article>'
+    )
+    about = (
+        '<div class="about-us"><h4>About Us</h4><p>Brussels Briefing is an independent '
+        "online daily covering European and international affairs.</p></div>"
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Brussels Briefing", SECTIONS) + main + about + footer("Brussels Briefing"),
+    )
     return html, truth(title, body, "2023-12-11T16:45:00+00:00", "en"), "utf-8"
 
 
@@ -485,11 +681,14 @@ def visible_date_only() -> Fixture:
         "Representatives of the families said they would return next month if nothing changed.",
     ]
     head = f"<title>{esc(title)}</title>"
-    main = (f'<div class="container"><h1>{esc(title)}</h1>'
-            '<p class="dateline">12 March 2026</p>'
-            f'<div class="story">{paras(body)}</div></div>')
-    html = page(lang="en", head=head, body=nav("Local Herald", SECTIONS) + main
-                + footer("Local Herald"))
+    main = (
+        f'<div class="container"><h1>{esc(title)}</h1>'
+        '<p class="dateline">12 March 2026</p>'
+        f'<div class="story">{paras(body)}</div></div>'
+    )
+    html = page(
+        lang="en", head=head, body=nav("Local Herald", SECTIONS) + main + footer("Local Herald")
+    )
     return html, truth(title, body, "2026-03-12T00:00:00+00:00", "en"), "utf-8"
 
 
@@ -505,16 +704,29 @@ def jsonld_only() -> Fixture:
         "marked during the Soviet period.",
         "The next round is due to take place in the spring, according to a joint statement.",
     ]
-    ld = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": "South Caucasus Monitor", "url": "https://scm.example/"},
-        {"@type": "NewsArticle", "headline": title, "datePublished": "2025-01-22T13:00:00+04:00",
-         "author": {"@type": "Person", "name": "Ruslan Aliyev"},
-         "articleBody": " ".join(body)}]}
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "South Caucasus Monitor", "url": "https://scm.example/"},
+            {
+                "@type": "NewsArticle",
+                "headline": title,
+                "datePublished": "2025-01-22T13:00:00+04:00",
+                "author": {"@type": "Person", "name": "Ruslan Aliyev"},
+                "articleBody": " ".join(body),
+            },
+        ],
+    }
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
-    main = (f'<div class="page"><div class="headline">{esc(title)}</div>'
-            f'<div class="txt">{paras(body)}</div></div>')
-    html = page(lang="en", head=head, body=nav("South Caucasus Monitor", SECTIONS) + main
-                + footer("South Caucasus Monitor"))
+    main = (
+        f'<div class="page"><div class="headline">{esc(title)}</div>'
+        f'<div class="txt">{paras(body)}</div></div>'
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("South Caucasus Monitor", SECTIONS) + main + footer("South Caucasus Monitor"),
+    )
     return html, truth(title, body, "2025-01-22T09:00:00+00:00", "en"), "utf-8"
 
 
@@ -531,12 +743,18 @@ def no_date() -> Fixture:
         "If you find yourself inside a marked area, stop, stay calm and call for help rather "
         "than trying to walk out.",
     ]
-    head = (f"<title>{esc(title)} | Safety Guide</title>"
-            '<meta property="og:site_name" content="Safety Guide">')
-    main = (f'<div class="guide"><h1>{esc(title)}</h1>'
-            f'<div class="guide-body">{paras(body)}</div></div>')
-    html = page(lang="en", head=head, body=nav("Safety Guide", ["Home", "Guides", "About"])
-                + main + footer("Safety Guide"))
+    head = (
+        f"<title>{esc(title)} | Safety Guide</title>"
+        '<meta property="og:site_name" content="Safety Guide">'
+    )
+    main = (
+        f'<div class="guide"><h1>{esc(title)}</h1><div class="guide-body">{paras(body)}</div></div>'
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Safety Guide", ["Home", "Guides", "About"]) + main + footer("Safety Guide"),
+    )
     return html, truth(title, body, None, "en"), "utf-8"
 
 
@@ -551,16 +769,20 @@ def amp_page() -> Fixture:
         "Azerbaijani officials say they are open to a mission that also examines damage to "
         "mosques and other sites in areas that were under Armenian control for decades.",
     ]
-    head = ('<script async src="https://cdn.ampproject.org/v0.js"></script>'
-            '<link rel="canonical" href="/culture/unesco-mission-karabakh">'
-            f"<title>{esc(title)} - Culture Now</title>"
-            '<meta property="article:published_time" content="2024-10-02T08:00:00Z">'
-            '<style amp-custom>body{font-family:sans-serif}</style>')
-    main = (f'<amp-sidebar id="menu" layout="nodisplay"><ul><li>Home</li><li>Culture</li>'
-            f'</ul></amp-sidebar><article><h1>{esc(title)}</h1>'
-            '<amp-img src="/img/church.jpg" width="600" height="400" layout="responsive">'
-            f"</amp-img>{paras(body)}</article>"
-            '<amp-ad width="300" height="250" type="adsense"></amp-ad>')
+    head = (
+        '<script async src="https://cdn.ampproject.org/v0.js"></script>'
+        '<link rel="canonical" href="/culture/unesco-mission-karabakh">'
+        f"<title>{esc(title)} - Culture Now</title>"
+        '<meta property="article:published_time" content="2024-10-02T08:00:00Z">'
+        "<style amp-custom>body{font-family:sans-serif}</style>"
+    )
+    main = (
+        f'<amp-sidebar id="menu" layout="nodisplay"><ul><li>Home</li><li>Culture</li>'
+        f"</ul></amp-sidebar><article><h1>{esc(title)}</h1>"
+        '<amp-img src="/img/church.jpg" width="600" height="400" layout="responsive">'
+        f"</amp-img>{paras(body)}</article>"
+        '<amp-ad width="300" height="250" type="adsense"></amp-ad>'
+    )
     html = page(lang="en", html_attrs=" amp", head=head, body=main + footer("Culture Now"))
     return html, truth(title, body, "2024-10-02T08:00:00+00:00", "en"), "utf-8"
 
@@ -579,14 +801,20 @@ def gallery_captions() -> Fixture:
     slides = "".join(
         f'<li class="slide"><img src="/g/{i}.jpg" alt=""><p class="caption">{esc(c)}</p>'
         f'<span class="credit">Photo {i + 1} of {len(body) - 1}</span></li>'
-        for i, c in enumerate(body[1:]))
-    head = (f"<title>{esc(title)} | Photo Stories</title>"
-            '<meta property="article:published_time" content="2025-06-03T10:00:00+04:00">')
-    main = (f'<div class="gallery-page"><h1>{esc(title)}</h1><p class="intro">{esc(body[0])}</p>'
-            f'<ul class="gallery">{slides}</ul><button>Previous</button><button>Next</button>'
-            "</div>")
-    html = page(lang="en", head=head, body=nav("Photo Stories", SECTIONS) + main
-                + footer("Photo Stories"))
+        for i, c in enumerate(body[1:])
+    )
+    head = (
+        f"<title>{esc(title)} | Photo Stories</title>"
+        '<meta property="article:published_time" content="2025-06-03T10:00:00+04:00">'
+    )
+    main = (
+        f'<div class="gallery-page"><h1>{esc(title)}</h1><p class="intro">{esc(body[0])}</p>'
+        f'<ul class="gallery">{slides}</ul><button>Previous</button><button>Next</button>'
+        "</div>"
+    )
+    html = page(
+        lang="en", head=head, body=nav("Photo Stories", SECTIONS) + main + footer("Photo Stories")
+    )
     return html, truth(title, body, "2025-06-03T06:00:00+00:00", "en"), "utf-8"
 
 
@@ -597,17 +825,30 @@ def table_page() -> Fixture:
         "The table below summarises mine and unexploded ordnance incidents recorded by the "
         "national mine action agency in the years after the 2020 war.",
     ]
-    rows = [("Year", "Incidents", "Killed", "Injured"), ("2021", "97", "33", "110"),
-            ("2022", "74", "21", "78"), ("2023", "52", "16", "51")]
-    outro = ["Most victims were civilians, including construction workers and shepherds. "
-             "The agency says incidents declined as more land was surveyed and cleared."]
-    table = "<table>" + "".join(
-        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>"
-    head = (f"<title>{esc(title)} :: Data Desk</title>"
-            '<meta property="og:site_name" content="Data Desk">'
-            '<meta property="article:published_time" content="2024-04-04T09:00:00+00:00">')
-    main = (f'<article><h1>{esc(title)}</h1>{paras(intro)}{table}{paras(outro)}'
-            '<p class="note">Figures are indicative.</p></article>')
+    rows = [
+        ("Year", "Incidents", "Killed", "Injured"),
+        ("2021", "97", "33", "110"),
+        ("2022", "74", "21", "78"),
+        ("2023", "52", "16", "51"),
+    ]
+    outro = [
+        "Most victims were civilians, including construction workers and shepherds. "
+        "The agency says incidents declined as more land was surveyed and cleared."
+    ]
+    table = (
+        "<table>"
+        + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
+    head = (
+        f"<title>{esc(title)} :: Data Desk</title>"
+        '<meta property="og:site_name" content="Data Desk">'
+        '<meta property="article:published_time" content="2024-04-04T09:00:00+00:00">'
+    )
+    main = (
+        f"<article><h1>{esc(title)}</h1>{paras(intro)}{table}{paras(outro)}"
+        '<p class="note">Figures are indicative.</p></article>'
+    )
     html = page(lang="en", head=head, body=nav("Data Desk", SECTIONS) + main + footer("Data Desk"))
     body = intro + [" ".join(r) for r in rows] + outro + ["Figures are indicative."]
     return html, truth(title, body, "2024-04-04T09:00:00+00:00", "en"), "utf-8"
@@ -626,15 +867,23 @@ def unrelated_science() -> Fixture:
         "The fragments are not expected to survive their next orbit, and none of them poses "
         "any risk to Earth.",
     ]
-    head = (f"<title>{esc(title)} | Sky Weekly</title>"
-            '<meta property="og:site_name" content="Sky Weekly">'
-            '<meta property="article:published_time" content="2026-01-15T18:00:00-05:00">')
-    main = (f'<main><article><h1>{esc(title)}</h1><div class="body">{paras(body)}</div>'
-            "</article>" + newsletter() + related("Popular", ["Best telescopes for beginners",
-                                                               "What is a solar maximum?"])
-            + "</main>")
-    html = page(lang="en", head=head, body=nav("Sky Weekly", ["Space", "Earth", "Tech"]) + main
-                + footer("Sky Weekly"))
+    head = (
+        f"<title>{esc(title)} | Sky Weekly</title>"
+        '<meta property="og:site_name" content="Sky Weekly">'
+        '<meta property="article:published_time" content="2026-01-15T18:00:00-05:00">'
+    )
+    main = (
+        f'<main><article><h1>{esc(title)}</h1><div class="body">{paras(body)}</div>'
+        "</article>"
+        + newsletter()
+        + related("Popular", ["Best telescopes for beginners", "What is a solar maximum?"])
+        + "</main>"
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=nav("Sky Weekly", ["Space", "Earth", "Tech"]) + main + footer("Sky Weekly"),
+    )
     return html, truth(title, body, "2026-01-15T23:00:00+00:00", "en"), "utf-8"
 
 
@@ -650,15 +899,22 @@ def unrelated_german_sport() -> Fixture:
         "eingewechselter Stürmer in der Nachspielzeit das Siegtor erzielte.",
         "Mit dem Erfolg springt die Mannschaft auf den vierten Tabellenplatz.",
     ]
-    head = (f"<title>{esc(title)} - Sportblatt</title>"
-            '<meta property="og:site_name" content="Sportblatt">'
-            '<meta http-equiv="content-language" content="de">'
-            '<meta property="article:published_time" content="2025-11-08T17:30:00+01:00">')
-    main = (f'<div class="artikel"><h1>{esc(title)}</h1><p class="autor">Von Jonas Weber</p>'
-            f'<div class="artikel-text">{paras(body)}</div>'
-            '<div class="kommentare">Kommentare (0) - Jetzt kommentieren</div></div>')
-    html = page(lang="de", head=head, body=nav("Sportblatt", ["Fußball", "Tennis", "Handball"])
-                + main + footer("Sportblatt"))
+    head = (
+        f"<title>{esc(title)} - Sportblatt</title>"
+        '<meta property="og:site_name" content="Sportblatt">'
+        '<meta http-equiv="content-language" content="de">'
+        '<meta property="article:published_time" content="2025-11-08T17:30:00+01:00">'
+    )
+    main = (
+        f'<div class="artikel"><h1>{esc(title)}</h1><p class="autor">Von Jonas Weber</p>'
+        f'<div class="artikel-text">{paras(body)}</div>'
+        '<div class="kommentare">Kommentare (0) - Jetzt kommentieren</div></div>'
+    )
+    html = page(
+        lang="de",
+        head=head,
+        body=nav("Sportblatt", ["Fußball", "Tennis", "Handball"]) + main + footer("Sportblatt"),
+    )
     return html, truth(title, body, "2025-11-08T16:30:00+00:00", "de"), "utf-8"
 
 
@@ -678,40 +934,69 @@ def teaser_cards() -> Fixture:
     ]
     menu = "".join(
         f'<div class="mega-col"><span>{esc(group)}</span><ul>'
-        + "".join(f'<li><a href="/{group.lower()}/{i}">{esc(group)} topic {i}</a></li>'
-                  for i in range(12)) + "</ul></div>"
-        for group in ("Armenia", "Region", "World", "Business", "Sport", "Lifestyle"))
+        + "".join(
+            f'<li><a href="/{group.lower()}/{i}">{esc(group)} topic {i}</a></li>' for i in range(12)
+        )
+        + "</ul></div>"
+        for group in ("Armenia", "Region", "World", "Business", "Sport", "Lifestyle")
+    )
     teasers = [
-        ("Parliament approves new customs rules", "Lawmakers voted for amendments that "
-         "simplify procedures at land crossings."),
-        ("Exporters look to Black Sea ports", "Shipping companies report growing demand for "
-         "container routes through Georgia."),
-        ("Heavy snow closes mountain pass", "Road services say traffic will resume once the "
-         "avalanche risk has passed."),
-        ("Central bank keeps rate unchanged", "The regulator cited slowing inflation and "
-         "stable demand in its decision."),
-        ("Film festival opens in Yerevan", "More than sixty films from twenty countries will "
-         "be shown over the week."),
-        ("New school year begins in Stepanakert refugees' new towns", "Teachers who moved "
-         "from Karabakh have found jobs in several regions."),
-        ("Tech park expands in Gyumri", "Two new buildings will house software firms and a "
-         "training centre."),
-        ("Wrestlers win three medals", "The national team finished second in the overall "
-         "standings at the European championships."),
+        (
+            "Parliament approves new customs rules",
+            "Lawmakers voted for amendments that simplify procedures at land crossings.",
+        ),
+        (
+            "Exporters look to Black Sea ports",
+            "Shipping companies report growing demand for container routes through Georgia.",
+        ),
+        (
+            "Heavy snow closes mountain pass",
+            "Road services say traffic will resume once the avalanche risk has passed.",
+        ),
+        (
+            "Central bank keeps rate unchanged",
+            "The regulator cited slowing inflation and stable demand in its decision.",
+        ),
+        (
+            "Film festival opens in Yerevan",
+            "More than sixty films from twenty countries will be shown over the week.",
+        ),
+        (
+            "New school year begins in Stepanakert refugees' new towns",
+            "Teachers who moved from Karabakh have found jobs in several regions.",
+        ),
+        (
+            "Tech park expands in Gyumri",
+            "Two new buildings will house software firms and a training centre.",
+        ),
+        (
+            "Wrestlers win three medals",
+            "The national team finished second in the overall "
+            "standings at the European championships.",
+        ),
     ]
     cards = "".join(
         f'<div class="c-card"><a class="c-card__link" href="/story/{i}">'
         f'<img src="/i/{i}.jpg" alt=""><span class="c-card__title">{esc(h)}</span></a>'
-        f'<p class="c-card__dek">{esc(d)}</p></div>' for i, (h, d) in enumerate(teasers))
-    head = (f"<title>{esc(title)} | Yerevan Courier</title>"
-            '<meta property="og:site_name" content="Yerevan Courier">'
-            '<meta property="article:published_time" content="2024-11-29T18:20:00+04:00">')
-    main = (f'<div class="l-page"><div class="l-main"><h1 class="c-headline">{esc(title)}</h1>'
-            f'<div class="c-text">{paras(body)}</div></div>'
-            f'<div class="l-recirc"><div class="c-section-title">Top stories</div>{cards}</div>'
-            "</div>")
-    html = page(lang="en", head=head, body=f'<div class="c-mega">{menu}</div>' + main
-                + footer("Yerevan Courier"))
+        f'<p class="c-card__dek">{esc(d)}</p></div>'
+        for i, (h, d) in enumerate(teasers)
+    )
+    head = (
+        f"<title>{esc(title)} | Yerevan Courier</title>"
+        '<meta property="og:site_name" content="Yerevan Courier">'
+        '<meta property="article:published_time" content="2024-11-29T18:20:00+04:00">'
+    )
+    main = (
+        f'<div class="l-page"><div class="l-main"><h1 class="c-headline">{esc(title)}</h1>'
+        f'<div class="c-text">{paras(body)}</div></div>'
+        f'<div class="l-recirc"><div class="c-section-title">Top stories</div>{cards}</div>'
+        "</div>"
+    )
+    html = page(
+        lang="en",
+        head=head,
+        body=f'<div class="c-mega">{menu}</div>' + main + footer("Yerevan Courier"),
+    )
     return html, truth(title, body, "2024-11-29T14:20:00+00:00", "en"), "utf-8"
 
 
@@ -733,21 +1018,36 @@ def wrapped_paragraphs_with_ads() -> Fixture:
     for i, para in enumerate(body):
         blocks.append(f'<div class="paragraph"><p>{esc(para)}</p></div>')
         if i == 1:
-            blocks.append('<div class="ad-container"><span>Advertisement</span>'
-                          '<div id="div-gpt-ad-1"></div></div>')
+            blocks.append(
+                '<div class="ad-container"><span>Advertisement</span>'
+                '<div id="div-gpt-ad-1"></div></div>'
+            )
         if i == 2:
-            blocks.append('<figure class="image"><img src="/m.jpg" alt=""><figcaption>Monitors '
-                          "near the border. Photo: press service</figcaption></figure>")
-    head = (f"<title>{esc(title)} | Frontier Times</title>"
-            '<meta property="og:site_name" content="Frontier Times">'
-            '<meta property="article:published_time" content="2025-02-17T11:00:00+01:00">')
-    main = (f'<div class="article-wrapper"><div class="header-block"><span class="rubric">EU'
-            f'</span><h1>{esc(title)}</h1><div class="meta">17 February 2025</div></div>'
-            f'<div class="body-block">{"".join(blocks)}</div></div>'
-            + related("Latest", ["Georgia: protests continue", "Turkey and Armenia discuss "
-                                 "border crossing", "Iran hosts regional meeting"]))
-    html = page(lang="en", head=head, body=nav("Frontier Times", SECTIONS) + main
-                + footer("Frontier Times"))
+            blocks.append(
+                '<figure class="image"><img src="/m.jpg" alt=""><figcaption>Monitors '
+                "near the border. Photo: press service</figcaption></figure>"
+            )
+    head = (
+        f"<title>{esc(title)} | Frontier Times</title>"
+        '<meta property="og:site_name" content="Frontier Times">'
+        '<meta property="article:published_time" content="2025-02-17T11:00:00+01:00">'
+    )
+    main = (
+        f'<div class="article-wrapper"><div class="header-block"><span class="rubric">EU'
+        f'</span><h1>{esc(title)}</h1><div class="meta">17 February 2025</div></div>'
+        f'<div class="body-block">{"".join(blocks)}</div></div>'
+        + related(
+            "Latest",
+            [
+                "Georgia: protests continue",
+                "Turkey and Armenia discuss border crossing",
+                "Iran hosts regional meeting",
+            ],
+        )
+    )
+    html = page(
+        lang="en", head=head, body=nav("Frontier Times", SECTIONS) + main + footer("Frontier Times")
+    )
     return html, truth(title, body, "2025-02-17T10:00:00+00:00", "en"), "utf-8"
 
 
@@ -763,12 +1063,16 @@ def br_separated_body() -> Fixture:
         "paid for the first three months of rent.",
         "They now employ four people, all of whom also came from Karabakh.",
     ]
-    head = (f"<title>{esc(title)}</title>"
-            '<meta name="description" content="A family from Stepanakert bakes bread near Yerevan.">')
+    head = (
+        f"<title>{esc(title)}</title>"
+        '<meta name="description" content="A family from Stepanakert bakes bread near Yerevan.">'
+    )
     text_html = "<br><br>\n".join(esc(p) for p in body)
-    main = (f'<table class="layout"><tr><td class="left">{related("Menu", ["News", "Society", "Culture"])}'
-            f'</td><td class="center"><h1>{esc(title)}</h1><div class="date">03.03.2025 12:40</div>'
-            f'<div class="news-text">{text_html}</div></td></tr></table>')
+    main = (
+        f'<table class="layout"><tr><td class="left">{related("Menu", ["News", "Society", "Culture"])}'
+        f'</td><td class="center"><h1>{esc(title)}</h1><div class="date">03.03.2025 12:40</div>'
+        f'<div class="news-text">{text_html}</div></td></tr></table>'
+    )
     html = page(lang="en", head=head, body=main + footer("Abovyan Local"))
     return html, truth(title, body, "2025-03-03T12:40:00+00:00", "en"), "utf-8"
 
@@ -779,9 +1083,18 @@ def main() -> None:
         name = build.__name__
         (HERE / f"{name}.html").write_bytes(html.encode(encoding))
         (HERE / f"{name}.json").write_text(
-            json.dumps({"url": f"https://news.example/{name.replace('_', '-')}", "encoding":
-                        encoding, **data}, ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8")
+            json.dumps(
+                {
+                    "url": f"https://news.example/{name.replace('_', '-')}",
+                    "encoding": encoding,
+                    **data,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     print(f"wrote {len(BUILDERS)} fixtures to {HERE}")
 
 
