@@ -220,8 +220,8 @@ class Judge:
         seen = 0
         position = 0
         lead = -1
-        # paragraph_tokens splits the folded text at each newline: the raw lines match them
-        for toks, line in zip(paragraph_tokens(text), text.split("\n")):
+        # folding neither adds nor removes a newline: the raw lines pair with the folded ones
+        for toks, line in zip(paragraph_tokens(text), text.split("\n"), strict=True):
             if not toks:
                 continue
             found = self._lexicon.find(toks, line)
