@@ -219,7 +219,8 @@ def test_a_kind_of_event_that_is_a_cue_swallows_the_cue_words_inside_it() -> Non
         make_term("c:resolutions:motion", "en", "resolution"),
     ]
     lexicon = Lexicon([t for t in terms if t is not None])
-    hits = lexicon.find(tokens("a military operation after parliament adopted a resolution"))
+    text = "a military operation after parliament adopted a resolution"
+    hits = lexicon.find(tokens(text), text)
     kept = {t.key for t, _ in drop_nested_cues(hits, frozenset({"e:act:offensive"}))}
     # "military operation" is one security cue; "adopted a resolution" is no category's cue,
     # so the motion word inside it still counts.

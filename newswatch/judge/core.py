@@ -65,7 +65,8 @@ class Judge:
                 terms += terms_of(f"c:{cat}:{name}", group.terms)
         for name, group in profile.negatives.items():
             terms += terms_of(f"n:{name}", group.terms)
-        terms = list({(t.key, t.parts, t.exact): t for t in reversed(terms)}.values())[::-1]
+        unique = {(t.key, t.parts, t.exact, t.cased): t for t in reversed(terms)}
+        terms = list(unique.values())[::-1]
         self._lexicon = Lexicon(terms, profile.min_stem, profile.max_suffix)
         self._entity_lexicon = Lexicon(
             [t for t in terms if t.key.startswith("e:")], profile.min_stem, profile.max_suffix
@@ -104,7 +105,7 @@ class Judge:
 
     def entities(self, text: str) -> set[str]:
         """Canonical entity ids mentioned in a text."""
-        return {term.key[2:] for term, _ in self._entity_lexicon.find(tokens(text))}
+        return {term.key[2:] for term, _ in self._entity_lexicon.find(tokens(text), text)}
 
     def judge(self, title: str, text: str, language: str | None = None) -> Judgement:
         """Judge one article."""
@@ -112,7 +113,7 @@ class Judge:
         title_tokens = tokens(title)
         body_hits, text_tokens, lead, isolated = self._body(text, sc.lead_tokens)
         found = collect(
-            drop_nested_cues(self._lexicon.find(title_tokens), self._cue_acts),
+            drop_nested_cues(self._lexicon.find(title_tokens, title), self._cue_acts),
             drop_nested_cues(body_hits, self._cue_acts),
             isolated,
         )
@@ -219,10 +220,11 @@ class Judge:
         seen = 0
         position = 0
         lead = -1
-        for toks in paragraph_tokens(text):
+        # folding neither adds nor removes a newline: the raw lines pair with the folded ones
+        for toks, line in zip(paragraph_tokens(text), text.split("\n"), strict=True):
             if not toks:
                 continue
-            found = self._lexicon.find(toks)
+            found = self._lexicon.find(toks, line)
             hits.extend((term, position + i) for term, i in found)
             if any(term.key[0] in "etc" for term, _ in found):
                 topical += toks

@@ -20,7 +20,7 @@ import regex
 
 from newswatch.judge.evidence import drop_nested_cues
 from newswatch.judge.lexicon import Lexicon, Term, terms_of
-from newswatch.judge.normalise import fold
+from newswatch.judge.normalise import fold, in_capitals
 from newswatch.judge.profile import Profile, cue_acts, load_profile
 
 # English names of the languages the profile and the feeds use (ISO 639-1, a few scripts).
@@ -130,7 +130,9 @@ class Explainer:
             spans = _spans(line)
             if not spans:
                 continue
-            hits = drop_nested_cues(self._lexicon.find([s[0] for s in spans]), self._cue_acts)
+            upper = [in_capitals(line[s:e]) for _, s, e in spans]
+            found_here = self._lexicon.find([s[0] for s in spans], upper)
+            hits = drop_nested_cues(found_here, self._cue_acts)
             for term, i in hits:
                 k = len(term.parts)
                 start, end = spans[i][1], spans[i + k - 1][2]

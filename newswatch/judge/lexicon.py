@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from newswatch.judge.normalise import tokens
+import regex
+
+from newswatch.judge.normalise import capitals, tokens
 
 # Arabic-script clitics glued to the front of a word ("and", "by", "for", "the").
 _PROCLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
 _ARABIC_BLOCK = ("\u0600", "\u06ff")
 _CACHE_LIMIT = 200_000
+# A profile term of 2-6 capital letters marked exact ("PACE=", "UE=", "ЕС=") is an acronym: it
+# matches only where a text writes it in capitals, since the same letters are often a word of
+# some language (Italian "pace", "Pace" at a sentence start).
+_ACRONYM = regex.compile(r"\p{Lu}{2,6}")
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,8 @@ class Term:
     text: str
     parts: tuple[str, ...]
     exact: bool
+    # an acronym: matches only tokens written in capitals
+    cased: bool = False
 
 
 # A term found in a text and the token position where it starts.
@@ -72,9 +80,14 @@ class Lexicon:
         self._cache[token] = result
         return result
 
-    def find(self, toks: Sequence[str]) -> list[Hit]:
-        """All term occurrences in a token list."""
+    def find(self, toks: Sequence[str], source: str | Sequence[bool]) -> list[Hit]:
+        """All term occurrences in a token list.
+
+        ``source`` is the text the tokens come from (read only when an acronym matches) or, for
+        each token, whether it was written in capitals.
+        """
         hits: list[Hit] = []
+        text, upper = (source, None) if isinstance(source, str) else ("", source)
         n = len(toks)
         cache = self._cache
         matches = self._part_matches
@@ -87,6 +100,11 @@ class Lexicon:
                 parts = term.parts
                 k = len(parts)
                 if k == 1:
+                    if term.cased:
+                        if upper is None:
+                            upper = capitals(text)
+                        if i >= len(upper) or not upper[i]:
+                            continue
                     hits.append((term, i))
                     continue
                 if i + k > n:
@@ -117,12 +135,14 @@ def _soft_stem(part: str) -> str:
 def make_term(key: str, language: str, text: str) -> Term | None:
     """Build a term from profile text; a trailing '=' asks for an exact (non-prefix) match."""
     exact = text.endswith("=")
-    parts = tuple(tokens(text.rstrip("=")))
+    written = text.rstrip("=")
+    parts = tuple(tokens(written))
     if not exact:
         parts = tuple(_soft_stem(p) for p in parts)
     if not parts:
         return None
-    return Term(key=key, language=language, text=text.rstrip("="), parts=parts, exact=exact)
+    cased = exact and len(parts) == 1 and _ACRONYM.fullmatch(written) is not None
+    return Term(key, language, written, parts, exact, cased)
 
 
 def terms_of(key: str, names: Mapping[str, Iterable[str]]) -> list[Term]:

@@ -37,10 +37,15 @@ _CJK_TOKEN = regex.compile(
 )
 
 
-def fold(text: str) -> str:
-    """NFKC-normalise, drop diacritics, case-fold and merge look-alike letters."""
+def fold(text: str, *, keep_case: bool = False) -> str:
+    """NFKC-normalise, drop diacritics, case-fold and merge look-alike letters.
+
+    ``keep_case`` skips only the case folding: the words split as in the folded text.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    folded = unicodedata.normalize("NFKC", _MARKS.sub("", decomposed)).casefold()
+    folded = unicodedata.normalize("NFKC", _MARKS.sub("", decomposed))
+    if not keep_case:
+        folded = folded.casefold()
     # A few str.replace calls run in C; str.translate with a dict walks every character.
     for old, new in _FOLD:
         if old in folded:
@@ -52,6 +57,20 @@ def tokens(text: str) -> list[str]:
     """Fold a text and split it into word tokens."""
     folded = fold(text)
     return _pattern(folded).findall(folded)
+
+
+def capitals(text: str) -> list[bool]:
+    """For each token of ``tokens(text)``: whether the text writes it in capitals.
+
+    "PACE" is in capitals; "Pace" (a sentence start, a name) and "pace" are not.
+    """
+    kept = fold(text, keep_case=True)
+    return [in_capitals(token) for token in _pattern(kept).findall(kept)]
+
+
+def in_capitals(word: str) -> bool:
+    """Whether a word as written is all capitals ("PACE", "ЕС"; not "Pace")."""
+    return word.isupper()
 
 
 def _pattern(folded: str) -> regex.Pattern[str]:
