@@ -451,3 +451,9 @@ def test_a_word_of_the_site_name_before_a_hyphen_is_not_cut() -> None:
     head = "<title>WIRE Anglo-Armenian talks resume</title>"
     found = extract(_page(head, BODY), "https://wire.example/a").title
     assert found == "WIRE Anglo-Armenian talks resume"
+
+
+def test_h1_with_the_blog_name_from_the_title_tail_is_not_the_headline() -> None:
+    head = "<title>Tram line opens in the old town | Harbour Notes Blog</title>"
+    body = f"<h1>Harbour Notes Blog</h1><h2>Tram line opens in the old town</h2>{BODY}"
+    assert extract(_page(head, body)).title == "Tram line opens in the old town"

@@ -222,6 +222,21 @@ def _is_suffix_tag(h1: str, part: str) -> bool:
     )
 
 
+SITE_WORDS = 5
+
+
+def _names_the_site(h1: str, title: str | None) -> bool:
+    """The <h1> is the <title>'s trailing segment after a longer headline ("Headline words |
+    Blog Name" with <h1>Blog Name</h1>): the site's or blog's name in its header."""
+    if not title:
+        return False
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2 or _key(parts[-1]) != _key(h1) or len(_key(h1).split()) > SITE_WORDS:
+        return False
+    head = _key(title[: title.rfind(parts[-1])])
+    return len(head.split()) > len(_key(h1).split())
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
@@ -247,7 +262,11 @@ def _choose(
         named.append(("title", signals.title_tag))
     if feed_title and clean_space(feed_title):
         named.append(("feed", clean_space(feed_title)))
-    h1s = [(text, inside) for text, inside in signals.h1s if not is_site(text, sites)]
+    h1s = [
+        (text, inside)
+        for text, inside in signals.h1s
+        if not is_site(text, sites) and not _names_the_site(text, signals.title_tag)
+    ]
     h1s.sort(key=lambda pair: not pair[1])
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
