@@ -415,3 +415,45 @@ def test_h1_in_spans_named_as_a_whole_keeps_its_kicker() -> None:
         f"</h1>{BODY}</article>"
     )
     assert extract(_page(head, body)).title == "Letter: farewell to the old harbour crane"
+
+
+def test_several_author_tags_in_head_are_co_authors() -> None:
+    head = '<meta name="author" content="Ana Petrova"><meta name="author" content="Tomas Berg">'
+    assert extract(_page(head, BODY)).authors == ["Ana Petrova", "Tomas Berg"]
+
+
+def test_author_tags_in_the_body_are_teasers() -> None:
+    body = f'{BODY}<div><meta name="author" content="Tomas Berg"></div>'
+    head = '<meta name="author" content="Ana Petrova">'
+    assert extract(_page(head, body)).authors == ["Ana Petrova"]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            '<meta property="og:site_name" content="东方网"><title>议会今日复会-东方网</title>',
+            "议会今日复会",
+        ),
+        ("<title>WIRE|Talks resume in Almaty</title>", "Talks resume in Almaty"),
+        ("<title>Covid-19 talks resume in Almaty</title>", "Covid-19 talks resume in Almaty"),
+        (
+            "<title>Talks resume in Almaty : Caucasus Wire | News from the region | Home</title>",
+            "Talks resume in Almaty",
+        ),
+    ],
+)
+def test_site_name_cut_only_when_confirmed(head: str, title: str) -> None:
+    assert extract(_page(head, BODY), "https://wire.example/a").title == title
+
+
+def test_a_word_of_the_site_name_before_a_hyphen_is_not_cut() -> None:
+    head = "<title>WIRE Anglo-Armenian talks resume</title>"
+    found = extract(_page(head, BODY), "https://wire.example/a").title
+    assert found == "WIRE Anglo-Armenian talks resume"
+
+
+def test_h1_with_the_blog_name_from_the_title_tail_is_not_the_headline() -> None:
+    head = "<title>Tram line opens in the old town | Harbour Notes Blog</title>"
+    body = f"<h1>Harbour Notes Blog</h1><h2>Tram line opens in the old town</h2>{BODY}"
+    assert extract(_page(head, body)).title == "Tram line opens in the old town"

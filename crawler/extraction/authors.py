@@ -76,6 +76,20 @@ def _split(value: str) -> list[str]:
     return [part for part in _SPLIT.split(value) if part and part.strip()]
 
 
+def _head_meta(root: html.HtmlElement, key: str) -> list[str]:
+    """The contents of several <meta> tags named key in <head>; [] for one or none."""
+    values = [
+        clean_space(v)
+        for v in root.xpath(
+            "//head/meta[translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+            "'abcdefghijklmnopqrstuvwxyz') = $key or @property = $key]/@content",
+            key=key,
+        )
+        if v.strip()
+    ]
+    return values if len(values) > 1 else []
+
+
 def _byline(root: html.HtmlElement) -> str | None:
     """The visible byline, found with trafilatura's author expressions."""
     try:
@@ -100,9 +114,12 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
         "parsely-author",
         "sailthru.author",
     ):
-        # the first tag only: more of them usually belong to teasers of other articles
-        value = next((v for v in signals.meta.get(key, []) if v.strip()), "")
-        names = _names(_split(value))
+        # the first tag only: more of them usually belong to teasers of other articles,
+        # unless all of them sit in <head>, where they name this article's co-authors
+        values = _head_meta(root, key) or [
+            next((v for v in signals.meta.get(key, []) if v.strip()), "")
+        ]
+        names = _names([part for value in values for part in _split(value)])
         if names:
             return names
     # link texts and page text hold labels too ("More articles", "Show profile"): there

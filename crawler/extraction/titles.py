@@ -63,11 +63,15 @@ def strip_site(title: str, sites: set[str]) -> str:
         title = title[prefix.end() :]  # "Outlet e.V.: Headline"
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
-        return title
+        return _strip_tight_site(title, sites)
     seps = _SEPARATORS.findall(title)
     while len(parts) > 1 and is_site(parts[-1], sites):
         parts.pop()
         seps.pop()
+    # "Headline : Site | tagline | more": the site's name ends the headline, taglines follow
+    cut = next((i for i in range(1, len(parts)) if is_site(parts[i], sites)), None)
+    if cut is not None:
+        parts, seps = parts[:cut], seps[: cut - 1]
     while len(parts) > 1 and is_site(parts[0], sites):
         parts.pop(0)
         seps.pop(0)
@@ -88,6 +92,28 @@ def strip_site(title: str, sites: set[str]) -> str:
     for sep, part in zip(seps, parts[1:], strict=False):
         out += sep + part
     return out.strip()
+
+
+_TIGHT = re.compile(r"(?<=\S)(?:\||｜|_|-|–|—)(?=\S)")
+
+
+def _strip_tight_site(title: str, sites: set[str]) -> str:
+    """Cut the site's name set off without spaces ("Headline-新华网", "SITE|Headline"), only
+    when it is the site's name: a hyphen without spaces also joins words ("Covid-19")."""
+    marks = list(_TIGHT.finditer(title))
+    if not marks:
+        return title
+    names = {site.replace(" ", "") for site in sites}
+
+    def named(segment: str) -> bool:  # the whole name, not a word of it ("DITIB Türkisch-")
+        return _key(segment).replace(" ", "") in names
+
+    last, first = marks[-1], marks[0]
+    if named(title[last.end() :]) and _key(title[: last.start()]):
+        return title[: last.start()].strip()
+    if named(title[: first.start()]) and _key(title[first.end() :]):
+        return title[first.end() :].strip()
+    return title
 
 
 def _strip_unknown_site(title: str) -> str:
@@ -196,6 +222,21 @@ def _is_suffix_tag(h1: str, part: str) -> bool:
     )
 
 
+SITE_WORDS = 5
+
+
+def _names_the_site(h1: str, title: str | None) -> bool:
+    """The <h1> is the <title>'s trailing segment after a longer headline ("Headline words |
+    Blog Name" with <h1>Blog Name</h1>): the site's or blog's name in its header."""
+    if not title:
+        return False
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2 or _key(parts[-1]) != _key(h1) or len(_key(h1).split()) > SITE_WORDS:
+        return False
+    head = _key(title[: title.rfind(parts[-1])])
+    return len(head.split()) > len(_key(h1).split())
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
@@ -221,7 +262,11 @@ def _choose(
         named.append(("title", signals.title_tag))
     if feed_title and clean_space(feed_title):
         named.append(("feed", clean_space(feed_title)))
-    h1s = [(text, inside) for text, inside in signals.h1s if not is_site(text, sites)]
+    h1s = [
+        (text, inside)
+        for text, inside in signals.h1s
+        if not is_site(text, sites) and not _names_the_site(text, signals.title_tag)
+    ]
     h1s.sort(key=lambda pair: not pair[1])
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
