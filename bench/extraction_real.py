@@ -149,10 +149,13 @@ def run_trafilatura(page: bytes, url: str | None, explain: bool) -> Result:
     return Result(doc.text or "", doc.title, day_of(doc.date), authors, seconds)
 
 
-def load(path: Path, split: str) -> list[dict[str, Any]]:
+def load(path: Path, split: str, match: str | None = None) -> list[dict[str, Any]]:
     rows = [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
+    if match:  # after the split would change which half a page is in: filter the half
+        half = load(path, split)
+        return [row for row in half if match in row["file"]]
     if split == "even":
         return rows[0::2]
     if split == "odd":
@@ -207,8 +210,10 @@ def score_corpus(
             tally = tallies[key]
             tally.pages += 1
             tally.seconds += result.seconds
+            counts: dict[str, int] = {}
             if snippets:
                 tp, fn, fp, tn = snippet_counts(result.text, row)
+                counts = {"tp": tp, "fn": fn, "fp": fp, "tn": tn}
                 tally.tp, tally.fn, tally.fp, tally.tn = (
                     tally.tp + tp,
                     tally.fn + fn,
@@ -235,6 +240,7 @@ def score_corpus(
                         "file": row["file"],
                         "who": key,
                         "f1": f1[key],
+                        **counts,
                         "how": result.how,
                         "title": result.title,
                         "truth_title": row.get("title"),
@@ -324,6 +330,9 @@ def main() -> None:
         help="reuse trafilatura's results (and times) from this JSON file",
     )
     parser.add_argument("--dump", type=Path, help="write every page's scores as JSON lines")
+    parser.add_argument(
+        "--match", help="only pages whose file name contains this text (to iterate on a few)"
+    )
     args = parser.parse_args()
     dump: list[dict[str, Any]] | None = [] if args.dump else None
     cache: dict[str, Any] | None = None
@@ -344,7 +353,7 @@ def main() -> None:
     if args.corpus in ("both", "truth"):
         score_corpus(
             "trafilatura eval set (truth.jsonl)",
-            load(folder / "truth.jsonl", args.split),
+            load(folder / "truth.jsonl", args.split, args.match),
             folder,
             True,
             args.show,
@@ -355,7 +364,7 @@ def main() -> None:
     if args.corpus in ("both", "readability"):
         score_corpus(
             "readability test pages (readability.jsonl)",
-            load(folder / "readability.jsonl", args.split),
+            load(folder / "readability.jsonl", args.split, args.match),
             folder,
             False,
             args.show,
