@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from newswatch.digests.build import MAX_OUTLETS, section_title
+from newswatch.digests.build import section_title
+from newswatch.digests.entries import MAX_OUTLETS
 from newswatch.digests.safety import css_token
 from newswatch.digests.view import DigestView, Entry
 from newswatch.files import write_atomic as _write_atomic

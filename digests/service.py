@@ -117,7 +117,7 @@ def base_url(settings: Settings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _view_options(settings: Settings) -> dict[str, Any]:
+def view_options(settings: Settings) -> dict[str, Any]:
     """What every view of a digest is built with (the same for a first build and a re-render)."""
     return {
         "include_offtopic": settings.digest.include_offtopic,
@@ -154,7 +154,7 @@ def view_of(
         stories=stories,
         # a stored row: its id is set
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
-        **{**_view_options(settings), **({"explainer": explainer} if explainer else {})},
+        **{**view_options(settings), **({"explainer": explainer} if explainer else {})},
         entry_maker=entry_maker,
     )
     counts = digest.counts or {}
@@ -252,7 +252,7 @@ def _claim_and_render(
         ),
         # a stored row: its id is set
         reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
-        **_view_options(settings),
+        **view_options(settings),
     )
     view.alerts_unsent = alert_health_line(
         ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.digests.build import shorten
+from newswatch.digests.entries import shorten
 from newswatch.digests.safety import plain_text
 from newswatch.digests.summarize import summarize
 from newswatch.judge.explain import explainer_for, language_name, quoted

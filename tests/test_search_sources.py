@@ -326,7 +326,7 @@ def test_gdelt_refusals_and_empty_answers(fault_server, sdb, run_crawl, body, st
 
 
 def test_digest_outlets_of_a_search_source_are_its_publishers():
-    from newswatch.digests.build import outlet_lines
+    from newswatch.digests.entries import outlet_lines
     from newswatch.storage.models import Source
 
     src = Source(

@@ -18,17 +18,10 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from newswatch.config import Settings
-from newswatch.digests.build import (
-    FAR,
-    DigestMeta,
-    _language,
-    build_view,
-    classify,
-    make_entry,
-    shorten,
-)
+from newswatch.digests.build import DigestMeta, build_view, classify
+from newswatch.digests.entries import FAR, language_of, make_entry, shorten
 from newswatch.digests.safety import plain_text, safe_url
-from newswatch.digests.service import _view_options, view_of
+from newswatch.digests.service import view_of, view_options
 from newswatch.digests.view import DigestView, Entry
 from newswatch.health import flag
 from newswatch.judge.explain import language_name, quoted
@@ -72,7 +65,7 @@ def upcoming(settings: Settings, session: Session, now: datetime) -> DigestView:
 
 def _options(settings: Settings, **over: Any) -> dict[str, Any]:
     """The digest's view options, with explanations kept between pages."""
-    return {**_view_options(settings), "explainer": memo_explainer(settings.judge.profile), **over}
+    return {**view_options(settings), "explainer": memo_explainer(settings.judge.profile), **over}
 
 
 def front_key(session: Session) -> tuple[Any, ...]:
@@ -131,7 +124,7 @@ def report_of(
     art: Article, sources: Mapping[int, Source], settings: Settings, *, gloss: bool = True
 ) -> Report:
     src = sources.get(art.source_id) if art.source_id is not None else None
-    code = _language(art, sources)
+    code = language_of(art, sources)
     reader = settings.digest.language.split("-")[0]
     line: str | None = None
     if gloss and code and code.split("-")[0] != reader:
