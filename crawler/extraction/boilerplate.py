@@ -1,0 +1,167 @@
+"""Drop boilerplate that extractors keep inside the article: boxes the page marks as such
+(newsletter sign-ups, disclaimers, credits), "read also" teaser lines, section labels of
+link rails, and the reader-directed appeals (follow us, get the app, support us) at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from .agree import TextIndex
+from .nodes import norm
+
+# class/id words of boxes that hold no article prose; a box is small next to the article,
+# which tells it apart from a wrapper that happens to carry such a word ("share-wrapper")
+_BOX = re.compile(
+    r"newsletter|disclaimer|disclosure|copyright|credit|paywall|content-?blocker|cookie|consent"
+    r"|read-?more|more-about|link-?list|(?:^|[\s_-])cta(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+BOX_DEPTH = 6  # ancestors looked at above the paragraph's own element
+BOX_SHARE = 0.3  # a marked element holding more than this share of the body is a wrapper
+
+# "read also: <headline>" lines that link to another article from inside this one
+_TEASER = re.compile(
+    r"^(?:lea(?: también| más| además)?|lee (?:también|más)|vea también|ver también|mira|mire"
+    r"|puedes ver|te puede interesar|lesen sie (?:hier|auch)|siehe auch|leia (?:também|mais)"
+    r"|veja também|read more|read also|see also|lire aussi|à lire aussi|leggi anche)\s*:",
+    re.IGNORECASE,
+)
+TEASER_WORDS = 25
+
+# labels heading a rail of links or a contact/sources box, on a line of their own
+_SECTION_LABEL = re.compile(
+    r"^(?:notas relacionadas|contenido relacionado|art[ií]culos relacionados"
+    r"|noticias relacionadas|related (?:content|articles|stories|posts)|inhaltsverzeichnis"
+    r"|table of contents|sommaire|mehr zum thema|auch auf|top[- ]themen"
+    r"|weitere (?:aktuelle )?(?:themen|artikel|beiträge|nachrichten|informationen)"
+    r"|lire aussi|à lire aussi|te puede interesar|también te puede interesar"
+    r"|das könnte sie auch interessieren)\b",
+    re.IGNORECASE,
+)
+LABEL_WORDS = 8
+# a label alone on its line: the heading of a contact, sources or release box
+_BOX_LABEL = re.compile(
+    r"^(?:quellen(?:angaben)?|sources?|kontakt|pressekontakt|contact|zusatzinformationen"
+    r"|ansprechpartner(?:in)?(?: zum thema)?|originalpublikation|release date|über diese reihe"
+    r"|weitere infos?)\s*:?$",
+    re.IGNORECASE,
+)
+
+# short notes that are the page's, wherever they sit in the text
+_NOTE = re.compile(
+    # comment and login prompts
+    r"\b(?:nicht eingeloggt|not logged in)\b"
+    r"|\b(?:kommentar|comment|comentar|comenta)\w*\b.{0,60}\b(?:eingeloggt|angemeldet"
+    r"|logged in|registriert|registered|inicia sesión|connecté)"
+    r"|\b(?:eingeloggt|angemeldet|logged in|log in|sign in|registered|registriert)\b.{0,40}"
+    r"\b(?:kommentar|comment|comentar)"
+    # the paywall's invitation in place of the rest of the article
+    r"|^(?:pour lire la suite|pour accéder en illimité|para seguir leyendo|um weiterzulesen"
+    r"|to continue reading|continue reading|subscribe to (?:continue|read))\b"
+    r"|\bto (?:view|read|continue reading) the full (?:story|article)\b"
+    r"|\balready (?:a )?subscriber\b|\bbereits abonnent"
+    # picture credits and figure captions
+    r"|©|\((?:foto|photo|credit|bild|imagen|image|picture)s?\s*:[^)]*\)$"
+    r"|^(?:image|photo|foto|bild) (?:illustrative|d'illustration)"
+    r"|^(?:abbildung|abb\.|figure|fig\.|grafik|bild|foto|imagen|image|photo)\s*\d+\s*[:.]",
+    re.IGNORECASE,
+)
+NOTE_WORDS = 45
+# an advertising label opening a short line ("Anzeige, enthält Affiliate-Links")
+_AD = re.compile(
+    r"^\W*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|gesponsert"
+    r"|paid content|affiliate)\b",
+    re.IGNORECASE,
+)
+AD_WORDS = 15
+
+# the publication addressing its reader: follow, get the app, subscribe, support, write in
+_APPEAL = re.compile(
+    r"\b(?:follow|folg(?:t|en sie)|síguenos|siguenos|siga(?:-nos)?|suivez)\b(?:\s+\S+){0,4}?"
+    r"\s+(?:on|auf|en|in|no|sur)\s+(?:\S+\s+){0,3}?(?:twitter|facebook|instagram|telegram"
+    r"|whatsapp|youtube|linkedin|tiktok|mastodon|google news)\b|\bfollow us\s*:"
+    r"|\b(?:download|descarga|descargue|herunterladen|téléchargez)\b.{0,40}\bapps?\b"
+    r"|\b(?:sign up|subscribe|suscr[ií]b(?:e|ete|ase|irse)|abonnieren|abonniere|abonnez)\b"
+    r".{0,60}\b(?:newsletter|bolet[ií]n|lettre)\b"
+    r"|\b(?:newsletter|bolet[ií]n)\b.{0,60}\b(?:sign up|subscribe|suscr[ií]b|abonnier|anmelden)"
+    r"|\b(?:sign up here|sign up now|subscribe now|jetzt abonnieren|suscríbete)\b"
+    r"|\bsupport(?:ing)? (?:us|our (?:work|journalism|magazine))\b"
+    r"|\bunterstütze?n? (?:sie )?(?:uns|unser(?:e|en)? (?:arbeit|magazin|journalismus))\b"
+    r"|\b(?:enjoyed|like[ds]?) (?:reading )?(?:this|our) (?:article|post|story|piece)\b"
+    r"|\bgefällt (?:dir|ihnen) (?:dieser|unser)\b|\blust auf mehr\?"
+    r"|\bcanal de (?:telegram|whatsapp|youtube)\b"
+    r"|(?:©|\bcopyright\b).{0,80}(?:all rights reserved|alle rechte|derechos reservados"
+    r"|tous droits|may not be|permission|genehmigung)"
+    r"|\b(?:send us a message|write to us|escr[ií]b(?:enos|irnos))\b"
+    r"|\balready (?:a )?subscriber|\bto (?:view|read|continue reading) the full (?:story|article)\b",
+    re.IGNORECASE,
+)
+APPEAL_WORDS = 60
+APPEAL_TAIL = 3  # paragraphs at the end where an appeal is the page's, not the story's
+
+
+def _is_marked(node: html.HtmlElement) -> bool:
+    if node.tag == "aside":
+        return True
+    marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return bool(marker.strip()) and bool(_BOX.search(marker))
+
+
+def _in_box(el: html.HtmlElement, body_chars: int, seen: dict[html.HtmlElement, bool]) -> bool:
+    """True when a small element around el is marked as a newsletter, credit, disclaimer..."""
+    for depth, node in enumerate([el, *el.iterancestors()]):
+        if depth > BOX_DEPTH or node.tag in ("body", "html"):
+            return False
+        if node not in seen:  # paragraphs of one block share their ancestors
+            seen[node] = _is_marked(node)
+        if seen[node]:
+            return len(norm(node.text_content())) <= BOX_SHARE * body_chars
+    return False
+
+
+def _is_teaser(paragraph: str) -> bool:
+    return len(paragraph.split()) <= TEASER_WORDS and bool(_TEASER.match(paragraph.strip()))
+
+
+def _is_label(paragraph: str) -> bool:
+    line = paragraph.strip().lstrip("-•*–— ")
+    return len(line.split()) <= LABEL_WORDS and bool(
+        _SECTION_LABEL.match(line) or _BOX_LABEL.match(line)
+    )
+
+
+def _is_note(paragraph: str) -> bool:
+    line = paragraph.strip()
+    words = len(line.split())
+    return (words <= NOTE_WORDS and bool(_NOTE.search(line))) or (
+        words <= AD_WORDS and bool(_AD.match(line))
+    )
+
+
+def _is_appeal(paragraph: str) -> bool:
+    return len(paragraph.split()) <= APPEAL_WORDS and bool(_APPEAL.search(paragraph))
+
+
+def drop_boilerplate(text: str, index: TextIndex) -> str:
+    """The body without boxes, teaser lines, rail labels and closing appeals to the reader;
+    index finds the page element each paragraph came from."""
+    paragraphs = text.split("\n\n")
+    if len(paragraphs) < 2:
+        return text
+    seen: dict[html.HtmlElement, bool] = {}
+    body_chars = len(norm(text))
+    tail = len(paragraphs) - APPEAL_TAIL
+    kept = []
+    for i, paragraph in enumerate(paragraphs):
+        if _is_teaser(paragraph) or _is_label(paragraph) or _is_note(paragraph):
+            continue
+        if i >= tail and _is_appeal(paragraph):
+            continue
+        el = index.find(paragraph)
+        if el is not None and _in_box(el, body_chars, seen):
+            continue
+        kept.append(paragraph)
+    return "\n\n".join(kept) if kept else text

@@ -1,0 +1,124 @@
+"""Boilerplate inside the article block: marked boxes, teaser lines, rail labels, appeals."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+from newswatch.crawler.extraction.agree import TextIndex
+from newswatch.crawler.extraction.boilerplate import drop_boilerplate
+
+STORY = [
+    "The harbour board voted on Monday to close the old ferry pier for repairs until spring.",
+    "Fishermen who moor there will be offered berths at the east quay free of charge.",
+    "The board said the work would cost about two million and take five months.",
+    "A public meeting on the plans is planned for the town hall next Thursday evening.",
+]
+
+NO_PAGE = TextIndex(None)
+
+
+def _tree(markup: str) -> html.HtmlElement:
+    return html.fromstring(f"<html><body>{markup}</body></html>")
+
+
+def _story_markup(extra: str = "", at: int = 2) -> str:
+    paragraphs = [f"<p>{p}</p>" for p in STORY]
+    paragraphs.insert(at, extra)
+    return "<article>" + "".join(paragraphs) + "</article>"
+
+
+@pytest.mark.parametrize(
+    ("box", "line"),
+    [
+        (
+            '<div class="newsletter-signup"><p>{}</p></div>',
+            "Get our harbour briefing every morning in your inbox",
+        ),
+        ('<p class="affiliate-disclaimer">{}</p>', "Links marked with a star earn us a fee"),
+        ('<div class="photo-credit"><p>{}</p></div>', "Picture: Harbour Board archive"),
+        ('<section class="letters-cta"><p>{}</p></section>', "Tell us what you think of it."),
+        ('<aside><p class="headline">{}</p></aside>', "Most read this week in the harbour"),
+    ],
+)
+def test_paragraph_in_a_marked_box_is_dropped(box: str, line: str) -> None:
+    tree = _tree(_story_markup(box.format(line)))
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, TextIndex(tree)) == "\n\n".join(STORY)
+
+
+def test_a_marked_wrapper_around_the_whole_article_is_not_a_box() -> None:
+    # a word like "credit" on the element that holds the story does not make it furniture
+    markup = '<div class="story credit-union-news">' + _story_markup() + "</div>"
+    text = "\n\n".join(STORY)
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lea también: El puerto cierra el muelle viejo",
+        "VEA TAMBIÉN: Pescadores piden más amarres",
+        "Mira: Así será el nuevo muelle",
+        "Lesen Sie hier: Hafenrat beschließt Sanierung",
+        "See also: Ferry timetable changes in March",
+    ],
+)
+def test_read_also_teaser_line_is_dropped(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Noticias relacionadas",
+        "Inhaltsverzeichnis",
+        "Weitere Informationen:",
+        "Mehr zum Thema auf hafenblatt.example",
+        "Top-Themen bei Hafenblatt",
+        "Related articles",
+    ],
+)
+def test_rail_label_on_its_own_line_is_dropped(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow the Harbour Post on Twitter and Instagram for more.",
+        "For breaking news on the go, download the Harbour Post app for iOS and Android.",
+        "If you enjoyed reading this article, please consider supporting our work.",
+        "Síguenos en Facebook y recibe las noticias del puerto.",
+        "Gefällt dir unser Hafenblatt? Dann unterstütze uns mit einem kleinen Beitrag.",
+        "Already a subscriber? Log in to read the rest of the story.",
+        "© 2026 Harbour Post. All rights reserved. This material may not be republished.",
+    ],
+)
+def test_closing_appeal_to_the_reader_is_dropped(line: str) -> None:
+    text = "\n\n".join([*STORY, line])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # prose that shares words with the rules stays
+        "The board will follow the advice of the engineers on Twitter-like short notices.",
+        "Mira Kovač, who runs the kiosk, said: the pier has been unsafe for years.",
+        "More than forty people wrote to the board about the plans.",
+        "Weitere Informationen gab der Hafenmeister am Abend nicht bekannt, hieß es.",
+    ],
+)
+def test_prose_sharing_words_with_the_rules_is_kept(line: str) -> None:
+    text = "\n\n".join([*STORY, line])
+    assert drop_boilerplate(text, NO_PAGE) == text
+
+
+def test_an_appeal_in_the_middle_of_the_story_is_kept() -> None:
+    # the reader is addressed at the end; earlier it may be a quoted call to action
+    line = "Follow the harbour board on Twitter, the mayor told residents at the meeting."
+    text = "\n\n".join([STORY[0], line, *STORY[1:], *STORY])
+    assert drop_boilerplate(text, NO_PAGE) == text
