@@ -122,3 +122,41 @@ def test_an_appeal_in_the_middle_of_the_story_is_kept() -> None:
     line = "Follow the harbour board on Twitter, the mayor told residents at the meeting."
     text = "\n\n".join([STORY[0], line, *STORY[1:], *STORY])
     assert drop_boilerplate(text, NO_PAGE) == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sie sind aktuell nicht eingeloggt.",
+        "You must be logged in to post a comment.",
+        "Pour lire la suite",
+        "To read the full story, please subscribe to the Harbour Post.",
+        "Anzeige, enthält Affiliate-Links",
+        "The old pier at dawn (Photo: Harbour Board archive).",
+        "© Harbour Board / J. Example",
+        "Abbildung 2: Der Pier nach dem Sturm",
+        "Quelle: Hafenamt",
+        "Kategorie: Lokales",
+        "... weiter zu Teil zwei",
+        "Video verfügbar bis 30.06.2026",
+        "Weitere Infos unter www.hafenblatt.example",
+        "Digitale Ausgabe? Einfach hier klicken und registrieren!",
+        "Unless noted otherwise, the content of this site is licensed under CC-BY.",
+    ],
+)
+def test_notes_of_the_page_are_dropped_wherever_they_sit(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Die Quelle: ein Brief des Hafenamts, der der Redaktion vorliegt, nennt keine Kosten.",
+        "Photographs from 1952 show the pier (then new) crowded with ferries every morning.",
+        "Weiter zu verhandeln lehnte der Hafenrat ab, wie ein Sprecher am Abend sagte.",
+    ],
+)
+def test_prose_like_the_notes_is_kept(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == text

@@ -64,12 +64,30 @@ _NOTE = re.compile(
     r"|\bto (?:view|read|continue reading) the full (?:story|article)\b"
     r"|\balready (?:a )?subscriber\b|\bbereits abonnent"
     # picture credits and figure captions
-    r"|©|\((?:foto|photo|credit|bild|imagen|image|picture)s?\s*:[^)]*\)$"
+    r"|©|\((?:foto|photo|credit|bild|imagen|image|picture)s?\s*:[^)]*\)\W*$"
     r"|^(?:image|photo|foto|bild) (?:illustrative|d'illustration)"
-    r"|^(?:abbildung|abb\.|figure|fig\.|grafik|bild|foto|imagen|image|photo)\s*\d+\s*[:.]",
+    r"|^(?:abbildung|abb\.|figure|fig\.|grafik|bild|foto|imagen|image|photo)\s*\d+\s*[:.]"
+    # the site's licence for all its pages
+    r"|\b(?:inhalte|content|texte?|texts?)\b.{0,40}\b(?:dieser|this|de ce)\s+(?:website"
+    r"|webseite|seite|site)\b.{0,60}\b(?:cc[- ]by|creative commons|lizenz|licen[cs]e)",
     re.IGNORECASE,
 )
 NOTE_WORDS = 45
+# one-line notes: a source or category label, a link to the next page, "click here"
+_SHORT_NOTE = re.compile(
+    r"^(?:quelle|quellen|source|sources|fuente|fonte)\s*:"
+    r"|(?:^|\s)(?:kategorie|category|categoría|catégorie|rubrik)\s*:\s*\S"
+    r"|^\W+(?:weiter|zurück) zum?\b|^\W*(?:nächster artikel|vorheriger artikel"
+    r"|vorschau auf den nächsten|next article|previous article|next post|previous post"
+    r"|siguiente artículo|article suivant)\b"
+    r"|\b(?:video|audio|sendung|beitrag|podcast)s? verfügbar bis\b|\bavailable until\b"
+    r"|^(?:weitere )?(?:infos?|informationen)\s+(?:unter|auf|bei)\s+(?:www\.|https?://)"
+    r"|^more (?:info|information)\s+(?:at|on)\s+(?:www\.|https?://)"
+    r"|\b(?:einfach |jetzt )?hier klicken\b|\bklicken sie hier\b|\bclick here\b"
+    r"|\bhaga clic aquí\b|\bcliquez ici\b",
+    re.IGNORECASE,
+)
+SHORT_NOTE_WORDS = 15
 # an advertising label opening a short line ("Anzeige, enthält Affiliate-Links")
 _AD = re.compile(
     r"^\W*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|gesponsert"
@@ -136,8 +154,10 @@ def _is_label(paragraph: str) -> bool:
 def _is_note(paragraph: str) -> bool:
     line = paragraph.strip()
     words = len(line.split())
-    return (words <= NOTE_WORDS and bool(_NOTE.search(line))) or (
-        words <= AD_WORDS and bool(_AD.match(line))
+    return (
+        (words <= NOTE_WORDS and bool(_NOTE.search(line)))
+        or (words <= AD_WORDS and bool(_AD.match(line)))
+        or (words <= SHORT_NOTE_WORDS and bool(_SHORT_NOTE.search(line)))
     )
 
 
