@@ -160,3 +160,16 @@ def test_notes_of_the_page_are_dropped_wherever_they_sit(line: str) -> None:
 def test_prose_like_the_notes_is_kept(line: str) -> None:
     text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
     assert drop_boilerplate(text, NO_PAGE) == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "March 3, 2026 | categories: harbour, ferries | 4 comments",
+        "Aktualisiert am 03.03.2026.",
+        "Alles über die neuen Fähren findest du hier.",
+    ],
+)
+def test_meta_lines_and_pointers_are_dropped(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)

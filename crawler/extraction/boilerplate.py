@@ -76,7 +76,11 @@ NOTE_WORDS = 45
 # one-line notes: a source or category label, a link to the next page, "click here"
 _SHORT_NOTE = re.compile(
     r"^(?:quelle|quellen|source|sources|fuente|fonte)\s*:"
-    r"|(?:^|\s)(?:kategorie|category|categoría|catégorie|rubrik)\s*:\s*\S"
+    r"|(?:^|\s)(?:kategorien?|categor(?:y|ies)|categorías?|catégories?|rubrik)\s*:\s*\S"
+    r"|^(?:aktualisiert am|zuletzt aktualisiert|last updated|updated on|actualizado el"
+    r"|mis à jour le)\b.{0,30}\d"
+    r"|\b(?:findest du|finden sie|findet ihr|gibt es|lesen sie|liest du)\s+hier\W*$"
+    r"|\b(?:find|read) (?:it|more|them) here\W*$"
     r"|^\W+(?:weiter|zurück) zum?\b|^\W*(?:nächster artikel|vorheriger artikel"
     r"|vorschau auf den nächsten|next article|previous article|next post|previous post"
     r"|siguiente artículo|article suivant)\b"
