@@ -39,6 +39,7 @@ def _story_markup(extra: str = "", at: int = 2) -> str:
         ('<div class="photo-credit"><p>{}</p></div>', "Picture: Harbour Board archive"),
         ('<section class="letters-cta"><p>{}</p></section>', "Tell us what you think of it."),
         ('<aside><p class="headline">{}</p></aside>', "Most read this week in the harbour"),
+        ('<div class="sidebar-box"><p>{}</p></div>', "Compare ferry fares with our planner"),
     ],
 )
 def test_paragraph_in_a_marked_box_is_dropped(box: str, line: str) -> None:

@@ -16,7 +16,7 @@ from .nodes import norm
 # which tells it apart from a wrapper that happens to carry such a word ("share-wrapper")
 _BOX = re.compile(
     r"newsletter|disclaimer|disclosure|copyright|credit|paywall|content-?blocker|cookie|consent"
-    r"|read-?more|more-about|link-?list|(?:^|[\s_-])cta(?:$|[\s_-])",
+    r"|read-?more|more-about|link-?list|sidebar|(?:^|[\s_-])cta(?:$|[\s_-])",
     re.IGNORECASE,
 )
 BOX_DEPTH = 6  # ancestors looked at above the paragraph's own element
