@@ -174,3 +174,23 @@ def test_prose_like_the_notes_is_kept(line: str) -> None:
 def test_meta_lines_and_pointers_are_dropped(line: str) -> None:
     text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
     assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+def test_linked_titles_under_a_related_label_are_dropped() -> None:
+    rail = ["Ferry fares rise in March", "New quay opens to the public"]
+    markup = (
+        "<article>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "<h3>Related stories</h3>"
+        + "".join(f'<h2><a href="/n{i}">{t}</a></h2>' for i, t in enumerate(rail))
+        + "</article>"
+    )
+    text = "\n\n".join([*STORY, "Related stories", *rail])
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == "\n\n".join(STORY)
+
+
+def test_unlinked_lines_under_a_related_label_are_kept() -> None:
+    lines = ["Ferry fares rise in March", "New quay opens to the public"]
+    markup = "<article>" + "".join(f"<p>{p}</p>" for p in [*STORY, *lines]) + "</article>"
+    text = "\n\n".join([*STORY, "Related stories", *lines])
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == "\n\n".join([*STORY, *lines])

@@ -169,6 +169,45 @@ def _is_appeal(paragraph: str) -> bool:
     return len(paragraph.split()) <= APPEAL_WORDS and bool(_APPEAL.search(paragraph))
 
 
+# labels that head a list of links to other articles (not a table of contents)
+_RAIL = re.compile(
+    r"^(?:notas relacionadas|contenido relacionado|art[ií]culos relacionados"
+    r"|noticias relacionadas|related (?:content|articles|stories|posts)|mehr zum thema|auch auf"
+    r"|top[- ]themen|weitere (?:aktuelle )?(?:themen|artikel|beiträge|nachrichten)"
+    r"|lire aussi|à lire aussi|te puede interesar|también te puede interesar"
+    r"|das könnte sie auch interessieren)\b",
+    re.IGNORECASE,
+)
+RAIL_LINES = 6
+LINKED = 0.8
+
+
+def _linked(el: html.HtmlElement) -> bool:
+    """True when the element's text is (nearly) all link text: a teaser's title."""
+    total = len(norm(el.text_content()))
+    if not total:
+        return False
+    if el.tag == "a" or next(el.iterancestors("a"), None) is not None:
+        return True
+    return sum(len(norm(a.text_content())) for a in el.iter("a")) >= LINKED * total
+
+
+def _rail_after_labels(paragraphs: list[str], index: TextIndex) -> set[int]:
+    """Indexes of the linked short lines that follow a "related articles" label."""
+    rail: set[int] = set()
+    for i, paragraph in enumerate(paragraphs):
+        line = paragraph.strip().lstrip("-•*–— ")
+        if len(line.split()) > LABEL_WORDS or not _RAIL.match(line):
+            continue
+        for j in range(i + 1, min(len(paragraphs), i + 1 + RAIL_LINES)):
+            if len(paragraphs[j].split()) >= TEASER_WORDS:
+                break
+            el = index.find(paragraphs[j])
+            if el is not None and _linked(el):
+                rail.add(j)
+    return rail
+
+
 def drop_boilerplate(text: str, index: TextIndex) -> str:
     """The body without boxes, teaser lines, rail labels and closing appeals to the reader;
     index finds the page element each paragraph came from."""
@@ -178,8 +217,11 @@ def drop_boilerplate(text: str, index: TextIndex) -> str:
     seen: dict[html.HtmlElement, bool] = {}
     body_chars = len(norm(text))
     tail = len(paragraphs) - APPEAL_TAIL
+    rail = _rail_after_labels(paragraphs, index)
     kept = []
     for i, paragraph in enumerate(paragraphs):
+        if i in rail:
+            continue
         if _is_teaser(paragraph) or _is_label(paragraph) or _is_note(paragraph):
             continue
         if i >= tail and _is_appeal(paragraph):
