@@ -194,3 +194,28 @@ def test_unlinked_lines_under_a_related_label_are_kept() -> None:
     markup = "<article>" + "".join(f"<p>{p}</p>" for p in [*STORY, *lines]) + "</article>"
     text = "\n\n".join([*STORY, "Related stories", *lines])
     assert drop_boilerplate(text, TextIndex(_tree(markup))) == "\n\n".join([*STORY, *lines])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Telefon: +49 40 123 456",
+        "Tel.: (0228) 55 55 55",
+        "(Alle Angaben ohne Gewähr)",
+        "Pressemappe des Hafenamts | RSS-Feed abonnieren",
+    ],
+)
+def test_contact_lines_and_disclaimers_are_dropped(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+def test_invitation_to_comment_at_the_end_is_dropped() -> None:
+    line = "Let us know in the comments what you think of the new quay."
+    assert drop_boilerplate("\n\n".join([*STORY, line]), NO_PAGE) == "\n\n".join(STORY)
+
+
+def test_comments_reported_in_the_story_are_kept() -> None:
+    line = "In the comments under the board's post, several fishermen doubted the cost figures."
+    text = "\n\n".join([*STORY, line])
+    assert drop_boilerplate(text, NO_PAGE) == text

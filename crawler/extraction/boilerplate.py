@@ -88,7 +88,10 @@ _SHORT_NOTE = re.compile(
     r"|^(?:weitere )?(?:infos?|informationen)\s+(?:unter|auf|bei)\s+(?:www\.|https?://)"
     r"|^more (?:info|information)\s+(?:at|on)\s+(?:www\.|https?://)"
     r"|\b(?:einfach |jetzt )?hier klicken\b|\bklicken sie hier\b|\bclick here\b"
-    r"|\bhaga clic aquí\b|\bcliquez ici\b",
+    r"|\bhaga clic aquí\b|\bcliquez ici\b"
+    # contact lines of a press office, and the usual disclaimer
+    r"|^(?:tel(?:efon|éfono|ephone)?|phone|fax|e-?mail|mobil)\s*\.?:\s*[+\d(]"
+    r"|^\W*(?:alle )?angaben ohne gewähr\W*$|\brss(?:-feed)?\b.{0,20}\b(?:abonnieren|subscribe)",
     re.IGNORECASE,
 )
 SHORT_NOTE_WORDS = 15
@@ -118,7 +121,9 @@ _APPEAL = re.compile(
     r"|(?:©|\bcopyright\b).{0,80}(?:all rights reserved|alle rechte|derechos reservados"
     r"|tous droits|may not be|permission|genehmigung)"
     r"|\b(?:send us a message|write to us|escr[ií]b(?:enos|irnos))\b"
-    r"|\balready (?:a )?subscriber|\bto (?:view|read|continue reading) the full (?:story|article)\b",
+    r"|\balready (?:a )?subscriber|\bto (?:view|read|continue reading) the full (?:story|article)\b"
+    r"|\b(?:verraten sie|verratet|schreibt|schreiben sie|let us know|tell us|cuéntanos|dites-nous)"
+    r"\b.{0,40}\b(?:in den kommentaren|in the comments|en los comentarios|dans les commentaires)",
     re.IGNORECASE,
 )
 APPEAL_WORDS = 60
