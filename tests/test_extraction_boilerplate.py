@@ -219,3 +219,18 @@ def test_comments_reported_in_the_story_are_kept() -> None:
     line = "In the comments under the board's post, several fishermen doubted the cost figures."
     text = "\n\n".join([*STORY, line])
     assert drop_boilerplate(text, NO_PAGE) == text
+
+
+def test_extract_drops_a_closing_appeal_and_says_so() -> None:
+    from newswatch.crawler.extraction import extract
+
+    story = "".join(f"<p>{p} {p}</p>" for p in STORY)
+    appeal = "<p>Follow the Harbour Post on Twitter and Instagram for more news.</p>"
+    page = (
+        "<html><head><title>Old ferry pier to close</title></head><body><article>"
+        f"<h1>Old ferry pier to close</h1>{story}{appeal}</article></body></html>"
+    )
+    out = extract(page)
+    assert "Instagram" not in out.text
+    assert STORY[0] in out.text
+    assert "dropped" in str(out.explanation)

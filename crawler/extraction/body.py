@@ -99,7 +99,10 @@ def choose_body(
     body = choice.text
     if protected:
         body = body.replace(ZWNJ_STAND_IN, ZWNJ)
-    choice.text = drop_boilerplate(trim_furniture(drop_title(body, title)), index)
+    trimmed = trim_furniture(drop_title(body, title))
+    choice.text = drop_boilerplate(trimmed, index)
+    if choice.text != trimmed:
+        choice.reason += "; boxes, teasers and notes of the page inside the body were dropped"
     if not choice.text:
         choice.source = None
     return choice
