@@ -60,7 +60,6 @@ def test_a_marked_wrapper_around_the_whole_article_is_not_a_box() -> None:
     [
         "Lea también: El puerto cierra el muelle viejo",
         "VEA TAMBIÉN: Pescadores piden más amarres",
-        "Mira: Así será el nuevo muelle",
         "Lesen Sie hier: Hafenrat beschließt Sanierung",
         "See also: Ferry timetable changes in March",
     ],
@@ -68,6 +67,14 @@ def test_a_marked_wrapper_around_the_whole_article_is_not_a_box() -> None:
 def test_read_also_teaser_line_is_dropped(line: str) -> None:
     text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
     assert drop_boilerplate(text, NO_PAGE) == "\n\n".join(STORY)
+
+
+def test_name_like_teaser_label_counts_only_on_a_link() -> None:
+    teaser, answer = "Mira: Así será el nuevo muelle", "Lea: Ich finde den Plan des Hafenrats gut."
+    markup = _story_markup(f'<p><a href="/muelle">{teaser}</a></p><p>{answer}</p>')
+    text = "\n\n".join([*STORY[:2], teaser, answer, *STORY[2:]])
+    kept = drop_boilerplate(text, TextIndex(_tree(markup)))
+    assert kept == "\n\n".join([*STORY[:2], answer, *STORY[2:]])
 
 
 @pytest.mark.parametrize(

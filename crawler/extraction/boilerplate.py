@@ -24,11 +24,14 @@ BOX_SHARE = 0.3  # a marked element holding more than this share of the body is 
 
 # "read also: <headline>" lines that link to another article from inside this one
 _TEASER = re.compile(
-    r"^(?:lea(?: también| más| además)?|lee (?:también|más)|vea también|ver también|mira|mire"
+    r"^(?:lea (?:también|más|además)|lee (?:también|más)|vea también|ver también"
     r"|puedes ver|te puede interesar|lesen sie (?:hier|auch)|siehe auch|leia (?:também|mais)"
     r"|veja também|read more|read also|see also|lire aussi|à lire aussi|leggi anche)\s*:",
     re.IGNORECASE,
 )
+# one-word labels that are also first names ("Lea: ..." in an interview): a teaser only
+# when the line is a link
+_NAME_TEASER = re.compile(r"^(?:lea|mira|mire)\s*:", re.IGNORECASE)
 TEASER_WORDS = 25
 
 # labels heading a rail of links or a contact/sources box, on a line of their own
@@ -149,8 +152,16 @@ def _in_box(el: html.HtmlElement, body_chars: int, seen: dict[html.HtmlElement, 
     return False
 
 
-def _is_teaser(paragraph: str) -> bool:
-    return len(paragraph.split()) <= TEASER_WORDS and bool(_TEASER.match(paragraph.strip()))
+def _is_teaser(paragraph: str, index: TextIndex) -> bool:
+    line = paragraph.strip()
+    if len(line.split()) > TEASER_WORDS:
+        return False
+    if _TEASER.match(line):
+        return True
+    if _NAME_TEASER.match(line):
+        el = index.find(paragraph)
+        return el is not None and _linked(el)
+    return False
 
 
 def _is_label(paragraph: str) -> bool:
@@ -227,7 +238,7 @@ def drop_boilerplate(text: str, index: TextIndex) -> str:
     for i, paragraph in enumerate(paragraphs):
         if i in rail:
             continue
-        if _is_teaser(paragraph) or _is_label(paragraph) or _is_note(paragraph):
+        if _is_teaser(paragraph, index) or _is_label(paragraph) or _is_note(paragraph):
             continue
         if i >= tail and _is_appeal(paragraph):
             continue
