@@ -241,3 +241,28 @@ def test_extract_drops_a_closing_appeal_and_says_so() -> None:
     assert "Instagram" not in out.text
     assert STORY[0] in out.text
     assert "dropped" in str(out.explanation)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tickets for the new ferry are available until March 3.",
+        "Einen Fischmarkt gibt es hier.",
+    ],
+)
+def test_short_news_lines_are_not_mistaken_for_notes(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Weitere Informationen lagen zunächst nicht vor.",
+        "Auch auf der Insel regnete es den ganzen Tag",
+        "Werbung an der Mole ist künftig verboten.",
+    ],
+)
+def test_sentences_starting_like_labels_are_kept(line: str) -> None:
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, NO_PAGE) == text

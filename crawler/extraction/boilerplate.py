@@ -38,7 +38,7 @@ TEASER_WORDS = 25
 _SECTION_LABEL = re.compile(
     r"^(?:notas relacionadas|contenido relacionado|art[ií]culos relacionados"
     r"|noticias relacionadas|related (?:content|articles|stories|posts)|inhaltsverzeichnis"
-    r"|table of contents|sommaire|mehr zum thema|auch auf|top[- ]themen"
+    r"|table of contents|sommaire|mehr zum thema|auch auf [\w-]+\.\w{2,}|top[- ]themen"
     r"|weitere (?:aktuelle )?(?:themen|artikel|beiträge|nachrichten|informationen)"
     r"|lire aussi|à lire aussi|te puede interesar|también te puede interesar"
     r"|das könnte sie auch interessieren)\b",
@@ -82,12 +82,12 @@ _SHORT_NOTE = re.compile(
     r"|(?:^|\s)(?:kategorien?|categor(?:y|ies)|categorías?|catégories?|rubrik)\s*:\s*\S"
     r"|^(?:aktualisiert am|zuletzt aktualisiert|last updated|updated on|actualizado el"
     r"|mis à jour le)\b.{0,30}\d"
-    r"|\b(?:findest du|finden sie|findet ihr|gibt es|lesen sie|liest du)\s+hier\W*$"
+    r"|\b(?:findest du|finden sie|findet ihr|lesen sie|liest du)\s+hier\W*$"
     r"|\b(?:find|read) (?:it|more|them) here\W*$"
     r"|^\W+(?:weiter|zurück) zum?\b|^\W*(?:nächster artikel|vorheriger artikel"
     r"|vorschau auf den nächsten|next article|previous article|next post|previous post"
     r"|siguiente artículo|article suivant)\b"
-    r"|\b(?:video|audio|sendung|beitrag|podcast)s? verfügbar bis\b|\bavailable until\b"
+    r"|\b(?:video|audio|sendung|beitrag|podcast|episode)s?\s+(?:verfügbar bis|available until)\b"
     r"|^(?:weitere )?(?:infos?|informationen)\s+(?:unter|auf|bei)\s+(?:www\.|https?://)"
     r"|^more (?:info|information)\s+(?:at|on)\s+(?:www\.|https?://)"
     r"|\b(?:einfach |jetzt )?hier klicken\b|\bklicken sie hier\b|\bclick here\b"
@@ -101,7 +101,7 @@ SHORT_NOTE_WORDS = 15
 # an advertising label opening a short line ("Anzeige, enthält Affiliate-Links")
 _AD = re.compile(
     r"^\W*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|gesponsert"
-    r"|paid content|affiliate)\b",
+    r"|paid content|affiliate)\b\s*(?:[-–—:,.|*]|$)",
     re.IGNORECASE,
 )
 AD_WORDS = 15
@@ -164,11 +164,18 @@ def _is_teaser(paragraph: str, index: TextIndex) -> bool:
     return False
 
 
-def _is_label(paragraph: str) -> bool:
+def _label_line(paragraph: str) -> str | None:
+    """The paragraph as a label: short and not a sentence ("Weitere Informationen lagen
+    nicht vor." is news, "Weitere Informationen:" a label)."""
     line = paragraph.strip().lstrip("-•*–— ")
-    return len(line.split()) <= LABEL_WORDS and bool(
-        _SECTION_LABEL.match(line) or _BOX_LABEL.match(line)
-    )
+    if len(line.split()) > LABEL_WORDS or line.endswith((".", "!", "?")):
+        return None
+    return line
+
+
+def _is_label(paragraph: str) -> bool:
+    line = _label_line(paragraph)
+    return line is not None and bool(_SECTION_LABEL.match(line) or _BOX_LABEL.match(line))
 
 
 def _is_note(paragraph: str) -> bool:
@@ -188,7 +195,8 @@ def _is_appeal(paragraph: str) -> bool:
 # labels that head a list of links to other articles (not a table of contents)
 _RAIL = re.compile(
     r"^(?:notas relacionadas|contenido relacionado|art[ií]culos relacionados"
-    r"|noticias relacionadas|related (?:content|articles|stories|posts)|mehr zum thema|auch auf"
+    r"|noticias relacionadas|related (?:content|articles|stories|posts)|mehr zum thema"
+    r"|auch auf [\w-]+\.\w{2,}"
     r"|top[- ]themen|weitere (?:aktuelle )?(?:themen|artikel|beiträge|nachrichten)"
     r"|lire aussi|à lire aussi|te puede interesar|también te puede interesar"
     r"|das könnte sie auch interessieren)\b",
@@ -212,8 +220,8 @@ def _rail_after_labels(paragraphs: list[str], index: TextIndex) -> set[int]:
     """Indexes of the linked short lines that follow a "related articles" label."""
     rail: set[int] = set()
     for i, paragraph in enumerate(paragraphs):
-        line = paragraph.strip().lstrip("-•*–— ")
-        if len(line.split()) > LABEL_WORDS or not _RAIL.match(line):
+        line = _label_line(paragraph)
+        if line is None or not _RAIL.match(line):
             continue
         for j in range(i + 1, min(len(paragraphs), i + 1 + RAIL_LINES)):
             if len(paragraphs[j].split()) >= TEASER_WORDS:
