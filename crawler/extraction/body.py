@@ -9,6 +9,7 @@ import trafilatura
 from lxml import html
 
 from .agree import TextIndex
+from .boilerplate import drop_boilerplate
 from .chooser import Candidate, Choice, contains, coverage, decide, find_lead, tokens
 from .cleanup import keep_confirmed, trim_furniture
 from .landmarks import Landmarks, find_landmarks
@@ -93,20 +94,27 @@ def choose_body(
     protected = ZWNJ in text and protect_zwnj(tree)
     if protected and marks.scope is not None:
         protect_zwnj(marks.scope)
-    choice = _choose(tree, url, signals, marks)
+    index = TextIndex(tree)
+    choice = _choose(tree, url, signals, marks, index)
     body = choice.text
     if protected:
         body = body.replace(ZWNJ_STAND_IN, ZWNJ)
-    choice.text = trim_furniture(drop_title(body, title))
+    trimmed = trim_furniture(drop_title(body, title))
+    choice.text = drop_boilerplate(trimmed, index)
+    if choice.text != trimmed:
+        choice.reason += "; boxes, teasers and notes of the page inside the body were dropped"
     if not choice.text:
         choice.source = None
     return choice
 
 
 def _choose(
-    tree: html.HtmlElement, url: str | None, signals: PageSignals, marks: Landmarks
+    tree: html.HtmlElement,
+    url: str | None,
+    signals: PageSignals,
+    marks: Landmarks,
+    index: TextIndex,
 ) -> Choice:
-    index = TextIndex(tree)
     default = Candidate("trafilatura", run_trafilatura(tree, url, fast=False))
     block_of = None
     scope = marks.scope
