@@ -457,3 +457,61 @@ def test_h1_with_the_blog_name_from_the_title_tail_is_not_the_headline() -> None
     head = "<title>Tram line opens in the old town | Harbour Notes Blog</title>"
     body = f"<h1>Harbour Notes Blog</h1><h2>Tram line opens in the old town</h2>{BODY}"
     assert extract(_page(head, body)).title == "Tram line opens in the old town"
+
+
+def test_marked_kicker_span_is_not_part_of_the_headline() -> None:
+    head = '<meta property="og:title" content="Harbour: Cranes return to the old quay">'
+    body = (
+        '<article><h1><span class="article__kicker">Harbour</span><span class="sr">: </span>'
+        f"<span>Cranes return to the old quay</span></h1>{BODY}</article>"
+    )
+    assert extract(_page(head, body)).title == "Cranes return to the old quay"
+
+
+def test_roofline_span_before_plain_headline_text_is_dropped() -> None:
+    body = (
+        '<article><h1><span class="roofline">Port news</span> Cranes return to the old quay'
+        f"</h1>{BODY}</article>"
+    )
+    head = "<title>Port news - Cranes return to the old quay - Coast Wire</title>"
+    assert extract(_page(head, body)).title == "Cranes return to the old quay"
+
+
+def test_kicker_in_a_sole_wrapper_is_found() -> None:
+    head = "<title>Drill of the week | Ladder swim with fins - SWIMWIRE</title>"
+    body = (
+        '<article><h1><span class="post-title"><small>Drill of the week</small><br>'
+        f"Ladder swim with fins</span></h1>{BODY}</article>"
+    )
+    assert extract(_page(head, body)).title == "Ladder swim with fins"
+
+
+def test_question_headline_ending_with_the_title_words_is_kept_whole() -> None:
+    head = (
+        '<meta property="og:title" content="Heat pump in old houses - when it pays | heat.example">'
+    )
+    body = f"<article><h1>Why fit a heat pump in old houses?</h1>{BODY}</article>"
+    found = extract(_page(head, body), "https://heat.example/a").title
+    assert found == "Why fit a heat pump in old houses?"
+
+
+def test_number_after_the_named_part_is_not_a_dateline() -> None:
+    head = '<meta property="og:title" content="Resize fonts in a plot | Axis and legend">'
+    body = (
+        f"<article><h1>Resize fonts in a plot (4 examples) | Axis and legend</h1>{BODY}</article>"
+    )
+    found = extract(_page(head, body)).title
+    assert found == "Resize fonts in a plot (4 examples) | Axis and legend"
+
+
+@pytest.mark.parametrize(
+    ("h1", "url"),
+    [
+        ("Women in THW: past and future", "https://www.thw.de/a"),
+        ("Skimountaineering: light new bindings", "https://www.mountaineering.com/a"),
+    ],
+    ids=["acronym-inside-headline", "host-inside-a-word"],
+)
+def test_headline_naming_the_site_keeps_its_first_words(h1: str, url: str) -> None:
+    head = f'<meta property="og:title" content="{h1}">'
+    assert extract(_page(head, f"<article><h1>{h1}</h1>{BODY}</article>"), url).title == h1

@@ -9,6 +9,8 @@ from typing import Any
 
 from lxml import html
 
+from .headings import heading_parts
+
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
 _WS = re.compile(r"\s+")
@@ -38,6 +40,7 @@ class PageSignals:
     title_tag: str = ""
     h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
     h1_parts: dict[str, list[str]] = field(default_factory=dict)  # texts of an <h1>'s children
+    h1_kickers: dict[str, str] = field(default_factory=dict)  # its first part, marked a kicker
     h2s: list[str] = field(default_factory=list)  # the first few <h2> texts
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
@@ -163,11 +166,11 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
             # a kicker and the headline are often two spans of one <h1>
-            parts = [
-                clean_space(child.text_content()) for child in h1 if isinstance(child.tag, str)
-            ]
-            if sum(1 for part in parts if part) >= 2:
-                signals.h1_parts[text] = [part for part in parts if part]
+            parts = heading_parts(h1)
+            if len(parts) >= 2:
+                signals.h1_parts[text] = [part.text for part in parts]
+                if parts[0].kicker:
+                    signals.h1_kickers[text] = parts[0].text
     for h2 in root.iterfind(".//h2"):
         text = _visible_text(h2)
         if text:

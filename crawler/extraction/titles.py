@@ -40,12 +40,19 @@ def is_site(segment: str, sites: set[str]) -> bool:
     if not compact:
         return False
     initials = _initials(key) if len(key.split()) <= 5 else ""
+    words = key.split()
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
     for site in sites:
         flat = site.replace(" ", "")
-        if compact == flat or (site in key and len(key) <= len(site) + 12):
+        # a few more words around the name ("ZEIT ONLINE"); one at most around an acronym,
+        # which is a word of many headlines ("Frauen im THW")
+        slack = len(words) - len(site.split()) <= (1 if len(flat) <= 4 else 3)
+        if compact == flat or (
+            site in key and len(key) <= len(site) + 12 and flat in runs and slack
+        ):
             return True
-        if len(flat) >= 4 and flat in compact and len(key.split()) <= 4:
-            return True  # "BBC News" for bbc.co.uk
+        if len(flat) >= 4 and flat in runs and len(words) <= 4:
+            return True  # "BBC News" for bbc.co.uk, not "Skibergsteigen" for bergsteigen.com
         if len(initials) >= 2 and flat.startswith(initials) and len(flat) <= len(compact):
             return True  # "The New York Times" for nytimes.com
     return False
@@ -152,7 +159,7 @@ def _join(parts: list[str], seps: list[str]) -> str:
     return out.strip()
 
 
-MIN_PART_WORDS, KICKER = 3, 6
+MIN_PART_WORDS = 3
 
 
 _KICKER_COLON = re.compile(r"^(?P<kicker>[^:]{2,60}?\S):\s+(?P<headline>\S.*)$")
@@ -190,9 +197,13 @@ def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
     return False
 
 
+# a day in a comparison key: "02 02 2022", "1 februar 2022", "2022 02 01"
+_DATE_KEY = re.compile(r"\d{1,4} (?:\d{1,2}|[^\W\d]{3,}) \d{2,4}\b")
+
+
 def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
-    """The longest segment of another source that the <h1> ends with after a short kicker, or
-    starts with before a dateline; a longer <h1> than the segment is otherwise its own title."""
+    """The longest segment of another source that the <h1> starts with before a dateline or a
+    host name; a longer <h1> than the segment is otherwise its own title."""
     key = _key(h1)
     best = ""
     for _source, cand in named:
@@ -200,11 +211,10 @@ def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
             part = _key(variant)
             if len(part.split()) < MIN_PART_WORDS or part == key or len(part) <= len(_key(best)):
                 continue
-            kicker = key.endswith(" " + part) and len(key.split()) - len(part.split()) <= KICKER
-            dateline = key.startswith(part + " ") and bool(re.search(r"\d", key[len(part) :]))
+            dateline = key.startswith(part + " ") and bool(_DATE_KEY.match(key[len(part) + 1 :]))
             # "Headline | othersite.net": a host name after a separator, the headline before it
             tagged = key.startswith(part + " ") and _is_suffix_tag(h1, variant)
-            if kicker or dateline or tagged:
+            if dateline or tagged:
                 best = variant.strip()
     return best or None
 
@@ -271,13 +281,21 @@ def _choose(
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
     # (or writes after its own "Kicker: ", when no source names the whole <h1>)
-    for text, _inside in h1s:
+    for text, inside in h1s:
         whole = _confirms(text, named)
+        # the line above the headline that the theme marks as such ("kicker", "Dachzeile")
+        rest = " ".join(signals.h1_parts.get(text, [])[1:])
+        if text in signals.h1_kickers and (whole or inside or _confirms(rest, named)):
+            return rest, "h1"
         for part in reversed(signals.h1_parts.get(text, [])):
             key = _key(part)
-            if len(key.split()) >= MIN_PART_WORDS and (
-                any(_key(v) == key for _source, cand in named for v in _variants(cand))
-                or (not whole and _named_after_kicker(part, named, sites))
+            if (
+                len(key.split()) >= MIN_PART_WORDS
+                and not is_site(part, sites)
+                and (
+                    any(_key(v) == key for _source, cand in named for v in _variants(cand))
+                    or (not whole and _named_after_kicker(part, named, sites))
+                )
             ):
                 return part, "h1"
     # the visible headline wins when another source confirms it; the longest one when several

@@ -1,0 +1,73 @@
+"""Split a headline element into the lines it sets apart: a kicker, the headline, a subline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import html
+
+# markup inside a line of text; any other child element (a span, <small>, a <div>) or a line
+# break sets a kicker, an overline or a subline apart from the headline
+_INLINE = frozenset(
+    (
+        *("a", "abbr", "acronym", "b", "cite", "code", "dfn", "em", "font", "i", "mark"),
+        *("q", "s", "strong", "sub", "sup", "time", "u"),
+    )
+)
+# what themes call the line above a headline, in their class names
+_KICKER_CLASS = re.compile(
+    r"kicker|dachzeile|overline|roofline|top-?line|top-?title|eyebrow|sub-?heading|subheadline"
+    r"|small|label|section|categor|rubri|ressort|spitzmarke|supertitle|pre-?title",
+    re.IGNORECASE,
+)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One line of a heading; kicker when its own markup names it the line above."""
+
+    text: str
+    kicker: bool = False
+
+
+def _clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _marked_kicker(el: html.HtmlElement) -> bool:
+    return el.tag == "small" or bool(_KICKER_CLASS.search(el.get("class") or ""))
+
+
+def heading_parts(el: html.HtmlElement) -> list[Part]:
+    """The lines a heading sets apart ("Kicker" and "Headline" in two spans, or a span and the
+    text after it); a sole wrapper element is looked into."""
+    parts: list[Part] = []
+    run: list[str] = [el.text or ""]
+
+    def close(kicker: bool = False) -> None:
+        text = _clean("".join(run))
+        run.clear()
+        if re.search(r"\w", text):
+            parts.append(Part(text, kicker))
+
+    children = [child for child in el if isinstance(child.tag, str)]
+    for child in el:
+        tag = child.tag.lower() if isinstance(child.tag, str) else "script"  # a comment
+        if tag in ("script", "style"):
+            pass
+        elif tag == "br":
+            close()
+        elif tag in _INLINE:
+            run.append(child.text_content())
+        else:
+            close()
+            run.append(child.text_content())
+            close(_marked_kicker(child))
+        run.append(child.tail or "")
+    close()
+    sole = len(children) == 1 and not _clean(el.text) and not _clean(children[0].tail)
+    if len(parts) <= 1 and sole:
+        return heading_parts(children[0])
+    return parts
