@@ -515,3 +515,16 @@ def test_number_after_the_named_part_is_not_a_dateline() -> None:
 def test_headline_naming_the_site_keeps_its_first_words(h1: str, url: str) -> None:
     head = f'<meta property="og:title" content="{h1}">'
     assert extract(_page(head, f"<article><h1>{h1}</h1>{BODY}</article>"), url).title == h1
+
+
+def test_headline_naming_the_site_among_more_words_is_not_the_site() -> None:
+    title = "Best of Harbourly 2022: the gardens readers liked most"
+    head = f'<meta property="og:title" content="{title}">'
+    body = f"<article><h1>{title}</h1>{BODY}</article>"
+    assert extract(_page(head, body), "https://www.harbourly.example/a").title == title
+
+
+def test_site_name_with_its_legal_form_is_cut_before_a_colon() -> None:
+    head = "<title>GASWERK e.V.: Which heating suits an old house?</title>"
+    found = extract(_page(head, BODY), "https://www.gaswerk.example/a").title
+    assert found == "Which heating suits an old house?"

@@ -33,6 +33,10 @@ def _initials(key: str) -> str:
     return "".join(word[0] for word in key.split() if word != "the")
 
 
+# an organisation's legal form beside its name ("Verein e.V.", "Media GmbH")
+_LEGAL_FORM = re.compile(r"\b(?:e v|gmbh|ag|ltd|inc|llc|sa|srl|plc)$")
+
+
 def is_site(segment: str, sites: set[str]) -> bool:
     """True when the segment is the site's name (or its initials, or its host)."""
     key = _key(segment)
@@ -40,19 +44,27 @@ def is_site(segment: str, sites: set[str]) -> bool:
     if not compact:
         return False
     initials = _initials(key) if len(key.split()) <= 5 else ""
-    words = key.split()
-    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    words = _LEGAL_FORM.sub("", key).split()
+    # how many words stand beside the run of words that spells the name
+    beside = {
+        "".join(words[i:j]): len(words) - (j - i)
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    }
     for site in sites:
         flat = site.replace(" ", "")
-        # a few more words around the name ("ZEIT ONLINE"); one at most around an acronym,
-        # which is a word of many headlines ("Frauen im THW")
-        slack = len(words) - len(site.split()) <= (1 if len(flat) <= 4 else 3)
-        if compact == flat or (
-            site in key and len(key) <= len(site) + 12 and flat in runs and slack
+        if compact == flat:
+            return True
+        # a word or two more than the name ("ZEIT ONLINE", "BBC News" for bbc.co.uk); one at
+        # most beside an acronym, a word of many headlines ("Frauen im THW: ..."), and not a
+        # headline that names the site ("Best of Houzz 2022: ...")
+        extra = beside.get(flat)
+        if (
+            extra is not None
+            and extra <= (1 if len(flat) <= 4 else 2)
+            and len(key) <= len(site) + 12
         ):
             return True
-        if len(flat) >= 4 and flat in runs and len(words) <= 4:
-            return True  # "BBC News" for bbc.co.uk, not "Skibergsteigen" for bergsteigen.com
         if len(initials) >= 2 and flat.startswith(initials) and len(flat) <= len(compact):
             return True  # "The New York Times" for nytimes.com
     return False
