@@ -528,3 +528,24 @@ def test_site_name_with_its_legal_form_is_cut_before_a_colon() -> None:
     head = "<title>GASWERK e.V.: Which heating suits an old house?</title>"
     found = extract(_page(head, BODY), "https://www.gaswerk.example/a").title
     assert found == "Which heating suits an old house?"
+
+
+def test_h1_beginning_the_og_title_before_its_subline_is_the_headline() -> None:
+    head = '<meta property="og:title" content="Dead bees under lime trees: the explanation | Bees">'
+    body = (
+        "<article><h1>Dead bees under lime trees</h1>"
+        f"<h2>Dead bees under lime trees: the explanation | Bees</h2>{BODY}</article>"
+    )
+    assert extract(_page(head, body)).title == "Dead bees under lime trees"
+
+
+def test_two_word_label_beginning_the_title_is_not_the_headline() -> None:
+    head = (
+        '<meta property="og:title" content="Saving for a pension with your employer">'
+        "<title>Company pensions (cp) - when do they pay off? - Moneytips</title>"
+    )
+    body = (
+        "<article><h1>Company pensions</h1><h2>Saving for a pension with your employer</h2>"
+        f"{BODY}</article>"
+    )
+    assert extract(_page(head, body)).title == "Saving for a pension with your employer"

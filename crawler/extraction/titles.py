@@ -206,7 +206,16 @@ def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
         for variant in _variants(cand)[1:]:
             if _key(variant) == key and (len(key.split()) > LABEL_WORDS or first == key):
                 return True
+        if _begins(key, _key(_SEPARATORS.split(cand)[0])):
+            return True
     return False
+
+
+def _begins(key: str, longer: str) -> bool:
+    """The headline's words begin a longer one's and make most of it ("Headline: the subline",
+    "Recipe name by a user", "Headline, Country")."""
+    words = len(key.split())
+    return words > LABEL_WORDS and longer.startswith(key + " ") and 2 * words >= len(longer.split())
 
 
 # a day in a comparison key: "02 02 2022", "1 februar 2022", "2022 02 01"
