@@ -357,13 +357,24 @@ def test_h1_span_named_after_a_kicker_colon_elsewhere_is_the_headline() -> None:
     assert extract(_page(head, body)).title == "Dockers return to work on Monday"
 
 
-def test_short_headline_after_a_kicker_in_the_h1_named_by_the_title() -> None:
+def test_short_headline_after_a_marked_kicker_in_the_h1_named_by_the_title() -> None:
     head = (
         "<title>Greener valley? - Valley Voice</title>"
         '<meta property="og:site_name" content="Valley Voice">'
     )
-    body = f"<article><h1>Energy transition: Greener valley?</h1>{BODY}</article>"
+    body = (
+        '<article><h1><span class="sub-heading">Energy transition:</span> Greener valley?</h1>'
+        f"{BODY}</article>"
+    )
     assert extract(_page(head, body)).title == "Greener valley?"
+
+
+def test_quoted_lead_before_a_colon_in_a_plain_h1_is_kept() -> None:
+    # the <title> leaves the quote out, but readers see it in the headline
+    head = "<title>Skier misses the games in Beijing - skinews.example</title>"
+    h1 = '"Pure emptiness": Skier misses the games in Beijing'
+    body = f"<article><h1>{h1}</h1>{BODY}</article>"
+    assert extract(_page(head, body), "https://skinews.example/a").title == h1
 
 
 def test_kicker_in_every_source_is_kept() -> None:

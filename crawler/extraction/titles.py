@@ -326,16 +326,13 @@ def _choose(
     if confirmed:
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
         return strip_site(best, sites), "h1"
-    # a kicker or a dateline set in the same <h1> ("Climate: Drilling until it gets hot"):
-    # the part another source names is the headline; after a colon, however short it is
+    # a dateline or a host name set in the same <h1> ("Headline 02.02.2022 • Press"): the part
+    # another source names is the headline; a lead before a colon in plain text is kept, since
+    # readers see it in the headline (a kicker set apart by markup was dropped above)
     for text, _inside in h1s:
         kicked = _confirmed_part(text, named)
         if kicked:
             return kicked, "h1"
-    for text, _inside in h1s:
-        tail = after_kicker(text)
-        if tail and _named_after_kicker(tail, named, sites):
-            return tail, "h1"
     # no <h1> is the headline (a section label, a logo): an <h2> that the <title> or og:title
     # names beyond a short label is
     for text in signals.h2s:
