@@ -560,3 +560,24 @@ def test_two_word_label_beginning_the_title_is_not_the_headline() -> None:
         f"{BODY}</article>"
     )
     assert extract(_page(head, body)).title == "Saving for a pension with your employer"
+
+
+def test_h1_differing_from_the_og_title_by_a_typo_is_the_headline() -> None:
+    head = '<meta property="og:title" content="Il clock started: seven years left to act - Verde">'
+    h1 = "ll clock started: seven years left to act"
+    body = f"<div><h1>{h1}</h1></div>{BODY}"
+    assert extract(_page(head, body), "https://verde.example/a").title == h1
+
+
+def test_a_label_and_the_label_with_its_abbreviation_are_not_alike() -> None:
+    from newswatch.crawler.extraction.titles import _alike
+
+    assert not _alike("company pension schemes", "company pension schemes cps")
+    assert _alike("company pension schemes", "company pensión schemes")
+
+
+def test_soft_hyphens_do_not_split_words_when_sources_are_compared() -> None:
+    head = "<title>Police - Press releases - Messengers are no lawless space</title>"
+    h1 = "Mes\u00adsen\u00adgers are no law\u00adless space"
+    body = f"<h1>Federal Police</h1><div><h1>{h1}</h1></div>{BODY}"
+    assert extract(_page(head, body)).title == h1

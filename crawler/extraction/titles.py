@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 from .structured import PageSignals, clean_space, jsonld_text
@@ -11,9 +12,13 @@ from .structured import PageSignals, clean_space, jsonld_text
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»|/|:)\s+")
 
 
+# soft hyphens and zero-width marks split words for \w without being seen
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def _key(text: str) -> str:
     """Comparison key: case-folded words without punctuation."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(re.findall(r"\w+", _INVISIBLE.sub("", text).casefold()))
 
 
 def site_keys(signals: PageSignals, url: str | None) -> set[str]:
@@ -208,7 +213,21 @@ def _confirms(h1: str, named: list[tuple[str, str]]) -> bool:
                 return True
         if _begins(key, _key(_SEPARATORS.split(cand)[0])):
             return True
+        if len(key) >= FUZZY_CHARS and any(_alike(key, _key(v)) for v in _variants(cand)):
+            return True
     return False
+
+
+FUZZY_CHARS, FUZZY_RATIO = 20, 0.9
+
+
+def _alike(key: str, other: str) -> bool:
+    """The same headline but for a typo or a mangled character ("ll Climate" and "Il Climate",
+    "NPC’s" and a mis-decoded "NPCÂ´s")."""
+    if len(key.split()) != len(other.split()):
+        return False  # a word more or less is another title ("Label" and "Label (abbr)")
+    matcher = SequenceMatcher(None, key, other, autojunk=False)
+    return matcher.real_quick_ratio() >= FUZZY_RATIO and matcher.ratio() >= FUZZY_RATIO
 
 
 def _begins(key: str, longer: str) -> bool:
