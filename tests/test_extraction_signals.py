@@ -581,3 +581,17 @@ def test_soft_hyphens_do_not_split_words_when_sources_are_compared() -> None:
     h1 = "Mes\u00adsen\u00adgers are no law\u00adless space"
     body = f"<h1>Federal Police</h1><div><h1>{h1}</h1></div>{BODY}"
     assert extract(_page(head, body)).title == h1
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        ("23.01.2022 - Skier wins the last race at home", "Skier wins the last race at home"),
+        ("30.11. - Book of the week", "30.11. - Book of the week"),
+    ],
+    ids=["full-day-cut", "day-without-year-kept"],
+)
+def test_leading_day_before_the_headline(h1: str, title: str) -> None:
+    head = f'<meta property="og:title" content="{h1} - Ski Club">'
+    body = f"<article><h1>{h1}</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == title

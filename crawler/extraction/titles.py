@@ -293,7 +293,18 @@ def choose_title(
     """Return (title, source) preferring the candidate that agrees with the visible <h1>;
     in Unicode's composed form (NFC), so the same headline always compares equal."""
     title, source = _choose(signals, url, feed_title)
-    return (unicodedata.normalize("NFC", title) if title else title), source
+    if not title:
+        return title, source
+    dated = _LEADING_DAY.match(title)
+    if dated:
+        title = title[dated.end() :]  # "23.01.2022 - Headline": the day is the page's date
+    return unicodedata.normalize("NFC", title), source
+
+
+# a full day (with its year) set before the headline with a dash, a bar or a colon
+_LEADING_DAY = re.compile(
+    r"^(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\s*[-–—|:]\s+(?=\w.{9,})"
+)
 
 
 def _choose(
