@@ -595,3 +595,19 @@ def test_leading_day_before_the_headline(h1: str, title: str) -> None:
     head = f'<meta property="og:title" content="{h1} - Ski Club">'
     body = f"<article><h1>{h1}</h1>{BODY}</article>"
     assert extract(_page(head, body)).title == title
+
+
+def test_h1_linking_to_the_front_page_is_the_site_and_leaves_the_title() -> None:
+    head = "<title>Figures for beginners - Dance Steps - Rueda Club</title>"
+    body = f'<h1><a href="/">Dance Steps - Rueda Club</a></h1>{BODY}'
+    assert extract(_page(head, body)).title == "Figures for beginners"
+
+
+def test_permalink_mark_is_not_part_of_the_headline() -> None:
+    head = "<title>Shared history - the extension's docs</title>"
+    body = (
+        '<h1><a href="/">the extension\'s docs</a></h1>'
+        '<h1>Shared history<a class="headerlink" href="#shared">¶</a></h1>'
+        f"{BODY}"
+    )
+    assert extract(_page(head, body)).title == "Shared history"

@@ -71,3 +71,19 @@ def heading_parts(el: html.HtmlElement) -> list[Part]:
     if len(parts) <= 1 and sole:
         return heading_parts(children[0])
     return parts
+
+
+_HOME_PATH = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def links_home(el: html.HtmlElement) -> bool:
+    """The heading is a link to the site's front page: its logo or name in the header."""
+    text = _clean(el.text_content())
+    for anchor in el.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        home = "home" in (anchor.get("rel") or "").lower().split() or bool(
+            href and _HOME_PATH.match(href)
+        )
+        if home and _clean(anchor.text_content()) == text:
+            return True
+    return False

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import html
 
-from .headings import heading_parts
+from .headings import heading_parts, links_home
 
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
@@ -165,6 +165,8 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         text = _visible_text(h1)
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
+            if links_home(h1):
+                signals.site_names.append(text)  # the logo's text is the site's name
             # a kicker and the headline are often two spans of one <h1>
             parts = heading_parts(h1)
             if len(parts) >= 2:

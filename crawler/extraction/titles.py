@@ -89,6 +89,11 @@ def strip_site(title: str, sites: set[str]) -> str:
     if len(parts) < 2:
         return _strip_tight_site(title, sites)
     seps = _SEPARATORS.findall(title)
+    # a site name that holds a separator itself ("Headline - Section - Site" for "Section - Site")
+    for start in range(1, len(parts) - 1):
+        if is_site(_join(parts[start:], seps[start:]), sites):
+            parts, seps = parts[:start], seps[: start - 1]
+            break
     while len(parts) > 1 and is_site(parts[-1], sites):
         parts.pop()
         seps.pop()
@@ -295,6 +300,7 @@ def choose_title(
     title, source = _choose(signals, url, feed_title)
     if not title:
         return title, source
+    title = title.rstrip(" ¶")  # the permalink mark of documentation themes
     dated = _LEADING_DAY.match(title)
     if dated:
         title = title[dated.end() :]  # "23.01.2022 - Headline": the day is the page's date
