@@ -611,3 +611,20 @@ def test_permalink_mark_is_not_part_of_the_headline() -> None:
         f"{BODY}"
     )
     assert extract(_page(head, body)).title == "Shared history"
+
+
+def test_the_pages_only_h1_beats_a_different_og_title() -> None:
+    head = '<meta property="og:title" content="Author talks about her novel - Lit Radio">'
+    h1 = "The author on her new novel about a peace mission"
+    body = f'<div class="top"><h1>{h1}</h1></div>{BODY}'
+    assert extract(_page(head, body)).title == h1
+
+
+def test_lead_set_off_by_a_slash_that_the_headline_source_leaves_out_is_cut() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle",'
+        '"headline":"Anna Berg is the new council president"}</script>'
+    )
+    h1 = '"Solve the backlog" / Anna Berg is the new council president'
+    body = f"<article><h1>{h1}</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Anna Berg is the new council president"

@@ -248,7 +248,7 @@ _DATE_KEY = re.compile(r"\d{1,4} (?:\d{1,2}|[^\W\d]{3,}) \d{2,4}\b")
 
 def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
     """The longest segment of another source that the <h1> starts with before a dateline or a
-    host name; a longer <h1> than the segment is otherwise its own title."""
+    host name, or ends with after a separator; a longer <h1> is otherwise its own title."""
     key = _key(h1)
     best = ""
     for _source, cand in named:
@@ -259,7 +259,14 @@ def _confirmed_part(h1: str, named: list[tuple[str, str]]) -> str | None:
             dateline = key.startswith(part + " ") and bool(_DATE_KEY.match(key[len(part) + 1 :]))
             # "Headline | othersite.net": a host name after a separator, the headline before it
             tagged = key.startswith(part + " ") and _is_suffix_tag(h1, variant)
-            if dateline or tagged:
+            # '"Slogan" / Headline': a lead set off by a separator that the other source leaves out
+            lead = part in (_key(cand), _key(_SEPARATORS.split(cand)[0]))  # not its subline
+            kicked = (
+                lead
+                and key.endswith(" " + part)
+                and any(_key(tail) == part for tail in _variants(h1)[1:] if h1.endswith(tail))
+            )
+            if dateline or tagged or kicked:
                 best = variant.strip()
     return best or None
 
@@ -378,8 +385,9 @@ def _choose(
             and _confirms(text, named)
         ):
             return strip_site(text, sites), "h2"
-    # a substantial headline inside the article body is what readers see as the title
-    content_h1 = [text for text, inside in h1s if inside]
+    # a substantial headline inside the article body, or the page's only one, is what
+    # readers see as the title
+    content_h1 = [text for text, inside in h1s if inside or len(h1s) == 1]
     if content_h1 and len(content_h1[0]) >= 15 and len(content_h1[0].split()) >= 3:
         return content_h1[0], "h1"
     keys: dict[str, list[str]] = {}
