@@ -628,3 +628,33 @@ def test_lead_set_off_by_a_slash_that_the_headline_source_leaves_out_is_cut() ->
     h1 = '"Solve the backlog" / Anna Berg is the new council president'
     body = f"<article><h1>{h1}</h1>{BODY}</article>"
     assert extract(_page(head, body)).title == "Anna Berg is the new council president"
+
+
+def test_line_before_the_span_marked_headline_is_a_kicker() -> None:
+    head = '<meta property="og:title" content="Power prices: Government curbs bioenergy">'
+    body = (
+        '<article><h1><span class="text-green">Power prices</span><span>: </span>'
+        f'<span class="headline">Government curbs bioenergy, trade protests</span></h1>{BODY}'
+        "</article>"
+    )
+    assert extract(_page(head, body)).title == "Government curbs bioenergy, trade protests"
+
+
+def test_subtitle_after_the_headline_does_not_make_it_a_kicker() -> None:
+    head = '<meta property="og:title" content="Fish cakes, hot and fresh">'
+    body = (
+        '<article><h1><span class="highlight">Fish cakes, hot and fresh</span>'
+        '<small class="article-subtitle">Welcome to the harbour town</small></h1>'
+        f"{BODY}</article>"
+    )
+    assert extract(_page(head, body)).title == "Fish cakes, hot and fresh"
+
+
+def test_kicker_in_an_h2_headline_is_dropped() -> None:
+    head = '<meta property="og:title" content="Borders: France and the return of old grudges">'
+    body = (
+        "<h1>Report from the border</h1><h2>"
+        '<span class="overline">Borders</span> <span>France and the return of old grudges</span>'
+        f"</h2>{BODY}"
+    )
+    assert extract(_page(head, body)).title == "France and the return of old grudges"

@@ -24,12 +24,18 @@ _KICKER_CLASS = re.compile(
 _WS = re.compile(r"\s+")
 
 
+# what themes call the headline line itself (not a "subtitle" or a "subheadline")
+_HEADLINE_CLASS = re.compile(r"(?<!sub)(?<!sub-)(?:headline|title)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Part:
-    """One line of a heading; kicker when its own markup names it the line above."""
+    """One line of a heading; kicker when its own markup names it the line above, headline
+    when it names it the headline."""
 
     text: str
     kicker: bool = False
+    headline: bool = False
 
 
 def _clean(text: str | None) -> str:
@@ -46,11 +52,11 @@ def heading_parts(el: html.HtmlElement) -> list[Part]:
     parts: list[Part] = []
     run: list[str] = [el.text or ""]
 
-    def close(kicker: bool = False) -> None:
+    def close(kicker: bool = False, headline: bool = False) -> None:
         text = _clean("".join(run))
         run.clear()
         if re.search(r"\w", text):
-            parts.append(Part(text, kicker))
+            parts.append(Part(text, kicker, headline))
 
     children = [child for child in el if isinstance(child.tag, str)]
     for child in el:
@@ -64,7 +70,7 @@ def heading_parts(el: html.HtmlElement) -> list[Part]:
         else:
             close()
             run.append(child.text_content())
-            close(_marked_kicker(child))
+            close(_marked_kicker(child), bool(_HEADLINE_CLASS.search(child.get("class") or "")))
         run.append(child.tail or "")
     close()
     sole = len(children) == 1 and not _clean(el.text) and not _clean(children[0].tail)
@@ -87,3 +93,13 @@ def links_home(el: html.HtmlElement) -> bool:
         if home and _clean(anchor.text_content()) == text:
             return True
     return False
+
+
+def without_kicker(parts: list[Part]) -> str | None:
+    """The headline's text when the heading's first line is a kicker its markup sets apart:
+    named so, or followed by the line named the headline ("dachzeile" and "headline" spans)."""
+    if len(parts) < 2 or parts[0].headline:
+        return None
+    if parts[0].kicker or any(part.headline for part in parts[1:]):
+        return " ".join(part.text for part in parts[1:])
+    return None

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import html
 
-from .headings import heading_parts, links_home
+from .headings import Part, heading_parts, links_home, without_kicker
 
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
@@ -40,7 +40,8 @@ class PageSignals:
     title_tag: str = ""
     h1s: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside article content)
     h1_parts: dict[str, list[str]] = field(default_factory=dict)  # texts of an <h1>'s children
-    h1_kickers: dict[str, str] = field(default_factory=dict)  # its first part, marked a kicker
+    # a heading's (<h1>, <h2>) text without the kicker its markup sets apart
+    headlines: dict[str, str] = field(default_factory=dict)
     h2s: list[str] = field(default_factory=list)  # the first few <h2> texts
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
@@ -150,6 +151,12 @@ def _visible_text(el: html.HtmlElement) -> str:
     return clean_space(" ".join(str(t) for t in parts))
 
 
+def _note_headline(signals: PageSignals, text: str, parts: list[Part]) -> None:
+    headline = without_kicker(parts)
+    if headline:
+        signals.headlines[text] = headline
+
+
 def read_signals(root: html.HtmlElement) -> PageSignals:
     """Collect the structured signals of a parsed page."""
     signals = PageSignals()
@@ -171,12 +178,12 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
             parts = heading_parts(h1)
             if len(parts) >= 2:
                 signals.h1_parts[text] = [part.text for part in parts]
-                if parts[0].kicker:
-                    signals.h1_kickers[text] = parts[0].text
+                _note_headline(signals, text, parts)
     for h2 in root.iterfind(".//h2"):
         text = _visible_text(h2)
         if text:
             signals.h2s.append(text)
+            _note_headline(signals, text, heading_parts(h2))
             if len(signals.h2s) >= _MAX_H2S:
                 break
     for node in root.xpath("//*[@itemprop='datePublished' and not(self::meta)]"):

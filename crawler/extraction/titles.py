@@ -348,8 +348,8 @@ def _choose(
     for text, inside in h1s:
         whole = _confirms(text, named)
         # the line above the headline that the theme marks as such ("kicker", "Dachzeile")
-        rest = " ".join(signals.h1_parts.get(text, [])[1:])
-        if text in signals.h1_kickers and (whole or inside or _confirms(rest, named)):
+        rest = signals.headlines.get(text)
+        if rest and (whole or inside or _confirms(rest, named)):
             return rest, "h1"
         for part in reversed(signals.h1_parts.get(text, [])):
             key = _key(part)
@@ -384,7 +384,7 @@ def _choose(
             and len(_key(text).split()) > LABEL_WORDS
             and _confirms(text, named)
         ):
-            return strip_site(text, sites), "h2"
+            return signals.headlines.get(text) or strip_site(text, sites), "h2"
     # a substantial headline inside the article body, or the page's only one, is what
     # readers see as the title
     content_h1 = [text for text, inside in h1s if inside or len(h1s) == 1]
