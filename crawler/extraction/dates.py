@@ -48,6 +48,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)"
     r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
+# /2019/10/ in a path: the month the article was filed under (a page's sidebar prints others)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 _MIN_YEAR = 1995
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
@@ -160,7 +162,7 @@ def choose_date(
     # the date printed beside the headline is the one the publisher shows as the article's:
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
-    printed, updates = shown
+    printed, updates = _in_url_month(shown, url)
     days = {value.date() for value in printed}
     if found is not None and found.date() in days:
         return found, source
@@ -173,6 +175,22 @@ def choose_date(
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
     return found, source
+
+
+def _in_url_month(
+    shown: tuple[list[datetime], list[datetime]], url: str | None
+) -> tuple[list[datetime], list[datetime]]:
+    """The printed dates of the month a /YYYY/MM/ path files the article under: a printed
+    date of another month belongs to a teaser or a sidebar."""
+    match = _URL_MONTH.search(url or "")
+    if not match:
+        return shown
+    month = (int(match.group(1)), int(match.group(2)))
+    printed, updates = shown
+    return (
+        [day for day in printed if (day.year, day.month) == month],
+        [day for day in updates if (day.year, day.month) == month],
+    )
 
 
 def _from_page(

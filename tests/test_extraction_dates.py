@@ -1,0 +1,30 @@
+"""Publication dates on small hand-written pages: which printed or declared date is the article's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from newswatch.crawler.extraction import extract
+
+_FILLER = " ".join(["Ein Absatz über das Wetter im Tal und die Leute dort."] * 12)
+
+
+def _page(head: str = "", top: str = "", after: str = "", title: str = "Neue Brücke im Tal") -> str:
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>"
+        f"<article>{top}<h1>{title}</h1>{after}<p>{_FILLER}</p><p>{_FILLER}</p></article>"
+        "</body></html>"
+    )
+
+
+def _day(page: str, url: str = "https://example.org/news/bruecke") -> date | None:
+    found = extract(page, url)
+    local = found.published_local or found.published
+    return local.date() if local else None
+
+
+def test_printed_date_of_another_month_than_the_url_is_a_teasers() -> None:
+    head = '<meta property="article:published_time" content="2021-10-02">'
+    page = _page(head, after="<p>Mehr lesen: Altes Thema</p><p>18. Januar 2021</p>")
+    assert _day(page, "https://example.org/2021/10/bruecke/") == date(2021, 10, 2)
+    assert _day(page, "https://example.org/news/bruecke/") == date(2021, 1, 18)
