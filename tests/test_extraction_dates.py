@@ -28,3 +28,15 @@ def test_printed_date_of_another_month_than_the_url_is_a_teasers() -> None:
     page = _page(head, after="<p>Mehr lesen: Altes Thema</p><p>18. Januar 2021</p>")
     assert _day(page, "https://example.org/2021/10/bruecke/") == date(2021, 10, 2)
     assert _day(page, "https://example.org/news/bruecke/") == date(2021, 1, 18)
+
+
+def test_a_day_stored_as_european_midnight_in_utc_keeps_its_day() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    assert _day(_page(head)) == date(2022, 11, 7)
+    found = extract(_page(head), "https://example.org/news/bruecke")
+    assert found.published is not None and found.published.isoformat().startswith("2022-11-06T23")
+
+
+def test_a_utc_time_that_is_not_on_the_hour_is_a_real_instant() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:17:05Z">'
+    assert _day(_page(head)) == date(2022, 11, 6)

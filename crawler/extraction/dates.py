@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import re
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from dateutil import parser as dateparser
 from htmldate import find_date
@@ -51,6 +51,9 @@ _URL_DATE = re.compile(
 # /2019/10/ in a path: the month the article was filed under (a page's sidebar prints others)
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 _MIN_YEAR = 1995
+# midnight in UTC+1 or UTC+2 (Europe's zones, summer and winter), written in UTC; an earlier
+# hour on the dot is as likely a post scheduled in the Americas' afternoon
+_EARLIEST_MIDNIGHT = 22
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
@@ -95,8 +98,23 @@ def parse_local(text: str | None) -> datetime | None:
         as_utc(value)  # an offset that overflows when converted is not a real date
     except (OverflowError, ValueError):
         return None
-    found: datetime = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return found
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return _local_midnight(value)
+
+
+def _local_midnight(value: datetime) -> datetime:
+    """A UTC time on the hour late in the evening (2022-11-06T23:00:00Z) is a bare day stored
+    as midnight in a zone east of Greenwich: the same instant, at that zone's offset."""
+    if value.utcoffset() != timedelta(0) or (value.minute, value.second, value.microsecond) != (
+        0,
+        0,
+        0,
+    ):
+        return value
+    if value.hour < _EARLIEST_MIDNIGHT:
+        return value
+    return value.astimezone(timezone(timedelta(hours=24 - value.hour)))
 
 
 def _from_url(url: str | None) -> datetime | None:
