@@ -40,3 +40,18 @@ def test_a_day_stored_as_european_midnight_in_utc_keeps_its_day() -> None:
 def test_a_utc_time_that_is_not_on_the_hour_is_a_real_instant() -> None:
     head = '<meta property="article:published_time" content="2022-11-06T23:17:05Z">'
     assert _day(_page(head)) == date(2022, 11, 6)
+
+
+def test_a_date_labelled_as_the_publications_beats_another_date_on_the_page() -> None:
+    page = _page(title="Neue Brücke", after="<p>Frühere Ausgabe: 4. März 2021</p>")
+    page = page.replace("<article>", "<div><p>Andere Meldung</p><p>4. März 2021</p></div><article>")
+    assert _day(page) == date(2021, 3, 4)
+    footer = "<footer><span>Veröffentlicht am</span> <span>Fr, 12. März 2021</span></footer>"
+    assert _day(page.replace("</article>", f"</article>{footer}")) == date(2021, 3, 12)
+
+
+def test_a_label_far_from_its_date_labels_nothing() -> None:
+    page = _page(title="Neue Brücke", after="<p>Frühere Ausgabe: 4. März 2021</p>")
+    page = page.replace("<article>", "<div><p>Andere Meldung</p><p>4. März 2021</p></div><article>")
+    footer = "<p>Veröffentlicht von der Redaktion des Tals und der Gemeinde am 12. März 2021</p>"
+    assert _day(page.replace("</article>", f"</article>{footer}")) == date(2021, 3, 4)

@@ -18,7 +18,7 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import shown_dates
+from .shown_date import labelled_dates, shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -87,7 +87,13 @@ def _extract(
     # the printed date sits under the headline even when a kicker shares its <h1>
     heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
     local, published_source = choose_date(
-        signals, text, url, feed_published, marks.scope, shown_dates(root, heading)
+        signals,
+        text,
+        url,
+        feed_published,
+        marks.scope,
+        shown_dates(root, heading),
+        labelled_dates(root),
     )
     published = as_utc(local) if local is not None else None
     try:

@@ -164,6 +164,7 @@ def choose_date(
     feed_published: datetime | None,
     scope: html.HtmlElement | None = None,
     shown: tuple[list[datetime], list[datetime]] = ([], []),
+    labelled: list[datetime] | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -181,6 +182,11 @@ def choose_date(
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
     printed, updates = _in_url_month(shown, url)
+    # a date the page labels as its publication's ("Veröffentlicht am", "Published on") is
+    # the article's over an unlabelled one printed near the headline
+    labelled, _ = _in_url_month((labelled or [], []), url)
+    if labelled:
+        return _labelled(labelled[0], printed, found, source)
     days = {value.date() for value in printed}
     if found is not None and found.date() in days:
         return found, source
@@ -193,6 +199,20 @@ def choose_date(
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
     return found, source
+
+
+def _labelled(
+    labelled: datetime, printed: list[datetime], found: datetime | None, source: str | None
+) -> tuple[datetime, str | None]:
+    """A date the page labels as its publication's ("Veröffentlicht am", "Published on") is the
+    article's, unless the page's declared metadata agrees with another date printed by the
+    headline; metadata of its day keeps its time."""
+    agreeing = {labelled.date()}
+    if source in ("jsonld", "meta"):
+        agreeing |= {value.date() for value in printed}
+    if found is not None and found.date() in agreeing:
+        return found, source
+    return labelled, "shown"
 
 
 def _in_url_month(
