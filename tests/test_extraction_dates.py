@@ -55,3 +55,8 @@ def test_a_label_far_from_its_date_labels_nothing() -> None:
     page = page.replace("<article>", "<div><p>Andere Meldung</p><p>4. März 2021</p></div><article>")
     footer = "<p>Veröffentlicht von der Redaktion des Tals und der Gemeinde am 12. März 2021</p>"
     assert _day(page.replace("</article>", f"</article>{footer}")) == date(2021, 3, 4)
+
+
+def test_spanish_dates_with_del_before_the_year() -> None:
+    page = _page(after="<p>Lima, 7 de mayo del 2022</p>", title="Partido en Lima")
+    assert _day(page, "https://example.org/deportes/2022/05/06/partido/") == date(2022, 5, 7)

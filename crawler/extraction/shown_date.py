@@ -174,9 +174,9 @@ _DATE = re.compile(
     rf"|(?<![\d.])(?P<dd>{_NUM})\.\s?(?P<dm>{_NUM})\.\s?(?P<dy>(?:19|20)\d\d)(?!\d)"
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
     rf"|(?<![\d/])(?P<sa>{_NUM})/(?P<sb>{_NUM})/(?P<sy>(?:19|20)\d\d)(?![\d/])"
-    # 5. März 2021, 5 mars 2021, 5 de marzo de 2021, 5th of March, 2021
+    # 5. März 2021, 5 mars 2021, 5 de marzo de 2021 (del 2021), 5th of March, 2021
     rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?,?"
-    rf"\s+(?:de\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
+    rf"\s+(?:del?\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
     # March 5, 2021 / Mar. 5 2021
     rf"|(?<!\w)(?P<mm>{_NAME})\.?\s+(?P<md>{_NUM})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
