@@ -60,3 +60,11 @@ def test_a_label_far_from_its_date_labels_nothing() -> None:
 def test_spanish_dates_with_del_before_the_year() -> None:
     page = _page(after="<p>Lima, 7 de mayo del 2022</p>", title="Partido en Lima")
     assert _day(page, "https://example.org/deportes/2022/05/06/partido/") == date(2022, 5, 7)
+
+
+def test_a_date_printed_under_a_headline_set_as_a_minor_heading() -> None:
+    head = '<meta property="article:published_time" content="2022-01-21T09:00:00+01:00">'
+    page = _page(head).replace(
+        "<h1>Neue Brücke im Tal</h1>", "<h3>Neue Brücke im Tal</h3><p>27.01.2022</p>"
+    )
+    assert _day(page) == date(2022, 1, 27)

@@ -11,6 +11,7 @@ from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
 from .landmarks import (
+    find_heading,
     find_heading_holding,
     find_landmarks,
     flatten_layout_tables,
@@ -23,6 +24,9 @@ from .structured import clean_space, read_signals
 from .titles import choose_title
 
 log = logging.getLogger(__name__)
+
+
+_MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
 
 
 def _absolute(link: str | None, base: str | None) -> str | None:
@@ -86,6 +90,8 @@ def _extract(
     marks = find_landmarks(root, title)
     # the printed date sits under the headline even when a kicker shares its <h1>
     heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
+    if heading is None:  # some templates set the headline as a minor heading
+        heading = find_heading(root, title, _MINOR_HEADINGS)
     local, published_source = choose_date(
         signals,
         text,
