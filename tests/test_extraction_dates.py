@@ -68,3 +68,12 @@ def test_a_date_printed_under_a_headline_set_as_a_minor_heading() -> None:
         "<h1>Neue Brücke im Tal</h1>", "<h3>Neue Brücke im Tal</h3><p>27.01.2022</p>"
     )
     assert _day(page) == date(2022, 1, 27)
+
+
+def test_a_dateline_opening_the_article_dates_it() -> None:
+    page = _page().replace("<h1>Neue Brücke im Tal</h1>", "")
+    page = page.replace("<p>Ein Absatz", "<p>Hamburg, 2. Dezember 2022 – Ein Absatz", 1)
+    url = "https://example.org/2022/12/01/bruecke"
+    assert _day(page, url) == date(2022, 12, 2)
+    updated = page.replace("Hamburg, 2.", "Aktualisiert am 2.", 1)
+    assert _day(updated, url) == date(2022, 12, 1)

@@ -6,6 +6,8 @@ import logging
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+from lxml import html
+
 from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
@@ -19,7 +21,7 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import labelled_dates, shown_dates
+from .shown_date import datelines, labelled_dates, shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -27,6 +29,18 @@ log = logging.getLogger(__name__)
 
 
 _MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
+
+
+def _printed(
+    root: html.HtmlElement, heading: html.HtmlElement | None, scope: html.HtmlElement | None
+) -> tuple[list[datetime], list[datetime]]:
+    """The dates printed by the headline, else those opening the article's first paragraphs."""
+    printed, updates = shown_dates(root, heading)
+    if printed:
+        return printed, updates
+    if scope is None:  # no headline to find the article by: the page's <article> or <main>
+        scope = next(iter(root.xpath("//article | //main")), None)
+    return datelines(scope), updates
 
 
 def _absolute(link: str | None, base: str | None) -> str | None:
@@ -98,7 +112,7 @@ def _extract(
         url,
         feed_published,
         marks.scope,
-        shown_dates(root, heading),
+        _printed(root, heading, marks.scope),
         labelled_dates(root),
     )
     published = as_utc(local) if local is not None else None

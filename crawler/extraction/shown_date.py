@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree, html
 
-__all__ = ["labelled_dates", "shown_dates", "text_date"]
+__all__ = ["datelines", "labelled_dates", "shown_dates", "text_date"]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
@@ -268,6 +268,27 @@ def labelled_dates(root: html.HtmlElement) -> list[datetime]:
             if not rest.strip() and number + 1 < len(lines):
                 rest = lines[number + 1]
             out.extend(day for start, day in text_date(rest) if start <= _LABEL_GAP)
+    return out
+
+
+_DATELINE_PARAGRAPHS = 3
+_DATELINE_WORDS = 3  # "Hamburg, den 2. Dezember 2022 –": the place, then the day
+
+
+def datelines(scope: html.HtmlElement | None) -> list[datetime]:
+    """Dates opening the article's first paragraphs (a dateline or a byline with its day)."""
+    if scope is None:
+        return []
+    out: list[datetime] = []
+    paragraphs = (" ".join(p.text_content().split()) for p in scope.iter("p"))
+    for text in [t for t in paragraphs if t][:_DATELINE_PARAGRAPHS]:
+        short = len(text) <= _LINE
+        for start, day in text_date(text):
+            before = text[:start].strip()
+            if not short and len(before.split()) > _DATELINE_WORDS:
+                continue  # a date inside a sentence is what the article is about
+            if not _UPDATE.search(before[-40:]):
+                out.append(day)
     return out
 
 
