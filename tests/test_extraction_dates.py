@@ -77,3 +77,13 @@ def test_a_dateline_opening_the_article_dates_it() -> None:
     assert _day(page, url) == date(2022, 12, 2)
     updated = page.replace("Hamburg, 2.", "Aktualisiert am 2.", 1)
     assert _day(updated, url) == date(2022, 12, 1)
+
+
+def test_a_date_printed_after_the_page_last_changed_is_not_the_articles() -> None:
+    head = (
+        '<meta property="article:published_time" content="2019-11-27T10:00:00+01:00">'
+        '<meta property="article:modified_time" content="2019-11-28T10:00:00+01:00">'
+    )
+    assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2019, 11, 27)
+    head = head.replace("2019-11-28T10", "2020-02-21T10")
+    assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2020, 2, 21)

@@ -182,6 +182,7 @@ def choose_date(
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
     printed, updates = _in_url_month(shown, url)
+    printed = _not_after(printed, _last_modified(signals, found if source in _DECLARED else None))
     # a date the page labels as its publication's ("Veröffentlicht am", "Published on") is
     # the article's over an unlabelled one printed near the headline
     labelled, _ = _in_url_month((labelled or [], []), url)
@@ -199,6 +200,29 @@ def choose_date(
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
     return found, source
+
+
+_DECLARED = ("jsonld", "meta")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
+
+
+def _last_modified(signals: PageSignals, published: datetime | None) -> datetime | None:
+    """The latest change the page's metadata declares (a post scheduled after its last edit
+    changes on its publication)."""
+    values = [signals.article.get("dateModified"), signals.webpage.get("dateModified")]
+    values += [value for key in _MODIFIED_META for value in signals.meta.get(key, [])]
+    found = [day for value in values if isinstance(value, str) and (day := parse_local(value))]
+    if found and published is not None:
+        found.append(published)
+    return max(found, key=as_utc) if found else None
+
+
+def _not_after(printed: list[datetime], modified: datetime | None) -> list[datetime]:
+    """A date printed more than a day after the page last changed is not the article's (the
+    day the page was served, printed in its header, or a later teaser's)."""
+    if modified is None:
+        return printed
+    return [day for day in printed if (day.date() - modified.date()).days <= 1]
 
 
 def _labelled(
