@@ -87,3 +87,12 @@ def test_a_date_printed_after_the_page_last_changed_is_not_the_articles() -> Non
     assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2019, 11, 27)
     head = head.replace("2019-11-28T10", "2020-02-21T10")
     assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2020, 2, 21)
+
+
+def test_a_utc_time_is_read_in_the_zone_of_the_sites_country() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Neue Brücke im Tal", "datePublished": "Wed, 04 May 2022 02:41:00 GMT"}</script>'
+    assert _day(_page(head), "https://noticias.example.bo/nota/123") == date(2022, 5, 3)
+    assert _day(_page(head), "https://news.example.com/story/123") == date(2022, 5, 4)
+    # a time the page gives without an offset is not moved
+    naive = head.replace("Wed, 04 May 2022 02:41:00 GMT", "2022-05-04 02:41:00")
+    assert _day(_page(naive), "https://noticias.example.bo/nota/123") == date(2022, 5, 4)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import re
 import warnings
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateparser
 from htmldate import find_date
@@ -15,6 +15,7 @@ from lxml import html
 
 from .decode import parse
 from .structured import PageSignals
+from .zones import STATED_UTC, in_country_zone, local_midnight
 
 __all__ = ["as_utc", "choose_date", "parse_date", "parse_local"]
 
@@ -51,9 +52,6 @@ _URL_DATE = re.compile(
 # /2019/10/ in a path: the month the article was filed under (a page's sidebar prints others)
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 _MIN_YEAR = 1995
-# midnight in UTC+1 or UTC+2 (Europe's zones, summer and winter), written in UTC; an earlier
-# hour on the dot is as likely a post scheduled in the Americas' afternoon
-_EARLIEST_MIDNIGHT = 22
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
@@ -100,21 +98,9 @@ def parse_local(text: str | None) -> datetime | None:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return _local_midnight(value)
-
-
-def _local_midnight(value: datetime) -> datetime:
-    """A UTC time on the hour late in the evening (2022-11-06T23:00:00Z) is a bare day stored
-    as midnight in a zone east of Greenwich: the same instant, at that zone's offset."""
-    if value.utcoffset() != timedelta(0) or (value.minute, value.second, value.microsecond) != (
-        0,
-        0,
-        0,
-    ):
-        return value
-    if value.hour < _EARLIEST_MIDNIGHT:
-        return value
-    return value.astimezone(timezone(timedelta(hours=24 - value.hour)))
+    if value.utcoffset() == timedelta(0):
+        value = value.replace(tzinfo=STATED_UTC)
+    return local_midnight(value)
 
 
 def _from_url(url: str | None) -> datetime | None:
@@ -177,6 +163,7 @@ def choose_date(
     if feed_published is not None:
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     found, source = _from_page(signals, text, url, scope)
+    found = in_country_zone(found, url)
     in_url = _from_url(url)
     # the date printed beside the headline is the one the publisher shows as the article's:
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
