@@ -1,6 +1,6 @@
-"""Choose the publication date: feed > the date printed beside the headline > JSON-LD (or meta
-when they disagree) > meta > <time> > htmldate; a disagreeing URL date wins over the page's
-metadata; never 'now'."""
+"""Choose the publication date: feed > a date labelled as the publication's > the date printed
+beside the headline (or a dateline) > JSON-LD (or meta when they disagree) > meta > <time> >
+htmldate; a disagreeing URL date wins over the page's metadata; never 'now'."""
 
 from __future__ import annotations
 
