@@ -238,8 +238,8 @@ def _dated_page(head: str, under_headline: str) -> str:
 
 
 def test_printed_date_beats_metadata_shifted_to_utc() -> None:
-    # published at midnight in Berlin, written in UTC: the reader is shown the 5th
-    head = '<meta property="article:published_time" content="2021-11-04T23:00Z">'
+    # published after midnight in Berlin, written in UTC: the reader is shown the 5th
+    head = '<meta property="article:published_time" content="2021-11-04T23:40Z">'
     found = extract(_dated_page(head, '<p class="date">5. November 2021</p>'))
     assert found.published_local is not None
     assert found.published_local.date() == datetime(2021, 11, 5).date()

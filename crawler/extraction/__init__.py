@@ -13,11 +13,14 @@
   kicker, dateline or trailing host name set in it), else an <h2> the <title> or og:title names
   (when the <h1> is a label), else a substantial <h1> inside the article, else JSON-LD
   headline / og:title / <title> with the site name stripped; in Unicode's NFC form.
-- published (UTC, and `published_local` in the publisher's own offset): feed > the date printed
-  on a short line beside the headline (not one labelled as an update; metadata that agrees
-  with it keeps its time) > a full date in the URL > JSON-LD datePublished (the meta tag's day
-  when the two disagree) > meta tags > <time> in the article > htmldate (original date) >
-  other <time>; None rather than "now".
+- published (UTC, and `published_local` in the publisher's own offset): feed > a date the page
+  labels as its publication's ("Veröffentlicht am", "Published on") > the date printed on a
+  short line beside the headline, else a dateline opening the article's first paragraphs (not
+  one labelled as an update, of another month than a /YYYY/MM/ path, or after the page's last
+  declared change; metadata that agrees with it keeps its time) > a full date in the URL >
+  JSON-LD datePublished (the meta tag's day when the two disagree) > meta tags > <time> in the
+  article > htmldate (original date) > other <time>; a time stated in UTC is read in the zone
+  of the site's country-code domain; None rather than "now".
 - authors: names only (no "By", dates, roles, e-mail, or the outlet's name): JSON-LD > meta >
   rel=author > the visible byline.
 - language: the declared one when the text's script agrees, else py3langid.

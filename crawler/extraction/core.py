@@ -6,11 +6,14 @@ import logging
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
+from lxml import html
+
 from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
 from .landmarks import (
+    find_heading,
     find_heading_holding,
     find_landmarks,
     flatten_layout_tables,
@@ -18,11 +21,26 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import shown_dates
+from .shown_date import datelines, labelled_dates, shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
 log = logging.getLogger(__name__)
+
+
+_MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
+
+
+def _printed(
+    root: html.HtmlElement, heading: html.HtmlElement | None, scope: html.HtmlElement | None
+) -> tuple[list[datetime], list[datetime]]:
+    """The dates printed by the headline, else those opening the article's first paragraphs."""
+    printed, updates = shown_dates(root, heading)
+    if printed:
+        return printed, updates
+    if scope is None:  # no headline to find the article by: the page's <article> or <main>
+        scope = next(iter(root.xpath("//article | //main")), None)
+    return datelines(scope), updates
 
 
 def _absolute(link: str | None, base: str | None) -> str | None:
@@ -86,8 +104,16 @@ def _extract(
     marks = find_landmarks(root, title)
     # the printed date sits under the headline even when a kicker shares its <h1>
     heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
+    if heading is None:  # some templates set the headline as a minor heading
+        heading = find_heading(root, title, _MINOR_HEADINGS)
     local, published_source = choose_date(
-        signals, text, url, feed_published, marks.scope, shown_dates(root, heading)
+        signals,
+        text,
+        url,
+        feed_published,
+        marks.scope,
+        _printed(root, heading, marks.scope),
+        labelled_dates(root),
     )
     published = as_utc(local) if local is not None else None
     try:

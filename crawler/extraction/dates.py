@@ -1,13 +1,13 @@
-"""Choose the publication date: feed > the date printed beside the headline > JSON-LD (or meta
-when they disagree) > meta > <time> > htmldate; a disagreeing URL date wins over the page's
-metadata; never 'now'."""
+"""Choose the publication date: feed > a date labelled as the publication's > the date printed
+beside the headline (or a dateline) > JSON-LD (or meta when they disagree) > meta > <time> >
+htmldate; a disagreeing URL date wins over the page's metadata; never 'now'."""
 
 from __future__ import annotations
 
 import copy
 import re
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateparser
 from htmldate import find_date
@@ -15,6 +15,7 @@ from lxml import html
 
 from .decode import parse
 from .structured import PageSignals
+from .zones import STATED_UTC, in_country_zone, local_midnight
 
 __all__ = ["as_utc", "choose_date", "parse_date", "parse_local"]
 
@@ -48,6 +49,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)"
     r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"
 )
+# /2019/10/ in a path: the month the article was filed under (a page's sidebar prints others)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 _MIN_YEAR = 1995
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
@@ -93,8 +96,11 @@ def parse_local(text: str | None) -> datetime | None:
         as_utc(value)  # an offset that overflows when converted is not a real date
     except (OverflowError, ValueError):
         return None
-    found: datetime = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return found
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if value.utcoffset() == timedelta(0):
+        value = value.replace(tzinfo=STATED_UTC)
+    return local_midnight(value)
 
 
 def _from_url(url: str | None) -> datetime | None:
@@ -144,6 +150,7 @@ def choose_date(
     feed_published: datetime | None,
     scope: html.HtmlElement | None = None,
     shown: tuple[list[datetime], list[datetime]] = ([], []),
+    labelled: list[datetime] | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -156,11 +163,18 @@ def choose_date(
     if feed_published is not None:
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     found, source = _from_page(signals, text, url, scope)
+    found = in_country_zone(found, url)
     in_url = _from_url(url)
     # the date printed beside the headline is the one the publisher shows as the article's:
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
-    printed, updates = shown
+    printed, updates = _in_url_month(shown, url)
+    printed = _not_after(printed, _last_modified(signals, found if source in _DECLARED else None))
+    # a date the page labels as its publication's ("Veröffentlicht am", "Published on") is
+    # the article's over an unlabelled one printed near the headline
+    labelled, _ = _in_url_month((labelled or [], []), url)
+    if labelled:
+        return _labelled(labelled[0], printed, found, source)
     days = {value.date() for value in printed}
     if found is not None and found.date() in days:
         return found, source
@@ -173,6 +187,59 @@ def choose_date(
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
     return found, source
+
+
+_DECLARED = ("jsonld", "meta")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
+
+
+def _last_modified(signals: PageSignals, published: datetime | None) -> datetime | None:
+    """The latest change the page's metadata declares (a post scheduled after its last edit
+    changes on its publication)."""
+    values = [signals.article.get("dateModified"), signals.webpage.get("dateModified")]
+    values += [value for key in _MODIFIED_META for value in signals.meta.get(key, [])]
+    found = [day for value in values if isinstance(value, str) and (day := parse_local(value))]
+    if found and published is not None:
+        found.append(published)
+    return max(found, key=as_utc) if found else None
+
+
+def _not_after(printed: list[datetime], modified: datetime | None) -> list[datetime]:
+    """A date printed more than a day after the page last changed is not the article's (the
+    day the page was served, printed in its header, or a later teaser's)."""
+    if modified is None:
+        return printed
+    return [day for day in printed if (day.date() - modified.date()).days <= 1]
+
+
+def _labelled(
+    labelled: datetime, printed: list[datetime], found: datetime | None, source: str | None
+) -> tuple[datetime, str | None]:
+    """A date the page labels as its publication's ("Veröffentlicht am", "Published on") is the
+    article's, unless the page's declared metadata agrees with another date printed by the
+    headline; metadata of its day keeps its time."""
+    agreeing = {labelled.date()}
+    if source in ("jsonld", "meta"):
+        agreeing |= {value.date() for value in printed}
+    if found is not None and found.date() in agreeing:
+        return found, source
+    return labelled, "shown"
+
+
+def _in_url_month(
+    shown: tuple[list[datetime], list[datetime]], url: str | None
+) -> tuple[list[datetime], list[datetime]]:
+    """The printed dates of the month a /YYYY/MM/ path files the article under: a printed
+    date of another month belongs to a teaser or a sidebar."""
+    match = _URL_MONTH.search(url or "")
+    if not match:
+        return shown
+    month = (int(match.group(1)), int(match.group(2)))
+    printed, updates = shown
+    return (
+        [day for day in printed if (day.year, day.month) == month],
+        [day for day in updates if (day.year, day.month) == month],
+    )
 
 
 def _from_page(

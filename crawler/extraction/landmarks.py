@@ -12,12 +12,14 @@ from .nodes import common_ancestor, is_inside, norm
 LONG_PARAGRAPH = 150  # characters; paragraphs this long are nearly always article prose
 
 
-def find_heading(root: html.HtmlElement | None, title: str | None) -> html.HtmlElement | None:
+def find_heading(
+    root: html.HtmlElement | None, title: str | None, tags: tuple[str, ...] = ("h1", "h2")
+) -> html.HtmlElement | None:
     """The <h1> (or <h2>) carrying the chosen headline, if the page shows it."""
     if root is None or not title:
         return None
     key = norm(title)
-    for el in root.iter("h1", "h2"):
+    for el in root.iter(*tags):
         if norm(el.text_content()) == key:
             return el
     return None

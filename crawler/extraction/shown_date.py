@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree, html
 
-__all__ = ["shown_dates", "text_date"]
+__all__ = ["datelines", "labelled_dates", "shown_dates", "text_date"]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
@@ -174,9 +174,9 @@ _DATE = re.compile(
     rf"|(?<![\d.])(?P<dd>{_NUM})\.\s?(?P<dm>{_NUM})\.\s?(?P<dy>(?:19|20)\d\d)(?!\d)"
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
     rf"|(?<![\d/])(?P<sa>{_NUM})/(?P<sb>{_NUM})/(?P<sy>(?:19|20)\d\d)(?![\d/])"
-    # 5. März 2021, 5 mars 2021, 5 de marzo de 2021, 5th of March, 2021
+    # 5. März 2021, 5 mars 2021, 5 de marzo de 2021 (del 2021), 5th of March, 2021
     rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?,?"
-    rf"\s+(?:de\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
+    rf"\s+(?:del?\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
     # March 5, 2021 / Mar. 5 2021
     rf"|(?<!\w)(?P<mm>{_NAME})\.?\s+(?P<md>{_NUM})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
@@ -245,6 +245,64 @@ def _dated(lines: list[str]) -> list[tuple[datetime, bool]]:
             label = line[:start].strip() or (lines[number - 1] if number else "")
             out.append((day, bool(_UPDATE.search(label[-40:]))))
     return out
+
+
+# a label naming the date that follows as the publication's, and what may stand between the
+# two ("Veröffentlicht am Fr, 24. Januar 2020", "Published: 23 July 2017", "Publié le 3 mai")
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|first published|veröffentlicht|erstellt|publié|publiée|publicado"
+    r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano)"
+    r"(?:\s+(?:am|on|le|el|em|il|op|el día))?\s*:?\s*",
+    re.IGNORECASE,
+)
+_LABEL_GAP = 12  # characters between the label and its date: a weekday ("Fr, ")
+
+
+def labelled_dates(root: html.HtmlElement) -> list[datetime]:
+    """Dates the page labels as its publication's, in page order."""
+    out: list[datetime] = []
+    lines = [line for line in _page_lines(root) if len(line) <= _LINE * 2]
+    for number, line in enumerate(lines):
+        for label in _PUBLISHED.finditer(line):
+            rest = line[label.end() :]
+            if not rest.strip() and number + 1 < len(lines):
+                rest = lines[number + 1]
+            out.extend(day for start, day in text_date(rest) if start <= _LABEL_GAP)
+    return out
+
+
+_DATELINE_PARAGRAPHS = 3
+_DATELINE_WORDS = 3  # "Hamburg, den 2. Dezember 2022 –": the place, then the day
+
+
+def datelines(scope: html.HtmlElement | None) -> list[datetime]:
+    """Dates opening the article's first paragraphs (a dateline or a byline with its day)."""
+    if scope is None:
+        return []
+    out: list[datetime] = []
+    paragraphs = (" ".join(p.text_content().split()) for p in scope.iter("p"))
+    for text in [t for t in paragraphs if t][:_DATELINE_PARAGRAPHS]:
+        short = len(text) <= _LINE
+        for start, day in text_date(text):
+            before = text[:start].strip()
+            if not short and len(before.split()) > _DATELINE_WORDS:
+                continue  # a date inside a sentence is what the article is about
+            if not _UPDATE.search(before[-40:]):
+                out.append(day)
+    return out
+
+
+def _page_lines(root: html.HtmlElement) -> list[str]:
+    lines = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            piece = el.text if isinstance(el.tag, str) and el.tag not in _SKIP else None
+        else:
+            piece = el.tail
+        line = " ".join((piece or "").split())
+        if line:
+            lines.append(line)
+    return lines
 
 
 # a date in a line this short is a dateline or byline; one in a sentence ("the ruling of

@@ -1,0 +1,98 @@
+"""Publication dates on small hand-written pages: which printed or declared date is the article's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from newswatch.crawler.extraction import extract
+
+_FILLER = " ".join(["Ein Absatz über das Wetter im Tal und die Leute dort."] * 12)
+
+
+def _page(head: str = "", top: str = "", after: str = "", title: str = "Neue Brücke im Tal") -> str:
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>"
+        f"<article>{top}<h1>{title}</h1>{after}<p>{_FILLER}</p><p>{_FILLER}</p></article>"
+        "</body></html>"
+    )
+
+
+def _day(page: str, url: str = "https://example.org/news/bruecke") -> date | None:
+    found = extract(page, url)
+    local = found.published_local or found.published
+    return local.date() if local else None
+
+
+def test_printed_date_of_another_month_than_the_url_is_a_teasers() -> None:
+    head = '<meta property="article:published_time" content="2021-10-02">'
+    page = _page(head, after="<p>Mehr lesen: Altes Thema</p><p>18. Januar 2021</p>")
+    assert _day(page, "https://example.org/2021/10/bruecke/") == date(2021, 10, 2)
+    assert _day(page, "https://example.org/news/bruecke/") == date(2021, 1, 18)
+
+
+def test_a_day_stored_as_european_midnight_in_utc_keeps_its_day() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    assert _day(_page(head)) == date(2022, 11, 7)
+    found = extract(_page(head), "https://example.org/news/bruecke")
+    assert found.published is not None and found.published.isoformat().startswith("2022-11-06T23")
+
+
+def test_a_utc_time_that_is_not_on_the_hour_is_a_real_instant() -> None:
+    head = '<meta property="article:published_time" content="2022-11-06T23:17:05Z">'
+    assert _day(_page(head)) == date(2022, 11, 6)
+
+
+def test_a_date_labelled_as_the_publications_beats_another_date_on_the_page() -> None:
+    page = _page(title="Neue Brücke", after="<p>Frühere Ausgabe: 4. März 2021</p>")
+    page = page.replace("<article>", "<div><p>Andere Meldung</p><p>4. März 2021</p></div><article>")
+    assert _day(page) == date(2021, 3, 4)
+    footer = "<footer><span>Veröffentlicht am</span> <span>Fr, 12. März 2021</span></footer>"
+    assert _day(page.replace("</article>", f"</article>{footer}")) == date(2021, 3, 12)
+
+
+def test_a_label_far_from_its_date_labels_nothing() -> None:
+    page = _page(title="Neue Brücke", after="<p>Frühere Ausgabe: 4. März 2021</p>")
+    page = page.replace("<article>", "<div><p>Andere Meldung</p><p>4. März 2021</p></div><article>")
+    footer = "<p>Veröffentlicht von der Redaktion des Tals und der Gemeinde am 12. März 2021</p>"
+    assert _day(page.replace("</article>", f"</article>{footer}")) == date(2021, 3, 4)
+
+
+def test_spanish_dates_with_del_before_the_year() -> None:
+    page = _page(after="<p>Lima, 7 de mayo del 2022</p>", title="Partido en Lima")
+    assert _day(page, "https://example.org/deportes/2022/05/06/partido/") == date(2022, 5, 7)
+
+
+def test_a_date_printed_under_a_headline_set_as_a_minor_heading() -> None:
+    head = '<meta property="article:published_time" content="2022-01-21T09:00:00+01:00">'
+    page = _page(head).replace(
+        "<h1>Neue Brücke im Tal</h1>", "<h3>Neue Brücke im Tal</h3><p>27.01.2022</p>"
+    )
+    assert _day(page) == date(2022, 1, 27)
+
+
+def test_a_dateline_opening_the_article_dates_it() -> None:
+    page = _page().replace("<h1>Neue Brücke im Tal</h1>", "")
+    page = page.replace("<p>Ein Absatz", "<p>Hamburg, 2. Dezember 2022 – Ein Absatz", 1)
+    url = "https://example.org/2022/12/01/bruecke"
+    assert _day(page, url) == date(2022, 12, 2)
+    updated = page.replace("Hamburg, 2.", "Aktualisiert am 2.", 1)
+    assert _day(updated, url) == date(2022, 12, 1)
+
+
+def test_a_date_printed_after_the_page_last_changed_is_not_the_articles() -> None:
+    head = (
+        '<meta property="article:published_time" content="2019-11-27T10:00:00+01:00">'
+        '<meta property="article:modified_time" content="2019-11-28T10:00:00+01:00">'
+    )
+    assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2019, 11, 27)
+    head = head.replace("2019-11-28T10", "2020-02-21T10")
+    assert _day(_page(head, after="<p>21. Februar 2020</p>")) == date(2020, 2, 21)
+
+
+def test_a_utc_time_is_read_in_the_zone_of_the_sites_country() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Neue Brücke im Tal", "datePublished": "Wed, 04 May 2022 02:41:00 GMT"}</script>'
+    assert _day(_page(head), "https://noticias.example.bo/nota/123") == date(2022, 5, 3)
+    assert _day(_page(head), "https://news.example.com/story/123") == date(2022, 5, 4)
+    # a time the page gives without an offset is not moved
+    naive = head.replace("Wed, 04 May 2022 02:41:00 GMT", "2022-05-04 02:41:00")
+    assert _day(_page(naive), "https://noticias.example.bo/nota/123") == date(2022, 5, 4)
