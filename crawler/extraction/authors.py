@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from html import unescape
+from typing import Any
 
 from lxml import html
 
@@ -101,9 +102,34 @@ def _byline(root: html.HtmlElement) -> str | None:
         return None
 
 
+# JSON-LD objects other than articles that describe the page itself and may name its author
+_PAGE_WORK = re.compile(
+    r"\b(?:webpage|itempage|recipe|howto|creativework|review|qapage|question|course)\b", re.I
+)
+
+
+def _kinds(node: dict[str, Any]) -> str:
+    kind = node.get("@type", "")
+    return " ".join(map(str, kind)) if isinstance(kind, list) else str(kind)
+
+
+def _jsonld_authors(signals: PageSignals) -> list[str]:
+    """The article's authors in JSON-LD, else those of the page, recipe or other work it is."""
+    nodes = [signals.article] + [
+        node
+        for node in signals.ld_nodes
+        if node is not signals.article and _PAGE_WORK.search(_kinds(node))
+    ]
+    for node in nodes:
+        names = _names(person_names(node.get("author"), signals.ld_nodes))
+        if names:
+            return names
+    return []
+
+
 def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     """Names of the page's authors, in order, without duplicates."""
-    names = _names(person_names(signals.article.get("author")))
+    names = _jsonld_authors(signals)
     if names:
         return names
     for key in (
