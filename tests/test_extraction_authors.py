@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lxml import html
+
 from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.bylines import marked_bylines
 
 TEXT = (
     "The regional council voted on Tuesday to keep the ferry line running through the winter, "
@@ -43,3 +46,45 @@ def test_jsonld_author_of_a_recipe_or_web_page_counts_too() -> None:
     assert extract(_page(head=_ld(recipe))).authors == ["Ida Lund"]
     page = {"@type": "WebPage", "name": "Ferry", "author": "Tove Berg"}
     assert extract(_page(head=_ld(page))).authors == ["Tove Berg"]
+
+
+def test_twitter_label_written_by_names_the_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="Verfasst von">'
+        '<meta name="twitter:data1" content="Jonas Wirth">'
+        '<meta name="twitter:label2" content="Lesezeit"><meta name="twitter:data2" content="3 Min">'
+    )
+    assert extract(_page(head=head)).authors == ["Jonas Wirth"]
+
+
+def test_site_name_as_author_gives_way_to_a_person_in_the_byline() -> None:
+    head = (
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Island Post">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='article-author'>Von Maren Holt</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    # without a person anywhere the site's name is all there is
+    assert extract(_page(head=head)).authors == ["Island Post"]
+
+
+def test_marked_byline_outside_comments_with_co_authors_and_handles() -> None:
+    body = ARTICLE.replace(
+        "</h1>",
+        "</h1><p class='byline'>Por Ana Ruiz, Luis Vega @lvega</p>",
+    ) + ("<ol class='comments'><li><span class='comment-author'>Pedro Gil</span> Nice.</li></ol>")
+    assert extract(_page(body)).authors == ["Ana Ruiz", "Luis Vega"]
+
+
+def test_lower_case_user_name_counts_in_an_hcard_only() -> None:
+    card = "</h1><span class='author vcard'><a class='url fn n' href='/u/marc'>marc</a></span>"
+    assert extract(_page(ARTICLE.replace("</h1>", card))).authors == ["marc"]
+    plain = html.fromstring(
+        _page(ARTICLE.replace("</h1>", "</h1><span class='author'>marc</span>"))
+    )
+    assert marked_bylines(plain) == [("marc", False)]  # not in a card: capitals required
+
+
+def test_unmarked_by_line_under_the_headline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p>By <a href='/staff/ida'>Ida Lund</a></p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import html
 
+from .bylines import line_after_headline, marked_bylines
 from .structured import PageSignals, clean_space, person_names
 
 log = logging.getLogger(__name__)
@@ -16,8 +19,10 @@ _PREFIX = re.compile(
     r"^(?:(?:view|see|show) all (?:posts|articles|stories) (?:by|of)|interview(?: mit| with)?"
     r"|(?:all )?(?:posts|articles|stories) by"
     r"|(?:zeige )?alle (?:beiträge|artikel) von|(?:posted|written|reported|words|story|text)"
-    r" by|by|von|par|por|de|door|di|af|av|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
-    r"|auteur|author|autor(?:in)?|text|texte|verfasst von|vom|redaktion:)\s*:?\s+",
+    r" by|(?:erstellt|geschrieben|veröffentlicht|verfasst) von|(?:publié|écrit) par"
+    r"|(?:publicado|escrito) por|(?:scritto|pubblicato) da|by|von|par|por|de|door|di|af|av"
+    r"|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
+    r"|auteur|author|autor(?:in)?|text|texte|vom|redaktion:)\s*:?\s+",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
@@ -39,6 +44,8 @@ _UNKNOWN = {
     "username",
     "follow",
     "stand",
+    # a byline's label whose name stands in another element
+    *("by", "von", "par", "por", "door", "di", "av", "af", "author", "autor", "auteur", "text"),
 }
 # academic degrees written after a name ("Grant Tinsley, PhD"): not a second author
 _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N|MPH|MBA)\.?$")
@@ -46,12 +53,14 @@ _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N
 _DATE_LABEL = re.compile(
     r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$", re.IGNORECASE
 )
+_HANDLE = re.compile(r"(?:^|\s)@\w+\b")
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
 
 def clean_name(raw: str) -> str | None:
     """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
     name = clean_space(unescape(raw))  # "Redacci&oacute;n" escaped twice by the page
+    name = _HANDLE.sub(" ", name).strip(" ©")  # "Ana Lind @analind", "© Ana Lind"
     previous = None
     while name != previous:
         previous = name
@@ -127,34 +136,106 @@ def _jsonld_authors(signals: PageSignals) -> list[str]:
     return []
 
 
+_META_KEYS = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "article:author_name",
+    "byl",
+    "dc.creator",
+    "dc:creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "sailthru.byline_name",
+    "cxenseparse:author",
+    "shareaholic:article_author_name",
+    "citation_author",
+)
+# the label of a "twitter:labelN"/"twitter:dataN" pair that carries the author (Yoast writes one)
+_AUTHOR_LABEL = re.compile(
+    r"^(?:written by|author|by|verfasst von|geschrieben von|autor(?:in)?|von|écrit par|auteur"
+    r"|escrito por|autor|scritto da|autore|geschreven door|skrivet av|napisane przez)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_meta(signals: PageSignals) -> str:
+    """The author a "twitter:labelN" tag announces in its "twitter:dataN" partner."""
+    for number in range(1, 6):
+        label = signals.first_meta(f"twitter:label{number}") or ""
+        if _AUTHOR_LABEL.match(label.strip()):
+            return signals.first_meta(f"twitter:data{number}") or ""
+    return ""
+
+
 def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
-    """Names of the page's authors, in order, without duplicates."""
-    names = _jsonld_authors(signals)
-    if names:
-        return names
-    for key in (
-        "author",
-        "article:author",
-        "byl",
-        "dc.creator",
-        "parsely-author",
-        "sailthru.author",
-    ):
+    """Names of the page's authors, in order, without duplicates.
+
+    The first source that names anyone wins, but the site's own name stands in for an author
+    on many pages ("Madame Figaro", "LAOLA1"): it is kept only when no source names a person.
+    """
+    site = _site_keys(signals)
+    fallback: list[str] = []
+    for names in _sources(signals, root):
+        people = [name for name in names if _key(name) not in site]
+        if people and not _shorter(people, fallback):
+            return people
+        fallback = fallback or names
+    return fallback
+
+
+def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[list[str]]:
+    """Each source's names, the most explicit first."""
+    yield _jsonld_authors(signals)
+    for key in _META_KEYS:
         # the first tag only: more of them usually belong to teasers of other articles,
         # unless all of them sit in <head>, where they name this article's co-authors
         values = _head_meta(root, key) or [
             next((v for v in signals.meta.get(key, []) if v.strip()), "")
         ]
-        names = _names([part for value in values for part in _split(value)])
-        if names:
-            return names
+        yield _names([part for value in values for part in _split(value)])
+    yield _names(_split(_labelled_meta(signals)))
     # link texts and page text hold labels too ("More articles", "Show profile"): there
     # only what is written like a name counts
-    names = _names(list(signals.rel_authors), written_as_name=True)
-    if names:
-        return names
+    yield _names(list(signals.rel_authors), written_as_name=True)
+    yield _marked(root)
     byline = _byline(root)
-    return _names(byline.split(";") if byline else [], written_as_name=True)
+    yield _names(byline.split(";") if byline else [], written_as_name=True)
+    line = line_after_headline(root)
+    yield _names([line] if line else [], written_as_name=True)
+
+
+def _marked(root: html.HtmlElement) -> list[str]:
+    """The first marked byline that holds a name."""
+    for text, card in marked_bylines(root):
+        names = _names(_split(text), written_as_name=not card)
+        if names:
+            return names
+    return []
+
+
+def _shorter(people: list[str], fallback: list[str]) -> bool:
+    """Whether a visible byline only shortens the site name already found ("Pamela")."""
+    keys = [_key(name) for name in fallback]
+    return any(_key(person) in key for person in people for key in keys)
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _site_keys(signals: PageSignals) -> set[str]:
+    """The site's names and its host's main label, compared without spaces or case."""
+    keys = {_key(name) for name in signals.site_names}
+    url = signals.canonical or signals.first_meta("og:url") or ""
+    host = urlsplit(url.strip()).hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        keys.add(_key(labels[-2]))
+        keys.add(_key(".".join(labels[-2:])))
+    keys.discard("")
+    return keys
 
 
 _PARTICLES = frozenset(
