@@ -88,3 +88,23 @@ def test_lower_case_user_name_counts_in_an_hcard_only() -> None:
 def test_unmarked_by_line_under_the_headline() -> None:
     body = ARTICLE.replace("</h1>", "</h1><p>By <a href='/staff/ida'>Ida Lund</a></p>")
     assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_site_name_with_an_article_or_a_part_of_the_host_is_the_site() -> None:
+    head = (
+        '<link rel="canonical" href="https://www.islandpost24.com/ferry">'
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Die Island Post">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='author'>Von Maren Holt</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    head = head.replace("Die Island Post", "ISLANDPOST")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+
+
+def test_byline_adds_co_authors_that_the_metadata_leaves_out() -> None:
+    head = '<meta name="author" content="Maren Holt">'
+    both = ARTICLE.replace("</h1>", "</h1><p class='byline'>By Maren Holt and Ivo Berg</p>")
+    assert extract(_page(both, head)).authors == ["Maren Holt", "Ivo Berg"]
+    desk = ARTICLE.replace("</h1>", "</h1><p class='byline'>Maren Holt, Online-Redaktion</p>")
+    assert extract(_page(desk, head)).authors == ["Maren Holt"]

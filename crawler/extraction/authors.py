@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -53,6 +54,8 @@ _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N
 _DATE_LABEL = re.compile(
     r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$", re.IGNORECASE
 )
+_MIN_SITE_KEY = 4
+_MAX_CO_AUTHORS = 4
 _HANDLE = re.compile(r"(?:^|\s)@\w+\b")
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
@@ -177,16 +180,34 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     """
     site = _site_keys(signals)
     fallback: list[str] = []
-    for names in _sources(signals, root):
-        people = [name for name in names if _key(name) not in site]
+    sources = _sources(signals, root)
+    for names in itertools.chain(sources, _slow_sources(root)):
+        people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
-            return people
+            return _with_co_authors(people, root, site)
         fallback = fallback or names
     return fallback
 
 
+def _with_co_authors(
+    people: list[str], root: html.HtmlElement, site: tuple[set[str], set[str]]
+) -> list[str]:
+    """The names found, or the byline's when it adds co-authors to all of them.
+
+    Metadata often names the first author only where the byline names two or three.
+    """
+    keys = {_key(name) for name in people}
+    more = [name for name in _marked(root) if not _is_site(_key(name), site)]
+    added = [name for name in more if _key(name) not in keys]
+    # a co-author has a full name; "Online-Redaktion" or initials are the desk's mark
+    full = all(len(name.split()) >= 2 for name in added)
+    if full and keys < {_key(name) for name in more} and len(more) <= _MAX_CO_AUTHORS:
+        return more
+    return people
+
+
 def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[list[str]]:
-    """Each source's names, the most explicit first."""
+    """Each source's names, the most explicit first; those quick to read."""
     yield _jsonld_authors(signals)
     for key in _META_KEYS:
         # the first tag only: more of them usually belong to teasers of other articles,
@@ -200,6 +221,10 @@ def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[list[str]
     # only what is written like a name counts
     yield _names(list(signals.rel_authors), written_as_name=True)
     yield _marked(root)
+
+
+def _slow_sources(root: html.HtmlElement) -> Iterator[list[str]]:
+    """Bylines found by trafilatura's expressions, then an unmarked one under the headline."""
     byline = _byline(root)
     yield _names(byline.split(";") if byline else [], written_as_name=True)
     line = line_after_headline(root)
@@ -215,6 +240,19 @@ def _marked(root: html.HtmlElement) -> list[str]:
     return []
 
 
+def _is_site(key: str, site: tuple[set[str], set[str]]) -> bool:
+    """The site's name, maybe with an article or legal form ("Die FURCHE", "Verein e.V."), or
+    a part of it ("LAOLA" of laola1.at); a person named like the host (helge.at) stays one."""
+    names, hosts = site
+    if key in names or key in hosts:
+        return True
+    if len(key) < _MIN_SITE_KEY:
+        return False
+    return any(key in other for other in names | hosts) or any(
+        other in key for other in names if len(other) >= _MIN_SITE_KEY
+    )
+
+
 def _shorter(people: list[str], fallback: list[str]) -> bool:
     """Whether a visible byline only shortens the site name already found ("Pamela")."""
     keys = [_key(name) for name in fallback]
@@ -225,17 +263,14 @@ def _key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
-def _site_keys(signals: PageSignals) -> set[str]:
+def _site_keys(signals: PageSignals) -> tuple[set[str], set[str]]:
     """The site's names and its host's main label, compared without spaces or case."""
-    keys = {_key(name) for name in signals.site_names}
+    names = {_key(name) for name in signals.site_names} - {""}
     url = signals.canonical or signals.first_meta("og:url") or ""
     host = urlsplit(url.strip()).hostname or ""
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-    if len(labels) >= 2:
-        keys.add(_key(labels[-2]))
-        keys.add(_key(".".join(labels[-2:])))
-    keys.discard("")
-    return keys
+    hosts = {_key(labels[-2]), _key(".".join(labels[-2:]))} if len(labels) >= 2 else set()
+    return names, hosts - {""}
 
 
 _PARTICLES = frozenset(
