@@ -108,3 +108,15 @@ def test_byline_adds_co_authors_that_the_metadata_leaves_out() -> None:
     assert extract(_page(both, head)).authors == ["Maren Holt", "Ivo Berg"]
     desk = ARTICLE.replace("</h1>", "</h1><p class='byline'>Maren Holt, Online-Redaktion</p>")
     assert extract(_page(desk, head)).authors == ["Maren Holt"]
+
+
+def test_byline_in_an_article_without_a_bio_keeps_its_name() -> None:
+    # a class such as "hasnt-bio" on the byline's box is no biography
+    card = "<span class='author vcard'>marc</span>"
+    body = ARTICLE.replace("</h1>", f"</h1><div class='sig-line hasnt-bio'>{card}</div>")
+    assert extract(_page(body)).authors == ["marc"]
+
+
+def test_month_of_a_date_after_the_name_is_cut() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>By Ida Lund May 3, 2019</p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]

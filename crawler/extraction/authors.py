@@ -52,7 +52,13 @@ _UNKNOWN = {
 _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N|MPH|MBA)\.?$")
 # a date label left after the date itself is cut ("Sara Zinnecker Stand: 3. März")
 _DATE_LABEL = re.compile(
-    r"\s+(?:stand|updated|aktualisiert|published|veröffentlicht|am|on)\W*$", re.IGNORECASE
+    r"(?:^|\s+)(?:stand|(?:last )?updated|(?:zuletzt )?aktualisiert|published|veröffentlicht|am|on"
+    r"|le|el|il|den|der"
+    # the month of a date written month first ("Joshua Sokol May 3, 2019")
+    r"|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|june?|juni"
+    r"|july?|juli|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?"
+    r"|dec(?:ember)?|dez(?:ember)?)\W*$",
+    re.IGNORECASE,
 )
 _MIN_SITE_KEY = 4
 _MAX_CO_AUTHORS = 4
@@ -71,7 +77,7 @@ def clean_name(raw: str) -> str | None:
     digit = re.search(r"\d", name)
     if digit:
         name = name[: digit.start()]  # "Lucas Nolan 22 Dec 2016": the date follows the name
-        name = _DATE_LABEL.sub("", name)
+        name = _DATE_LABEL.sub("", _DATE_LABEL.sub("", name))
     parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
     parts = [p for p in parts if not _ROLE.search(p)]
     name = clean_space(parts[0]) if parts else ""

@@ -20,13 +20,14 @@ _MARKED = (
 # the name sits inside an hCard or a microdata author: written as the author writes it, even in
 # lower case ("marc", "jancak"), so no capitals are required of it
 _CARD = re.compile(r"\bvcard\b|\bfn\b")
-# parts of a page where authors of other texts are named: comments, teasers, related articles,
-# and an author's picture or biography (whose text is a description, not a name)
+# parts of a page where authors of other texts are named: comments, teasers, related articles
 _ELSEWHERE = re.compile(
-    r"comment|reply|respond|related|teaser|recommend|popular|more-|sidebar|widget|footer|avatar"
-    r"|image|img|photo|bio\b|bio[-_]|desc|social|share|follow|newsletter|login",
+    r"comment|reply|respond|related|teaser|recommend|popular|more-|sidebar|widget|footer"
+    r"|social|share|follow|newsletter|login",
     re.IGNORECASE,
 )
+# an author's picture or biography: its text is a description, not a name
+_NOT_NAME = re.compile(r"avatar|image|img|photo|\bbio|desc", re.IGNORECASE)
 _MAX_CHARS = 90  # a byline is short; a longer text is a box that holds more than the name
 _MAX_MARKED = 40
 # an unmarked byline: "By Anna Petrosyan", "Von Jan Koch", "Par Didier Roy" on its own line
@@ -44,8 +45,8 @@ def _attributes(el: html.HtmlElement) -> str:
 
 
 def _elsewhere(el: html.HtmlElement) -> bool:
-    """Whether the element sits in comments, teasers, an author box's picture or bio."""
-    if el.tag in ("aside", "footer", "nav"):
+    """Whether the element is an author's picture or bio, or sits in comments or teasers."""
+    if _NOT_NAME.search(_attributes(el)):
         return True
     for node in [el, *el.iterancestors()]:
         if node.tag in ("aside", "footer", "nav", "form"):
