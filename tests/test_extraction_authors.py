@@ -120,3 +120,13 @@ def test_byline_in_an_article_without_a_bio_keeps_its_name() -> None:
 def test_month_of_a_date_after_the_name_is_cut() -> None:
     body = ARTICLE.replace("</h1>", "</h1><p class='byline'>By Ida Lund May 3, 2019</p>")
     assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_rel_author_links_of_teasers_are_not_co_authors() -> None:
+    byline = "</h1><p>Text: <a rel='author' href='/a/ida'>Ida Lund</a></p>"
+    teasers = "".join(
+        f"<div class='list'><h3>Other story</h3><div><a rel='author' href='/a/{n}'>{n}</a></div></div>"
+        for n in ("Ivo Berg", "Tove Rask")
+    )
+    body = ARTICLE.replace("</h1>", byline) + teasers
+    assert extract(_page(body)).authors == ["Ida Lund"]

@@ -62,6 +62,7 @@ _DATE_LABEL = re.compile(
 )
 _MIN_SITE_KEY = 4
 _MAX_CO_AUTHORS = 4
+_MAX_REL = 5
 _HANDLE = re.compile(r"(?:^|\s)@\w+\b")
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
@@ -225,7 +226,7 @@ def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[list[str]
     yield _names(_split(_labelled_meta(signals)))
     # link texts and page text hold labels too ("More articles", "Show profile"): there
     # only what is written like a name counts
-    yield _names(list(signals.rel_authors), written_as_name=True)
+    yield _names(_rel_authors(root), written_as_name=True)
     yield _marked(root)
 
 
@@ -235,6 +236,17 @@ def _slow_sources(root: html.HtmlElement) -> Iterator[list[str]]:
     yield _names(byline.split(";") if byline else [], written_as_name=True)
     line = line_after_headline(root)
     yield _names([line] if line else [], written_as_name=True)
+
+
+def _rel_authors(root: html.HtmlElement) -> list[str]:
+    """Texts of rel=author links in the first one's byline; others are teasers' authors."""
+    links = root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+    if not links:
+        return []
+    box = links[0].getparent()
+    box = box.getparent() if box is not None and box.getparent() is not None else box
+    near = [link for link in links[:_MAX_REL] if box is None or box in link.iterancestors()]
+    return [clean_space(link.text_content()) for link in near]
 
 
 def _marked(root: html.HtmlElement) -> list[str]:

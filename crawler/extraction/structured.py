@@ -43,7 +43,6 @@ class PageSignals:
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
-    rel_authors: list[str] = field(default_factory=list)
     ld_nodes: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object, in order
 
     def first_meta(self, *keys: str) -> str | None:
@@ -187,10 +186,6 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href") and signals.canonical is None:
             signals.canonical = link.get("href", "").strip()
-    for anchor in root.xpath("//a[@rel='author']")[:5]:
-        name = clean_space(anchor.text_content())
-        if name:
-            signals.rel_authors.append(name)
     signals.article = _main_article(signals)
     signals.html_lang = root.get("lang") or root.get("xml:lang")
     site = signals.first_meta("og:site_name", "application-name", "twitter:site")
