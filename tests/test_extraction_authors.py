@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from lxml import html
 
 from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.authors import clean_name
 from newswatch.crawler.extraction.bylines import marked_bylines
 
 TEXT = (
@@ -130,3 +132,16 @@ def test_rel_author_links_of_teasers_are_not_co_authors() -> None:
     )
     body = ARTICLE.replace("</h1>", byline) + teasers
     assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Dezember 10, 2019 · von freeman1984 · in Allgemein", "freeman1984"),
+        ("Von FOCUS-Online-Experte Ida Lund", "Ida Lund"),
+        ("Redakteurin Ida Lund", "Ida Lund"),
+        ("Ida Lund 12. Mai 2020", "Ida Lund"),
+    ],
+)
+def test_name_cleaning_keeps_user_names_and_drops_role_words(raw: str, name: str) -> None:
+    assert clean_name(raw) == name

@@ -32,6 +32,15 @@ _ROLE = re.compile(
     r"|editor-in-chief|senior|writer|producer)\b",
     re.IGNORECASE,
 )
+# a user name keeps its digits ("freeman1984"); elsewhere a digit starts the date
+_USER_NAME = re.compile(r"^[^\W\d_][\w.-]*\d+$")
+_SEGMENT = re.compile(r"\s+[|·•]\s+")
+# a role written as one word before the name: "FOCUS-Online-Experte Ana Lind", "Redakteurin Ana Lind"
+_ROLE_WORD = re.compile(
+    r"^\S*(?:experte|expertin|expert|redakteur|redakteurin|reporter|reporterin|autorin"
+    r"|korrespondent|korrespondentin|editor|columnist|kolumnist|kolumnistin)\s+(?=\S+\s+\S)",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\s\|\s)\s*", re.IGNORECASE)
 _CONTACT = re.compile(r"@|\[at\]|\(at\)|https?://|www\.", re.IGNORECASE)
 MAX_NAME_WORDS, MAX_AUTHORS = 6, 8
@@ -71,12 +80,14 @@ def clean_name(raw: str) -> str | None:
     """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
     name = clean_space(unescape(raw))  # "Redacci&oacute;n" escaped twice by the page
     name = _HANDLE.sub(" ", name).strip(" ©")  # "Ana Lind @analind", "© Ana Lind"
+    # "10. Mai 2019 · von Ana Lind · in News": the segment the "von" opens holds the name
+    name = next((seg for seg in _SEGMENT.split(name) if _PREFIX.match(seg)), name)
     previous = None
     while name != previous:
         previous = name
-        name = _PREFIX.sub("", name).strip(" :-–—|·•,")
+        name = _ROLE_WORD.sub("", _PREFIX.sub("", name)).strip(" :-–—|·•,")
     digit = re.search(r"\d", name)
-    if digit:
+    if digit and not _USER_NAME.match(name):
         name = name[: digit.start()]  # "Lucas Nolan 22 Dec 2016": the date follows the name
         name = _DATE_LABEL.sub("", _DATE_LABEL.sub("", name))
     parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
