@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ class PageSignals:
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
-    rel_authors: list[str] = field(default_factory=list)
+    ld_nodes: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object, in order
 
     def first_meta(self, *keys: str) -> str | None:
         """Return the first non-empty content among meta keys, in the order given."""
@@ -100,6 +101,7 @@ def _read_jsonld(root: html.HtmlElement, signals: PageSignals) -> None:
         if data is None:
             continue
         for node in _iter_nodes(data):
+            signals.ld_nodes.append(node)
             kinds = _types(node)
             if _ARTICLE_TYPES.search(kinds):
                 signals.articles.append(node)
@@ -196,10 +198,6 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href") and signals.canonical is None:
             signals.canonical = link.get("href", "").strip()
-    for anchor in root.xpath("//a[@rel='author']")[:5]:
-        name = clean_space(anchor.text_content())
-        if name:
-            signals.rel_authors.append(name)
     signals.article = _main_article(signals)
     signals.html_lang = root.get("lang") or root.get("xml:lang")
     site = signals.first_meta("og:site_name", "application-name", "twitter:site")
@@ -222,11 +220,17 @@ def jsonld_text(value: Any) -> str:
     return text.strip()
 
 
-def person_names(value: Any) -> list[str]:
-    """Names from a JSON-LD author field (string, object or list of either)."""
+def person_names(value: Any, nodes: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """Names from a JSON-LD author field (string, object or list of either).
+
+    An object that only refers to another by its @id ("author": {"@id": "#/person/1"}) is
+    looked up among the page's other JSON-LD objects (Yoast's @graph writes authors so).
+    """
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
+        if isinstance(item, dict) and "name" not in item and item.get("@id"):
+            item = next((n for n in nodes if n.get("@id") == item["@id"] and "name" in n), item)
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str) and clean_space(name) and not name.startswith("http"):
             names.append(clean_space(name))

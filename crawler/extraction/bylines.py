@@ -1,0 +1,94 @@
+"""Bylines in the page itself: elements marked as the author's, and a "By ..." line under the
+headline; raw texts, which authors.py cleans into names."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from .structured import clean_space
+
+# class, id or itemprop that marks an author: "author", "post-author", "byline", "auteur", "autor"
+_MARKED = (
+    "//*[@itemprop='author' or @itemprop='creator' or local-name()='byline'"
+    " or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHILNORTUY', 'abcdefghilnortuy'),"
+    " 'author') or contains(translate(@class, 'ABEILNUY', 'abeilnuy'), 'byline')"
+    " or contains(translate(@class, 'AEORTU', 'aeortu'), 'auteur')"
+    " or contains(translate(@class, 'AORTU', 'aortu'), 'autor')]"
+)
+# the name sits inside an hCard or a microdata author: written as the author writes it, even in
+# lower case ("marc", "jancak"), so no capitals are required of it
+_CARD = re.compile(r"\bvcard\b|\bfn\b")
+# parts of a page where authors of other texts are named: comments, teasers, related articles
+_ELSEWHERE = re.compile(
+    r"comment|reply|respond|related|teaser|recommend|popular|more-|sidebar|widget|footer"
+    r"|social|share|follow|newsletter|login",
+    re.IGNORECASE,
+)
+# an author's picture or biography: its text is a description, not a name
+_NOT_NAME = re.compile(r"avatar|image|img|photo|\bbio|desc", re.IGNORECASE)
+_MAX_CHARS = 90  # a byline is short; a longer text is a box that holds more than the name
+_MAX_MARKED = 40
+# an unmarked byline: "By Anna Petrosyan", "Von Jan Koch", "Par Didier Roy" on its own line
+_BY_LINE = re.compile(
+    r"^(?:(?:text|texte|written|reported|words|story|ein beitrag)\s+)?(?:by|von|par|por|di|door"
+    r"|av|af|de|przez)\s+(?P<name>\S.{1,60})$",
+    re.IGNORECASE,
+)
+_BY_ALONE = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez)\s*:?$", re.IGNORECASE)
+_AFTER_HEADLINE = 12  # text lines looked at after the headline
+
+
+def _attributes(el: html.HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def _elsewhere(el: html.HtmlElement) -> bool:
+    """Whether the element is an author's picture or bio, or sits in comments or teasers."""
+    if _NOT_NAME.search(_attributes(el)):
+        return True
+    for node in [el, *el.iterancestors()]:
+        if node.tag in ("aside", "footer", "nav", "form"):
+            return True
+        if _ELSEWHERE.search(_attributes(node)):
+            return True
+    return False
+
+
+def marked_bylines(root: html.HtmlElement) -> list[tuple[str, bool]]:
+    """Texts of elements marked as the author's, in page order: (text, inside a card)."""
+    found: list[tuple[str, bool]] = []
+    for el in root.xpath(_MARKED)[:_MAX_MARKED]:
+        if el.tag in ("meta", "link", "script", "style", "img") or _elsewhere(el):
+            continue
+        name_el = next(iter(el.xpath(".//*[@itemprop='name']")), None)
+        text = clean_space((name_el if name_el is not None else el).text_content())
+        if not text or len(text) > _MAX_CHARS:
+            continue
+        card = el.get("itemprop") in ("author", "creator") or any(
+            _CARD.search(_attributes(node)) for node in [el, *el.iterancestors()]
+        )
+        found.append((text, card))
+    return found
+
+
+def line_after_headline(root: html.HtmlElement) -> str | None:
+    """The name in an unmarked "By ..." line among the first lines under the headline."""
+    headings = root.xpath("//h1")
+    if not headings:
+        return None
+    texts = [
+        clean_space(str(text))
+        for text in headings[0].xpath(
+            "following::text()[not(ancestor::script) and not(ancestor::style)]"
+            f"[normalize-space()][position() <= {_AFTER_HEADLINE}]"
+        )
+    ]
+    for number, text in enumerate(texts):
+        if _BY_ALONE.match(text) and number + 1 < len(texts):
+            text = f"{text} {texts[number + 1]}"  # "By" and the name in a link of its own
+        match = _BY_LINE.match(text)
+        if match:
+            return match.group("name")
+    return None

@@ -1,0 +1,147 @@
+"""Where authors are found on small hand-written pages: JSON-LD, meta tags, marked and
+unmarked bylines; and that only names come back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from lxml import html
+
+from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.authors import clean_name
+from newswatch.crawler.extraction.bylines import marked_bylines
+
+TEXT = (
+    "The regional council voted on Tuesday to keep the ferry line running through the winter, "
+    "after a month of protests by residents of the islands who depend on it for school and work."
+)
+ARTICLE = f"<article><h1>Ferry line stays open</h1><p>{TEXT}</p><p>{TEXT}</p></article>"
+
+
+def _page(body: str = ARTICLE, head: str = "") -> str:
+    return f"<html lang='en'><head>{head}</head><body>{body}</body></html>"
+
+
+def _ld(data: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_jsonld_author_given_by_reference_is_looked_up_in_the_graph() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "WebSite", "@id": "/#site", "name": "Island Post"},
+            {"@type": "Article", "headline": "Ferry line stays open", "author": {"@id": "/#p1"}},
+            {"@type": "Person", "@id": "/#p1", "name": "Maren Holt"},
+        ]
+    }
+    assert extract(_page(head=_ld(graph))).authors == ["Maren Holt"]
+
+
+def test_jsonld_author_of_a_recipe_or_web_page_counts_too() -> None:
+    recipe = {
+        "@type": "Recipe",
+        "name": "Plum cake",
+        "author": {"@type": "Person", "name": "Ida Lund"},
+    }
+    assert extract(_page(head=_ld(recipe))).authors == ["Ida Lund"]
+    page = {"@type": "WebPage", "name": "Ferry", "author": "Tove Berg"}
+    assert extract(_page(head=_ld(page))).authors == ["Tove Berg"]
+
+
+def test_twitter_label_written_by_names_the_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="Verfasst von">'
+        '<meta name="twitter:data1" content="Jonas Wirth">'
+        '<meta name="twitter:label2" content="Lesezeit"><meta name="twitter:data2" content="3 Min">'
+    )
+    assert extract(_page(head=head)).authors == ["Jonas Wirth"]
+
+
+def test_site_name_as_author_gives_way_to_a_person_in_the_byline() -> None:
+    head = (
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Island Post">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='article-author'>Von Maren Holt</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    # without a person anywhere the site's name is all there is
+    assert extract(_page(head=head)).authors == ["Island Post"]
+
+
+def test_marked_byline_outside_comments_with_co_authors_and_handles() -> None:
+    body = ARTICLE.replace(
+        "</h1>",
+        "</h1><p class='byline'>Por Ana Ruiz, Luis Vega @lvega</p>",
+    ) + ("<ol class='comments'><li><span class='comment-author'>Pedro Gil</span> Nice.</li></ol>")
+    assert extract(_page(body)).authors == ["Ana Ruiz", "Luis Vega"]
+
+
+def test_lower_case_user_name_counts_in_an_hcard_only() -> None:
+    card = "</h1><span class='author vcard'><a class='url fn n' href='/u/marc'>marc</a></span>"
+    assert extract(_page(ARTICLE.replace("</h1>", card))).authors == ["marc"]
+    plain = html.fromstring(
+        _page(ARTICLE.replace("</h1>", "</h1><span class='author'>marc</span>"))
+    )
+    assert marked_bylines(plain) == [("marc", False)]  # not in a card: capitals required
+
+
+def test_unmarked_by_line_under_the_headline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p>By <a href='/staff/ida'>Ida Lund</a></p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_site_name_with_an_article_or_a_part_of_the_host_is_the_site() -> None:
+    head = (
+        '<link rel="canonical" href="https://www.islandpost24.com/ferry">'
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Die Island Post">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='author'>Von Maren Holt</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    head = head.replace("Die Island Post", "ISLANDPOST")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+
+
+def test_byline_adds_co_authors_that_the_metadata_leaves_out() -> None:
+    head = '<meta name="author" content="Maren Holt">'
+    both = ARTICLE.replace("</h1>", "</h1><p class='byline'>By Maren Holt and Ivo Berg</p>")
+    assert extract(_page(both, head)).authors == ["Maren Holt", "Ivo Berg"]
+    desk = ARTICLE.replace("</h1>", "</h1><p class='byline'>Maren Holt, Online-Redaktion</p>")
+    assert extract(_page(desk, head)).authors == ["Maren Holt"]
+
+
+def test_byline_in_an_article_without_a_bio_keeps_its_name() -> None:
+    # a class such as "hasnt-bio" on the byline's box is no biography
+    card = "<span class='author vcard'>marc</span>"
+    body = ARTICLE.replace("</h1>", f"</h1><div class='sig-line hasnt-bio'>{card}</div>")
+    assert extract(_page(body)).authors == ["marc"]
+
+
+def test_month_of_a_date_after_the_name_is_cut() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>By Ida Lund May 3, 2019</p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_rel_author_links_of_teasers_are_not_co_authors() -> None:
+    byline = "</h1><p>Text: <a rel='author' href='/a/ida'>Ida Lund</a></p>"
+    teasers = "".join(
+        f"<div class='list'><h3>Other story</h3><div><a rel='author' href='/a/{n}'>{n}</a></div></div>"
+        for n in ("Ivo Berg", "Tove Rask")
+    )
+    body = ARTICLE.replace("</h1>", byline) + teasers
+    assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Dezember 10, 2019 · von freeman1984 · in Allgemein", "freeman1984"),
+        ("Von FOCUS-Online-Experte Ida Lund", "Ida Lund"),
+        ("Redakteurin Ida Lund", "Ida Lund"),
+        ("Ida Lund 12. Mai 2020", "Ida Lund"),
+    ],
+)
+def test_name_cleaning_keeps_user_names_and_drops_role_words(raw: str, name: str) -> None:
+    assert clean_name(raw) == name
