@@ -8,7 +8,9 @@
   ends in a run of short lines) and the block passes the guards and brings evidence; the
   publisher's JSON-LD articleBody replaces it only when the body's opening or words are visible
   on the page and the extraction missed most of it (never for paywalled pages). Each decision
-  carries its reason (`newswatch extract --explain`). Paragraphs are separated by a blank line.
+  carries its reason (`newswatch extract --explain`). A standfirst set between the headline
+  and the body (in the header, an intro or teaser block, an <h2>) is put back in front of it.
+  Paragraphs are separated by a blank line.
 - title: the <h1> that another source confirms (the one inside the article first; without a
   kicker, dateline or trailing host name set in it), else an <h2> the <title> or og:title names
   (when the <h1> is a label), else a substantial <h1> inside the article, else JSON-LD

@@ -12,8 +12,9 @@ from .agree import TextIndex
 from .boilerplate import drop_boilerplate
 from .chooser import Candidate, Choice, contains, coverage, decide, find_lead, tokens
 from .cleanup import keep_confirmed, trim_furniture
-from .landmarks import Landmarks, find_landmarks
+from .landmarks import Landmarks, find_heading_holding, find_landmarks
 from .nodes import ZWNJ, ZWNJ_STAND_IN, protect_zwnj
+from .standfirst import restore_standfirst
 from .structured import PageSignals, jsonld_text
 
 _WORD = re.compile(r"\w+")
@@ -96,7 +97,10 @@ def choose_body(
         protect_zwnj(marks.scope)
     index = TextIndex(tree)
     choice = _choose(tree, url, signals, marks, index)
-    body = choice.text
+    heading = marks.heading if marks.heading is not None else find_heading_holding(tree, title)
+    body = restore_standfirst(choice.text, tree, heading, index)
+    if body != choice.text:
+        choice.reason += "; the standfirst between the headline and the body was put back"
     if protected:
         body = body.replace(ZWNJ_STAND_IN, ZWNJ)
     trimmed = trim_furniture(drop_title(body, title))

@@ -116,7 +116,7 @@ def flatten_layout_tables(root: html.HtmlElement) -> None:
             el.tag = "div"
 
 
-_INLINE = frozenset(
+INLINE = frozenset(
     {
         "a",
         "b",
@@ -149,7 +149,7 @@ def paragraphs_from_breaks(root: html.HtmlElement) -> None:
     for el in list(root.iter(*_BREAK_HOLDERS)):
         kids = list(el)
         if sum(1 for k in kids if k.tag == "br") < 2 or any(
-            isinstance(k.tag, str) and k.tag not in _INLINE for k in kids
+            isinstance(k.tag, str) and k.tag not in INLINE for k in kids
         ):
             continue
         parts: list[list[str | html.HtmlElement]] = [[el.text or ""]]

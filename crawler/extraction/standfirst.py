@@ -1,0 +1,191 @@
+"""Restore the standfirst: the lead paragraph pages set between the headline and the body.
+
+Extractors read it as part of the page header (it sits in the <header>, in a "teaser",
+"intro", "excerpt" or "chapo" block, or in an <h2> under the headline) and start the body
+at its first ordinary paragraph. A prose block found between the headline and that
+paragraph, and not in a caption, byline or rail, is the article's opening: it goes back
+in front of the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from .agree import TextIndex
+from .landmarks import INLINE
+from .nodes import norm
+
+_WORD = re.compile(r"\w+")
+MIN_WORDS = 10  # a standfirst is a sentence or two; fewer words are a kicker, byline or date
+MAX_BLOCKS = 25  # leaf blocks between headline and body: more is page furniture, not a header
+MAX_STANDFIRST = 2  # paragraphs restored at most
+LINKED = 0.5
+NUMBERS = 0.2  # share of words with digits above which a line is a dateline or a table row
+# where a block between headline and body is not the article's opening
+_SKIP_TAGS = frozenset(
+    {
+        "figure",
+        "figcaption",
+        "aside",
+        "nav",
+        "footer",
+        "form",
+        "button",
+        "label",
+        "time",
+        "address",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "select",
+        "noscript",
+        "script",
+        "style",
+    }
+)
+_SKIP_MARK = re.compile(
+    r"caption|credit|byline|author|autor|meta|date|datum|share|social|breadcrumb|\btags?\b"
+    r"|\bnav|menu|related|comment|sidebar|newsletter|copyright|photo|foto|image|bild|video"
+    r"|kicker|dachzeile|overline|rubric|category|label",
+    re.IGNORECASE,
+)
+_SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
+
+
+_BEFORE = None, True  # the paragraph precedes the headline: try the next one
+
+
+def _leaf_blocks(
+    root: html.HtmlElement, heading: html.HtmlElement, first: html.HtmlElement
+) -> tuple[list[html.HtmlElement] | None, bool]:
+    """Block elements without block children strictly between heading and first, in order
+    (None when too many blocks lie between), and whether first precedes the heading."""
+    inside_heading = set(heading.iter())  # a set of the elements keeps their proxies alive
+    ancestors_of_first = set(first.iterancestors())
+    blocks: list[html.HtmlElement] = []
+    started = False
+    for el in root.iter():
+        if el is heading:
+            started = True
+            continue
+        if el is first:
+            return (blocks, False) if started else _BEFORE
+        if not started or not isinstance(el.tag, str) or el in inside_heading:
+            continue
+        if el.tag in INLINE or el in ancestors_of_first:
+            continue
+        if any(isinstance(d.tag, str) and d.tag not in INLINE for d in el.iterdescendants()):
+            continue
+        blocks.append(el)
+        if len(blocks) > MAX_BLOCKS:
+            return None, False
+    return None, False
+
+
+def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
+    """True when el sits in a caption, byline, rail or list rather than in the header's prose."""
+    stop = set(heading.iterancestors())
+    for node in [el, *el.iterancestors()]:
+        if node in stop:
+            break
+        if node.tag in _SKIP_TAGS:
+            return True
+        if _marked(node):
+            return True
+    # an inline caption or credit set in a bare block
+    size = len(norm(el.text_content()))
+    return any(
+        _marked(d) and 2 * len(norm(d.text_content())) >= size
+        for d in el.iterdescendants()
+        if isinstance(d.tag, str)
+    )
+
+
+def _marked(node: html.HtmlElement) -> bool:
+    marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return bool(marker.strip()) and bool(_SKIP_MARK.search(marker))
+
+
+def _linked_share(el: html.HtmlElement) -> float:
+    total = len(el.text_content())
+    if not total:
+        return 0.0
+    return sum(len(a.text_content()) for a in el.iter("a")) / total
+
+
+def _is_prose(text: str) -> bool:
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS or "©" in text:
+        return False
+    # a dateline ("Le Monde | 04.05.2015 à 13h36 • Mis à jour le ...") is mostly numbers
+    if sum(1 for w in words if any(ch.isdigit() for ch in w)) > NUMBERS * len(words):
+        return False
+    return text.endswith(_SENTENCE_END) or len(words) >= 2 * MIN_WORDS
+
+
+def _leaf_divs(root: html.HtmlElement) -> dict[str, html.HtmlElement]:
+    found: dict[str, html.HtmlElement] = {}
+    for el in root.iter("div"):
+        if not any(isinstance(d.tag, str) and d.tag not in INLINE for d in el.iterdescendants()):
+            found.setdefault(norm(el.text_content()), el)
+    return found
+
+
+TRIED = 3  # located paragraphs tried as the body's first one after the headline
+
+
+def _between(
+    paragraphs: list[str], root: html.HtmlElement, heading: html.HtmlElement, index: TextIndex
+) -> tuple[int, list[html.HtmlElement]] | None:
+    """Where the body's first paragraph after the headline sits, and the blocks before it."""
+    tried = 0
+    divs: dict[str, html.HtmlElement] | None = None
+    for i, paragraph in enumerate(paragraphs):
+        el = index.find(paragraph)
+        if el is None and i < TRIED:
+            # some pages set their paragraphs as bare <div>s, which the index leaves out
+            if divs is None:
+                divs = _leaf_divs(root)
+            el = divs.get(norm(paragraph))
+        if el is None:
+            continue
+        blocks, before = _leaf_blocks(root, heading, el)
+        if not before:
+            return (i, blocks) if blocks else None
+        tried += 1
+        if tried == TRIED:
+            return None
+    return None
+
+
+def restore_standfirst(
+    body: str, root: html.HtmlElement, heading: html.HtmlElement | None, index: TextIndex
+) -> str:
+    """The body with the prose between the headline and its first paragraph put back in front."""
+    if heading is None or not body:
+        return body
+    paragraphs = body.split("\n\n")
+    found = _between(paragraphs, root, heading, index)
+    if found is None:
+        return body
+    position, blocks = found
+    have = norm(body).casefold()
+    title = norm(heading.text_content()).casefold()
+    lead: list[str] = []
+    for el in blocks:
+        text = norm(el.text_content())
+        folded = text.casefold()
+        if not _is_prose(text) or folded in have or folded == title:
+            continue
+        if _linked_share(el) > LINKED or _skipped(el, heading):
+            continue
+        lead.append(text)
+        if len(lead) == MAX_STANDFIRST:
+            break
+    if not lead:
+        return body
+    return "\n\n".join([*paragraphs[:position], *lead, *paragraphs[position:]])
