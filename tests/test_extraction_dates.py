@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.decode import parse
+from newswatch.crawler.extraction.shown_date import labelled_dates
 
 _FILLER = " ".join(["Ein Absatz über das Wetter im Tal und die Leute dort."] * 12)
 
@@ -96,3 +98,11 @@ def test_a_utc_time_is_read_in_the_zone_of_the_sites_country() -> None:
     # a time the page gives without an offset is not moved
     naive = head.replace("Wed, 04 May 2022 02:41:00 GMT", "2022-05-04 02:41:00")
     assert _day(_page(naive), "https://noticias.example.bo/nota/123") == date(2022, 5, 4)
+
+
+def test_a_line_opening_with_a_date_label_names_the_pages_date() -> None:
+    gazette = '<p>Amtsblatt <time datetime="2021-08-17">17. August 2021</time></p>'
+    assert _day(_page(after=f"<p>18.10.2021</p>{gazette}")) == date(2021, 8, 17)
+    assert _day(_page(after=f"<p>Datum: 18.10.2021</p>{gazette}")) == date(2021, 10, 18)
+    # "date" inside a sentence is no label
+    assert labelled_dates(parse("<p>Our next date: 5 March 2021</p>")) == []

@@ -252,7 +252,9 @@ def _dated(lines: list[str]) -> list[tuple[datetime, bool]]:
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|first published|veröffentlicht|erstellt|publié|publiée|publicado"
     r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano)"
-    r"(?:\s+(?:am|on|le|el|em|il|op|el día))?\s*:?\s*",
+    r"(?:\s+(?:am|on|le|el|em|il|op|el día))?\s*:?\s*"
+    # a bare "Date:" labels the page's own date only as a line's first word
+    r"|^(?:datum|date|fecha|data|publication date|publiziert)\s*:\s*",
     re.IGNORECASE,
 )
 _LABEL_GAP = 12  # characters between the label and its date: a weekday ("Fr, ")
