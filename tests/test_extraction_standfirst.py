@@ -73,6 +73,21 @@ def test_captions_bylines_and_links_under_the_headline_stay_out(header: str) -> 
     assert _restore(header).split("\n\n") == BODY
 
 
+def test_a_wrapper_whose_classes_name_its_category_or_tags_is_not_a_box() -> None:
+    # blog engines class the whole post after its category and tags; here the headline
+    # sits outside the post, so the post's classes are looked at
+    body = BODY * 3  # the post holds the whole article, much more than a caption box would
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    page = (
+        "<html><body><div class='hero'><h1>Council approves tram line</h1></div>"
+        "<article class='post type-post category-local-news tag-transport'>"
+        f"<p class='excerpt'>{STANDFIRST}</p>{paragraphs}</article></body></html>"
+    )
+    root = html.fromstring(page)
+    text = restore_standfirst("\n\n".join(body), root, root.find(".//h1"), TextIndex(root))
+    assert text.split("\n\n") == [STANDFIRST, *body]
+
+
 def test_a_standfirst_the_body_already_holds_is_not_repeated() -> None:
     text = _restore(f"<p class='intro'>{STANDFIRST}</p>", body=[STANDFIRST, *BODY])
     assert text.split("\n\n") == [STANDFIRST, *BODY]

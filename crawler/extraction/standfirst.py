@@ -22,6 +22,7 @@ MIN_WORDS = 10  # a standfirst is a sentence or two; fewer words are a kicker, b
 MAX_BLOCKS = 25  # leaf blocks between headline and body: more is page furniture, not a header
 MAX_STANDFIRST = 2  # paragraphs restored at most
 LINKED = 0.5
+BOX_EXTRA = 200  # characters a caption or meta box holds besides the block
 NUMBERS = 0.2  # share of words with digits above which a line is a dateline or a table row
 # where a block between headline and body is not the article's opening
 _SKIP_TAGS = frozenset(
@@ -89,20 +90,26 @@ def _leaf_blocks(
 def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
     """True when el sits in a caption, byline, rail or list rather than in the header's prose."""
     stop = set(heading.iterancestors())
+    size = len(norm(el.text_content()))
     for node in [el, *el.iterancestors()]:
         if node in stop:
             break
         if node.tag in _SKIP_TAGS:
             return True
-        if _marked(node):
+        if _marked(node) and (node is el or _small(node, size)):
             return True
     # an inline caption or credit set in a bare block
-    size = len(norm(el.text_content()))
     return any(
         _marked(d) and 2 * len(norm(d.text_content())) >= size
         for d in el.iterdescendants()
         if isinstance(d.tag, str)
     )
+
+
+def _small(node: html.HtmlElement, size: int) -> bool:
+    """A box around the block, not a wrapper of the article whose class names its category
+    or tags ("post category-news tag-energy")."""
+    return len(norm(node.text_content())) <= 2 * size + BOX_EXTRA
 
 
 def _marked(node: html.HtmlElement) -> bool:
