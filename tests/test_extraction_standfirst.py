@@ -96,3 +96,24 @@ def test_a_standfirst_the_body_already_holds_is_not_repeated() -> None:
 def test_without_a_headline_the_body_is_unchanged() -> None:
     root = html.fromstring(f"<html><body><p>{STANDFIRST}</p><p>{BODY[0]}</p></body></html>")
     assert restore_standfirst(BODY[0], root, None, TextIndex(root)) == BODY[0]
+
+
+SUBTITLE = "Why the new line matters for the eastern districts"
+
+
+def test_a_subtitle_right_under_the_headline_is_put_back() -> None:
+    assert _restore(f"<h2>{SUBTITLE}</h2>").split("\n\n") == [SUBTITLE, *BODY]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # a short phrase only after other lines: a label of the page, not the subtitle
+        f"<p class='x'>Tuesday</p><h2>{SUBTITLE}</h2>",
+        # the headline again with a kicker in front
+        "<h2>Transport: Council approves tram line</h2>",
+        "<h2>Tram line approved</h2>",
+    ],
+)
+def test_other_short_lines_under_the_headline_stay_out(header: str) -> None:
+    assert _restore(header).split("\n\n") == BODY

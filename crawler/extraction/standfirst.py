@@ -4,7 +4,7 @@ Extractors read it as part of the page header (it sits in the <header>, in a "te
 "intro", "excerpt" or "chapo" block, or in an <h2> under the headline) and start the body
 at its first ordinary paragraph. A prose block found between the headline and that
 paragraph, and not in a caption, byline or rail, is the article's opening: it goes back
-in front of the body.
+in front of the body; so does a subtitle, the first line right under the headline.
 """
 
 from __future__ import annotations
@@ -124,6 +124,16 @@ def _linked_share(el: html.HtmlElement) -> float:
     return sum(len(a.text_content()) for a in el.iter("a")) / total
 
 
+_SUBTITLE_TAGS = ("h2", "h3", "p")
+SUBTITLE_WORDS = 6
+
+
+def _is_subtitle(text: str) -> bool:
+    """A line right under the headline, set as its continuation ("Subtitle: a phrase")."""
+    words = _WORD.findall(text)
+    return len(words) >= SUBTITLE_WORDS and "©" not in text and not any(ch.isdigit() for ch in text)
+
+
 def _is_prose(text: str) -> bool:
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS or "©" in text:
@@ -181,12 +191,17 @@ def restore_standfirst(
         return body
     position, blocks = found
     have = norm(body).casefold()
-    title = norm(heading.text_content()).casefold()
+    title = norm(heading.text_content()).casefold()  # a block holding it repeats the headline
     lead: list[str] = []
+    first_text = True
     for el in blocks:
         text = norm(el.text_content())
+        if not text:
+            continue
+        subtitle = first_text and el.tag in _SUBTITLE_TAGS and _is_subtitle(text)
+        first_text = False
         folded = text.casefold()
-        if not _is_prose(text) or folded in have or folded == title:
+        if not (subtitle or _is_prose(text)) or folded in have or title in folded:
             continue
         if _linked_share(el) > LINKED or _skipped(el, heading):
             continue
