@@ -73,6 +73,21 @@ def test_captions_bylines_and_links_under_the_headline_stay_out(header: str) -> 
     assert _restore(header).split("\n\n") == BODY
 
 
+def test_a_wrapper_whose_classes_name_its_category_or_tags_is_not_a_box() -> None:
+    # blog engines class the whole post after its category and tags; here the headline
+    # sits outside the post, so the post's classes are looked at
+    body = BODY * 3  # the post holds the whole article, much more than a caption box would
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    page = (
+        "<html><body><div class='hero'><h1>Council approves tram line</h1></div>"
+        "<article class='post type-post category-local-news tag-transport'>"
+        f"<p class='excerpt'>{STANDFIRST}</p>{paragraphs}</article></body></html>"
+    )
+    root = html.fromstring(page)
+    text = restore_standfirst("\n\n".join(body), root, root.find(".//h1"), TextIndex(root))
+    assert text.split("\n\n") == [STANDFIRST, *body]
+
+
 def test_a_standfirst_the_body_already_holds_is_not_repeated() -> None:
     text = _restore(f"<p class='intro'>{STANDFIRST}</p>", body=[STANDFIRST, *BODY])
     assert text.split("\n\n") == [STANDFIRST, *BODY]
@@ -81,3 +96,24 @@ def test_a_standfirst_the_body_already_holds_is_not_repeated() -> None:
 def test_without_a_headline_the_body_is_unchanged() -> None:
     root = html.fromstring(f"<html><body><p>{STANDFIRST}</p><p>{BODY[0]}</p></body></html>")
     assert restore_standfirst(BODY[0], root, None, TextIndex(root)) == BODY[0]
+
+
+SUBTITLE = "Why the new line matters for the eastern districts"
+
+
+def test_a_subtitle_right_under_the_headline_is_put_back() -> None:
+    assert _restore(f"<h2>{SUBTITLE}</h2>").split("\n\n") == [SUBTITLE, *BODY]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # a short phrase only after other lines: a label of the page, not the subtitle
+        f"<p class='x'>Tuesday</p><h2>{SUBTITLE}</h2>",
+        # the headline again with a kicker in front
+        "<h2>Transport: Council approves tram line</h2>",
+        "<h2>Tram line approved</h2>",
+    ],
+)
+def test_other_short_lines_under_the_headline_stay_out(header: str) -> None:
+    assert _restore(header).split("\n\n") == BODY

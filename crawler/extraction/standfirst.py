@@ -4,7 +4,7 @@ Extractors read it as part of the page header (it sits in the <header>, in a "te
 "intro", "excerpt" or "chapo" block, or in an <h2> under the headline) and start the body
 at its first ordinary paragraph. A prose block found between the headline and that
 paragraph, and not in a caption, byline or rail, is the article's opening: it goes back
-in front of the body.
+in front of the body; so does a subtitle, the first line right under the headline.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ MIN_WORDS = 10  # a standfirst is a sentence or two; fewer words are a kicker, b
 MAX_BLOCKS = 25  # leaf blocks between headline and body: more is page furniture, not a header
 MAX_STANDFIRST = 2  # paragraphs restored at most
 LINKED = 0.5
+BOX_EXTRA = 200  # characters a caption or meta box holds besides the block
 NUMBERS = 0.2  # share of words with digits above which a line is a dateline or a table row
 # where a block between headline and body is not the article's opening
 _SKIP_TAGS = frozenset(
@@ -89,20 +90,26 @@ def _leaf_blocks(
 def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
     """True when el sits in a caption, byline, rail or list rather than in the header's prose."""
     stop = set(heading.iterancestors())
+    size = len(norm(el.text_content()))
     for node in [el, *el.iterancestors()]:
         if node in stop:
             break
         if node.tag in _SKIP_TAGS:
             return True
-        if _marked(node):
+        if _marked(node) and (node is el or _small(node, size)):
             return True
     # an inline caption or credit set in a bare block
-    size = len(norm(el.text_content()))
     return any(
         _marked(d) and 2 * len(norm(d.text_content())) >= size
         for d in el.iterdescendants()
         if isinstance(d.tag, str)
     )
+
+
+def _small(node: html.HtmlElement, size: int) -> bool:
+    """A box around the block, not a wrapper of the article whose class names its category
+    or tags ("post category-news tag-energy")."""
+    return len(norm(node.text_content())) <= 2 * size + BOX_EXTRA
 
 
 def _marked(node: html.HtmlElement) -> bool:
@@ -115,6 +122,16 @@ def _linked_share(el: html.HtmlElement) -> float:
     if not total:
         return 0.0
     return sum(len(a.text_content()) for a in el.iter("a")) / total
+
+
+_SUBTITLE_TAGS = ("h2", "h3", "p")
+SUBTITLE_WORDS = 6
+
+
+def _is_subtitle(text: str) -> bool:
+    """A line right under the headline, set as its continuation ("Subtitle: a phrase")."""
+    words = _WORD.findall(text)
+    return len(words) >= SUBTITLE_WORDS and "©" not in text and not any(ch.isdigit() for ch in text)
 
 
 def _is_prose(text: str) -> bool:
@@ -174,12 +191,17 @@ def restore_standfirst(
         return body
     position, blocks = found
     have = norm(body).casefold()
-    title = norm(heading.text_content()).casefold()
+    title = norm(heading.text_content()).casefold()  # a block holding it repeats the headline
     lead: list[str] = []
+    first_text = True
     for el in blocks:
         text = norm(el.text_content())
+        if not text:
+            continue
+        subtitle = first_text and el.tag in _SUBTITLE_TAGS and _is_subtitle(text)
+        first_text = False
         folded = text.casefold()
-        if not _is_prose(text) or folded in have or folded == title:
+        if not (subtitle or _is_prose(text)) or folded in have or title in folded:
             continue
         if _linked_share(el) > LINKED or _skipped(el, heading):
             continue
