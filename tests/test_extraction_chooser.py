@@ -13,6 +13,7 @@ from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.agree import TextIndex
 from newswatch.crawler.extraction.authors import clean_name
 from newswatch.crawler.extraction.chooser import Candidate, decide, find_lead, guard
+from newswatch.crawler.extraction.nodes import common_ancestor
 
 LEAD = (
     "The foreign ministers of Armenia and Azerbaijan met in Almaty on Friday and agreed to "
@@ -135,6 +136,30 @@ def test_block_wins_when_the_default_misses_the_lead() -> None:
     )
     assert choice.source == "article-block"
     assert choice.text.startswith(LEAD)
+
+
+GREETING = "Welcome back to the weekly letter. As always, send your tips and thoughts by reply."
+
+
+def test_a_block_of_little_more_than_the_lead_does_not_replace_a_usable_default() -> None:
+    # a newsletter: a greeting and the lead under the headline, its stories in sections after it
+    stories = "".join(
+        f"<section><h2>Story {i}</h2><p>{p}</p></section>" for i, p in enumerate(PROSE)
+    )
+    tree = _tree(
+        f"<article><h1>Future</h1><div><p>{GREETING}</p><p>{LEAD}</p></div></article>{stories}"
+    )
+    index = TextIndex(tree)
+    lead = find_lead(tree.find(".//h1"))
+    assert lead == LEAD and 250 <= len(GREETING) + len(LEAD) < 500  # past the short guard
+    default = "\n\n".join(PROSE[1:] * 2)
+    choice = decide(
+        Candidate("trafilatura", default),
+        lambda: Candidate("article-block", f"{GREETING}\n\n{LEAD}"),
+        lead,
+        index,
+    )
+    assert choice.source == "trafilatura", choice.reason
 
 
 def test_teaser_grid_after_the_article_is_trimmed_only_when_it_is_one() -> None:
@@ -355,3 +380,26 @@ def test_one_paragraph_echoed_in_a_comment_form_is_not_a_thread() -> None:
     )
     candidate = guard(Candidate("trafilatura", "\n\n".join(PROSE[:2])), TextIndex(tree))
     assert "comment-like" not in candidate.flaws
+
+
+def _nearest_shared(a: html.HtmlElement, b: html.HtmlElement) -> html.HtmlElement:
+    line = [a, *a.iterancestors()]
+    return next(el for el in [b, *b.iterancestors()] if any(el is x for x in line))
+
+
+def test_common_ancestor_is_the_nearest_shared_element_on_a_deep_page() -> None:
+    # lxml creates and frees a proxy per element visited: the answer must not depend on which
+    # memory the freed proxies leave for the next ones
+    nested = "".join(f"<div class='d{i}'><p>para {i}</p>" for i in range(40)) + "</div>" * 40
+    tree = html.fromstring(
+        f"<html><body><main>{nested}</main><aside><p>x</p></aside></body></html>"
+    )
+    paragraphs = list(tree.iter("p"))
+    for a in paragraphs:
+        for b in paragraphs:
+            found = common_ancestor(a, b)
+            assert found is not None
+            assert (
+                found.get("class") == _nearest_shared(a, b).get("class")
+                and found.tag == _nearest_shared(a, b).tag
+            )

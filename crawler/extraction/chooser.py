@@ -28,6 +28,9 @@ MAX_LINK_SHARE = 0.5  # share of located text inside links: a menu or a list of 
 MAX_COMMENT_SHARE = 0.3  # share of located text inside a comment thread
 MIN_COMMENTS = 2
 LEAD_CHARS = 150  # the first paragraph this long after the headline is the lead
+# a block that holds the lead and little more (a newsletter's greeting, an intro over sections
+# set outside it) is not an article that could replace a usable default on the lead alone
+MIN_ARTICLE = 2 * MIN_OVERRIDE
 SHORT_DEFAULT = 500  # characters: a default this short may have missed the article
 _COMMENT_BLOCK = re.compile(
     r"comment|respond|reply|disqus|discussion|kommentar|forum", re.IGNORECASE
@@ -235,6 +238,7 @@ def decide(
     block_words, default_words = tokens(block.text), tokens(default.text)
     if (
         lead
+        and len(block.text) >= MIN_ARTICLE
         and _has_lead(block, lead)
         and not _has_lead(default, lead)
         and coverage(block_words, default_words) < 0.5

@@ -26,9 +26,12 @@ def norm(text: str) -> str:
 
 def common_ancestor(a: html.HtmlElement, b: html.HtmlElement) -> html.HtmlElement | None:
     """The nearest element that contains both a and b (or is one of them)."""
-    ancestors = {id(el) for el in a.iterancestors()} | {id(a)}
+    # lxml hands out a proxy object per element and frees it with the last reference: the list
+    # keeps a's line alive, so no proxy met on b's line can be given a freed one's id()
+    line = [a, *a.iterancestors()]
+    ids = {id(el) for el in line}
     for el in [b, *b.iterancestors()]:
-        if id(el) in ancestors:
+        if id(el) in ids:
             return el
     return None
 
