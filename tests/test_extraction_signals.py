@@ -658,3 +658,17 @@ def test_kicker_in_an_h2_headline_is_dropped() -> None:
         f"</h2>{BODY}"
     )
     assert extract(_page(head, body)).title == "France and the return of old grudges"
+
+
+def test_h1_linking_to_its_own_anchor_is_not_the_logo() -> None:
+    head = "<title>Shared history - the extension's docs</title>"
+    body = f'<article><h1><a href="#top">Shared history</a></h1>{BODY}</article>'
+    assert extract(_page(head, body)).title == "Shared history"
+
+
+def test_french_surtitre_is_a_kicker() -> None:
+    body = (
+        '<article><h1><span class="article-surtitre">Retraites</span>'
+        f"<span>Le gouvernement recule sur la réforme</span></h1>{BODY}</article>"
+    )
+    assert extract(_page("", body)).title == "Le gouvernement recule sur la réforme"

@@ -18,7 +18,8 @@ _INLINE = frozenset(
 # what themes call the line above a headline, in their class names
 _KICKER_CLASS = re.compile(
     r"kicker|dachzeile|overline|roofline|top-?line|top-?title|eyebrow|sub-?heading|subheadline"
-    r"|small|label|section|categor|rubri|ressort|spitzmarke|supertitle|pre-?title",
+    r"|small|label|section|categor|rubri|ressort|spitzmarke|supertitle|pre-?title|pre-?head"
+    r"|surtitre|antetitul|volanta|occhiello|bovenkop|nadtytu",
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
@@ -88,7 +89,7 @@ def links_home(el: html.HtmlElement) -> bool:
     for anchor in el.iter("a"):
         href = (anchor.get("href") or "").strip()
         home = "home" in (anchor.get("rel") or "").lower().split() or bool(
-            href and _HOME_PATH.match(href)
+            href and not href.startswith("#") and _HOME_PATH.match(href)  # not an anchor link
         )
         if home and _clean(anchor.text_content()) == text:
             return True
