@@ -672,3 +672,16 @@ def test_french_surtitre_is_a_kicker() -> None:
         f"<span>Le gouvernement recule sur la réforme</span></h1>{BODY}</article>"
     )
     assert extract(_page("", body)).title == "Le gouvernement recule sur la réforme"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        '<h1 id="branding"><span>Harbour Friends e.V.</span> <span>helping since 1990</span></h1>',
+        '<h1 class="entry-title myblogtitle">Cranes return to the old quay</h1>',
+    ],
+    ids=["branding-id-is-the-site", "post-title-class-is-the-headline"],
+)
+def test_h1_marked_as_the_sites_brand_is_not_the_headline(h1: str) -> None:
+    head = "<title>Cranes return to the old quay : Harbour Friends</title>"
+    assert extract(_page(head, f"{h1}{BODY}")).title == "Cranes return to the old quay"

@@ -83,8 +83,27 @@ def heading_parts(el: html.HtmlElement) -> list[Part]:
 _HOME_PATH = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?(?:[?#].*)?$", re.IGNORECASE)
 
 
-def links_home(el: html.HtmlElement) -> bool:
-    """The heading is a link to the site's front page: its logo or name in the header."""
+# what themes call the site's name, logo or motto in the header
+# (a whole part of a class or id between dashes: "main-logo", "navbar-brand", "site-title")
+_BRAND = re.compile(
+    r"(?:^|[-_\s])(?:logo|brand|branding|site-?(?:title|name|description|logo)|tagline|slogan)"
+    r"(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+
+
+def is_logo(el: html.HtmlElement) -> bool:
+    """The heading is the site's logo, name or motto in the header, not a page's headline:
+    marked so, or a link to the site's front page."""
+    marks = " ".join(
+        f"{node.get('class') or ''} {node.get('id') or ''}"
+        for node in (el, *el.iterdescendants())
+        if isinstance(node.tag, str)
+    )
+    return bool(_BRAND.search(marks)) or _links_home(el)
+
+
+def _links_home(el: html.HtmlElement) -> bool:
     text = _clean(el.text_content())
     for anchor in el.iter("a"):
         href = (anchor.get("href") or "").strip()
