@@ -685,3 +685,12 @@ def test_french_surtitre_is_a_kicker() -> None:
 def test_h1_marked_as_the_sites_brand_is_not_the_headline(h1: str) -> None:
     head = "<title>Cranes return to the old quay : Harbour Friends</title>"
     assert extract(_page(head, f"{h1}{BODY}")).title == "Cranes return to the old quay"
+
+
+def test_topline_after_the_headline_in_the_markup_is_dropped() -> None:
+    body = (
+        "<article><h1><span>Energy, transport and a greener economy</span>"
+        '<span class="sr-only">: </span><small class="c-topline">Topic: Research</small></h1>'
+        f"{BODY}</article>"
+    )
+    assert extract(_page("", body)).title == "Energy, transport and a greener economy"

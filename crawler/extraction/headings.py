@@ -116,10 +116,15 @@ def _links_home(el: html.HtmlElement) -> bool:
 
 
 def without_kicker(parts: list[Part]) -> str | None:
-    """The headline's text when the heading's first line is a kicker its markup sets apart:
-    named so, or followed by the line named the headline ("dachzeile" and "headline" spans)."""
-    if len(parts) < 2 or parts[0].headline:
+    """The headline's text when the heading's first line is a kicker its markup sets apart
+    (named so, or followed by the line named the headline: "dachzeile" and "headline" spans),
+    or its last line a topline or a <small> subline."""
+    if len(parts) < 2:
         return None
-    if parts[0].kicker or any(part.headline for part in parts[1:]):
-        return " ".join(part.text for part in parts[1:])
-    return None
+    lines = list(parts)
+    if lines[-1].kicker and not lines[0].kicker:
+        lines.pop()  # a topline that the theme moves above the headline, or a <small> subline
+    marked = lines[0].kicker or any(part.headline for part in lines[1:])
+    if len(lines) >= 2 and not lines[0].headline and marked:
+        lines.pop(0)
+    return " ".join(part.text for part in lines) if len(lines) < len(parts) else None
