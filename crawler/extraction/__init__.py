@@ -9,10 +9,13 @@
   publisher's JSON-LD articleBody replaces it only when the body's opening or words are visible
   on the page and the extraction missed most of it (never for paywalled pages). Each decision
   carries its reason (`newswatch extract --explain`). Paragraphs are separated by a blank line.
-- title: the <h1> that another source confirms (the one inside the article first; without a
-  kicker, dateline or trailing host name set in it), else an <h2> the <title> or og:title names
-  (when the <h1> is a label), else a substantial <h1> inside the article, else JSON-LD
-  headline / og:title / <title> with the site name stripped; in Unicode's NFC form.
+- title: the <h1> that another source confirms (whole, as a segment, as the start of a longer
+  headline, or but for a typo; the one inside the article first; without a kicker or topline
+  that its markup sets apart, a lead another source leaves out after a separator, a dateline,
+  a trailing host name or a leading full date), else an <h2> the <title> or og:title names
+  (when the <h1> is a label), else a substantial <h1> inside the article or the page's only
+  one, else JSON-LD headline / og:title / <title> with the site name stripped (an <h1> that
+  links home or is marked as the logo names the site); in Unicode's NFC form.
 - published (UTC, and `published_local` in the publisher's own offset): feed > the date printed
   on a short line beside the headline (not one labelled as an update; metadata that agrees
   with it keeps its time) > a full date in the URL > JSON-LD datePublished (the meta tag's day
