@@ -694,3 +694,7 @@ def test_topline_after_the_headline_in_the_markup_is_dropped() -> None:
         f"{BODY}</article>"
     )
     assert extract(_page("", body)).title == "Energy, transport and a greener economy"
+
+
+def test_separator_left_dangling_at_the_end_is_dropped() -> None:
+    assert extract(_page("<title>Rail Enquiries - </title>", BODY)).title == "Rail Enquiries"

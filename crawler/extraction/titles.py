@@ -308,12 +308,14 @@ def choose_title(
     if not title:
         return title, source
     title = title.rstrip(" ¶")  # the permalink mark of documentation themes
+    title = _DANGLING.sub("", title) or title  # "Site name -" with the headline left out
     dated = _LEADING_DAY.match(title)
     if dated:
         title = title[dated.end() :]  # "23.01.2022 - Headline": the day is the page's date
     return unicodedata.normalize("NFC", title), source
 
 
+_DANGLING = re.compile(r"\s+[-|–—:·•/]+$")
 # a full day (with its year) set before the headline with a dash, a bar or a colon
 _LEADING_DAY = re.compile(
     r"^(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\s*[-–—|:]\s+(?=\w.{9,})"
