@@ -698,3 +698,10 @@ def test_topline_after_the_headline_in_the_markup_is_dropped() -> None:
 
 def test_separator_left_dangling_at_the_end_is_dropped() -> None:
     assert extract(_page("<title>Rail Enquiries - </title>", BODY)).title == "Rail Enquiries"
+
+
+def test_archived_page_names_the_archived_site() -> None:
+    head = "<title>Harbour Talks » Blog Archive » Cinemas go digital</title>"
+    body = f"<h1>Harbour Talks</h1><h2>Cinemas go digital</h2>{BODY}"
+    url = "https://web.archive.org/web/20140226054445/http://www.harbourtalks.com/2013/08/07/x/"
+    assert extract(_page(head, body), url).title == "Cinemas go digital"

@@ -19,11 +19,15 @@ def fold_key(text: str) -> str:
     return " ".join(re.findall(r"\w+", _INVISIBLE.sub("", text).casefold()))
 
 
+_ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(https?://.+)$", re.IGNORECASE)
+
+
 def site_keys(signals: PageSignals, url: str | None) -> set[str]:
     """Comparison keys of the site's names: publisher, og:site_name, the host's words."""
     keys = {fold_key(name) for name in signals.site_names if name}
     if url:
-        host = urlsplit(url).hostname or ""
+        archived = _ARCHIVED.match(url)  # a page kept by a web archive names its own site
+        host = urlsplit(archived.group(1) if archived else url).hostname or ""
         parts = [p for p in host.split(".") if p not in ("www", "m", "amp")]
         if parts:
             keys.add(fold_key(parts[0]))
