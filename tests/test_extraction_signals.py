@@ -658,3 +658,50 @@ def test_kicker_in_an_h2_headline_is_dropped() -> None:
         f"</h2>{BODY}"
     )
     assert extract(_page(head, body)).title == "France and the return of old grudges"
+
+
+def test_h1_linking_to_its_own_anchor_is_not_the_logo() -> None:
+    head = "<title>Shared history - the extension's docs</title>"
+    body = f'<article><h1><a href="#top">Shared history</a></h1>{BODY}</article>'
+    assert extract(_page(head, body)).title == "Shared history"
+
+
+def test_french_surtitre_is_a_kicker() -> None:
+    body = (
+        '<article><h1><span class="article-surtitre">Retraites</span>'
+        f"<span>Le gouvernement recule sur la réforme</span></h1>{BODY}</article>"
+    )
+    assert extract(_page("", body)).title == "Le gouvernement recule sur la réforme"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        '<h1 id="branding"><span>Harbour Friends e.V.</span> <span>helping since 1990</span></h1>',
+        '<h1 class="entry-title myblogtitle">Cranes return to the old quay</h1>',
+    ],
+    ids=["branding-id-is-the-site", "post-title-class-is-the-headline"],
+)
+def test_h1_marked_as_the_sites_brand_is_not_the_headline(h1: str) -> None:
+    head = "<title>Cranes return to the old quay : Harbour Friends</title>"
+    assert extract(_page(head, f"{h1}{BODY}")).title == "Cranes return to the old quay"
+
+
+def test_topline_after_the_headline_in_the_markup_is_dropped() -> None:
+    body = (
+        "<article><h1><span>Energy, transport and a greener economy</span>"
+        '<span class="sr-only">: </span><small class="c-topline">Topic: Research</small></h1>'
+        f"{BODY}</article>"
+    )
+    assert extract(_page("", body)).title == "Energy, transport and a greener economy"
+
+
+def test_separator_left_dangling_at_the_end_is_dropped() -> None:
+    assert extract(_page("<title>Rail Enquiries - </title>", BODY)).title == "Rail Enquiries"
+
+
+def test_archived_page_names_the_archived_site() -> None:
+    head = "<title>Harbour Talks » Blog Archive » Cinemas go digital</title>"
+    body = f"<h1>Harbour Talks</h1><h2>Cinemas go digital</h2>{BODY}"
+    url = "https://web.archive.org/web/20140226054445/http://www.harbourtalks.com/2013/08/07/x/"
+    assert extract(_page(head, body), url).title == "Cinemas go digital"

@@ -11,10 +11,13 @@
   carries its reason (`newswatch extract --explain`). A standfirst set between the headline
   and the body (in the header, an intro or teaser block, an <h2>) is put back in front of it.
   Paragraphs are separated by a blank line.
-- title: the <h1> that another source confirms (the one inside the article first; without a
-  kicker, dateline or trailing host name set in it), else an <h2> the <title> or og:title names
-  (when the <h1> is a label), else a substantial <h1> inside the article, else JSON-LD
-  headline / og:title / <title> with the site name stripped; in Unicode's NFC form.
+- title: the <h1> that another source confirms (whole, as a segment, as the start of a longer
+  headline, or but for a typo; the one inside the article first; without a kicker or topline
+  that its markup sets apart, a lead another source leaves out after a separator, a dateline,
+  a trailing host name or a leading full date), else an <h2> the <title> or og:title names
+  (when the <h1> is a label), else a substantial <h1> inside the article or the page's only
+  one, else JSON-LD headline / og:title / <title> with the site name stripped (an <h1> that
+  links home or is marked as the logo names the site); in Unicode's NFC form.
 - published (UTC, and `published_local` in the publisher's own offset): feed > a date the page
   labels as its publication's ("Veröffentlicht am", "Published on") > the date printed on a
   short line beside the headline, else a dateline opening the article's first paragraphs (not

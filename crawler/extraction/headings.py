@@ -18,7 +18,8 @@ _INLINE = frozenset(
 # what themes call the line above a headline, in their class names
 _KICKER_CLASS = re.compile(
     r"kicker|dachzeile|overline|roofline|top-?line|top-?title|eyebrow|sub-?heading|subheadline"
-    r"|small|label|section|categor|rubri|ressort|spitzmarke|supertitle|pre-?title",
+    r"|small|label|section|categor|rubri|ressort|spitzmarke|supertitle|pre-?title|pre-?head"
+    r"|surtitre|antetitul|volanta|occhiello|bovenkop|nadtytu",
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
@@ -82,13 +83,32 @@ def heading_parts(el: html.HtmlElement) -> list[Part]:
 _HOME_PATH = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?(?:[?#].*)?$", re.IGNORECASE)
 
 
-def links_home(el: html.HtmlElement) -> bool:
-    """The heading is a link to the site's front page: its logo or name in the header."""
+# what themes call the site's name, logo or motto in the header
+# (a whole part of a class or id between dashes: "main-logo", "navbar-brand", "site-title")
+_BRAND = re.compile(
+    r"(?:^|[-_\s])(?:logo|brand|branding|site-?(?:title|name|description|logo)|tagline|slogan)"
+    r"(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+
+
+def is_logo(el: html.HtmlElement) -> bool:
+    """The heading is the site's logo, name or motto in the header, not a page's headline:
+    marked so, or a link to the site's front page."""
+    marks = " ".join(
+        f"{node.get('class') or ''} {node.get('id') or ''}"
+        for node in (el, *el.iterdescendants())
+        if isinstance(node.tag, str)
+    )
+    return bool(_BRAND.search(marks)) or _links_home(el)
+
+
+def _links_home(el: html.HtmlElement) -> bool:
     text = _clean(el.text_content())
     for anchor in el.iter("a"):
         href = (anchor.get("href") or "").strip()
         home = "home" in (anchor.get("rel") or "").lower().split() or bool(
-            href and _HOME_PATH.match(href)
+            href and not href.startswith("#") and _HOME_PATH.match(href)  # not an anchor link
         )
         if home and _clean(anchor.text_content()) == text:
             return True
@@ -96,10 +116,15 @@ def links_home(el: html.HtmlElement) -> bool:
 
 
 def without_kicker(parts: list[Part]) -> str | None:
-    """The headline's text when the heading's first line is a kicker its markup sets apart:
-    named so, or followed by the line named the headline ("dachzeile" and "headline" spans)."""
-    if len(parts) < 2 or parts[0].headline:
+    """The headline's text when the heading's first line is a kicker its markup sets apart
+    (named so, or followed by the line named the headline: "dachzeile" and "headline" spans),
+    or its last line a topline or a <small> subline."""
+    if len(parts) < 2:
         return None
-    if parts[0].kicker or any(part.headline for part in parts[1:]):
-        return " ".join(part.text for part in parts[1:])
-    return None
+    lines = list(parts)
+    if lines[-1].kicker and not lines[0].kicker:
+        lines.pop()  # a topline that the theme moves above the headline, or a <small> subline
+    marked = lines[0].kicker or any(part.headline for part in lines[1:])
+    if len(lines) >= 2 and not lines[0].headline and marked:
+        lines.pop(0)
+    return " ".join(part.text for part in lines) if len(lines) < len(parts) else None

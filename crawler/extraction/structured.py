@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import html
 
-from .headings import Part, heading_parts, links_home, without_kicker
+from .headings import Part, heading_parts, is_logo, without_kicker
 
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
@@ -174,7 +174,7 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         text = _visible_text(h1)
         if text:
             signals.h1s.append((text, _in_content(h1, content)))
-            if links_home(h1):
+            if is_logo(h1):
                 signals.site_names.append(text)  # the logo's text is the site's name
             # a kicker and the headline are often two spans of one <h1>
             parts = heading_parts(h1)
