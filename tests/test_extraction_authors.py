@@ -145,3 +145,14 @@ def test_rel_author_links_of_teasers_are_not_co_authors() -> None:
 )
 def test_name_cleaning_keeps_user_names_and_drops_role_words(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+def test_sidebar_layout_class_on_body_does_not_hide_the_byline() -> None:
+    card = "</h1><span class='author vcard'>marc</span>"
+    page = _page(ARTICLE.replace("</h1>", card)).replace("<body>", "<body class='right-sidebar'>")
+    assert extract(page).authors == ["marc"]
+
+
+def test_weekday_before_the_date_is_cut_from_a_byline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Von Ida Lund Fr, 18. Oktober 2019</p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]

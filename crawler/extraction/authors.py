@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -66,7 +65,11 @@ _DATE_LABEL = re.compile(
     # the month of a date written month first ("Joshua Sokol May 3, 2019")
     r"|jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|june?|juni"
     r"|july?|juli|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?"
-    r"|dec(?:ember)?|dez(?:ember)?)\W*$",
+    r"|dec(?:ember)?|dez(?:ember)?"
+    # and the weekday before it ("Ana Lind Fr, 3. Mai")
+    r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?"
+    r"|sun(?:day)?|mo|di|mi|do|fr|sa|so|montag|dienstag|mittwoch|donnerstag|freitag|samstag"
+    r"|sonntag)\W*$",
     re.IGNORECASE,
 )
 _MIN_SITE_KEY = 4
@@ -86,10 +89,7 @@ def clean_name(raw: str) -> str | None:
     while name != previous:
         previous = name
         name = _ROLE_WORD.sub("", _PREFIX.sub("", name)).strip(" :-–—|·•,")
-    digit = re.search(r"\d", name)
-    if digit and not _USER_NAME.match(name):
-        name = name[: digit.start()]  # "Lucas Nolan 22 Dec 2016": the date follows the name
-        name = _DATE_LABEL.sub("", _DATE_LABEL.sub("", name))
+    name = _before_date(name)
     parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
     parts = [p for p in parts if not _ROLE.search(p)]
     name = clean_space(parts[0]) if parts else ""
@@ -101,6 +101,15 @@ def clean_name(raw: str) -> str | None:
     if _DOMAIN.search(name):
         return None  # a web address is the outlet, not an author ("tagesschau.de")
     return name
+
+
+def _before_date(name: str) -> str:
+    """The text before a date: "Lucas Nolan 22 Dec 2016", "Ana Lind Fr, 3. Mai" (user names
+    such as "freeman1984" keep their digits)."""
+    digit = re.search(r"\d", name)
+    if not digit or _USER_NAME.match(name):
+        return name
+    return _DATE_LABEL.sub("", _DATE_LABEL.sub("", name[: digit.start()]))
 
 
 def _split(value: str) -> list[str]:
@@ -198,11 +207,10 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     """
     site = _site_keys(signals)
     fallback: list[str] = []
-    sources = _sources(signals, root)
-    for names in itertools.chain(sources, _slow_sources(root)):
+    for names, metadata in _sources(signals, root):
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
-            return _with_co_authors(people, root, site)
+            return _with_co_authors(people, root, site) if metadata else people
         fallback = fallback or names
     return fallback
 
@@ -224,29 +232,25 @@ def _with_co_authors(
     return people
 
 
-def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[list[str]]:
-    """Each source's names, the most explicit first; those quick to read."""
-    yield _jsonld_authors(signals)
+def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[tuple[list[str], bool]]:
+    """Each source's names, the most explicit first, and whether it is the page's metadata."""
+    yield _jsonld_authors(signals), True
     for key in _META_KEYS:
         # the first tag only: more of them usually belong to teasers of other articles,
         # unless all of them sit in <head>, where they name this article's co-authors
         values = _head_meta(root, key) or [
             next((v for v in signals.meta.get(key, []) if v.strip()), "")
         ]
-        yield _names([part for value in values for part in _split(value)])
-    yield _names(_split(_labelled_meta(signals)))
+        yield _names([part for value in values for part in _split(value)]), True
+    yield _names(_split(_labelled_meta(signals))), True
     # link texts and page text hold labels too ("More articles", "Show profile"): there
     # only what is written like a name counts
-    yield _names(_rel_authors(root), written_as_name=True)
-    yield _marked(root)
-
-
-def _slow_sources(root: html.HtmlElement) -> Iterator[list[str]]:
-    """Bylines found by trafilatura's expressions, then an unmarked one under the headline."""
-    byline = _byline(root)
-    yield _names(byline.split(";") if byline else [], written_as_name=True)
+    yield _names(_rel_authors(root), written_as_name=True), True
+    yield _marked(root), False
+    byline = _byline(root)  # trafilatura's expressions: slow, so last but one
+    yield _names(byline.split(";") if byline else [], written_as_name=True), False
     line = line_after_headline(root)
-    yield _names([line] if line else [], written_as_name=True)
+    yield _names([line] if line else [], written_as_name=True), False
 
 
 def _rel_authors(root: html.HtmlElement) -> list[str]:
@@ -263,7 +267,7 @@ def _rel_authors(root: html.HtmlElement) -> list[str]:
 def _marked(root: html.HtmlElement) -> list[str]:
     """The first marked byline that holds a name."""
     for text, card in marked_bylines(root):
-        names = _names(_split(text), written_as_name=not card)
+        names = _names(_split(_before_date(text)), written_as_name=not card)
         if names:
             return names
     return []
