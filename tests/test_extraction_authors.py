@@ -156,3 +156,12 @@ def test_sidebar_layout_class_on_body_does_not_hide_the_byline() -> None:
 def test_weekday_before_the_date_is_cut_from_a_byline() -> None:
     body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Von Ida Lund Fr, 18. Oktober 2019</p>")
     assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_lone_first_or_user_name_is_spelled_out_by_the_byline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p>By Tove Rask</p>")
+    for short in ("Tove", "toverask"):
+        head = f'<meta name="author" content="{short}">'
+        assert extract(_page(body, head)).authors == ["Tove Rask"]
+    head = '<meta name="author" content="Ivo">'  # another person: the metadata stands
+    assert extract(_page(body, head)).authors == ["Ivo"]

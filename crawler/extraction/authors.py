@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from html import unescape
 from typing import Any
@@ -210,9 +211,30 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     for names, metadata in _sources(signals, root):
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
+            people = _spelled_out(people, root)
             return _with_co_authors(people, root, site) if metadata else people
         fallback = fallback or names
     return fallback
+
+
+def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
+    """A lone first name or user name ("Todd", "arianschlichenmayer") as the byline under the
+    headline spells it out ("Todd Bates", "Arian Schlichenmayer")."""
+    if len(people) != 1 or " " in people[0]:
+        return people
+    line = line_after_headline(root)
+    fuller = clean_name(line) if line else None
+    if fuller and " " in fuller and looks_like_name(fuller):
+        short, long = _folded(people[0]), _folded(fuller)
+        if long == short or fuller.split()[0].casefold() == people[0].casefold():
+            return [fuller]
+    return people
+
+
+def _folded(name: str) -> str:
+    """Letters and digits only, without accents: how a user name writes a name."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in plain.casefold() if ch.isalnum())
 
 
 def _with_co_authors(
