@@ -165,3 +165,21 @@ def test_lone_first_or_user_name_is_spelled_out_by_the_byline() -> None:
         assert extract(_page(body, head)).authors == ["Tove Rask"]
     head = '<meta name="author" content="Ivo">'  # another person: the metadata stands
     assert extract(_page(body, head)).authors == ["Ivo"]
+
+
+def test_publisher_address_in_the_author_tag_is_no_co_author() -> None:
+    head = (
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Island Post, Hamburg, Germany">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='byline'>Von Maren Holt, Berlin</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    desk = ARTICLE.replace("</h1>", "</h1><div class='byline'>Von Maren Holt, NDR</div>")
+    assert extract(_page(desk)).authors == ["Maren Holt", "NDR"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"), [("/ Ida Lund /", "Ida Lund"), ("Autor/in: Ida Lund", "Ida Lund")]
+)
+def test_slashes_and_gendered_labels_are_not_part_of_the_name(raw: str, name: str) -> None:
+    assert clean_name(raw) == name

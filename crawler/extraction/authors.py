@@ -115,7 +115,7 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     """
     site = _site_keys(signals)
     fallback: list[str] = []
-    for names, metadata in _sources(signals, root):
+    for names, metadata in _sources(signals, root, site):
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
             people = _spelled_out(people, root)
@@ -161,7 +161,9 @@ def _with_co_authors(
     return people
 
 
-def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[tuple[list[str], bool]]:
+def _sources(
+    signals: PageSignals, root: html.HtmlElement, site: tuple[set[str], set[str]]
+) -> Iterator[tuple[list[str], bool]]:
     """Each source's names, the most explicit first, and whether it is the page's metadata."""
     yield _jsonld_authors(signals), True
     for key in _META_KEYS:
@@ -170,7 +172,7 @@ def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[tuple[lis
         values = _head_meta(root, key) or [
             next((v for v in signals.meta.get(key, []) if v.strip()), "")
         ]
-        yield names_from([part for value in values for part in split_names(value)]), True
+        yield names_from([part for value in values for part in _meta_parts(value, site)]), True
     yield names_from(split_names(_labelled_meta(signals))), True
     # link texts and page text hold labels too ("More articles", "Show profile"): there
     # only what is written like a name counts
@@ -180,6 +182,20 @@ def _sources(signals: PageSignals, root: html.HtmlElement) -> Iterator[tuple[lis
     yield names_from(byline.split(";") if byline else [], written_as_name=True), False
     line = line_after_headline(root)
     yield names_from([line] if line else [], written_as_name=True), False
+
+
+def _meta_parts(value: str, site: tuple[set[str], set[str]]) -> list[str]:
+    """The names in one author tag; after the publisher ("SPIEGEL ONLINE, Hamburg, Germany",
+    "Example.de GmbH, Munich") comes its address, not co-authors."""
+    parts = split_names(value)
+    first = clean_name(parts[0]) if parts else None
+    if len(parts) > 1 and (first is None or _is_site(_key(first), site)):
+        return parts[:1]
+    return parts
+
+
+def _place(name: str) -> bool:
+    return " " not in name and name[:1].isupper() and name[1:] != name[1:].upper()
 
 
 def _rel_authors(root: html.HtmlElement) -> list[str]:
@@ -198,7 +214,10 @@ def _marked(root: html.HtmlElement) -> list[str]:
     for text, card in marked_bylines(root):
         names = names_from(split_names(before_date(text)), written_as_name=not card)
         if names:
-            return names
+            # "Von Ana Lind, Berlin": a single capitalised word after a full name is the
+            # dateline's place; an agency or desk is written in capitals ("NDR") or small ("dpa")
+            full = len(names[0].split()) >= 2
+            return names[:1] + [name for name in names[1:] if not (full and _place(name))]
     return []
 
 

@@ -15,7 +15,7 @@ _PREFIX = re.compile(
     r" by|(?:erstellt|geschrieben|veröffentlicht|verfasst) von|(?:publié|écrit) par"
     r"|(?:publicado|escrito) por|(?:scritto|pubblicato) da|by|von|par|por|de|door|di|af|av"
     r"|ein (?:beitrag|artikel) von|(?:artikel|beitrag) von"
-    r"|auteur|author|autor(?:in)?|text|texte|vom|redaktion:)\s*:?\s+",
+    r"|auteur|author|autor(?:in|/in|\*in)?|text|texte|vom|redaktion:)\s*:?\s+",
     re.IGNORECASE,
 )
 _ROLE = re.compile(
@@ -78,12 +78,12 @@ def clean_name(raw: str) -> str | None:
     previous = None
     while name != previous:
         previous = name
-        name = _ROLE_WORD.sub("", _PREFIX.sub("", name)).strip(" :-–—|·•,")
+        name = _ROLE_WORD.sub("", _PREFIX.sub("", name)).strip(" :-–—|·•,/")
     name = before_date(name)
     parts = [p for p in re.split(r"\s+[-–—|/·•]\s+|\s*[(,]|\)", name) if p and p.strip()]
     parts = [p for p in parts if not _ROLE.search(p)]
     name = clean_space(parts[0]) if parts else ""
-    name = name.strip(" :-–—|·•,.")
+    name = name.strip(" :-–—|·•,./")
     if not name or _CONTACT.search(name) or not any(ch.isalpha() for ch in name):
         return None
     if len(name.split()) > MAX_NAME_WORDS or name.casefold() in _UNKNOWN or _DEGREE.match(name):
