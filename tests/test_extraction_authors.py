@@ -183,3 +183,18 @@ def test_publisher_address_in_the_author_tag_is_no_co_author() -> None:
 )
 def test_slashes_and_gendered_labels_are_not_part_of_the_name(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+def test_company_address_country_and_labels_are_not_names() -> None:
+    head = '<meta name="author" content="Inselverlag GmbH, Kiel, Germany">'
+    assert extract(_page(head=head)).authors == ["Inselverlag GmbH"]
+    head = '<meta name="author" content="Ida Lund, Germany">'
+    assert extract(_page(head=head)).authors == ["Ida Lund"]
+    head = '<meta name="author" content="Ida Lund, Kolumnistin">'
+    assert extract(_page(head=head)).authors == ["Ida Lund"]
+    assert clean_name("publisher") is None
+
+
+def test_escaped_apostrophe_is_no_date() -> None:
+    head = '<meta name="author" content="Lena O&amp;#039;Neill, Ida Lund, Tove Rask">'
+    assert extract(_page(head=head)).authors == ["Lena O'Neill", "Ida Lund", "Tove Rask"]

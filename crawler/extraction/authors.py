@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _MIN_SITE_KEY = 4
 _MAX_CO_AUTHORS = 4
 _MAX_REL = 5
+_COMPANY = re.compile(r"\b(?:GmbH|AG|e\.\s?V|Verlag|Ltd|Inc|LLC|S\.A|SAS|S\.p\.A)\b\.?")
 
 
 def _head_meta(root: html.HtmlElement, key: str) -> list[str]:
@@ -189,7 +190,8 @@ def _meta_parts(value: str, site: tuple[set[str], set[str]]) -> list[str]:
     "Example.de GmbH, Munich") comes its address, not co-authors."""
     parts = split_names(value)
     first = clean_name(parts[0]) if parts else None
-    if len(parts) > 1 and (first is None or _is_site(_key(first), site)):
+    publisher = first is None or _is_site(_key(first), site) or _COMPANY.search(first)
+    if len(parts) > 1 and publisher:
         return parts[:1]
     return parts
 

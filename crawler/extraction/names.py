@@ -21,7 +21,7 @@ _PREFIX = re.compile(
 _ROLE = re.compile(
     r"\b(?:reporter|editor|correspondent|journalist|staff writer|contributor|columnist"
     r"|photographer|redakteur(?:in)?|korrespondent(?:in)?|rédacteur|rédactrice|chefredakteur"
-    r"|editor-in-chief|senior|writer|producer)\b",
+    r"|editor-in-chief|senior|writer|producer|kolumnist(?:in)?|chroniqueur|chroniqueuse)\b",
     re.IGNORECASE,
 )
 # a user name keeps its digits ("freeman1984"); elsewhere a digit starts the date
@@ -48,6 +48,11 @@ _UNKNOWN = {
     "stand",
     # a byline's label whose name stands in another element
     *("by", "von", "par", "por", "door", "di", "av", "af", "author", "autor", "auteur", "text"),
+    *("name", "publisher", "unbenannt"),
+    # the place in a publisher's address ("Example GmbH, Munich, Germany")
+    *("germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse"),
+    *("france", "italy", "italia", "spain", "españa", "usa", "united states", "uk"),
+    *("united kingdom",),
 }
 # academic degrees written after a name ("Grant Tinsley, PhD"): not a second author
 _DEGREE = re.compile(r"^(?:Ph\.?\s?D|PHD|M\.?D|M\.?A|M\.?Sc?|B\.?Sc?|R\.?D|R\.?N|MPH|MBA)\.?$")
@@ -103,7 +108,8 @@ def before_date(name: str) -> str:
 
 
 def split_names(value: str) -> list[str]:
-    return [part for part in _SPLIT.split(value) if part and part.strip()]
+    # an entity's ";" ("O&#039;Neill") is no separator
+    return [part for part in _SPLIT.split(unescape(value)) if part and part.strip()]
 
 
 _PARTICLES = frozenset(
@@ -143,6 +149,7 @@ def looks_like_name(name: str) -> bool:
 def names_from(raw: list[str], *, written_as_name: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for value in raw:
+        value = before_date(unescape(value))  # "Ana Lind Monday, February 3, 2014": one name
         for part in split_names(value) if len(value) > 40 else [value]:
             name = clean_name(part)
             if name and (not written_as_name or looks_like_name(name)):
