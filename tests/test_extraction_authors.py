@@ -198,3 +198,16 @@ def test_company_address_country_and_labels_are_not_names() -> None:
 def test_escaped_apostrophe_is_no_date() -> None:
     head = '<meta name="author" content="Lena O&amp;#039;Neill, Ida Lund, Tove Rask">'
     assert extract(_page(head=head)).authors == ["Lena O'Neill", "Ida Lund", "Tove Rask"]
+
+
+def test_a_failing_author_search_keeps_the_rest_of_the_extraction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newswatch.crawler.extraction import authors
+
+    def broken(*_: object) -> list[str]:
+        raise ValueError("odd markup")
+
+    monkeypatch.setattr(authors, "_site_keys", broken)
+    out = extract(_page())
+    assert out.authors == [] and out.title == "Ferry line stays open" and "ferry" in out.text

@@ -114,6 +114,14 @@ def choose_authors(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     The first source that names anyone wins, but the site's own name stands in for an author
     on many pages ("Madame Figaro", "LAOLA1"): it is kept only when no source names a person.
     """
+    try:
+        return _choose(signals, root)
+    except Exception:  # a page's odd markup must cost its authors, not the whole extraction
+        log.exception("author search failed")
+        return []
+
+
+def _choose(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     site = _site_keys(signals)
     fallback: list[str] = []
     for names, metadata in _sources(signals, root, site):
