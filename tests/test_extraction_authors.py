@@ -211,3 +211,10 @@ def test_a_failing_author_search_keeps_the_rest_of_the_extraction(
     monkeypatch.setattr(authors, "_site_keys", broken)
     out = extract(_page())
     assert out.authors == [] and out.title == "Ferry line stays open" and "ferry" in out.text
+
+
+def test_site_name_repeated_with_more_words_is_still_the_site() -> None:
+    head = '<meta property="og:site_name" content="Notes by Tove Rask">'
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Tove Rask Monday</p>")
+    jsonld = _ld({"@type": "Article", "headline": "Ferry line stays open", "author": "Tove Rask"})
+    assert extract(_page(body, head + jsonld)).authors == ["Tove Rask"]

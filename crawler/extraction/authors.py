@@ -245,9 +245,12 @@ def _is_site(key: str, site: tuple[set[str], set[str]]) -> bool:
 
 
 def _shorter(people: list[str], fallback: list[str]) -> bool:
-    """Whether a visible byline only shortens the site name already found ("Pamela")."""
+    """Whether a visible byline only shortens the site's name already found ("Pamela"), or
+    repeats it with more words ("Joe Wee Monday" after the date was cut)."""
     keys = [_key(name) for name in fallback]
-    return any(_key(person) in key for person in people for key in keys)
+    return any(
+        _key(person) in key or key in _key(person) for person in people for key in keys if key
+    )
 
 
 def _key(name: str) -> str:
