@@ -145,3 +145,76 @@ def test_rel_author_links_of_teasers_are_not_co_authors() -> None:
 )
 def test_name_cleaning_keeps_user_names_and_drops_role_words(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+def test_sidebar_layout_class_on_body_does_not_hide_the_byline() -> None:
+    card = "</h1><span class='author vcard'>marc</span>"
+    page = _page(ARTICLE.replace("</h1>", card)).replace("<body>", "<body class='right-sidebar'>")
+    assert extract(page).authors == ["marc"]
+
+
+def test_weekday_before_the_date_is_cut_from_a_byline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Von Ida Lund Fr, 18. Oktober 2019</p>")
+    assert extract(_page(body)).authors == ["Ida Lund"]
+
+
+def test_lone_first_or_user_name_is_spelled_out_by_the_byline() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><p>By Tove Rask</p>")
+    for short in ("Tove", "toverask"):
+        head = f'<meta name="author" content="{short}">'
+        assert extract(_page(body, head)).authors == ["Tove Rask"]
+    head = '<meta name="author" content="Ivo">'  # another person: the metadata stands
+    assert extract(_page(body, head)).authors == ["Ivo"]
+
+
+def test_publisher_address_in_the_author_tag_is_no_co_author() -> None:
+    head = (
+        '<meta property="og:site_name" content="Island Post">'
+        '<meta name="author" content="Island Post, Hamburg, Germany">'
+    )
+    body = ARTICLE.replace("</h1>", "</h1><div class='byline'>Von Maren Holt, Berlin</div>")
+    assert extract(_page(body, head)).authors == ["Maren Holt"]
+    desk = ARTICLE.replace("</h1>", "</h1><div class='byline'>Von Maren Holt, NDR</div>")
+    assert extract(_page(desk)).authors == ["Maren Holt", "NDR"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"), [("/ Ida Lund /", "Ida Lund"), ("Autor/in: Ida Lund", "Ida Lund")]
+)
+def test_slashes_and_gendered_labels_are_not_part_of_the_name(raw: str, name: str) -> None:
+    assert clean_name(raw) == name
+
+
+def test_company_address_country_and_labels_are_not_names() -> None:
+    head = '<meta name="author" content="Inselverlag GmbH, Kiel, Germany">'
+    assert extract(_page(head=head)).authors == ["Inselverlag GmbH"]
+    head = '<meta name="author" content="Ida Lund, Germany">'
+    assert extract(_page(head=head)).authors == ["Ida Lund"]
+    head = '<meta name="author" content="Ida Lund, Kolumnistin">'
+    assert extract(_page(head=head)).authors == ["Ida Lund"]
+    assert clean_name("publisher") is None
+
+
+def test_escaped_apostrophe_is_no_date() -> None:
+    head = '<meta name="author" content="Lena O&amp;#039;Neill, Ida Lund, Tove Rask">'
+    assert extract(_page(head=head)).authors == ["Lena O'Neill", "Ida Lund", "Tove Rask"]
+
+
+def test_a_failing_author_search_keeps_the_rest_of_the_extraction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newswatch.crawler.extraction import authors
+
+    def broken(*_: object) -> list[str]:
+        raise ValueError("odd markup")
+
+    monkeypatch.setattr(authors, "_site_keys", broken)
+    out = extract(_page())
+    assert out.authors == [] and out.title == "Ferry line stays open" and "ferry" in out.text
+
+
+def test_site_name_repeated_with_more_words_is_still_the_site() -> None:
+    head = '<meta property="og:site_name" content="Notes by Tove Rask">'
+    body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Tove Rask Monday</p>")
+    jsonld = _ld({"@type": "Article", "headline": "Ferry line stays open", "author": "Tove Rask"})
+    assert extract(_page(body, head + jsonld)).authors == ["Tove Rask"]
