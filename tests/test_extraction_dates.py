@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.decode import parse
@@ -106,3 +106,9 @@ def test_a_line_opening_with_a_date_label_names_the_pages_date() -> None:
     assert _day(_page(after=f"<p>Datum: 18.10.2021</p>{gazette}")) == date(2021, 10, 18)
     # "date" inside a sentence is no label
     assert labelled_dates(parse("<p>Our next date: 5 March 2021</p>")) == []
+
+
+def test_an_appeared_on_label_names_the_publication_over_a_last_change() -> None:
+    footer = "<p>Letzte Änderung: 30.09.2021 - 11:02:07</p><p>Erschienen am: 01.10.2021</p>"
+    root = parse(f"<html><body><article><p>Text</p></article>{footer}</body></html>")
+    assert labelled_dates(root) == [datetime(2021, 10, 1, tzinfo=UTC)]

@@ -251,7 +251,7 @@ def _dated(lines: list[str]) -> list[tuple[datetime, bool]]:
 # two ("Veröffentlicht am Fr, 24. Januar 2020", "Published: 23 July 2017", "Publié le 3 mai")
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|first published|veröffentlicht|erstellt|publié|publiée|publicado"
-    r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano)"
+    r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano|erschienen|verschenen)"
     r"(?:\s+(?:am|on|le|el|em|il|op|el día))?\s*:?\s*"
     # a bare "Date:" labels the page's own date only as a line's first word
     r"|^(?:datum|date|fecha|data|publication date|publiziert)\s*:\s*",
