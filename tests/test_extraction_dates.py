@@ -112,3 +112,9 @@ def test_an_appeared_on_label_names_the_publication_over_a_last_change() -> None
     footer = "<p>Letzte Änderung: 30.09.2021 - 11:02:07</p><p>Erschienen am: 01.10.2021</p>"
     root = parse(f"<html><body><article><p>Text</p></article>{footer}</body></html>")
     assert labelled_dates(root) == [datetime(2021, 10, 1, tzinfo=UTC)]
+
+
+def test_chinese_japanese_and_korean_dates_are_read() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T09:00:00+09:00">'
+    assert _day(_page(head, after="<p>2021年3月5日 10時</p>")) == date(2021, 3, 5)
+    assert _day(_page(head, after="<p>2021년 3월 5일</p>")) == date(2021, 3, 5)

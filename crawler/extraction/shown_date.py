@@ -170,6 +170,8 @@ _NUM = r"\d{1,2}"
 _DATE = re.compile(
     # 2021-03-05
     rf"(?<![\d.])(?P<iy>(?:19|20)\d\d)-(?P<im>{_NUM})-(?P<id>{_NUM})(?!\d)"
+    # 2021年3月5日 (Chinese, Japanese), 2021년 3월 5일 (Korean)
+    rf"|(?<!\d)(?P<cy>(?:19|20)\d\d)\s*[年년]\s*(?P<cm>{_NUM})\s*[月월]\s*(?P<cd>{_NUM})\s*[日일]"
     # 5.3.2021, 05.03.2021
     rf"|(?<![\d.])(?P<dd>{_NUM})\.\s?(?P<dm>{_NUM})\.\s?(?P<dy>(?:19|20)\d\d)(?!\d)"
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
@@ -192,6 +194,8 @@ def text_date(text: str) -> list[tuple[int, datetime]]:
         try:
             if g["iy"]:
                 year, month, day = int(g["iy"]), int(g["im"]), int(g["id"])
+            elif g["cy"]:
+                year, month, day = int(g["cy"]), int(g["cm"]), int(g["cd"])
             elif g["dy"]:
                 year, month, day = int(g["dy"]), int(g["dm"]), int(g["dd"])
             elif g["sy"]:
