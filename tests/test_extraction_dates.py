@@ -118,3 +118,14 @@ def test_chinese_japanese_and_korean_dates_are_read() -> None:
     head = '<meta property="article:published_time" content="2021-03-01T09:00:00+09:00">'
     assert _day(_page(head, after="<p>2021年3月5日 10時</p>")) == date(2021, 3, 5)
     assert _day(_page(head, after="<p>2021년 3월 5일</p>")) == date(2021, 3, 5)
+
+
+def test_a_slashed_date_is_read_day_first_unless_the_page_is_american_english() -> None:
+    head = '<meta property="article:published_time" content="10/05/2022 05:22 pm">'
+    page = _page(head)
+    assert _day(page.replace("<html>", '<html lang="es">')) == date(2022, 5, 10)
+    assert _day(page.replace("<html>", '<html lang="en-GB">')) == date(2022, 5, 10)
+    assert _day(page.replace("<html>", '<html lang="en">')) == date(2022, 10, 5)
+    # a year-first date keeps its order whatever the language
+    iso = _page('<meta property="article:published_time" content="2022/05/10 17:36:11">')
+    assert _day(iso.replace("<html>", '<html lang="es">')) == date(2022, 5, 10)
