@@ -129,3 +129,18 @@ def test_a_slashed_date_is_read_day_first_unless_the_page_is_american_english() 
     # a year-first date keeps its order whatever the language
     iso = _page('<meta property="article:published_time" content="2022/05/10 17:36:11">')
     assert _day(iso.replace("<html>", '<html lang="es">')) == date(2022, 5, 10)
+
+
+def test_a_german_posting_line_with_its_verb_last_labels_the_date() -> None:
+    posted = (
+        "<p>Dieser Text <span>wurde am</span> <a>3. April 2015</a> um <b>20:15</b> Uhr"
+        " von Anna veröffentlicht.</p>"
+    )
+    root = parse(f"<html><body><article><p>Text</p></article>{posted}</body></html>")
+    assert labelled_dates(root) == [datetime(2015, 4, 3, tzinfo=UTC)]
+    # first printed elsewhere: that day is the newspaper's, not the page's
+    elsewhere = "<p>Der Text wurde am 3. April 2015 in der Wochenzeitung veröffentlicht.</p>"
+    assert labelled_dates(parse(f"<html><body>{elsewhere}</body></html>")) == []
+    # a date in a sentence with no verb of posting is what the text is about
+    plain = "<p>Die Brücke wurde am 3. April 2015 eröffnet.</p>"
+    assert labelled_dates(parse(f"<html><body>{plain}</body></html>")) == []

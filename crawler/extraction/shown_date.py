@@ -262,6 +262,22 @@ _PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _LABEL_GAP = 12  # characters between the label and its date: a weekday ("Fr, ")
+# German puts the verb last: "wurde am 19. Mai 2010 um 23:03 Uhr von Anna veröffentlicht"
+_GERMAN_PASSIVE = re.compile(r"\bwurde\s+am\b", re.IGNORECASE)
+_GERMAN_VERB = re.compile(r"\b(?:veröffentlicht|gepostet|publiziert|geschrieben)\b", re.IGNORECASE)
+_VERB_GAP = 60  # characters from the date to the verb: its time and author
+# "… am 1. Juni 2017 in der Wochenzeitung erschienen": first printed elsewhere, not here
+_ELSEWHERE = re.compile(r"\b(?:in|im|bei|auf)\b", re.IGNORECASE)
+
+
+def _posted_by(rest: str, start: int) -> bool:
+    """Whether the date at start, right after "wurde am", is followed by the verb of its
+    posting here, with only its time and author between them."""
+    if start > _LABEL_GAP:
+        return False
+    after = rest[start : start + _VERB_GAP]
+    verb = _GERMAN_VERB.search(after)
+    return verb is not None and not _ELSEWHERE.search(after[: verb.start()])
 
 
 def labelled_dates(root: html.HtmlElement) -> list[datetime]:
@@ -274,6 +290,10 @@ def labelled_dates(root: html.HtmlElement) -> list[datetime]:
             if not rest.strip() and number + 1 < len(lines):
                 rest = lines[number + 1]
             out.extend(day for start, day in text_date(rest) if start <= _LABEL_GAP)
+        for label in _GERMAN_PASSIVE.finditer(line):
+            # the date, its time and the verb are often set in elements of their own
+            rest = " ".join([line[label.end() :], *lines[number + 1 : number + 5]])
+            out.extend(day for start, day in text_date(rest) if _posted_by(rest, start))
     return out
 
 
