@@ -144,3 +144,15 @@ def test_a_german_posting_line_with_its_verb_last_labels_the_date() -> None:
     # a date in a sentence with no verb of posting is what the text is about
     plain = "<p>Die Brücke wurde am 3. April 2015 eröffnet.</p>"
     assert labelled_dates(parse(f"<html><body>{plain}</body></html>")) == []
+
+
+def test_a_date_after_the_pages_printed_last_edit_is_an_announced_event() -> None:
+    footer = "<footer><p>Diese Seite wurde zuletzt am 20. Januar 2021 um 10:00 Uhr geändert.</p></footer>"
+    page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
+    assert _day(page) == date(2021, 2, 3)
+    assert _day(page.replace("</body>", f"{footer}</body>")) == date(2021, 1, 20)
+    english = footer.replace(
+        "Diese Seite wurde zuletzt am 20. Januar 2021 um 10:00 Uhr geändert.",
+        "This page was last edited on 20 January 2021, at 10:00.",
+    )
+    assert _day(page.replace("</body>", f"{english}</body>")) == date(2021, 1, 20)

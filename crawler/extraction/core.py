@@ -12,6 +12,7 @@ from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
+from .edited import last_edited
 from .landmarks import (
     find_heading,
     find_heading_holding,
@@ -114,6 +115,7 @@ def _extract(
         marks.scope,
         _printed(root, heading, marks.scope),
         labelled_dates(root),
+        last_edited(root),
     )
     published = as_utc(local) if local is not None else None
     try:

@@ -153,6 +153,7 @@ def choose_date(
     scope: html.HtmlElement | None = None,
     shown: tuple[list[datetime], list[datetime]] = ([], []),
     labelled: list[datetime] | None = None,
+    edited: datetime | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -171,7 +172,8 @@ def choose_date(
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
     printed, updates = _in_url_month(shown, url)
-    printed = _not_after(printed, _last_modified(signals, found if source in _DECLARED else None))
+    declared = found if source in _DECLARED else None
+    printed = _not_after(printed, _last_modified(signals, declared) or edited)
     # a date the page labels as its publication's ("Veröffentlicht am", "Published on") is
     # the article's over an unlabelled one printed near the headline
     labelled, _ = _in_url_month((labelled or [], []), url)
@@ -188,6 +190,10 @@ def choose_date(
         return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
+    # a guessed date after the day the page says it was last edited is an event it announces
+    late = found is not None and edited is not None and found.date() > edited.date()
+    if late and edited is not None and source not in _DECLARED:
+        return edited, "shown"
     return found, source
 
 

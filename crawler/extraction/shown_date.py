@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree, html
 
-__all__ = ["datelines", "labelled_dates", "shown_dates", "text_date"]
+__all__ = ["datelines", "labelled_dates", "page_lines", "shown_dates", "text_date"]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
@@ -283,7 +283,7 @@ def _posted_by(rest: str, start: int) -> bool:
 def labelled_dates(root: html.HtmlElement) -> list[datetime]:
     """Dates the page labels as its publication's, in page order."""
     out: list[datetime] = []
-    lines = [line for line in _page_lines(root) if len(line) <= _LINE * 2]
+    lines = [line for line in page_lines(root) if len(line) <= _LINE * 2]
     for number, line in enumerate(lines):
         for label in _PUBLISHED.finditer(line):
             rest = line[label.end() :]
@@ -318,7 +318,7 @@ def datelines(scope: html.HtmlElement | None) -> list[datetime]:
     return out
 
 
-def _page_lines(root: html.HtmlElement) -> list[str]:
+def page_lines(root: html.HtmlElement) -> list[str]:
     lines = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
