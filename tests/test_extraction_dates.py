@@ -156,3 +156,9 @@ def test_a_date_after_the_pages_printed_last_edit_is_an_announced_event() -> Non
         "This page was last edited on 20 January 2021, at 10:00.",
     )
     assert _day(page.replace("</body>", f"{english}</body>")) == date(2021, 1, 20)
+
+
+def test_last_seen_is_no_last_edit() -> None:
+    page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
+    seen = "<footer><p>Der Hund wurde zuletzt am 20. Januar 2021 im Park gesehen.</p></footer>"
+    assert _day(page.replace("</body>", f"{seen}</body>")) == date(2021, 2, 3)

@@ -23,6 +23,8 @@ _LAST_EDIT = re.compile(
     r"|\blaatst\s+(?:bewerkt|gewijzigd)\s+op\s+",
     re.IGNORECASE,
 )
+# German puts the verb last; without it "zuletzt am" is anything last done ("gesehen")
+_GERMAN_VERB = re.compile(r"\b(?:geändert|bearbeitet|aktualisiert)\b", re.IGNORECASE)
 _GAP = 12  # characters between the phrase and its date: a weekday ("Mi., ")
 _LINE = 200  # a footer sentence, not an article's paragraph
 
@@ -35,6 +37,8 @@ def last_edited(root: html.HtmlElement) -> datetime | None:
         if len(line) > _LINE:
             continue
         for phrase in _LAST_EDIT.finditer(line):
-            rest = line[phrase.end() :] or (lines[number + 1] if number + 1 < len(lines) else "")
+            rest = " ".join([line[phrase.end() :], *lines[number + 1 : number + 4]])
+            if phrase.group().lower().startswith("zuletzt") and not _GERMAN_VERB.search(rest):
+                continue
             found.extend(day for start, day in text_date(rest) if start <= _GAP)
     return max(found) if found else None
