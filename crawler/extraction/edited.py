@@ -29,10 +29,11 @@ _GAP = 12  # characters between the phrase and its date: a weekday ("Mi., ")
 _LINE = 200  # a footer sentence, not an article's paragraph
 
 
-def last_edited(root: html.HtmlElement) -> datetime | None:
-    """The latest day the page prints as its last edit, or None."""
+def last_edited(root: html.HtmlElement, lines: list[str] | None = None) -> datetime | None:
+    """The latest day the page prints as its last edit, or None (lines: its page_lines, when
+    the caller has them already)."""
     found: list[datetime] = []
-    lines = page_lines(root)
+    lines = lines or page_lines(root)
     for number, line in enumerate(lines):
         if len(line) > _LINE:
             continue

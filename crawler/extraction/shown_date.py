@@ -280,10 +280,11 @@ def _posted_by(rest: str, start: int) -> bool:
     return verb is not None and not _ELSEWHERE.search(after[: verb.start()])
 
 
-def labelled_dates(root: html.HtmlElement) -> list[datetime]:
-    """Dates the page labels as its publication's, in page order."""
+def labelled_dates(root: html.HtmlElement, lines: list[str] | None = None) -> list[datetime]:
+    """Dates the page labels as its publication's, in page order (lines: its page_lines,
+    when the caller has them already)."""
     out: list[datetime] = []
-    lines = [line for line in page_lines(root) if len(line) <= _LINE * 2]
+    lines = [line for line in lines or page_lines(root) if len(line) <= _LINE * 2]
     for number, line in enumerate(lines):
         for label in _PUBLISHED.finditer(line):
             rest = line[label.end() :]
