@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from newswatch.crawler.extraction import extract
 from newswatch.crawler.extraction.decode import parse
@@ -106,3 +106,59 @@ def test_a_line_opening_with_a_date_label_names_the_pages_date() -> None:
     assert _day(_page(after=f"<p>Datum: 18.10.2021</p>{gazette}")) == date(2021, 10, 18)
     # "date" inside a sentence is no label
     assert labelled_dates(parse("<p>Our next date: 5 March 2021</p>")) == []
+
+
+def test_an_appeared_on_label_names_the_publication_over_a_last_change() -> None:
+    footer = "<p>Letzte Änderung: 30.09.2021 - 11:02:07</p><p>Erschienen am: 01.10.2021</p>"
+    root = parse(f"<html><body><article><p>Text</p></article>{footer}</body></html>")
+    assert labelled_dates(root) == [datetime(2021, 10, 1, tzinfo=UTC)]
+
+
+def test_chinese_japanese_and_korean_dates_are_read() -> None:
+    head = '<meta property="article:published_time" content="2021-03-01T09:00:00+09:00">'
+    assert _day(_page(head, after="<p>2021年3月5日 10時</p>")) == date(2021, 3, 5)
+    assert _day(_page(head, after="<p>2021년 3월 5일</p>")) == date(2021, 3, 5)
+
+
+def test_a_slashed_date_is_read_day_first_unless_the_page_is_american_english() -> None:
+    head = '<meta property="article:published_time" content="10/05/2022 05:22 pm">'
+    page = _page(head)
+    assert _day(page.replace("<html>", '<html lang="es">')) == date(2022, 5, 10)
+    assert _day(page.replace("<html>", '<html lang="en-GB">')) == date(2022, 5, 10)
+    assert _day(page.replace("<html>", '<html lang="en">')) == date(2022, 10, 5)
+    # a year-first date keeps its order whatever the language
+    iso = _page('<meta property="article:published_time" content="2022/05/10 17:36:11">')
+    assert _day(iso.replace("<html>", '<html lang="es">')) == date(2022, 5, 10)
+
+
+def test_a_german_posting_line_with_its_verb_last_labels_the_date() -> None:
+    posted = (
+        "<p>Dieser Text <span>wurde am</span> <a>3. April 2015</a> um <b>20:15</b> Uhr"
+        " von Anna veröffentlicht.</p>"
+    )
+    root = parse(f"<html><body><article><p>Text</p></article>{posted}</body></html>")
+    assert labelled_dates(root) == [datetime(2015, 4, 3, tzinfo=UTC)]
+    # first printed elsewhere: that day is the newspaper's, not the page's
+    elsewhere = "<p>Der Text wurde am 3. April 2015 in der Wochenzeitung veröffentlicht.</p>"
+    assert labelled_dates(parse(f"<html><body>{elsewhere}</body></html>")) == []
+    # a date in a sentence with no verb of posting is what the text is about
+    plain = "<p>Die Brücke wurde am 3. April 2015 eröffnet.</p>"
+    assert labelled_dates(parse(f"<html><body>{plain}</body></html>")) == []
+
+
+def test_a_date_after_the_pages_printed_last_edit_is_an_announced_event() -> None:
+    footer = "<footer><p>Diese Seite wurde zuletzt am 20. Januar 2021 um 10:00 Uhr geändert.</p></footer>"
+    page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
+    assert _day(page) == date(2021, 2, 3)
+    assert _day(page.replace("</body>", f"{footer}</body>")) == date(2021, 1, 20)
+    english = footer.replace(
+        "Diese Seite wurde zuletzt am 20. Januar 2021 um 10:00 Uhr geändert.",
+        "This page was last edited on 20 January 2021, at 10:00.",
+    )
+    assert _day(page.replace("</body>", f"{english}</body>")) == date(2021, 1, 20)
+
+
+def test_last_seen_is_no_last_edit() -> None:
+    page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
+    seen = "<footer><p>Der Hund wurde zuletzt am 20. Januar 2021 im Park gesehen.</p></footer>"
+    assert _day(page.replace("</body>", f"{seen}</body>")) == date(2021, 2, 3)

@@ -12,6 +12,7 @@ from .authors import choose_authors
 from .body import choose_body
 from .dates import as_utc, choose_date
 from .decode import parse, to_unicode
+from .edited import last_edited
 from .landmarks import (
     find_heading,
     find_heading_holding,
@@ -21,7 +22,7 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import datelines, labelled_dates, shown_dates
+from .shown_date import datelines, labelled_dates, page_lines, shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -106,6 +107,7 @@ def _extract(
     heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
     if heading is None:  # some templates set the headline as a minor heading
         heading = find_heading(root, title, _MINOR_HEADINGS)
+    lines = page_lines(root)
     local, published_source = choose_date(
         signals,
         text,
@@ -113,7 +115,8 @@ def _extract(
         feed_published,
         marks.scope,
         _printed(root, heading, marks.scope),
-        labelled_dates(root),
+        labelled_dates(root, lines),
+        last_edited(root, lines),
     )
     published = as_utc(local) if local is not None else None
     try:

@@ -53,6 +53,7 @@ _URL_DATE = re.compile(
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
 _MIN_YEAR = 1995
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
 def as_utc(value: datetime) -> datetime:
@@ -68,9 +69,10 @@ def parse_date(text: str | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def parse_local(text: str | None) -> datetime | None:
+def parse_local(text: str | None, day_first: bool = False) -> datetime | None:
     """Parse leniently keeping the source's own offset (its calendar day is the article's);
-    naive values are taken as UTC; None when implausible."""
+    naive values are taken as UTC; None when implausible. day_first: the page is written in
+    a language whose readers put the day before the month in a slashed date (10/05/2022)."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
@@ -80,7 +82,7 @@ def parse_local(text: str | None) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     # "12.10.2022" is the 12th of October wherever dots separate a date
-    dayfirst = bool(_DOTTED.match(text))
+    dayfirst = bool(_DOTTED.match(text)) or (day_first and bool(_SLASHED.match(text)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -151,6 +153,7 @@ def choose_date(
     scope: html.HtmlElement | None = None,
     shown: tuple[list[datetime], list[datetime]] = ([], []),
     labelled: list[datetime] | None = None,
+    edited: datetime | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -169,7 +172,8 @@ def choose_date(
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
     printed, updates = _in_url_month(shown, url)
-    printed = _not_after(printed, _last_modified(signals, found if source in _DECLARED else None))
+    declared = found if source in _DECLARED else None
+    printed = _not_after(printed, _last_modified(signals, declared) or edited)
     # a date the page labels as its publication's ("Veröffentlicht am", "Published on") is
     # the article's over an unlabelled one printed near the headline
     labelled, _ = _in_url_month((labelled or [], []), url)
@@ -186,6 +190,10 @@ def choose_date(
         return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):
         return in_url, "url"
+    # a guessed date after the day the page says it was last edited is an event it announces
+    late = found is not None and edited is not None and found.date() > edited.date()
+    if late and edited is not None and source not in _DECLARED:
+        return edited, "shown"
     return found, source
 
 
@@ -198,7 +206,11 @@ def _last_modified(signals: PageSignals, published: datetime | None) -> datetime
     changes on its publication)."""
     values = [signals.article.get("dateModified"), signals.webpage.get("dateModified")]
     values += [value for key in _MODIFIED_META for value in signals.meta.get(key, [])]
-    found = [day for value in values if isinstance(value, str) and (day := parse_local(value))]
+    found = [
+        day
+        for value in values
+        if isinstance(value, str) and (day := parse_local(value, _day_first(signals)))
+    ]
     if found and published is not None:
         found.append(published)
     return max(found, key=as_utc) if found else None
@@ -252,7 +264,11 @@ def _from_page(
         (
             found
             for node in (signals.article, signals.webpage)
-            if (found := parse_local(node.get("datePublished") or node.get("dateCreated")))
+            if (
+                found := parse_local(
+                    node.get("datePublished") or node.get("dateCreated"), _day_first(signals)
+                )
+            )
         ),
         None,
     )
@@ -261,7 +277,7 @@ def _from_page(
             found
             for key in _META_KEYS
             for value in signals.meta.get(key, [])
-            if (found := parse_local(value))
+            if (found := parse_local(value, _day_first(signals)))
         ),
         None,
     )
@@ -275,14 +291,21 @@ def _from_page(
     # a <time> inside the article is the article's; one elsewhere may be a sidebar's or
     # today's date in the header, so it only comes after htmldate's weighing of the page
     for value in (t for t, inside in signals.times if inside):
-        found = parse_local(value)
+        found = parse_local(value, _day_first(signals))
         if found:
             return found, "time"
     found = _from_htmldate(text, url, scope)
     if found:
         return found, "htmldate"
     for value in (t for t, inside in signals.times if not inside):
-        found = parse_local(value)
+        found = parse_local(value, _day_first(signals))
         if found:
             return found, "time"
     return None, None
+
+
+def _day_first(signals: PageSignals) -> bool:
+    """Whether the page's language writes the day first in a slashed date: every language
+    but American English does (a bare "en" is taken as American)."""
+    lang = (signals.html_lang or "").strip().lower().replace("_", "-")
+    return bool(lang) and lang not in ("en", "en-us")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree, html
 
-__all__ = ["datelines", "labelled_dates", "shown_dates", "text_date"]
+__all__ = ["datelines", "labelled_dates", "page_lines", "shown_dates", "text_date"]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
@@ -170,6 +170,8 @@ _NUM = r"\d{1,2}"
 _DATE = re.compile(
     # 2021-03-05
     rf"(?<![\d.])(?P<iy>(?:19|20)\d\d)-(?P<im>{_NUM})-(?P<id>{_NUM})(?!\d)"
+    # 2021年3月5日 (Chinese, Japanese), 2021년 3월 5일 (Korean)
+    rf"|(?<!\d)(?P<cy>(?:19|20)\d\d)\s*[年년]\s*(?P<cm>{_NUM})\s*[月월]\s*(?P<cd>{_NUM})\s*[日일]"
     # 5.3.2021, 05.03.2021
     rf"|(?<![\d.])(?P<dd>{_NUM})\.\s?(?P<dm>{_NUM})\.\s?(?P<dy>(?:19|20)\d\d)(?!\d)"
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
@@ -192,6 +194,8 @@ def text_date(text: str) -> list[tuple[int, datetime]]:
         try:
             if g["iy"]:
                 year, month, day = int(g["iy"]), int(g["im"]), int(g["id"])
+            elif g["cy"]:
+                year, month, day = int(g["cy"]), int(g["cm"]), int(g["cd"])
             elif g["dy"]:
                 year, month, day = int(g["dy"]), int(g["dm"]), int(g["dd"])
             elif g["sy"]:
@@ -251,25 +255,46 @@ def _dated(lines: list[str]) -> list[tuple[datetime, bool]]:
 # two ("Veröffentlicht am Fr, 24. Januar 2020", "Published: 23 July 2017", "Publié le 3 mai")
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|first published|veröffentlicht|erstellt|publié|publiée|publicado"
-    r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano)"
+    r"|publicada|fecha de publicación|pubblicato|gepubliceerd|julkaistu|opublikowano|erschienen|verschenen)"
     r"(?:\s+(?:am|on|le|el|em|il|op|el día))?\s*:?\s*"
     # a bare "Date:" labels the page's own date only as a line's first word
     r"|^(?:datum|date|fecha|data|publication date|publiziert)\s*:\s*",
     re.IGNORECASE,
 )
 _LABEL_GAP = 12  # characters between the label and its date: a weekday ("Fr, ")
+# German puts the verb last: "wurde am 19. Mai 2010 um 23:03 Uhr von Anna veröffentlicht"
+_GERMAN_PASSIVE = re.compile(r"\bwurde\s+am\b", re.IGNORECASE)
+_GERMAN_VERB = re.compile(r"\b(?:veröffentlicht|gepostet|publiziert|geschrieben)\b", re.IGNORECASE)
+_VERB_GAP = 60  # characters from the date to the verb: its time and author
+# "… am 1. Juni 2017 in der Wochenzeitung erschienen": first printed elsewhere, not here
+_ELSEWHERE = re.compile(r"\b(?:in|im|bei|auf)\b", re.IGNORECASE)
 
 
-def labelled_dates(root: html.HtmlElement) -> list[datetime]:
-    """Dates the page labels as its publication's, in page order."""
+def _posted_by(rest: str, start: int) -> bool:
+    """Whether the date at start, right after "wurde am", is followed by the verb of its
+    posting here, with only its time and author between them."""
+    if start > _LABEL_GAP:
+        return False
+    after = rest[start : start + _VERB_GAP]
+    verb = _GERMAN_VERB.search(after)
+    return verb is not None and not _ELSEWHERE.search(after[: verb.start()])
+
+
+def labelled_dates(root: html.HtmlElement, lines: list[str] | None = None) -> list[datetime]:
+    """Dates the page labels as its publication's, in page order (lines: its page_lines,
+    when the caller has them already)."""
     out: list[datetime] = []
-    lines = [line for line in _page_lines(root) if len(line) <= _LINE * 2]
+    lines = [line for line in lines or page_lines(root) if len(line) <= _LINE * 2]
     for number, line in enumerate(lines):
         for label in _PUBLISHED.finditer(line):
             rest = line[label.end() :]
             if not rest.strip() and number + 1 < len(lines):
                 rest = lines[number + 1]
             out.extend(day for start, day in text_date(rest) if start <= _LABEL_GAP)
+        for label in _GERMAN_PASSIVE.finditer(line):
+            # the date, its time and the verb are often set in elements of their own
+            rest = " ".join([line[label.end() :], *lines[number + 1 : number + 5]])
+            out.extend(day for start, day in text_date(rest) if _posted_by(rest, start))
     return out
 
 
@@ -294,7 +319,7 @@ def datelines(scope: html.HtmlElement | None) -> list[datetime]:
     return out
 
 
-def _page_lines(root: html.HtmlElement) -> list[str]:
+def page_lines(root: html.HtmlElement) -> list[str]:
     lines = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
