@@ -69,6 +69,18 @@ def _page(head: str = "", body: str = "", lang: str = "en") -> str:
             None,
             "Ministers meet in Brussels",
         ),
+        (
+            "<title>湖上渡轮恢复运营，市民出行更方便-湖畔网</title>",
+            BODY,
+            None,
+            "湖上渡轮恢复运营，市民出行更方便",
+        ),
+        (
+            "<title>湖上渡轮恢复运营_本地_湖畔网</title>",
+            BODY,
+            None,
+            "湖上渡轮恢复运营_本地_湖畔网",
+        ),
     ],
     ids=[
         "h1-middle-segment",
@@ -79,6 +91,8 @@ def _page(head: str = "", body: str = "", lang: str = "en") -> str:
         "site-by-initials",
         "br-in-headline",
         "h1-agrees-with-og",
+        "cjk-tight-site-suffix",
+        "cjk-section-chain-kept",
     ],
 )
 def test_title_choice(head: str, body: str, url: str | None, title: str) -> None:
