@@ -719,3 +719,28 @@ def test_archived_page_names_the_archived_site() -> None:
     body = f"<h1>Harbour Talks</h1><h2>Cinemas go digital</h2>{BODY}"
     url = "https://web.archive.org/web/20140226054445/http://www.harbourtalks.com/2013/08/07/x/"
     assert extract(_page(head, body), url).title == "Cinemas go digital"
+
+
+def test_first_article_h2_is_the_headline_on_a_page_without_h1() -> None:
+    head = "<title>Weekly report 3 - Lake Office</title>"
+    body = (
+        '<nav><h2 class="sr-only">Main navigation menu</h2></nav>'
+        '<main><h2 class="text-hide">Main content here</h2>'
+        f"<article><h2>Calm winds and a quiet week on the lake</h2>{BODY}</article></main>"
+    )
+    assert extract(_page(head, body)).title == "Calm winds and a quiet week on the lake"
+
+
+def test_agreeing_sources_beat_an_article_h2_without_h1() -> None:
+    head = (
+        '<meta property="og:title" content="Lake Office front page">'
+        "<title>Lake Office front page</title>"
+    )
+    body = f"<main><h2>Calm winds and a quiet week on the lake</h2>{BODY}</main>"
+    assert extract(_page(head, body)).title == "Lake Office front page"
+
+
+def test_comment_heading_quoting_the_title_is_not_the_headline() -> None:
+    head = "<title>Ferry timetable for the summer</title>"
+    body = f"<article>{BODY}<h2>4 thoughts on “Ferry timetable for the summer”</h2></article>"
+    assert extract(_page(head, body)).title == "Ferry timetable for the summer"

@@ -157,6 +157,28 @@ def _names_the_site(h1: str, title: str | None) -> bool:
     return len(head.split()) > len(fold_key(h1).split())
 
 
+H2_MAX_CHARS = 150
+
+
+def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[str]) -> str | None:
+    """The first <h2> inside the article content that is a headline: not the site's name, more
+    than a short label, not a teaser paragraph, not a lead-in ending in a colon, and not a
+    heading that quotes another source's title ('3 thoughts on "Headline"')."""
+    others = {fold_key(cand) for _source, cand in named} - {""}
+    for text in signals.h2s:
+        key = fold_key(text)
+        if (
+            text in signals.h2s_inside
+            and not is_site(text, sites)
+            and sum(not word.isdigit() for word in key.split()) > LABEL_WORDS
+            and len(text) <= H2_MAX_CHARS
+            and not text.rstrip().endswith(":")
+            and not any(other != key and other in key for other in others)
+        ):
+            return signals.headlines.get(text) or text
+    return None
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
@@ -258,6 +280,12 @@ def _choose(
         stripped = strip_site(cand, sites)
         if len(keys[fold_key(stripped)]) > 1 and stripped:
             return stripped, source
+    # no <h1> at all and no two sources agree: the article's first <h2> that reads as a
+    # headline is the one readers see (CMS themes that start the content at <h2>)
+    if not h1s:
+        h2 = _content_h2(signals, named, sites)
+        if h2:
+            return h2, "h2"
     for source, cand in named:
         stripped = strip_site(cand, sites)
         if source == "title" and stripped == cand:
