@@ -744,3 +744,12 @@ def test_comment_heading_quoting_the_title_is_not_the_headline() -> None:
     head = "<title>Ferry timetable for the summer</title>"
     body = f"<article>{BODY}<h2>4 thoughts on “Ferry timetable for the summer”</h2></article>"
     assert extract(_page(head, body)).title == "Ferry timetable for the summer"
+
+
+def test_h1_marked_as_the_kicker_gives_way_to_the_headline_h2() -> None:
+    head = "<title>Ferries run again all summer - Lake travel: new timetable</title>"
+    body = (
+        '<article><h1 class="strapline">Lake travel: new timetable</h1>'
+        f'<h2 class="title">Ferries run again all summer</h2>{BODY}</article>'
+    )
+    assert extract(_page(head, body)).title == "Ferries run again all summer"

@@ -162,6 +162,19 @@ _HIDDEN_CLASS = re.compile(
 )
 
 
+# an <h1> the theme names the line above the headline (a kicker, a strapline), not the headline
+_BESIDE_CLASS = re.compile(
+    r"strapline|kicker|dachzeile|spitzmarke|overline|roofline|eyebrow|supertitle"
+    r"|surtitre|occhiello|volanta|antetitulo",
+    re.IGNORECASE,
+)
+
+
+def _not_headline(el: html.HtmlElement) -> bool:
+    """The <h1>'s class names it the kicker above the headline (an <h2> then holds it)."""
+    return bool(_BESIDE_CLASS.search(el.get("class") or ""))
+
+
 def _hidden(el: html.HtmlElement) -> bool:
     """The heading is not shown: marked for screen readers only, or hidden outright."""
     style = (el.get("style") or "").replace(" ", "").lower()
@@ -191,7 +204,7 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         for br in h1.iter("br"):
             br.tail = " " + (br.tail or "")  # a line break in a headline separates words
         text = _visible_text(h1)
-        if text:
+        if text and not _not_headline(h1):
             signals.h1s.append((text, _in_content(h1, content)))
             if is_logo(h1):
                 signals.site_names.append(text)  # the logo's text is the site's name
