@@ -753,3 +753,13 @@ def test_h1_marked_as_the_kicker_gives_way_to_the_headline_h2() -> None:
         f'<h2 class="title">Ferries run again all summer</h2>{BODY}</article>'
     )
     assert extract(_page(head, body)).title == "Ferries run again all summer"
+
+
+def test_h1_given_word_for_word_by_og_title_keeps_a_site_like_first_segment() -> None:
+    head = (
+        '<meta property="og:title" content="Ferries today – Timetables for every lake">'
+        '<meta property="og:site_name" content="Ferries">'
+        "<title>Ferries today – Timetables for every lake | Ferries</title>"
+    )
+    body = f"<article><h1>Ferries today – Timetables for every lake</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferries today – Timetables for every lake"

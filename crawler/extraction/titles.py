@@ -250,6 +250,10 @@ def _choose(
     confirmed = [(inside, text) for text, inside in h1s if _confirms(text, named)]
     if confirmed:
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
+        # og:title or JSON-LD giving the <h1> word for word: all of it is the headline, even a
+        # first segment that looks like the site's name ("Puppies to buy – Tips ...")
+        if any(fold_key(cand) == fold_key(best) for source, cand in named if source != "title"):
+            return best, "h1"
         return strip_site(best, sites), "h1"
     # a dateline or a host name set in the same <h1> ("Headline 02.02.2022 • Press"): the part
     # another source names is the headline; a lead before a colon in plain text is kept, since
