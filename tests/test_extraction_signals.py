@@ -763,3 +763,24 @@ def test_h1_given_word_for_word_by_og_title_keeps_a_site_like_first_segment() ->
     )
     body = f"<article><h1>Ferries today – Timetables for every lake</h1>{BODY}</article>"
     assert extract(_page(head, body)).title == "Ferries today – Timetables for every lake"
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "h1", "title"),
+    [
+        ("Cabin type 3 by the lake. Cheap holiday homes", "Cabin 3", "Cabin 3"),
+        (
+            "Politics: Ferries run again all summer",
+            "Politics",
+            "Politics: Ferries run again all summer",
+        ),
+        ("Ferries run again all summer | Politics", "Politics", "Ferries run again all summer"),
+        ("Lorem site test page", "Dolor", "Lorem site test page"),
+    ],
+    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1"],
+)
+def test_short_sole_h1_that_the_title_shares_a_word_with(
+    title_tag: str, h1: str, title: str
+) -> None:
+    page = _page(f"<title>{title_tag}</title>", f"<div><h1>{h1}</h1></div>{BODY}")
+    assert extract(page).title == title

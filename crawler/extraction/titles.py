@@ -158,6 +158,20 @@ def _names_the_site(h1: str, title: str | None) -> bool:
 
 
 H2_MAX_CHARS = 150
+SHORT_H1_CHARS = 15  # a longer sole <h1> of three words is taken above, before the <title>
+
+
+def _shares_word(text: str, named: list[tuple[str, str]]) -> bool:
+    """A source shares a word with the heading, and does not set it apart as a label of its
+    own before or after the headline ("Politics: Headline", "Headline - Politics - Site" for
+    a section label <h1>Politics</h1>)."""
+    key = fold_key(text)
+    words = {word for word in key.split() if not word.isdigit()}
+    if any(fold_key(part) == key for _source, cand in named for part in SEPARATORS.split(cand)[1:]):
+        return False
+    if any(fold_key(cand).startswith(key + " ") for _source, cand in named):
+        return False  # a label before the headline ("Politics: Headline")
+    return any(words & set(fold_key(cand).split()) for _source, cand in named)
 
 
 def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[str]) -> str | None:
@@ -290,6 +304,10 @@ def _choose(
         h2 = _content_h2(signals, named, sites)
         if h2:
             return h2, "h2"
+    # the page's only <h1>, short as it is ("Design", "Blockhaus 3"), when the <title> or
+    # og:title shares a word with it: the page's own heading (not a stray "Lorem" or a logo)
+    if len(h1s) == 1 and len(h1s[0][0]) < SHORT_H1_CHARS and _shares_word(h1s[0][0], named):
+        return h1s[0][0], "h1"
     for source, cand in named:
         stripped = strip_site(cand, sites)
         if source == "title" and stripped == cand:
