@@ -784,3 +784,9 @@ def test_short_sole_h1_that_the_title_shares_a_word_with(
 ) -> None:
     page = _page(f"<title>{title_tag}</title>", f"<div><h1>{h1}</h1></div>{BODY}")
     assert extract(page).title == title
+
+
+def test_h1_given_word_for_word_by_og_title_still_loses_a_label() -> None:
+    head = '<meta property="og:title" content="Update | Ferry timetable changes for the summer">'
+    body = f"<article><h1>Update | Ferry timetable changes for the summer</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferry timetable changes for the summer"

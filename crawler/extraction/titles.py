@@ -264,11 +264,20 @@ def _choose(
     confirmed = [(inside, text) for text, inside in h1s if _confirms(text, named)]
     if confirmed:
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
-        # og:title or JSON-LD giving the <h1> word for word: all of it is the headline, even a
-        # first segment that looks like the site's name ("Puppies to buy – Tips ...")
-        if any(fold_key(cand) == fold_key(best) for source, cand in named if source != "title"):
+        stripped = strip_site(best, sites)
+        # og:title or JSON-LD giving the <h1> word for word: a first segment that only looks
+        # like the site's name (the name and an everyday word: "Puppies to buy – Tips ...")
+        # is part of the headline; the name itself or a label ("Update | ...") is not
+        cut = best[: len(best) - len(stripped)] if best.endswith(stripped) else ""
+        cut_key = fold_key(cut).replace(" ", "")
+        if (
+            cut_key
+            and is_site(cut, sites)
+            and cut_key not in {site.replace(" ", "") for site in sites}
+            and any(fold_key(cand) == fold_key(best) for source, cand in named if source != "title")
+        ):
             return best, "h1"
-        return strip_site(best, sites), "h1"
+        return stripped, "h1"
     # a dateline or a host name set in the same <h1> ("Headline 02.02.2022 • Press"): the part
     # another source names is the headline; a lead before a colon in plain text is kept, since
     # readers see it in the headline (a kicker set apart by markup was dropped above)
