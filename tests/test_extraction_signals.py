@@ -69,6 +69,18 @@ def _page(head: str = "", body: str = "", lang: str = "en") -> str:
             None,
             "Ministers meet in Brussels",
         ),
+        (
+            "<title>湖上渡轮恢复运营，市民出行更方便-湖畔网</title>",
+            BODY,
+            None,
+            "湖上渡轮恢复运营，市民出行更方便",
+        ),
+        (
+            "<title>湖上渡轮恢复运营_本地_湖畔网</title>",
+            BODY,
+            None,
+            "湖上渡轮恢复运营_本地_湖畔网",
+        ),
     ],
     ids=[
         "h1-middle-segment",
@@ -79,6 +91,8 @@ def _page(head: str = "", body: str = "", lang: str = "en") -> str:
         "site-by-initials",
         "br-in-headline",
         "h1-agrees-with-og",
+        "cjk-tight-site-suffix",
+        "cjk-section-chain-kept",
     ],
 )
 def test_title_choice(head: str, body: str, url: str | None, title: str) -> None:
@@ -705,3 +719,74 @@ def test_archived_page_names_the_archived_site() -> None:
     body = f"<h1>Harbour Talks</h1><h2>Cinemas go digital</h2>{BODY}"
     url = "https://web.archive.org/web/20140226054445/http://www.harbourtalks.com/2013/08/07/x/"
     assert extract(_page(head, body), url).title == "Cinemas go digital"
+
+
+def test_first_article_h2_is_the_headline_on_a_page_without_h1() -> None:
+    head = "<title>Weekly report 3 - Lake Office</title>"
+    body = (
+        '<nav><h2 class="sr-only">Main navigation menu</h2></nav>'
+        '<main><h2 class="text-hide">Main content here</h2>'
+        f"<article><h2>Calm winds and a quiet week on the lake</h2>{BODY}</article></main>"
+    )
+    assert extract(_page(head, body)).title == "Calm winds and a quiet week on the lake"
+
+
+def test_agreeing_sources_beat_an_article_h2_without_h1() -> None:
+    head = (
+        '<meta property="og:title" content="Lake Office front page">'
+        "<title>Lake Office front page</title>"
+    )
+    body = f"<main><h2>Calm winds and a quiet week on the lake</h2>{BODY}</main>"
+    assert extract(_page(head, body)).title == "Lake Office front page"
+
+
+def test_comment_heading_quoting_the_title_is_not_the_headline() -> None:
+    head = "<title>Ferry timetable for the summer</title>"
+    body = f"<article>{BODY}<h2>4 thoughts on “Ferry timetable for the summer”</h2></article>"
+    assert extract(_page(head, body)).title == "Ferry timetable for the summer"
+
+
+def test_h1_marked_as_the_kicker_gives_way_to_the_headline_h2() -> None:
+    head = "<title>Ferries run again all summer - Lake travel: new timetable</title>"
+    body = (
+        '<article><h1 class="strapline">Lake travel: new timetable</h1>'
+        f'<h2 class="title">Ferries run again all summer</h2>{BODY}</article>'
+    )
+    assert extract(_page(head, body)).title == "Ferries run again all summer"
+
+
+def test_h1_given_word_for_word_by_og_title_keeps_a_site_like_first_segment() -> None:
+    head = (
+        '<meta property="og:title" content="Ferries today – Timetables for every lake">'
+        '<meta property="og:site_name" content="Ferries">'
+        "<title>Ferries today – Timetables for every lake | Ferries</title>"
+    )
+    body = f"<article><h1>Ferries today – Timetables for every lake</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferries today – Timetables for every lake"
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "h1", "title"),
+    [
+        ("Cabin type 3 by the lake. Cheap holiday homes", "Cabin 3", "Cabin 3"),
+        (
+            "Politics: Ferries run again all summer",
+            "Politics",
+            "Politics: Ferries run again all summer",
+        ),
+        ("Ferries run again all summer | Politics", "Politics", "Ferries run again all summer"),
+        ("Lorem site test page", "Dolor", "Lorem site test page"),
+    ],
+    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1"],
+)
+def test_short_sole_h1_that_the_title_shares_a_word_with(
+    title_tag: str, h1: str, title: str
+) -> None:
+    page = _page(f"<title>{title_tag}</title>", f"<div><h1>{h1}</h1></div>{BODY}")
+    assert extract(page).title == title
+
+
+def test_h1_given_word_for_word_by_og_title_still_loses_a_label() -> None:
+    head = '<meta property="og:title" content="Update | Ferry timetable changes for the summer">'
+    body = f"<article><h1>Update | Ferry timetable changes for the summer</h1>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Ferry timetable changes for the summer"

@@ -151,7 +151,7 @@ def strip_unknown_site(title: str) -> str:
     """Drop a short trailing ' - Name' from a <title> when nothing else names the site."""
     parts = SEPARATORS.split(title)
     if len(parts) < 2:
-        return title
+        return _strip_tight_unknown(title)
     tail, head = parts[-1], title[: title.rfind(parts[-1])]
     head = head.rstrip(" |-–—:·•/«»")
     words = tail.split()
@@ -161,6 +161,29 @@ def strip_unknown_site(title: str) -> str:
     named = sep not in ("-", ":") or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
     if 1 <= len(words) <= 4 and len(head.split()) >= len(words) + 2 and named:
         return head.strip()
+    return title
+
+
+# Chinese, Japanese and Korean letters
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_NAME_CHARS = 8
+
+
+def _strip_tight_unknown(title: str) -> str:
+    """Drop a short name set off without spaces after a headline in Chinese or Japanese
+    ("标题-新华网", "見出し_サイト名"), where a hyphen does not join the words of a headline."""
+    marks = list(_TIGHT.finditer(title))
+    if len(marks) != 1:
+        return title  # a chain ("标题_频道_网站") names sections too: which is the site's?
+    head, tail = title[: marks[-1].start()].strip(), title[marks[-1].end() :].strip()
+    if (
+        _CJK.search(head)
+        and _CJK.search(tail)
+        and " " not in tail
+        and len(tail) <= _CJK_NAME_CHARS
+        and len(head) >= 2 * len(tail)
+    ):
+        return head
     return title
 
 

@@ -44,6 +44,7 @@ class PageSignals:
     # a heading's (<h1>, <h2>) text without the kicker its markup sets apart
     headlines: dict[str, str] = field(default_factory=dict)
     h2s: list[str] = field(default_factory=list)  # the first few <h2> texts
+    h2s_inside: set[str] = field(default_factory=set)  # those inside the article content
     times: list[tuple[str, bool]] = field(default_factory=list)  # (datetime attr, inside content)
     canonical: str | None = None
     html_lang: str | None = None
@@ -153,6 +154,37 @@ def _visible_text(el: html.HtmlElement) -> str:
     return clean_space(" ".join(str(t) for t in parts))
 
 
+# what themes call a heading kept for screen readers only ("sr-only", "visually-hidden")
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:sr-only|visually-?hidden|screen-reader-text|text-hide|hidden|invisible"
+    r"|element-invisible|a11y-hidden|offscreen)(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+# an <h1> the theme names the line above the headline (a kicker, a strapline), not the headline
+_BESIDE_CLASS = re.compile(
+    r"strapline|kicker|dachzeile|spitzmarke|overline|roofline|eyebrow|supertitle"
+    r"|surtitre|occhiello|volanta|antetitulo",
+    re.IGNORECASE,
+)
+
+
+def _not_headline(el: html.HtmlElement) -> bool:
+    """The <h1>'s class names it the kicker above the headline (an <h2> then holds it)."""
+    return bool(_BESIDE_CLASS.search(el.get("class") or ""))
+
+
+def _hidden(el: html.HtmlElement) -> bool:
+    """The heading is not shown: marked for screen readers only, or hidden outright."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (
+        el.get("hidden") is not None
+        or bool(_HIDDEN_CLASS.search(el.get("class") or ""))
+        or "display:none" in style
+    )
+
+
 def _note_headline(signals: PageSignals, text: str, parts: list[Part]) -> None:
     headline = without_kicker(parts)
     if headline:
@@ -172,7 +204,7 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
         for br in h1.iter("br"):
             br.tail = " " + (br.tail or "")  # a line break in a headline separates words
         text = _visible_text(h1)
-        if text:
+        if text and not _not_headline(h1):
             signals.h1s.append((text, _in_content(h1, content)))
             if is_logo(h1):
                 signals.site_names.append(text)  # the logo's text is the site's name
@@ -183,8 +215,10 @@ def read_signals(root: html.HtmlElement) -> PageSignals:
                 _note_headline(signals, text, parts)
     for h2 in root.iterfind(".//h2"):
         text = _visible_text(h2)
-        if text:
+        if text and not _hidden(h2):
             signals.h2s.append(text)
+            if _in_content(h2, content):
+                signals.h2s_inside.add(text)
             _note_headline(signals, text, heading_parts(h2))
             if len(signals.h2s) >= _MAX_H2S:
                 break

@@ -157,6 +157,42 @@ def _names_the_site(h1: str, title: str | None) -> bool:
     return len(head.split()) > len(fold_key(h1).split())
 
 
+H2_MAX_CHARS = 150
+SHORT_H1_CHARS = 15  # a longer sole <h1> of three words is taken above, before the <title>
+
+
+def _shares_word(text: str, named: list[tuple[str, str]]) -> bool:
+    """A source shares a word with the heading, and does not set it apart as a label of its
+    own before or after the headline ("Politics: Headline", "Headline - Politics - Site" for
+    a section label <h1>Politics</h1>)."""
+    key = fold_key(text)
+    words = {word for word in key.split() if not word.isdigit()}
+    if any(fold_key(part) == key for _source, cand in named for part in SEPARATORS.split(cand)[1:]):
+        return False
+    if any(fold_key(cand).startswith(key + " ") for _source, cand in named):
+        return False  # a label before the headline ("Politics: Headline")
+    return any(words & set(fold_key(cand).split()) for _source, cand in named)
+
+
+def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[str]) -> str | None:
+    """The first <h2> inside the article content that is a headline: not the site's name, more
+    than a short label, not a teaser paragraph, not a lead-in ending in a colon, and not a
+    heading that quotes another source's title ('3 thoughts on "Headline"')."""
+    others = {fold_key(cand) for _source, cand in named} - {""}
+    for text in signals.h2s:
+        key = fold_key(text)
+        if (
+            text in signals.h2s_inside
+            and not is_site(text, sites)
+            and sum(not word.isdigit() for word in key.split()) > LABEL_WORDS
+            and len(text) <= H2_MAX_CHARS
+            and not text.rstrip().endswith(":")
+            and not any(other != key and other in key for other in others)
+        ):
+            return signals.headlines.get(text) or text
+    return None
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
@@ -228,7 +264,20 @@ def _choose(
     confirmed = [(inside, text) for text, inside in h1s if _confirms(text, named)]
     if confirmed:
         best = max(confirmed, key=lambda pair: (pair[0], len(pair[1].split())))[1]
-        return strip_site(best, sites), "h1"
+        stripped = strip_site(best, sites)
+        # og:title or JSON-LD giving the <h1> word for word: a first segment that only looks
+        # like the site's name (the name and an everyday word: "Puppies to buy – Tips ...")
+        # is part of the headline; the name itself or a label ("Update | ...") is not
+        cut = best[: len(best) - len(stripped)] if best.endswith(stripped) else ""
+        cut_key = fold_key(cut).replace(" ", "")
+        if (
+            cut_key
+            and is_site(cut, sites)
+            and cut_key not in {site.replace(" ", "") for site in sites}
+            and any(fold_key(cand) == fold_key(best) for source, cand in named if source != "title")
+        ):
+            return best, "h1"
+        return stripped, "h1"
     # a dateline or a host name set in the same <h1> ("Headline 02.02.2022 • Press"): the part
     # another source names is the headline; a lead before a colon in plain text is kept, since
     # readers see it in the headline (a kicker set apart by markup was dropped above)
@@ -258,6 +307,16 @@ def _choose(
         stripped = strip_site(cand, sites)
         if len(keys[fold_key(stripped)]) > 1 and stripped:
             return stripped, source
+    # no <h1> at all and no two sources agree: the article's first <h2> that reads as a
+    # headline is the one readers see (CMS themes that start the content at <h2>)
+    if not h1s:
+        h2 = _content_h2(signals, named, sites)
+        if h2:
+            return h2, "h2"
+    # the page's only <h1>, short as it is ("Design", "Blockhaus 3"), when the <title> or
+    # og:title shares a word with it: the page's own heading (not a stray "Lorem" or a logo)
+    if len(h1s) == 1 and len(h1s[0][0]) < SHORT_H1_CHARS and _shares_word(h1s[0][0], named):
+        return h1s[0][0], "h1"
     for source, cand in named:
         stripped = strip_site(cand, sites)
         if source == "title" and stripped == cand:
