@@ -266,3 +266,36 @@ def test_short_news_lines_are_not_mistaken_for_notes(line: str) -> None:
 def test_sentences_starting_like_labels_are_kept(line: str) -> None:
     text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
     assert drop_boilerplate(text, NO_PAGE) == text
+
+
+def test_linked_lines_after_the_last_paragraph_are_dropped() -> None:
+    links = ["Here is the full timetable of the new ferries", "Harbour fees for 2024"]
+    markup = (
+        "<article>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "".join(f'<p><a href="/n{i}">{t}</a></p>' for i, t in enumerate(links))
+        + "</article>"
+    )
+    text = "\n\n".join([*STORY, *links])
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == "\n\n".join(STORY)
+
+
+@pytest.mark.parametrize(
+    ("markup", "line"),
+    [
+        ('<p><a href="/a">{}</a></p>', "https://harbour.example/report"),
+        ('<ul><li><a href="/a">{}</a></li></ul>', "Harbour fees for 2024"),
+        ("<p>{}</p>", "Harbour fees for 2024"),
+    ],
+)
+def test_closing_addresses_list_items_and_plain_lines_are_kept(markup: str, line: str) -> None:
+    page = "<article>" + "".join(f"<p>{p}</p>" for p in STORY) + markup.format(line) + "</article>"
+    text = "\n\n".join([*STORY, line])
+    assert drop_boilerplate(text, TextIndex(_tree(page))) == text
+
+
+def test_a_linked_line_before_the_last_paragraph_is_kept() -> None:
+    link = "Harbour fees for 2024"
+    page = f'<article><p>{STORY[0]}</p><p><a href="/a">{link}</a></p><p>{STORY[1]}</p></article>'
+    text = "\n\n".join([STORY[0], link, STORY[1]])
+    assert drop_boilerplate(text, TextIndex(_tree(page))) == text

@@ -232,6 +232,28 @@ def _rail_after_labels(paragraphs: list[str], index: TextIndex) -> set[int]:
     return rail
 
 
+# a bare address or a numbered reference: the article's sources, not a link elsewhere
+_REFERENCE = re.compile(r"^\W*(?:\d+\W+)?(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+def _closing_links(paragraphs: list[str], index: TextIndex) -> int:
+    """How many paragraphs at the end are short lines that are wholly a link to another page
+    ("Hier geht es zu ...", the headline of the next story): the page's, after the article's
+    last sentence. List items stay (a list of links can be the article's content)."""
+    count = 0
+    for paragraph in reversed(paragraphs[1:]):
+        line = paragraph.strip()
+        if len(line.split()) >= TEASER_WORDS or line.startswith(("- ", "• ", "* ")):
+            break
+        if _REFERENCE.match(line):
+            break
+        el = index.find(paragraph)
+        if el is None or el.tag == "li" or not _linked(el):
+            break
+        count += 1
+    return count
+
+
 def drop_boilerplate(text: str, index: TextIndex) -> str:
     """The body without boxes, teaser lines, rail labels and closing appeals to the reader;
     index finds the page element each paragraph came from."""
@@ -242,6 +264,7 @@ def drop_boilerplate(text: str, index: TextIndex) -> str:
     body_chars = len(norm(text))
     tail = len(paragraphs) - APPEAL_TAIL
     rail = _rail_after_labels(paragraphs, index)
+    rail.update(range(len(paragraphs) - _closing_links(paragraphs, index), len(paragraphs)))
     kept = []
     for i, paragraph in enumerate(paragraphs):
         if i in rail:
