@@ -299,3 +299,31 @@ def test_a_linked_line_before_the_last_paragraph_is_kept() -> None:
     page = f'<article><p>{STORY[0]}</p><p><a href="/a">{link}</a></p><p>{STORY[1]}</p></article>'
     text = "\n\n".join([STORY[0], link, STORY[1]])
     assert drop_boilerplate(text, TextIndex(_tree(page))) == text
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<div class="modal hidden"><form><p>{}</p></form></div>',
+        "<div hidden><p>{}</p></div>",
+        '<div style="display: none"><p>{}</p></div>',
+    ],
+)
+def test_paragraph_the_page_does_not_show_is_dropped(box: str) -> None:
+    line = "Get the harbour letter every month with our best offers"
+    markup = _story_markup(box.format(line))
+    text = "\n\n".join([*STORY[:2], line, *STORY[2:]])
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == "\n\n".join(STORY)
+
+
+def test_a_hidden_wrapper_around_the_whole_article_is_kept() -> None:
+    markup = '<div class="hidden">' + _story_markup() + "</div>"
+    text = "\n\n".join(STORY)
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == text
+
+
+def test_a_gallery_showing_its_hidden_parts_one_at_a_time_is_kept() -> None:
+    slides = "".join(f'<div class="slide hidden"><p>{p}</p></div>' for p in STORY[1:])
+    markup = f"<article><p>{STORY[0]}</p>{slides}</article>"
+    text = "\n\n".join(STORY)
+    assert drop_boilerplate(text, TextIndex(_tree(markup))) == text

@@ -133,6 +133,20 @@ APPEAL_WORDS = 60
 APPEAL_TAIL = 3  # paragraphs at the end where an appeal is the page's, not the story's
 
 
+# elements the page does not show (a sign-up dialog, data for scripts): class words, the
+# hidden attribute, an inline display:none
+_HIDDEN = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide|visually-hidden|sr-only)(?:\s|$)")
+
+
+def _is_hidden(node: html.HtmlElement) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return (
+        node.get("hidden") is not None
+        or "display:none" in style
+        or bool(_HIDDEN.search(node.get("class") or ""))
+    )
+
+
 def _is_marked(node: html.HtmlElement) -> bool:
     if node.tag == "aside":
         return True
@@ -150,6 +164,19 @@ def _in_box(el: html.HtmlElement, body_chars: int, seen: dict[html.HtmlElement, 
         if seen[node]:
             return len(norm(node.text_content())) <= BOX_SHARE * body_chars
     return False
+
+
+def _hidden_part(paragraphs: list[str], index: TextIndex, body_chars: int) -> set[int]:
+    """Indexes of the paragraphs inside an element the page does not show, unless such
+    elements hold much of the body (a gallery that shows its parts one at a time)."""
+    hidden = set()
+    for i, paragraph in enumerate(paragraphs):
+        el = index.find(paragraph)
+        ancestors = [] if el is None else [el, *el.iterancestors()][: BOX_DEPTH + 1]
+        if any(_is_hidden(node) for node in ancestors):
+            hidden.add(i)
+    share = sum(len(norm(paragraphs[i])) for i in hidden)
+    return hidden if share <= BOX_SHARE * body_chars else set()
 
 
 def _is_teaser(paragraph: str, index: TextIndex) -> bool:
@@ -265,6 +292,7 @@ def drop_boilerplate(text: str, index: TextIndex) -> str:
     tail = len(paragraphs) - APPEAL_TAIL
     rail = _rail_after_labels(paragraphs, index)
     rail.update(range(len(paragraphs) - _closing_links(paragraphs, index), len(paragraphs)))
+    rail.update(_hidden_part(paragraphs, index, body_chars))
     kept = []
     for i, paragraph in enumerate(paragraphs):
         if i in rail:
