@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from newswatch.config import Settings
 from newswatch.scheduler import plan
 from newswatch.scheduler.service import PlanFn, Service
+from newswatch.scheduler.signals import StartupSignals
 from newswatch.storage import service_state as state_sql
 from newswatch.storage.db import Database
 from newswatch.storage.locks import ServiceLockHandle
@@ -162,6 +163,7 @@ def build(
     *,
     lock: ServiceLockHandle | None,
     load_settings: Callable[[], Settings] | None,
+    startup_signals: StartupSignals | None = None,
 ) -> Service:
     """The service wired to the crawler and the digest code (call inside the running loop)."""
     from newswatch.crawler.polling import next_poll_at
@@ -189,6 +191,7 @@ def build(
         lock=lock,
         runner=runner,
         stop_crawl=partial(stop_crawls, runner),
+        startup_signals=startup_signals,
     )
 
 
@@ -198,12 +201,17 @@ def serve(
     *,
     lock: ServiceLockHandle | None,
     load_settings: Callable[[], Settings] | None = None,
+    startup_signals: StartupSignals | None = None,
 ) -> int:
-    """Run the service until it is stopped; its exit code."""
+    """Run the service until it is stopped; its exit code. ``startup_signals``: the recorder
+    installed before the lock was taken, whose signals the service acts on once it runs."""
 
     from newswatch.crawler.runner import run_on_reactor
 
     async def main() -> int:
-        return await build(settings, db, lock=lock, load_settings=load_settings).run()
+        service = build(
+            settings, db, lock=lock, load_settings=load_settings, startup_signals=startup_signals
+        )
+        return await service.run()
 
     return run_on_reactor(main)

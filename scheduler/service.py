@@ -30,6 +30,7 @@ from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.reload import apply_reload
 from newswatch.scheduler.report import crawl_figures, format_figures
 from newswatch.scheduler.retry import backoff, is_transient
+from newswatch.scheduler.signals import StartupSignals
 from newswatch.storage import service_state as state_sql
 from newswatch.storage.db import Database
 from newswatch.storage.locks import LockHeld, ServiceLockHandle
@@ -69,6 +70,7 @@ class Service:
         lock: ServiceLockHandle | None = None,
         runner: Any = None,
         stop_crawl: Callable[[], Awaitable[None]] | None = None,
+        startup_signals: StartupSignals | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
@@ -77,6 +79,7 @@ class Service:
         self.runner = runner
         # how to stop the runner's crawls gracefully (``crawler.runner.stop_crawls`` for Scrapy)
         self._stop_crawl = stop_crawl or (runner.stop if runner is not None else None)
+        self._startup_signals = startup_signals
         self.clock = clock
         self.metrics = Metrics()
         self._crawl = crawl
@@ -110,6 +113,12 @@ class Service:
         self._add_jobs()
         self.scheduler.start()
         handled = self._install_signals(loop)
+        # signals that came while we started (the lock was already held): act on them now
+        for sig in self._startup_signals.take() if self._startup_signals else []:
+            if sig == signal.SIGHUP:
+                self.reload()
+            else:
+                self.stop(sig.name)
         busy = _SkipBusyPoll()
         logging.getLogger("apscheduler.scheduler").addFilter(busy)
         log.info(

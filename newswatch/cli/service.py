@@ -199,6 +199,11 @@ def register(app: typer.Typer) -> None:
 
         quiet_libraries(level)
         db = st.database()
+        from newswatch.scheduler.signals import StartupSignals
+
+        # from the lock on, `status` says running: a SIGTERM before the service's own handlers
+        # are in place must stop it gracefully, not kill it
+        early = StartupSignals().install()
         try:
             lock = locks.acquire(db)
         except locks.LockHeld as exc:
@@ -211,7 +216,9 @@ def register(app: typer.Typer) -> None:
                 web = Background(settings, db, settings.web.host, settings.service.web_port)
                 web.start()
                 warm_in_background(settings, db)
-            code = serve(settings, db, lock=lock, load_settings=_reloader(st))
+            code = serve(
+                settings, db, lock=lock, load_settings=_reloader(st), startup_signals=early
+            )
         finally:
             if web is not None:
                 web.stop()
