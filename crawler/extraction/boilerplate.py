@@ -10,7 +10,7 @@ import re
 from lxml import html
 
 from .agree import TextIndex
-from .nodes import norm
+from .nodes import hidden_by_markup, marker, norm
 
 # class/id words of boxes that hold no article prose; a box is small next to the article,
 # which tells it apart from a wrapper that happens to carry such a word ("share-wrapper")
@@ -139,19 +139,14 @@ _HIDDEN = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide|visually-hidden|s
 
 
 def _is_hidden(node: html.HtmlElement) -> bool:
-    style = (node.get("style") or "").replace(" ", "").lower()
-    return (
-        node.get("hidden") is not None
-        or "display:none" in style
-        or bool(_HIDDEN.search(node.get("class") or ""))
-    )
+    return hidden_by_markup(node, _HIDDEN)
 
 
 def _is_marked(node: html.HtmlElement) -> bool:
     if node.tag == "aside":
         return True
-    marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-    return bool(marker.strip()) and bool(_BOX.search(marker))
+    marks = marker(node)
+    return bool(marks.strip()) and bool(_BOX.search(marks))
 
 
 def _in_box(el: html.HtmlElement, body_chars: int, seen: dict[html.HtmlElement, bool]) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import html
 
 from .agree import TextIndex
-from .nodes import norm
+from .nodes import marker, norm
 
 _WORD = re.compile(r"\w+")
 MIN_OVERRIDE = 250  # characters: shorter candidates are teasers or labels, never the article
@@ -91,8 +91,8 @@ def _ancestry_matches(el: html.HtmlElement, pattern: re.Pattern[str]) -> bool:
     for node in [el, *el.iterancestors()]:
         if node.tag in ("body", "html"):
             return False
-        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marker.strip() and pattern.search(marker):
+        marks = marker(node)
+        if marks.strip() and pattern.search(marks):
             return True
     return False
 

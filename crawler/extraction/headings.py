@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from lxml import html
 
+from .nodes import marker
+
 # markup inside a line of text; any other child element (a span, <small>, a <div>) or a line
 # break sets a kicker, an overline or a subline apart from the headline
 _INLINE = frozenset(
@@ -96,9 +98,7 @@ def is_logo(el: html.HtmlElement) -> bool:
     """The heading is the site's logo, name or motto in the header, not a page's headline:
     marked so, or a link to the site's front page."""
     marks = " ".join(
-        f"{node.get('class') or ''} {node.get('id') or ''}"
-        for node in (el, *el.iterdescendants())
-        if isinstance(node.tag, str)
+        marker(node) for node in (el, *el.iterdescendants()) if isinstance(node.tag, str)
     )
     return bool(_BRAND.search(marks)) or _links_home(el)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import html
 
 # trafilatura drops non-printable characters, and with the zero-width non-joiner Persian
@@ -34,6 +36,22 @@ def common_ancestor(a: html.HtmlElement, b: html.HtmlElement) -> html.HtmlElemen
         if id(el) in ids:
             return el
     return None
+
+
+def marker(node: html.HtmlElement) -> str:
+    """The element's class and id, where themes name what a block is ("author-box", "kicker")."""
+    return f"{node.get('class') or ''} {node.get('id') or ''}"
+
+
+def hidden_by_markup(node: html.HtmlElement, hiding_class: re.Pattern[str]) -> bool:
+    """The element is not shown: the hidden attribute, an inline display:none, or a class the
+    caller knows to hide it."""
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return (
+        node.get("hidden") is not None
+        or "display:none" in style
+        or bool(hiding_class.search(node.get("class") or ""))
+    )
 
 
 def is_inside(el: html.HtmlElement, ancestor: html.HtmlElement) -> bool:

@@ -15,7 +15,7 @@ from lxml import html
 
 from .agree import TextIndex
 from .landmarks import INLINE
-from .nodes import norm
+from .nodes import marker, norm
 
 _WORD = re.compile(r"\w+")
 MIN_WORDS = 10  # a standfirst is a sentence or two; fewer words are a kicker, byline or date
@@ -113,8 +113,8 @@ def _small(node: html.HtmlElement, size: int) -> bool:
 
 
 def _marked(node: html.HtmlElement) -> bool:
-    marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-    return bool(marker.strip()) and bool(_SKIP_MARK.search(marker))
+    marks = marker(node)
+    return bool(marks.strip()) and bool(_SKIP_MARK.search(marks))
 
 
 def _linked_share(el: html.HtmlElement) -> float:

@@ -11,6 +11,7 @@ from typing import Any
 from lxml import html
 
 from .headings import Part, heading_parts, is_logo, without_kicker
+from .nodes import hidden_by_markup
 
 _ARTICLE_TYPES = re.compile(r"(article|posting|report|newsarticle|blog)", re.IGNORECASE)
 _PAGE_TYPES = re.compile(r"(webpage|itempage)", re.IGNORECASE)
@@ -177,12 +178,7 @@ def _not_headline(el: html.HtmlElement) -> bool:
 
 def _hidden(el: html.HtmlElement) -> bool:
     """The heading is not shown: marked for screen readers only, or hidden outright."""
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return (
-        el.get("hidden") is not None
-        or bool(_HIDDEN_CLASS.search(el.get("class") or ""))
-        or "display:none" in style
-    )
+    return hidden_by_markup(el, _HIDDEN_CLASS)
 
 
 def _note_headline(signals: PageSignals, text: str, parts: list[Part]) -> None:
