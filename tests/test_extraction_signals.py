@@ -862,3 +862,12 @@ def test_site_name_glued_to_the_headline_is_cut(site: str, title: str) -> None:
         f"<title>Timetable for May{site} | {site}</title>"
     )
     assert extract(_page(head, BODY)).title == title
+
+
+def test_first_h2_adding_only_the_site_name_does_not_lengthen_the_headline() -> None:
+    head = (
+        '<meta property="og:site_name" content="Camping Notes">'
+        "<title>Seven ways to keep a tent dry | Camping Notes</title>"
+    )
+    body = f"<div><h2>Seven ways to keep a tent dry | Camping Notes</h2></div>{BODY}"
+    assert extract(_page(head, body)).title == "Seven ways to keep a tent dry"

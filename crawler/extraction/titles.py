@@ -220,12 +220,13 @@ def _social_h2(
     return signals.headlines.get(h2) or h2
 
 
-def _fuller_h2(signals: PageSignals, title: str) -> str | None:
+def _fuller_h2(signals: PageSignals, title: str, sites: set[str]) -> str | None:
     """The page's first <h2> when it begins with the whole headline chosen and goes on ("Ten
     tips" above "Ten tips for a calm week"): the headline shortened for the <h1> or the
     <title>, shown in full under it. A headline of a few words that a section's first heading
     continues ("Bee game" and "Bee game multiplayer") is too short to tell; one that the <h2>
-    continues after a colon is the headline before its subline."""
+    continues after a colon is the headline before its subline, and one the <h2> follows
+    with the site's name only is the headline without it."""
     if not signals.h2s:
         return None
     key = fold_key(title)
@@ -234,9 +235,12 @@ def _fuller_h2(signals: PageSignals, title: str) -> str | None:
     first = signals.headlines.get(signals.h2s[0]) or signals.h2s[0]
     if len(first) > H2_MAX_CHARS or not fold_key(first).startswith(key + " "):
         return None
-    # "Headline: the subline" sets a subline apart from the headline (taken as in _begins)
+    # "Headline: the subline" sets a subline apart from the headline (taken as in _begins);
+    # "Headline | Site" adds only the site's name
     rest = first[len(title) :] if first.casefold().startswith(title.casefold()) else ""
-    return None if rest.lstrip().startswith(":") else first
+    if rest.lstrip().startswith(":") or is_site(rest.strip(" |-–—:·•/«»"), sites):
+        return None
+    return first
 
 
 def choose_title(
@@ -258,7 +262,7 @@ def choose_headline(
     heading, source, social = _choose(signals, url, feed_title)
     if not heading:
         return heading, source, heading
-    title, better = heading, social or _fuller_h2(signals, heading)
+    title, better = heading, social or _fuller_h2(signals, heading, site_keys(signals, url))
     if better:
         title, source = better, "h2"
     return _tidy(title), source, _tidy(heading)
