@@ -871,3 +871,14 @@ def test_first_h2_adding_only_the_site_name_does_not_lengthen_the_headline() -> 
     )
     body = f"<div><h2>Seven ways to keep a tent dry | Camping Notes</h2></div>{BODY}"
     assert extract(_page(head, body)).title == "Seven ways to keep a tent dry"
+
+
+def test_twitter_title_copying_og_title_is_not_a_second_source() -> None:
+    blurb = "Anna gave the Lake Office 5 stars. Read her whole review here"
+    head = (
+        f'<meta property="og:title" content="{blurb}">'
+        f'<meta name="twitter:title" content="{blurb}">'
+        "<title>Lake Office reviewed by Anna</title>"
+    )
+    body = f"<article><h2>Quiet rooms and a friendly harbour view</h2>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Quiet rooms and a friendly harbour view"

@@ -383,7 +383,10 @@ def _pick(
         keys.setdefault(fold_key(stripped), []).append(source)
     for source, cand in named:
         stripped = strip_site(cand, sites)
-        if len(keys[fold_key(stripped)]) > 1 and stripped:
+        agreeing = set(keys[fold_key(stripped)])
+        if "og" in agreeing:  # twitter:title copies og:title: one source, not two
+            agreeing.discard("twitter")
+        if len(agreeing) > 1 and stripped:
             return stripped, source
     # no <h1> at all and no two sources agree: the article's first <h2> that reads as a
     # headline is the one readers see (CMS themes that start the content at <h2>)
