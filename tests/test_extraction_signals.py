@@ -776,8 +776,9 @@ def test_h1_given_word_for_word_by_og_title_keeps_a_site_like_first_segment() ->
         ),
         ("Ferries run again all summer | Politics", "Politics", "Ferries run again all summer"),
         ("Lorem site test page", "Dolor", "Lorem site test page"),
+        ("Geschichte - Ruderclub Seestadt", "Clubgeschichte", "Clubgeschichte"),
     ],
-    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1"],
+    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1", "compound"],
 )
 def test_short_sole_h1_that_the_title_shares_a_word_with(
     title_tag: str, h1: str, title: str

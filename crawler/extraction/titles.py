@@ -159,19 +159,24 @@ def _names_the_site(h1: str, title: str | None) -> bool:
 
 H2_MAX_CHARS = 150
 SHORT_H1_CHARS = 15  # a longer sole <h1> of three words is taken above, before the <title>
+COMPOUND_PART_CHARS = 5
 
 
 def _shares_word(text: str, named: list[tuple[str, str]]) -> bool:
-    """A source shares a word with the heading, and does not set it apart as a label of its
-    own before or after the headline ("Politics: Headline", "Headline - Politics - Site" for
-    a section label <h1>Politics</h1>)."""
+    """A source shares a word with the heading (or a part of its compound word), and does not
+    set it apart as a label of its own before or after the headline ("Politics: Headline",
+    "Headline - Politics - Site" for a section label <h1>Politics</h1>)."""
     key = fold_key(text)
     words = {word for word in key.split() if not word.isdigit()}
     if any(fold_key(part) == key for _source, cand in named for part in SEPARATORS.split(cand)[1:]):
         return False
     if any(fold_key(cand).startswith(key + " ") for _source, cand in named):
         return False  # a label before the headline ("Politics: Headline")
-    return any(words & set(fold_key(cand).split()) for _source, cand in named)
+    others = {word for _source, cand in named for word in fold_key(cand).split()}
+    # or a word of theirs inside the heading's compound ("Clubgeschichte" for "Geschichte")
+    return bool(words & others) or any(
+        len(other) >= COMPOUND_PART_CHARS and other in word for word in words for other in others
+    )
 
 
 def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[str]) -> str | None:
