@@ -776,8 +776,9 @@ def test_h1_given_word_for_word_by_og_title_keeps_a_site_like_first_segment() ->
         ),
         ("Ferries run again all summer | Politics", "Politics", "Ferries run again all summer"),
         ("Lorem site test page", "Dolor", "Lorem site test page"),
+        ("Geschichte - Ruderclub Seestadt", "Clubgeschichte", "Clubgeschichte"),
     ],
-    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1"],
+    ids=["short-sole-h1", "label-before-headline", "label-after-headline", "stray-h1", "compound"],
 )
 def test_short_sole_h1_that_the_title_shares_a_word_with(
     title_tag: str, h1: str, title: str
@@ -790,3 +791,95 @@ def test_h1_given_word_for_word_by_og_title_still_loses_a_label() -> None:
     head = '<meta property="og:title" content="Update | Ferry timetable changes for the summer">'
     body = f"<article><h1>Update | Ferry timetable changes for the summer</h1>{BODY}</article>"
     assert extract(_page(head, body)).title == "Ferry timetable changes for the summer"
+
+
+_SEO_H1 = "Harbour fees: council votes for a rise, ferry owners angry"
+_SHOWN_H2 = "Ferry owners angry as council raises harbour fees"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        (  # the <h1> for search engines stands outside the article; og:title names the <h2>
+            f'<meta property="og:title" content="{_SHOWN_H2}"><title>{_SEO_H1} | Coast Post</title>'
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", '
+            f'"headline": "{_SEO_H1}"}}</script>',
+            f"<div><h1>{_SEO_H1}</h1></div><article><h2>{_SHOWN_H2}</h2>{BODY}</article>",
+            _SHOWN_H2,
+        ),
+        (  # both in the article: og:title and JSON-LD name the <h2>, only the <title> the <h1>
+            f'<meta property="og:title" content="{_SHOWN_H2}"><title>{_SEO_H1}</title>'
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", '
+            f'"headline": "{_SHOWN_H2}"}}</script>',
+            f"<article><h1>{_SEO_H1}</h1><h2>{_SHOWN_H2}</h2>{BODY}</article>",
+            _SHOWN_H2,
+        ),
+        (  # both in the article, the <h1> named by the <title> and JSON-LD: og:title's own text
+            f'<meta property="og:title" content="{_SHOWN_H2}"><title>{_SEO_H1}</title>'
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", '
+            f'"headline": "{_SEO_H1}"}}</script>',
+            f"<article><h1>{_SEO_H1}</h1><h2>{_SHOWN_H2}</h2>{BODY}</article>",
+            _SEO_H1,
+        ),
+    ],
+    ids=["h1-outside-article", "h2-named-by-more", "h1-named-by-more"],
+)
+def test_h2_that_og_title_names_beats_an_h1_it_does_not(head: str, body: str, title: str) -> None:
+    assert extract(_page(head, body)).title == title
+
+
+@pytest.mark.parametrize(
+    ("h1", "h2", "title"),
+    [
+        (
+            "Seven ways to keep a tent dry",
+            "Seven ways to keep a tent dry in autumn storms",
+            "Seven ways to keep a tent dry in autumn storms",
+        ),
+        ("Tent guide", "Tent guide for beginners", "Tent guide"),
+    ],
+    ids=["shortened-headline", "short-label-kept"],
+)
+def test_first_h2_that_continues_the_headline_is_the_full_headline(
+    h1: str, h2: str, title: str
+) -> None:
+    head = f"<title>{h1} | Camping Notes</title>"
+    body = f"<div><h1>{h1}</h1></div><div><h2>{h2}</h2></div>{BODY}"
+    assert extract(_page(head, body)).title == title
+
+
+@pytest.mark.parametrize(
+    ("site", "title"),
+    [
+        ("Lake Ferry News", "Timetable for May"),
+        ("Ferry", "Timetable for MayFerry"),  # one word may end a word of the headline
+    ],
+    ids=["glued-name-cut", "one-word-name-kept"],
+)
+def test_site_name_glued_to_the_headline_is_cut(site: str, title: str) -> None:
+    head = (
+        f'<meta property="og:site_name" content="{site}">'
+        f'<meta property="og:title" content="Timetable for May{site} | {site}">'
+        f"<title>Timetable for May{site} | {site}</title>"
+    )
+    assert extract(_page(head, BODY)).title == title
+
+
+def test_first_h2_adding_only_the_site_name_does_not_lengthen_the_headline() -> None:
+    head = (
+        '<meta property="og:site_name" content="Camping Notes">'
+        "<title>Seven ways to keep a tent dry | Camping Notes</title>"
+    )
+    body = f"<div><h2>Seven ways to keep a tent dry | Camping Notes</h2></div>{BODY}"
+    assert extract(_page(head, body)).title == "Seven ways to keep a tent dry"
+
+
+def test_twitter_title_copying_og_title_is_not_a_second_source() -> None:
+    blurb = "Anna gave the Lake Office 5 stars. Read her whole review here"
+    head = (
+        f'<meta property="og:title" content="{blurb}">'
+        f'<meta name="twitter:title" content="{blurb}">'
+        "<title>Lake Office reviewed by Anna</title>"
+    )
+    body = f"<article><h2>Quiet rooms and a friendly harbour view</h2>{BODY}</article>"
+    assert extract(_page(head, body)).title == "Quiet rooms and a friendly harbour view"

@@ -24,7 +24,7 @@ from .language import choose_language
 from .model import Extracted
 from .shown_date import datelines, labelled_dates, page_lines, shown_dates
 from .structured import clean_space, read_signals
-from .titles import choose_title
+from .titles import choose_headline
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +98,19 @@ def _extract(
         return _empty(url, feed_title, feed_published)
     signals = read_signals(root)
     canonical = _absolute(signals.canonical, url) or _absolute(signals.first_meta("og:url"), url)
-    title, title_source = choose_title(signals, url, feed_title)
+    # the heading that marks where the article starts may be an <h1> whose wording the
+    # title improves on (the full headline in an <h2> under it): body and date look for it
+    title, title_source, heading_text = choose_headline(signals, url, feed_title)
     authors = choose_authors(signals, root)  # before the tree is reshaped
     flatten_layout_tables(root)
     paragraphs_from_breaks(root)
-    marks = find_landmarks(root, title)
+    marks = find_landmarks(root, heading_text)
     # the printed date sits under the headline even when a kicker shares its <h1>
-    heading = marks.heading if marks.heading is not None else find_heading_holding(root, title)
+    heading = (
+        marks.heading if marks.heading is not None else find_heading_holding(root, heading_text)
+    )
     if heading is None:  # some templates set the headline as a minor heading
-        heading = find_heading(root, title, _MINOR_HEADINGS)
+        heading = find_heading(root, heading_text, _MINOR_HEADINGS)
     lines = page_lines(root)
     local, published_source = choose_date(
         signals,
@@ -120,7 +124,7 @@ def _extract(
     )
     published = as_utc(local) if local is not None else None
     try:
-        choice = choose_body(root, text, url, signals, title, marks)
+        choice = choose_body(root, text, url, signals, heading_text, marks)
         body, body_source, why = choice.text, choice.source, choice.explain()
     except Exception:  # keep the metadata already found when only the body fails
         log.exception("body extraction failed for %s", url)

@@ -122,7 +122,21 @@ def strip_site(title: str, sites: set[str]) -> str:
     out = parts[0]
     for sep, part in zip(seps, parts[1:], strict=False):
         out += sep + part
-    return out.strip()
+    return _strip_glued_site(out.strip(), sites)
+
+
+def _strip_glued_site(title: str, sites: set[str]) -> str:
+    """Cut a site name of several words glued to the end of the headline without a space
+    ("Harbour fees riseCoast Post Online"), as a theme writes it that leaves out its separator;
+    a one-word name may end a word of the headline itself."""
+    names = {site.replace(" ", "") for site in sites if " " in site}
+    if not names:
+        return title
+    for i in range(1, len(title)):
+        glued = title[i].isupper() and title[i - 1].isalnum()
+        if glued and fold_key(title[:i]) and fold_key(title[i:]).replace(" ", "") in names:
+            return title[:i].strip()
+    return title
 
 
 _TIGHT = re.compile(r"(?<=\S)(?:\||｜|_|-|–|—)(?=\S)")

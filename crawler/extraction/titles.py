@@ -159,19 +159,24 @@ def _names_the_site(h1: str, title: str | None) -> bool:
 
 H2_MAX_CHARS = 150
 SHORT_H1_CHARS = 15  # a longer sole <h1> of three words is taken above, before the <title>
+COMPOUND_PART_CHARS = 5
 
 
 def _shares_word(text: str, named: list[tuple[str, str]]) -> bool:
-    """A source shares a word with the heading, and does not set it apart as a label of its
-    own before or after the headline ("Politics: Headline", "Headline - Politics - Site" for
-    a section label <h1>Politics</h1>)."""
+    """A source shares a word with the heading (or a part of its compound word), and does not
+    set it apart as a label of its own before or after the headline ("Politics: Headline",
+    "Headline - Politics - Site" for a section label <h1>Politics</h1>)."""
     key = fold_key(text)
     words = {word for word in key.split() if not word.isdigit()}
     if any(fold_key(part) == key for _source, cand in named for part in SEPARATORS.split(cand)[1:]):
         return False
     if any(fold_key(cand).startswith(key + " ") for _source, cand in named):
         return False  # a label before the headline ("Politics: Headline")
-    return any(words & set(fold_key(cand).split()) for _source, cand in named)
+    others = {word for _source, cand in named for word in fold_key(cand).split()}
+    # or a word of theirs inside the heading's compound ("Clubgeschichte" for "Geschichte")
+    return bool(words & others) or any(
+        len(other) >= COMPOUND_PART_CHARS and other in word for word in words for other in others
+    )
 
 
 def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[str]) -> str | None:
@@ -193,20 +198,88 @@ def _content_h2(signals: PageSignals, named: list[tuple[str, str]], sites: set[s
     return None
 
 
+def _named_by(text: str, named: list[tuple[str, str]]) -> int:
+    """How many sources name the heading (twitter:title, a copy of og:title, not counted)."""
+    return sum(_confirms(text, [pair]) for pair in named if pair[0] in ("jsonld", "og", "title"))
+
+
+def _social_h2(
+    signals: PageSignals, h1s: list[tuple[str, bool]], named: list[tuple[str, str]], sites: set[str]
+) -> str | None:
+    """An <h2> that og:title gives word for word when no <h1> is og:title or a segment of it: the
+    headline the article shows under an <h1> written for search engines, when that <h1> stands
+    outside the article content or fewer sources name it than the <h2>."""
+    og = next((cand for source, cand in named if source == "og"), None)
+    if not h1s or not og:
+        return None
+    og_key = fold_key(strip_site(og, sites))
+    if len(og_key.split()) <= LABEL_WORDS:
+        return None
+    h2 = next((text for text in signals.h2s if fold_key(text) == og_key), None)
+    og_keys = {fold_key(variant) for variant in _variants(og)}
+    if h2 is None or any(fold_key(text) in og_keys for text, _inside in h1s):
+        return None
+    inside = [text for text, inside in h1s if inside]
+    if inside and _named_by(h2, named) <= max(_named_by(text, named) for text in inside):
+        return None
+    return signals.headlines.get(h2) or h2
+
+
+def _fuller_h2(signals: PageSignals, title: str, sites: set[str]) -> str | None:
+    """The page's first <h2> when it begins with the whole headline chosen and goes on ("Ten
+    tips" above "Ten tips for a calm week"): the headline shortened for the <h1> or the
+    <title>, shown in full under it. A headline of a few words that a section's first heading
+    continues ("Bee game" and "Bee game multiplayer") is too short to tell; one that the <h2>
+    continues after a colon is the headline before its subline, and one the <h2> follows
+    with the site's name only is the headline without it."""
+    if not signals.h2s:
+        return None
+    key = fold_key(title)
+    if len(key.split()) <= MIN_PART_WORDS:
+        return None
+    first = signals.headlines.get(signals.h2s[0]) or signals.h2s[0]
+    if len(first) > H2_MAX_CHARS or not fold_key(first).startswith(key + " "):
+        return None
+    # "Headline: the subline" sets a subline apart from the headline (taken as in _begins);
+    # "Headline | Site" adds only the site's name
+    rest = first[len(title) :] if first.casefold().startswith(title.casefold()) else ""
+    if rest.lstrip().startswith(":") or is_site(rest.strip(" |-–—:·•/«»"), sites):
+        return None
+    return first
+
+
 def choose_title(
     signals: PageSignals, url: str | None, feed_title: str | None
 ) -> tuple[str | None, str | None]:
     """Return (title, source) preferring the candidate that agrees with the visible <h1>;
     in Unicode's composed form (NFC), so the same headline always compares equal."""
-    title, source = _choose(signals, url, feed_title)
-    if not title:
-        return title, source
+    title, source, _heading = choose_headline(signals, url, feed_title)
+    return title, source
+
+
+def choose_headline(
+    signals: PageSignals, url: str | None, feed_title: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """Return (title, source, heading): the title as choose_title gives it, and the text of
+    the heading that marks where the article starts, which is the title but where an <h2>
+    gives the headline in full or in the wording og:title names, under an <h1> that still
+    heads the article."""
+    heading, source, social = _choose(signals, url, feed_title)
+    if not heading:
+        return heading, source, heading
+    title, better = heading, social or _fuller_h2(signals, heading, site_keys(signals, url))
+    if better:
+        title, source = better, "h2"
+    return _tidy(title), source, _tidy(heading)
+
+
+def _tidy(title: str) -> str:
     title = title.rstrip(" ¶")  # the permalink mark of documentation themes
     title = _DANGLING.sub("", title) or title  # "Site name -" with the headline left out
     dated = _LEADING_DAY.match(title)
     if dated:
         title = title[dated.end() :]  # "23.01.2022 - Headline": the day is the page's date
-    return unicodedata.normalize("NFC", title), source
+    return unicodedata.normalize("NFC", title)
 
 
 _DANGLING = re.compile(r"\s+[-|–—:·•/]+$")
@@ -218,7 +291,8 @@ _LEADING_DAY = re.compile(
 
 def _choose(
     signals: PageSignals, url: str | None, feed_title: str | None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, str | None]:
+    """(title, source, an <h2> that og:title names over the <h1>s) from the page's sources."""
     sites = site_keys(signals, url)
     named: list[tuple[str, str]] = []
     headline = jsonld_text(signals.article.get("headline") or signals.article.get("name"))
@@ -238,6 +312,15 @@ def _choose(
         if not is_site(text, sites) and not _names_the_site(text, signals.title_tag)
     ]
     h1s.sort(key=lambda pair: not pair[1])
+    return *_pick(signals, sites, named, h1s), _social_h2(signals, h1s, named, sites)
+
+
+def _pick(
+    signals: PageSignals,
+    sites: set[str],
+    named: list[tuple[str, str]],
+    h1s: list[tuple[str, bool]],
+) -> tuple[str | None, str | None]:
     # a kicker and the headline in two spans of one <h1>: the span another source names,
     # the later one when both are named (the kicker comes first)
     # (or writes after its own "Kicker: ", when no source names the whole <h1>)
@@ -305,7 +388,10 @@ def _choose(
         keys.setdefault(fold_key(stripped), []).append(source)
     for source, cand in named:
         stripped = strip_site(cand, sites)
-        if len(keys[fold_key(stripped)]) > 1 and stripped:
+        agreeing = set(keys[fold_key(stripped)])
+        if "og" in agreeing:  # twitter:title copies og:title: one source, not two
+            agreeing.discard("twitter")
+        if len(agreeing) > 1 and stripped:
             return stripped, source
     # no <h1> at all and no two sources agree: the article's first <h2> that reads as a
     # headline is the one readers see (CMS themes that start the content at <h2>)
