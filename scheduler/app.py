@@ -206,7 +206,7 @@ def serve(
     """Run the service until it is stopped; its exit code. ``startup_signals``: the recorder
     installed before the lock was taken, whose signals the service acts on once it runs."""
 
-    from newswatch.crawler.runner import run_on_reactor
+    from newswatch.crawler.reactor import run_on_reactor
 
     async def main() -> int:
         service = build(
