@@ -32,6 +32,7 @@ from newswatch.digests.view import DigestView, HealthRow
 from newswatch.errors import DeliveryError, NewswatchError
 from newswatch.judge.explain import explainer_for
 from newswatch.storage import ledger
+from newswatch.storage.alerts import alert_health
 from newswatch.storage.db import Database
 from newswatch.storage.models import Digest, utcnow
 from newswatch.storage.sources import feed_health
@@ -255,7 +256,7 @@ def _claim_and_render(
         **view_options(settings),
     )
     view.alerts_unsent = alert_health_line(
-        ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
+        alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
     )
     files = render.write_digest(view, settings.digest.output_dir)
     try:
