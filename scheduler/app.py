@@ -143,7 +143,7 @@ def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
 def run_deliveries(settings: Settings, db: Database, *, now: datetime | None = None) -> Any:
     """The delivery job: digest emails and alerts that failed before, when due again."""
     from newswatch.digests.alert_step import retry_alerts
-    from newswatch.digests.service import retry_deliveries
+    from newswatch.digests.delivery import retry_deliveries
 
     # alerts first: they are the urgent ones, and a digest mail may wait on a slow SMTP server
     retry_alerts(settings, db)
