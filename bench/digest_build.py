@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newswatch.categories import CATEGORIES
 from newswatch.config import Settings
-from newswatch.digests import render, service
+from newswatch.digests import recorded, render, service
 from newswatch.digests.mail import build_message, subject_for
 from newswatch.storage.articles import insert_article
 from newswatch.storage.db import Database
@@ -124,7 +124,7 @@ def main() -> None:
         from newswatch.storage import ledger
 
         digest = ledger.get_digest(s, result.digest_id)
-        view = service.view_of(settings, s, digest)
+        view = recorded.view_of(settings, s, digest)
     t = time.perf_counter()
     html = render.render_html(view)
     msg = build_message(

@@ -23,7 +23,7 @@ from newswatch.config import AlertRule, Settings
 from newswatch.digests.safety import plain_text, safe_url
 from newswatch.digests.summarize import summarize
 from newswatch.ingest import IngestResult
-from newswatch.storage import ledger
+from newswatch.storage import alerts as alert_ledger
 from newswatch.storage.articles import get_article
 from newswatch.storage.db import Database
 from newswatch.storage.models import AlertSent, Article, Source, Story, utcnow
@@ -156,12 +156,12 @@ class Alerter:
             rules = [r for r in self.cfg.rules if rule_matches(r, art)]
             if not rules:
                 return []
-            story_id = ledger.ensure_story(s, art)
+            story_id = alert_ledger.ensure_story(s, art)
             for rule in rules:
                 outlets = self._outlets(s, rule, art, story_id, now)
                 if outlets < rule.min_outlets:
                     continue
-                alert_id = ledger.claim_alert(
+                alert_id = alert_ledger.claim_alert(
                     s,
                     rule=rule.name,
                     story_id=story_id,
@@ -187,24 +187,24 @@ class Alerter:
         now = self.clock()
         rules = {r.name: r for r in self.cfg.rules}
         with self.db.session() as s:
-            due = [(int(row.id or 0), row.fired_at) for row in ledger.due_alerts(s, now)]
+            due = [(int(row.id or 0), row.fired_at) for row in alert_ledger.due_alerts(s, now)]
         notices: list[AlertNotice] = []
         for alert_id, fired_at in due:
             with self.db.session() as s:
                 if fired_at is None or fired_at < now - self.cfg.retry_for:
-                    ledger.expire_alert(s, alert_id)
+                    alert_ledger.expire_alert(s, alert_id)
                     log.warning(
                         "alert %s not sent within %s: given up", alert_id, self.cfg.retry_for
                     )
                     continue
-                if not ledger.lease_alert(s, alert_id, now=now, lease=SEND_LEASE):
+                if not alert_ledger.lease_alert(s, alert_id, now=now, lease=SEND_LEASE):
                     continue  # another process is sending it
                 row = s.get(AlertSent, alert_id)
                 rule = rules.get(row.rule) if row is not None else None
                 art = get_article(s, row.article_id) if row and row.article_id is not None else None
                 if row is None or rule is None or art is None:
                     # the rule was removed from the configuration, or the report deleted
-                    ledger.expire_alert(s, alert_id)
+                    alert_ledger.expire_alert(s, alert_id)
                     continue
                 outlets = self._outlets(s, rule, art, row.story_id, fired_at)
                 title, body = self._message(s, rule, art, row.story_id, outlets)
@@ -219,7 +219,7 @@ class Alerter:
     @staticmethod
     def _outlets(s: Session, rule: AlertRule, art: Article, story_id: int, at: datetime) -> int:
         end = window_end(art, at, rule.within)
-        return ledger.story_outlets(s, story_id, end - rule.within, end)
+        return alert_ledger.story_outlets(s, story_id, end - rule.within, end)
 
     def _send(
         self,
@@ -236,7 +236,7 @@ class Alerter:
         retry_at = None if ok else self.clock() + retry_delay(self.cfg.retry_backoff, attempts)
         assert self.db is not None
         with self.db.session() as s:
-            ledger.finish_alert(s, alert_id, ok=ok, error=error, retry_at=retry_at)
+            alert_ledger.finish_alert(s, alert_id, ok=ok, error=error, retry_at=retry_at)
         if not ok:
             log.warning(
                 "alert %r for story %s not sent (%s); again after %s",

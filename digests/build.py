@@ -146,7 +146,7 @@ def health_rows(
 
 
 def alert_health_line(health: Mapping[str, Any]) -> str | None:
-    """The footer's sentence on alerts not sent (``storage.ledger.alert_health``), or None."""
+    """The footer's sentence on alerts not sent (``storage.alerts.alert_health``), or None."""
     parts = []
     if health.get("waiting"):
         n = int(health["waiting"])

@@ -1,8 +1,9 @@
-"""Build, render and deliver digests exactly once; called by `newswatch digest` and the scheduler.
+"""Build and render digests exactly once; called by `newswatch digest` and the scheduler.
 
 A digest claims every article first seen before its cut-off that no earlier digest claimed,
 in the same transaction that records the digest; the files are rendered inside that
 transaction, so a failure before commit leaves nothing claimed and the next run redoes it.
+Sending the emails is ``digests.delivery``; rebuilding a recorded digest is ``digests.recorded``.
 """
 
 from __future__ import annotations
@@ -20,37 +21,20 @@ from sqlalchemy.orm import Session
 
 from newswatch.config import Settings
 from newswatch.digests import render
-from newswatch.digests.build import (
-    DigestMeta,
-    alert_health_line,
-    build_view,
-    classify,
-    reported_sentences,
-)
-from newswatch.digests.mail import build_message, send_message, subject_for
-from newswatch.digests.view import DigestView, HealthRow
-from newswatch.errors import DeliveryError, NewswatchError
-from newswatch.judge.explain import explainer_for
+from newswatch.digests.build import alert_health_line, build_view, classify
+from newswatch.digests.delivery import EMAIL, DeliveryOutcome, retry_deliveries
+from newswatch.digests.recorded import base_url, earlier_text, meta_of, view_of, view_options
+from newswatch.digests.view import DigestView
 from newswatch.storage import ledger
+from newswatch.storage.alerts import alert_health
 from newswatch.storage.db import Database
 from newswatch.storage.models import Digest, utcnow
 from newswatch.storage.sources import feed_health
 
 log = logging.getLogger(__name__)
 
-EMAIL = "email"
 # a gap longer than this since the previous digest means days were missed
 CATCHUP_AFTER = timedelta(hours=36)
-
-
-@dataclass
-class DeliveryOutcome:
-    digest_id: int
-    label: str
-    channel: str
-    ok: bool
-    error: str | None = None
-    message_id: str | None = None
 
 
 @dataclass
@@ -88,10 +72,6 @@ def due_cutoff(settings: Settings, now: datetime) -> datetime:
     return cut if cut <= now else scheduled_cutoff(settings, today - timedelta(days=1))
 
 
-def _meta(d: Digest) -> DigestMeta:
-    return DigestMeta(d.id or 0, d.label, d.kind, d.window_start, d.window_end, d.created_at)
-
-
 def _counts(view: DigestView) -> dict[str, Any]:
     """What the digest row keeps: figures, and the health snapshot for faithful re-renders."""
     return {
@@ -109,68 +89,6 @@ def _counts(view: DigestView) -> dict[str, Any]:
         "feeds_unhealthy": [asdict(h) for h in view.feeds_unhealthy],
         "alerts_unsent": view.alerts_unsent,
     }
-
-
-def base_url(settings: Settings) -> str:
-    """Where the digest files are read from, ending in "/": absolute links start with it."""
-    url = settings.digest.base_url or settings.digest.output_dir.resolve().as_uri()
-    return url if url.endswith("/") else url + "/"
-
-
-def view_options(settings: Settings) -> dict[str, Any]:
-    """What every view of a digest is built with (the same for a first build and a re-render)."""
-    return {
-        "include_offtopic": settings.digest.include_offtopic,
-        "timezone": settings.digest.timezone,
-        "explainer": explainer_for(settings.judge.profile),
-        "reader_language": settings.digest.language,
-        # the page sits beside index.html; only a published base makes a link that works in email
-        "archive_url": (base_url(settings) if settings.digest.base_url else "") + "index.html",
-    }
-
-
-def view_of(
-    settings: Settings,
-    session: Session,
-    digest: Digest,
-    *,
-    explainer: Any = None,
-    entry_maker: Any = None,
-) -> DigestView:
-    """The view of a recorded digest, rebuilt from its ledger entries.
-
-    ``explainer`` and ``entry_maker`` replace the profile's explainer and ``make_entry`` (the
-    web pages pass ones that keep their answers).
-    """
-    # a stored row: its id is set
-    items = ledger.digest_items(session, digest.id)  # type: ignore[arg-type]
-    stories = ledger.stories_by_id(
-        session, (a.story_id for _k, a in items if a.story_id is not None)
-    )
-    view = build_view(
-        _meta(digest),
-        items,
-        sources=ledger.sources_by_id(session),
-        stories=stories,
-        # a stored row: its id is set
-        reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
-        **{**view_options(settings), **({"explainer": explainer} if explainer else {})},
-        entry_maker=entry_maker,
-    )
-    counts = digest.counts or {}
-    view.sources_polled = int(counts.get("sources_polled", 0))
-    view.feeds_total = int(counts.get("feeds_total", 0))
-    view.feeds_unhealthy = [HealthRow(**h) for h in counts.get("feeds_unhealthy", [])]
-    view.alerts_unsent = counts.get("alerts_unsent")
-    return view
-
-
-def _earlier_text(
-    session: Session, items: list[tuple[str, Any]], digest_id: int
-) -> dict[int, set[str]]:
-    """What earlier digests said about the stories this one updates."""
-    updated = {a.story_id for k, a in items if k == "update" and a.story_id is not None}
-    return reported_sentences(ledger.reported_texts(session, updated, before_digest=digest_id))
 
 
 def _write_archive(settings: Settings, session: Session, now: datetime) -> None:
@@ -240,7 +158,7 @@ def _claim_and_render(
     }
     ledger.mark_stories_reported(session, listed, now)
     view = build_view(
-        _meta(digest),
+        meta_of(digest),
         items,
         sources=ledger.sources_by_id(session),
         stories=stories,
@@ -251,11 +169,11 @@ def _claim_and_render(
             session, last.window_end if last is not None else None, cutoff
         ),
         # a stored row: its id is set
-        reported_text=_earlier_text(session, items, digest.id),  # type: ignore[arg-type]
+        reported_text=earlier_text(session, items, digest.id),  # type: ignore[arg-type]
         **view_options(settings),
     )
     view.alerts_unsent = alert_health_line(
-        ledger.alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
+        alert_health(session, since=start or cutoff - timedelta(days=1), now=now)
     )
     files = render.write_digest(view, settings.digest.output_dir)
     try:
@@ -346,75 +264,6 @@ def _rerender(
     if send:
         result.deliveries = retry_deliveries(settings, db, now=now)
     return result
-
-
-def _send(settings: Settings, db: Database, digest_id: int, now: datetime) -> tuple[str, str]:
-    """Render one digest's email and send it; its (label, Message-ID)."""
-    with db.session() as s:
-        digest = ledger.get_digest(s, digest_id)
-        assert digest is not None
-        view = view_of(settings, s, digest)
-    msg = build_message(
-        settings.digest,
-        subject=subject_for(settings.digest, view.label, view.kind),
-        text=render.render_text(view),
-        html=render.render_html(view, email=True),
-        now=now,
-    )
-    return view.label, send_message(msg, settings.digest.smtp)
-
-
-def retry_deliveries(
-    settings: Settings, db: Database, *, now: datetime | None = None
-) -> list[DeliveryOutcome]:
-    """Send every digest email that is pending or failed before; each is sent once."""
-    if not settings.digest.recipients:
-        return []
-    now = now or utcnow()
-    with db.session() as s:
-        due = [(int(d.id or 0), d.digest_id) for d in ledger.due_deliveries(s, EMAIL)]
-    out: list[DeliveryOutcome] = []
-    for delivery_id, digest_id in due:
-        out.append(_attempt(settings, db, delivery_id, digest_id, now))
-    return out
-
-
-def _attempt(
-    settings: Settings, db: Database, delivery_id: int, digest_id: int, now: datetime
-) -> DeliveryOutcome:
-    label = ""
-    try:
-        label, message_id = _send(settings, db, digest_id, now)
-    except NewswatchError as exc:
-        log.warning("digest %s not sent: %s", digest_id, exc.message)
-        with db.session() as s:
-            ledger.record_attempt(s, delivery_id, ok=False, at=now, error=exc.message)
-            digest = ledger.get_digest(s, digest_id)
-            label = digest.label if digest else label
-        return DeliveryOutcome(digest_id, label, EMAIL, False, error=exc.message)
-    with db.session() as s:
-        ledger.record_attempt(s, delivery_id, ok=True, at=now, message_id=message_id)
-    return DeliveryOutcome(digest_id, label, EMAIL, True, message_id=message_id)
-
-
-def resend(
-    settings: Settings, db: Database, label: str, *, now: datetime | None = None
-) -> DeliveryOutcome:
-    """Send the digest of ``label`` again on purpose (also when it was sent before)."""
-    now = now or utcnow()
-    if not settings.digest.recipients:
-        raise DeliveryError("no recipients to resend to", hint="set digest.recipients")
-    with db.session() as s:
-        digest = ledger.digest_by_label(s, label)
-        if digest is None:
-            raise DeliveryError(
-                f"no digest for {label}", hint="`newswatch digest --date DATE` builds one"
-            )
-        # a stored row: its id is set
-        delivery = ledger.ensure_delivery(s, digest.id, EMAIL)  # type: ignore[arg-type]
-        ids = (delivery.id, digest.id)
-    # a stored row: its id is set
-    return _attempt(settings, db, ids[0], ids[1], now)  # type: ignore[arg-type]
 
 
 def run_daily_digest(settings: Settings, db: Database, *, now: datetime) -> DigestResult | None:

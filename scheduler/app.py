@@ -143,7 +143,7 @@ def run_digest(settings: Settings, db: Database, *, now: datetime) -> Any:
 def run_deliveries(settings: Settings, db: Database, *, now: datetime | None = None) -> Any:
     """The delivery job: digest emails and alerts that failed before, when due again."""
     from newswatch.digests.alert_step import retry_alerts
-    from newswatch.digests.service import retry_deliveries
+    from newswatch.digests.delivery import retry_deliveries
 
     # alerts first: they are the urgent ones, and a digest mail may wait on a slow SMTP server
     retry_alerts(settings, db)
@@ -206,7 +206,7 @@ def serve(
     """Run the service until it is stopped; its exit code. ``startup_signals``: the recorder
     installed before the lock was taken, whose signals the service acts on once it runs."""
 
-    from newswatch.crawler.runner import run_on_reactor
+    from newswatch.crawler.reactor import run_on_reactor
 
     async def main() -> int:
         service = build(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from newswatch.config import Settings
 from newswatch.errors import ConfigError
 from newswatch.scheduler import plan
+from newswatch.scheduler.jobs import delivery_trigger
 from newswatch.storage import service_state as state_sql
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def apply_reload(svc: Service, load_settings: Callable[[], Settings]) -> bool:
     sched.reschedule_job("poll", trigger=plan.poll_trigger(new))
     if str(plan.digest_trigger(old)) != str(plan.digest_trigger(new)):
         sched.reschedule_job("digest", trigger=plan.digest_trigger(new))
-    sched.reschedule_job("deliveries", trigger=svc.delivery_trigger())
+    sched.reschedule_job("deliveries", trigger=delivery_trigger(new))
     sched.modify_job("poll", next_run_time=svc.clock())
     svc.metrics.reloads.labels(outcome="ok").inc()
     svc.metrics.feeds.set(len(plan.enabled_feeds(new)))

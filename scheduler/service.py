@@ -2,7 +2,8 @@
 
 Jobs: ``poll`` (every tick: crawl all due feeds in ONE crawl), ``digest`` (daily at digest.time
 in its timezone, or every service.digest_every; plus one run at start-up for catch-up),
-``deliveries`` (retry failed digest deliveries) and ``heartbeat`` (lock + status facts).
+``deliveries`` (retry failed digest deliveries) and ``heartbeat`` (lock + status facts); their
+table (triggers, overlap, misfire rules) is ``scheduler.jobs``.
 SIGHUP reloads the configuration; SIGTERM/SIGINT pause the scheduler, stop the crawl gracefully,
 wait for in-flight work, then shut down.
 """
@@ -16,16 +17,16 @@ import os
 import signal
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Settings
 from newswatch.errors import ExitCode
 from newswatch.scheduler import plan
+from newswatch.scheduler.jobs import add_jobs
 from newswatch.scheduler.metrics import Metrics
 from newswatch.scheduler.reload import apply_reload
 from newswatch.scheduler.report import crawl_figures, format_figures
@@ -42,7 +43,6 @@ CrawlFn = Callable[..., Awaitable[Any]]
 DigestFn = Callable[..., Any]
 DeliveryFn = Callable[[Settings, Database], Any]
 PlanFn = Callable[[Settings, Database, list[str], datetime], None]
-DELIVERY_RETRY = timedelta(minutes=15)
 EXIT_LOCK_LOST = ExitCode.LOCKED
 
 
@@ -110,7 +110,7 @@ class Service:
         await asyncio.to_thread(self._close_interrupted)
         if self.settings.service.metrics_port:
             self.metrics.serve(self.settings.service.metrics_port)
-        self._add_jobs()
+        add_jobs(self)
         self.scheduler.start()
         handled = self._install_signals(loop)
         # signals that came while we started (the lock was already held): act on them now
@@ -201,58 +201,7 @@ class Service:
 
     # --- jobs ---------------------------------------------------------------------------------
 
-    def _add_jobs(self) -> None:
-        s = self.settings
-        sched = self.scheduler
-        grace = int(s.service.misfire_grace.total_seconds())
-        sched.add_job(
-            self._tracked("poll", self.poll),
-            plan.poll_trigger(s),
-            id="poll",
-            name="poll due feeds",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            next_run_time=self.clock(),
-        )
-        sched.add_job(
-            self._tracked("digest", self.digest),
-            plan.digest_trigger(s),
-            id="digest",
-            name="digest",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=grace,
-        )
-        # one run now: builds the digest missed while the service was down (once, not per day)
-        sched.add_job(
-            self._tracked("digest", self.digest),
-            id="digest-catchup",
-            name="digest catch-up",
-            max_instances=1,
-            misfire_grace_time=None,
-            next_run_time=self.clock(),
-        )
-        sched.add_job(
-            self._tracked("deliveries", self.deliveries),
-            self.delivery_trigger(),
-            id="deliveries",
-            name="retry deliveries",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
-        sched.add_job(
-            self._tracked("heartbeat", self.heartbeat),
-            IntervalTrigger(seconds=s.service.heartbeat.total_seconds()),
-            id="heartbeat",
-            name="heartbeat",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
-
-    def _tracked(
+    def tracked(
         self, name: str, fn: Callable[[], Coroutine[Any, Any, Any]]
     ) -> Callable[[], Awaitable[Any]]:
         """The job as APScheduler sees it: tracked for draining, failures logged and retried."""
@@ -309,7 +258,7 @@ class Service:
         )
         if name in ("digest", "deliveries") and not self._stopping:
             self.scheduler.add_job(
-                self._tracked(name, fn),
+                self.tracked(name, fn),
                 id=f"{name}-retry",
                 name=f"{name} retry",
                 next_run_time=self.clock() + delay,
@@ -383,11 +332,6 @@ class Service:
         if self.load_settings is None or self._stopping:
             return False
         return apply_reload(self, self.load_settings)
-
-    def delivery_trigger(self) -> IntervalTrigger:
-        every = self.settings.service.digest_every
-        period = min(DELIVERY_RETRY, every) if every else DELIVERY_RETRY
-        return IntervalTrigger(seconds=period.total_seconds())
 
     # --- status facts -------------------------------------------------------------------------
 

@@ -238,7 +238,7 @@ class AlertSent(SQLModel, table=True):
     story_id: int = Field(foreign_key="stories.id", index=True)
     article_id: int | None = Field(default=None, foreign_key="articles.id")
     fired_at: datetime | None = _dt()
-    status: str = Field(default="pending", max_length=20)  # see storage.ledger.AlertStatus
+    status: str = Field(default="pending", max_length=20)  # see storage.alerts.AlertStatus
     error: str | None = Field(default=None)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # when the next send may start; while a send runs, the end of its lease (see ledger)

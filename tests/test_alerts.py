@@ -12,7 +12,7 @@ from newswatch.config import Settings
 from newswatch.digests.alerts import Alerter, channel_label
 from newswatch.ingest import Ingestor, IngestResult, RawArticle
 from newswatch.judge import Judge
-from newswatch.storage import ledger
+from newswatch.storage import alerts as alert_ledger
 from newswatch.storage.db import Database
 from newswatch.storage.models import Article
 from tests import queries
@@ -322,8 +322,8 @@ def test_back_off_doubles_and_one_process_takes_each_attempt(
         assert row.attempts == 4 and row.status == "failed"
         # two processes find it due at once: the lease lets one of them send it
         due = at + timedelta(minutes=8)
-        assert ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
-        assert not ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
+        assert alert_ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
+        assert not alert_ledger.lease_alert(s, row.id, now=due, lease=SEND_LEASE)
 
 
 def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
@@ -335,11 +335,13 @@ def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
     story = newsroom.story("Trial", "detainees")
     art = newsroom.article("Trial of detainees", seen=T0, story_id=story, categories=("detainees",))
     with db.session() as s:  # claimed by a process that died before sending
-        ledger.claim_alert(s, rule="trial", story_id=story, article_id=art, at=T0, lease=SEND_LEASE)
+        alert_ledger.claim_alert(
+            s, rule="trial", story_id=story, article_id=art, at=T0, lease=SEND_LEASE
+        )
     with db.session() as s:
-        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE / 2)
+        health = alert_ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE / 2)
         assert (health["sending"], health["waiting"]) == (1, 0)
-        health = ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE)
+        health = alert_ledger.alert_health(s, since=T0, now=T0 + SEND_LEASE)
         assert (health["sending"], health["waiting"]) == (0, 1)
     assert Alerter(settings, db, clock=_clock(T0 + SEND_LEASE / 2)).retry_due() == []
     [sent] = Alerter(settings, db, clock=_clock(T0 + SEND_LEASE)).retry_due()
@@ -353,5 +355,5 @@ def test_a_sender_that_died_is_replaced_and_stale_alerts_are_given_up(
     assert Alerter(settings, db, clock=_clock(too_late)).retry_due() == []
     with db.session() as s:
         assert [r.status for r in queries.alerts_fired(s)] == ["sent", "expired"]
-        health = ledger.alert_health(s, since=T0 - timedelta(hours=1), now=too_late)
+        health = alert_ledger.alert_health(s, since=T0 - timedelta(hours=1), now=too_late)
         assert health["waiting"] == 0 and health["given_up"] == 1 and health["sent"] == 1

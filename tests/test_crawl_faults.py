@@ -275,7 +275,8 @@ def test_a_poll_stopped_part_way_is_due_again_at_once(fault_server, sdb, make_se
 
     from scrapy.crawler import AsyncCrawlerRunner
 
-    from newswatch.crawler.runner import crawl, run_sync, stop_crawls
+    from newswatch.crawler.reactor import run_sync
+    from newswatch.crawler.runner import crawl, stop_crawls
     from newswatch.storage.models import utcnow
     from newswatch.storage.service_state import due_feeds
     from tests.plugins.crawl_fixtures import FAST_SCRAPY, Reply, article_html, rss

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from scrapy.crawler import AsyncCrawlerRunner
 
-from newswatch.crawler.runner import crawl, crawl_sync, install_reactor, run_sync, stop_crawls
+from newswatch.crawler.reactor import install_reactor, run_sync
+from newswatch.crawler.runner import crawl, crawl_sync, stop_crawls
 from newswatch.storage.models import CrawlRun, Source, utcnow
 from newswatch.storage.service_state import due_feeds as _due_names
 from tests.plugins.crawl_fixtures import FAST_SCRAPY, site_feeds

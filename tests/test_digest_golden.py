@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.digests import render, service
+from newswatch.digests import recorded, render, service
 from newswatch.digests.mail import build_message, subject_for
 from newswatch.storage import ledger
 from newswatch.storage.db import Database
@@ -119,7 +119,7 @@ def _email(db: Database, tmp_path: Path, label: str) -> str:
     with db.session() as s:
         digest = ledger.digest_by_label(s, label)
         assert digest is not None
-        view = service.view_of(settings, s, digest)
+        view = recorded.view_of(settings, s, digest)
     msg = build_message(
         settings.digest,
         subject=subject_for(settings.digest, view.label, view.kind),

@@ -12,6 +12,7 @@ import pytest
 
 from newswatch.config import Settings
 from newswatch.digests import service
+from newswatch.digests.delivery import resend, retry_deliveries
 from newswatch.storage.db import Database
 from tests import queries
 from tests.plugins.digest_fixtures import T0, Inbox, News, free_port, make_settings
@@ -87,7 +88,7 @@ def test_failed_send_is_kept_and_retried_once(
     assert service.run_daily_digest(up, db, now=T0 + timedelta(days=1, hours=2)) is None
     assert len(smtp_server.messages) == 1
     assert "Detainees' appeal hearing" in _parse(smtp_server).get_body(("plain",)).get_content()
-    assert service.retry_deliveries(up, db) == []
+    assert retry_deliveries(up, db) == []
     service.run_daily_digest(up, db, now=T0 + timedelta(days=1, hours=3))
     assert len(smtp_server.messages) == 1
     with db.session() as s:
@@ -104,11 +105,11 @@ def test_resend_sends_again_on_purpose(
     settings = _settings(tmp_path, smtp_server.port)
     result = service.run_daily_digest(settings, db, now=T0 + timedelta(days=1))
     assert result is not None and len(smtp_server.messages) == 1
-    outcome = service.resend(settings, db, "2026-11-21")
+    outcome = resend(settings, db, "2026-11-21")
     assert outcome.ok and len(smtp_server.messages) == 2
     assert _parse(smtp_server, 1)["Message-ID"] != _parse(smtp_server, 0)["Message-ID"]
     with pytest.raises(Exception, match="no digest for 2030-01-01"):
-        service.resend(settings, db, "2030-01-01")
+        resend(settings, db, "2030-01-01")
 
 
 def test_cli_send_retries_and_reports_failure(
@@ -162,5 +163,5 @@ def test_send_without_recipients_queues_nothing(
     with db.session() as s:
         assert queries.deliveries_of(s, result.digest_id) == []
     # recipients added later: the old digest is not mailed out of the blue
-    assert service.retry_deliveries(_settings(tmp_path, smtp_server.port), db) == []
+    assert retry_deliveries(_settings(tmp_path, smtp_server.port), db) == []
     assert smtp_server.messages == []

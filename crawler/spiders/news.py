@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -16,6 +15,13 @@ from twisted.python.failure import Failure
 from newswatch.crawler.charset import http_charset
 from newswatch.crawler.context import CrawlContext
 from newswatch.crawler.failures import describe
+from newswatch.crawler.feedhttp import (
+    article_headers,
+    document_headers,
+    header,
+    note_first_failure,
+    note_first_response,
+)
 from newswatch.crawler.guard import ORIGIN_META
 from newswatch.crawler.items import ArticleItem
 from newswatch.crawler.middlewares import DOCUMENT_META, ROBOTS_META, TRUNCATED_META
@@ -23,15 +29,10 @@ from newswatch.crawler.parsing import Entry, parse_source
 from newswatch.crawler.report import FeedState
 from newswatch.ingest import identity
 from newswatch.sourceurls import SEARCH_KINDS
-from newswatch.weburl import basic_auth, is_http_url, mask_secrets, strip_credentials
+from newswatch.weburl import basic_auth, is_http_url, mask_secrets
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
-    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
-)
-_PERMANENT = {301, 308}
 _DOCUMENT_PRIORITY = 10  # feeds before articles, so every feed is polled early in a long crawl
 
 
@@ -69,16 +70,7 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def _document_request(self, state: FeedState, url: str, *, first: bool) -> Request:
-        headers = {"Accept": FEED_ACCEPT}
-        auth = basic_auth(url)
-        if auth is not None:  # user:pass@ in a feed URL is HTTP basic auth (Scrapy drops it on
-            # redirects to another origin)
-            headers["Authorization"] = auth
-            url = strip_credentials(url)
-        if first and state.etag:
-            headers["If-None-Match"] = state.etag
-        if first and state.last_modified:
-            headers["If-Modified-Since"] = state.last_modified
+        url, headers = document_headers(state, url, first=first)
         meta = {
             "feed": state.name,
             "first": first,
@@ -134,19 +126,14 @@ class NewsSpider(scrapy.Spider):
             return []
         report.bytes += len(response.body)
         if response.meta.get("first"):
-            report.http_status = response.status
-            reasons = response.meta.get("redirect_reasons") or []
-            if reasons and all(r in _PERMANENT for r in reasons) and response.url != state.url:
-                report.status, report.new_url = "moved", response.url
-            state.resp_etag = _header(response, b"ETag")
-            state.resp_last_modified = _header(response, b"Last-Modified")
+            note_first_response(state, response)
         cfg = state.cfg
         since = self.ctx.clock() - cfg.lookback if cfg.kind in ("sitemap", *SEARCH_KINDS) else None
         parsed = parse_source(
             cfg.kind,
             response.body,
             response.url,
-            content_type=_header(response, b"Content-Type"),
+            content_type=header(response, b"Content-Type"),
             selectors=cfg.selectors,
             lookback_since=since,
         )
@@ -233,17 +220,8 @@ class NewsSpider(scrapy.Spider):
         message, status = describe(failure)
         if not request.meta.get("first"):
             state.report.warning = f"{request.url}: {message}"
-        elif status == 304:
-            state.report.status = "not_modified"
-            state.report.http_status = 304
-            # an HttpError: it has one
-            response = failure.value.response  # type: ignore[union-attr]
-            state.resp_etag = _header(response, b"ETag") or state.etag
-            state.resp_last_modified = _header(response, b"Last-Modified") or state.last_modified
-        elif status == 410:
-            state.fail("410 Gone: the source was removed", "gone", 410)
         else:
-            state.fail(message, http_status=status)
+            note_first_failure(state, failure, message, status)
         self._maybe_finish(state)
 
     # --- entries and articles ---------------------------------------------------------------
@@ -278,9 +256,7 @@ class NewsSpider(scrapy.Spider):
             if not self.ctx.follow:
                 state.report.entries.append(entry)
                 continue
-            headers = {}
-            if auth is not None and _same_origin(entry.url, state.url):
-                headers["Authorization"] = auth  # the feed's login opens its own articles too
+            headers = article_headers(auth, entry.url, state.url)
             state.pending += 1
             self.ctx.count_article(started=True)
             if entry.text is not None and not (state.cfg.follow_links and entry.fetch_url):
@@ -328,7 +304,7 @@ class NewsSpider(scrapy.Spider):
                 feed_summary=entry.summary,
                 body=response.body,
                 # the declared charset only: extraction applies the one decoding rule itself
-                encoding=http_charset(_header(response, b"Content-Type")),
+                encoding=http_charset(header(response, b"Content-Type")),
                 entry_url=entry.url,
                 meta=entry.meta,
             )
@@ -401,11 +377,6 @@ class NewsSpider(scrapy.Spider):
             self._maybe_finish(state, force=True)
 
 
-def _same_origin(a: str, b: str) -> bool:
-    pa, pb = urlsplit(a), urlsplit(b)
-    return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
-
-
 def _entry_item(state: FeedState, entry: Entry) -> ArticleItem:
     """An entry that carries its own text, as an item ready for judging (no page, no extraction)."""
     return ArticleItem(
@@ -425,11 +396,6 @@ def _entry_item(state: FeedState, entry: Entry) -> ArticleItem:
         canonical_url=entry.canonical_url,
         meta=entry.meta,
     )
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 __all__ = ["NewsSpider"]

@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Build the digest of everything not yet reported; print it (text, json) or its HTML file's path."""
-        from newswatch.digests import service
+        from newswatch.digests import delivery, service
 
         if fmt not in FORMATS:
             raise InputError("--format: expected html, text or json")
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         moment = _parse_now(now)
         if resend:
             label = _parse_date(resend, "--resend").isoformat()
-            outcome = service.resend(settings, db, label, now=moment)
+            outcome = delivery.resend(settings, db, label, now=moment)
             if not outcome.ok:
                 raise DeliveryError(f"digest {label} not sent: {outcome.error}")
             err.print(f"digest {label} sent again ({outcome.message_id})")
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         if result is None:
             err.print(f"nothing new for {label}: a later digest already covers that time")
             if send:
-                for o in service.retry_deliveries(settings, db, now=moment):
+                for o in delivery.retry_deliveries(settings, db, now=moment):
                     err.print(
                         f"digest {o.label}: {'sent' if o.ok else 'NOT sent: ' + str(o.error)}"
                     )

@@ -18,8 +18,9 @@ from rich.table import Table
 from newswatch.cli.context import AppState, state
 from newswatch.errors import LockHeldError, NewswatchError, StorageError
 from newswatch.logs import setup_logging
-from newswatch.storage import ledger, locks
+from newswatch.storage import locks
 from newswatch.storage import service_state as state_sql
+from newswatch.storage.alerts import alert_health
 from newswatch.weburl import mask_secrets
 
 
@@ -78,7 +79,7 @@ def status_data(st: AppState) -> dict[str, Any]:
         summary = state_sql.status_summary(s, day_start=day_start, now=now)
         alerts = {
             "enabled": settings.alerts.active,
-            **ledger.alert_health(s, since=day_start, now=now),
+            **alert_health(s, since=day_start, now=now),
         }
         facts = state_sql.get_state(s, "service")
         next_poll = state_sql.next_poll(s, names)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from newswatch.config import Settings
 from newswatch.digests.build import DigestMeta, build_view, classify
 from newswatch.digests.entries import FAR, language_of, make_entry, shorten
+from newswatch.digests.recorded import view_of, view_options
 from newswatch.digests.safety import plain_text, safe_url
-from newswatch.digests.service import view_of, view_options
 from newswatch.digests.view import DigestView, Entry
 from newswatch.health import flag
 from newswatch.judge.explain import language_name, quoted
