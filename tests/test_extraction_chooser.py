@@ -403,3 +403,49 @@ def test_common_ancestor_is_the_nearest_shared_element_on_a_deep_page() -> None:
                 found.get("class") == _nearest_shared(a, b).get("class")
                 and found.tag == _nearest_shared(a, b).tag
             )
+
+
+BIO = (
+    "Mara Lindqvist has covered city politics for the paper since 2011 and writes a weekly "
+    "column about housing. Before that she reported on farming from the northern provinces "
+    "and still keeps bees in her garden, along with far too many notebooks."
+)
+
+
+def test_guard_flags_a_block_that_is_mostly_the_author_box() -> None:
+    # a page whose article is rendered by script: the block around the headline holds only
+    # the author's card, and it must not replace a short default as the article
+    card = (
+        "<div class='author-card'><div class='author-card__info'>"
+        "<p class='name'><a href='/author/ml'>Mara Lindqvist</a></p>"
+        f"<p class='description'>{BIO}</p></div></div>"
+    )
+    tree = _tree(f"<article><h1>Council delays housing vote</h1>{card}</article>")
+    block = guard(
+        Candidate("article-block", f"Opinion\n\nMara Lindqvist\n\n{BIO}"), TextIndex(tree)
+    )
+    assert "author box" in block.flaws
+
+    # an article with a short author note under it stays usable
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    tree = _tree(f"<article><h1>Ministers agree</h1>{paragraphs}{card}</article>")
+    article = guard(Candidate("trafilatura", "\n\n".join([*PROSE, BIO])), TextIndex(tree))
+    assert article.usable
+
+
+def test_body_standfirst_under_a_minor_heading_headline_is_put_back() -> None:
+    # news plugins that set the headline as an <h3> and the lead in a teaser block above the text
+    standfirst = (
+        "The volunteers of the repair café fixed more than forty toasters, lamps and radios on "
+        "Saturday, and they are looking for help with bicycles before the spring."
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    page = _page(
+        "<div class='news news-single'><div class='article'><div class='header'>"
+        "<h3>Repair café opens again</h3></div>"
+        f"<div class='teaser-text'><p>{standfirst}</p></div>"
+        f"<div class='news-text-wrap'>{paragraphs}</div></div></div>",
+        "<title>Repair café opens again</title>",
+    )
+    found = extract(page, "https://town.example/news/repair-cafe")
+    assert found.text.split("\n\n")[0] == standfirst

@@ -12,7 +12,7 @@ from .agree import TextIndex
 from .boilerplate import drop_boilerplate
 from .chooser import Candidate, Choice, contains, coverage, decide, find_lead, tokens
 from .cleanup import keep_confirmed, trim_furniture
-from .landmarks import Landmarks, find_heading_holding, find_landmarks
+from .landmarks import Landmarks, find_heading, find_heading_holding, find_landmarks
 from .nodes import ZWNJ, ZWNJ_STAND_IN, protect_zwnj
 from .standfirst import restore_standfirst
 from .structured import PageSignals, jsonld_text
@@ -22,6 +22,8 @@ MIN_JSONLD = 300
 SHORT_BODY = 300  # characters: an extracted body this short is a teaser or a label
 MISSED = 0.6  # below this share of the publisher's words in the text, the publisher's body wins
 SAME_WORDS = 0.98
+# some templates (news plugins, old themes) set the headline as a minor heading
+MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
 _VISIBLE = (
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
@@ -98,6 +100,8 @@ def choose_body(
     index = TextIndex(tree)
     choice = _choose(tree, url, signals, marks, index)
     heading = marks.heading if marks.heading is not None else find_heading_holding(tree, title)
+    if heading is None:
+        heading = find_heading(tree, title, MINOR_HEADINGS)
     body = restore_standfirst(choice.text, tree, heading, index)
     if body != choice.text:
         choice.reason += "; the standfirst between the headline and the body was put back"
