@@ -449,3 +449,36 @@ def test_body_standfirst_under_a_minor_heading_headline_is_put_back() -> None:
     )
     found = extract(page, "https://town.example/news/repair-cafe")
     assert found.text.split("\n\n")[0] == standfirst
+
+
+def test_guard_flags_a_candidate_that_is_mostly_navigation_or_footer() -> None:
+    # menus with descriptions and the site's footer are prose too, but never the article
+    about = [
+        "Harbour Wire is an independent newsroom covering ports, shipping and the coastal "
+        "towns of the north since 1998, funded by its readers.",
+        "Our newsroom is at 12 Quay Street. Write to the editors with tips, corrections or "
+        "questions about how we report, and we will answer within a week.",
+    ]
+    menu = (
+        "<nav><div class='menu-item'><p>Ports: daily news about cargo, "
+        "ferries and the people who work on the docks of the region.</p></div></nav>"
+    )
+    footer = "<footer>" + "".join(f"<p>{p}</p>" for p in about) + "</footer>"
+    tree = _tree(f"{menu}{_article()}{footer}")
+    index = TextIndex(tree)
+    chrome = guard(
+        Candidate(
+            "trafilatura",
+            "\n\n".join(
+                [
+                    "Ports: daily news about cargo, ferries and the people who work on the "
+                    "docks of the region.",
+                    *about,
+                ]
+            ),
+        ),
+        index,
+    )
+    assert any(f.startswith("navigation or footer") for f in chrome.flaws)
+    article = guard(Candidate("trafilatura", "\n\n".join([*PROSE, about[0]])), index)
+    assert article.usable
