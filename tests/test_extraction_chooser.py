@@ -482,3 +482,40 @@ def test_guard_flags_a_candidate_that_is_mostly_navigation_or_footer() -> None:
     assert any(f.startswith("navigation or footer") for f in chrome.flaws)
     article = guard(Candidate("trafilatura", "\n\n".join([*PROSE, about[0]])), index)
     assert article.usable
+
+
+def test_a_short_jsonld_body_does_not_cut_the_rest_of_the_page() -> None:
+    # a forum thread whose JSON-LD holds only the opening post: the staff replies under it
+    # are on the page and stay in the body
+    opening = [
+        *PROSE,
+        "The ministers are to report to their parliaments before the next round of talks.",
+    ]
+    replies = [
+        "First reply from the team: the talks are covered live in our chat tonight, with the "
+        "reporters in Almaty answering questions about the commission from eight o'clock.",
+        "Another reply from the moderators: the earlier thread about the previous round has "
+        "been closed, and its most useful answers have been copied into this one.",
+        "Update from the team: the border commission will publish its minutes next week, and "
+        "the maps discussed in Almaty will be attached to them for everyone to read.",
+        "A second note from the moderators: please keep questions about visas in the other "
+        "thread, this one is only for news about the negotiations and the commission.",
+        "Final update for today: both delegations have confirmed the date of the next round, "
+        "which will again take place in Almaty at the beginning of the autumn.",
+        "One more correction to the earlier post: the number of border sections discussed was "
+        "twelve, not ten, as the ministry's statement made clear this evening.",
+    ]
+    ld = json.dumps(
+        {
+            "@type": "DiscussionForumPosting",
+            "headline": "Ministers agree",
+            "articleBody": " ".join(opening),
+        }
+    )
+    posts = "".join(f"<div class='post'><p>{p}</p></div>" for p in [*opening, *replies])
+    page = _page(
+        f"<main><h1>Ministers agree</h1>{posts}</main>",
+        f'<title>Ministers agree</title><script type="application/ld+json">{ld}</script>',
+    )
+    found = extract(page, "https://forum.example/t/ministers-agree")
+    assert all(reply in found.text for reply in replies)

@@ -22,6 +22,7 @@ MIN_JSONLD = 300
 SHORT_BODY = 300  # characters: an extracted body this short is a teaser or a label
 MISSED = 0.6  # below this share of the publisher's words in the text, the publisher's body wins
 SAME_WORDS = 0.98
+MIN_CONFIRMED = 0.5  # share of the extracted text that trimming to the publisher's body keeps
 # some templates (news plugins, old themes) set the headline as a minor heading
 MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
@@ -171,7 +172,13 @@ def _with_publisher(choice: Choice, publisher: str, tree: html.HtmlElement) -> N
         # both agree on the body: keep the extractor's layout, drop what the publisher
         # does not count as article text (captions, teasers, bios)
         confirmed = keep_confirmed(main, publisher)
-        if confirmed != main and coverage(pub_tokens, tokens(confirmed)) >= 0.85:
+        # leaving less than half the text, the publisher's body is the first part (a forum's
+        # opening post, a body cut at a sentence), not a list of the article's paragraphs
+        if (
+            confirmed != main
+            and len(confirmed) >= MIN_CONFIRMED * len(main)
+            and coverage(pub_tokens, tokens(confirmed)) >= 0.85
+        ):
             choice.text = confirmed
             choice.source = f"{choice.source}+jsonld"
             choice.reason += "; paragraphs the publisher's body does not hold were dropped"
