@@ -11,7 +11,7 @@ from lxml import html
 from .agree import TextIndex
 from .boilerplate import drop_boilerplate
 from .chooser import Candidate, Choice, contains, coverage, decide, find_lead, tokens
-from .cleanup import keep_confirmed, trim_furniture
+from .cleanup import drop_server_errors, keep_confirmed, trim_furniture
 from .landmarks import Landmarks, find_heading, find_heading_holding, find_landmarks
 from .nodes import ZWNJ, ZWNJ_STAND_IN, protect_zwnj
 from .standfirst import restore_standfirst
@@ -94,6 +94,7 @@ def choose_body(
     landmarks: Landmarks | None = None,
 ) -> Choice:
     """The body as plain text with blank-line paragraphs, its source and the reason."""
+    drop_server_errors(tree)  # after title and dates, which read the page as it is
     marks = landmarks or find_landmarks(tree, title)
     protected = ZWNJ in text and protect_zwnj(tree)
     if protected and marks.scope is not None:
