@@ -40,6 +40,28 @@ def _story_markup(extra: str = "", at: int = 2) -> str:
         ('<section class="letters-cta"><p>{}</p></section>', "Tell us what you think of it."),
         ('<aside><p class="headline">{}</p></aside>', "Most read this week in the harbour"),
         ('<div class="sidebar-box"><p>{}</p></div>', "Compare ferry fares with our planner"),
+        (
+            '<ul class="related_post"><li><small>{}</small></li></ul>',
+            "Pier repairs elsewhere on the coast ran over budget twice last year",
+        ),
+        ('<div class="nextstory"><p>{}</p></div>', "Lighthouse keepers remember the storm"),
+        (
+            '<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">{}</h3></div>',
+            "Share with:",
+        ),
+        (
+            '<div class="post-author-bio"><p>{}</p></div>',
+            "Jon Hale writes about ports and shipping and sails on weekends.",
+        ),
+        (
+            '<div class="pum-overlay"><div class="pum-content popmake-content"><p>{}</p></div></div>',
+            "The harbour museum opens its doors to schools every Friday morning.",
+        ),
+        # text set in bare <div>s, as sign-up forms do
+        (
+            '<form class="newsletter-form"><div class="row"><div class="col">{}</div></div></form>',
+            "Our monthly letter brings you the best walks along the coast",
+        ),
     ],
 )
 def test_paragraph_in_a_marked_box_is_dropped(box: str, line: str) -> None:

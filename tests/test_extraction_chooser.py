@@ -403,3 +403,119 @@ def test_common_ancestor_is_the_nearest_shared_element_on_a_deep_page() -> None:
                 found.get("class") == _nearest_shared(a, b).get("class")
                 and found.tag == _nearest_shared(a, b).tag
             )
+
+
+BIO = (
+    "Mara Lindqvist has covered city politics for the paper since 2011 and writes a weekly "
+    "column about housing. Before that she reported on farming from the northern provinces "
+    "and still keeps bees in her garden, along with far too many notebooks."
+)
+
+
+def test_guard_flags_a_block_that_is_mostly_the_author_box() -> None:
+    # a page whose article is rendered by script: the block around the headline holds only
+    # the author's card, and it must not replace a short default as the article
+    card = (
+        "<div class='author-card'><div class='author-card__info'>"
+        "<p class='name'><a href='/author/ml'>Mara Lindqvist</a></p>"
+        f"<p class='description'>{BIO}</p></div></div>"
+    )
+    tree = _tree(f"<article><h1>Council delays housing vote</h1>{card}</article>")
+    block = guard(
+        Candidate("article-block", f"Opinion\n\nMara Lindqvist\n\n{BIO}"), TextIndex(tree)
+    )
+    assert "author box" in block.flaws
+
+    # an article with a short author note under it stays usable
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    tree = _tree(f"<article><h1>Ministers agree</h1>{paragraphs}{card}</article>")
+    article = guard(Candidate("trafilatura", "\n\n".join([*PROSE, BIO])), TextIndex(tree))
+    assert article.usable
+
+
+def test_body_standfirst_under_a_minor_heading_headline_is_put_back() -> None:
+    # news plugins that set the headline as an <h3> and the lead in a teaser block above the text
+    standfirst = (
+        "The volunteers of the repair café fixed more than forty toasters, lamps and radios on "
+        "Saturday, and they are looking for help with bicycles before the spring."
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE)
+    page = _page(
+        "<div class='news news-single'><div class='article'><div class='header'>"
+        "<h3>Repair café opens again</h3></div>"
+        f"<div class='teaser-text'><p>{standfirst}</p></div>"
+        f"<div class='news-text-wrap'>{paragraphs}</div></div></div>",
+        "<title>Repair café opens again</title>",
+    )
+    found = extract(page, "https://town.example/news/repair-cafe")
+    assert found.text.split("\n\n")[0] == standfirst
+
+
+def test_guard_flags_a_candidate_that_is_mostly_navigation_or_footer() -> None:
+    # menus with descriptions and the site's footer are prose too, but never the article
+    about = [
+        "Harbour Wire is an independent newsroom covering ports, shipping and the coastal "
+        "towns of the north since 1998, funded by its readers.",
+        "Our newsroom is at 12 Quay Street. Write to the editors with tips, corrections or "
+        "questions about how we report, and we will answer within a week.",
+    ]
+    menu = (
+        "<nav><div class='menu-item'><p>Ports: daily news about cargo, "
+        "ferries and the people who work on the docks of the region.</p></div></nav>"
+    )
+    footer = "<footer>" + "".join(f"<p>{p}</p>" for p in about) + "</footer>"
+    tree = _tree(f"{menu}{_article()}{footer}")
+    index = TextIndex(tree)
+    chrome = guard(
+        Candidate(
+            "trafilatura",
+            "\n\n".join(
+                [
+                    "Ports: daily news about cargo, ferries and the people who work on the "
+                    "docks of the region.",
+                    *about,
+                ]
+            ),
+        ),
+        index,
+    )
+    assert any(f.startswith("navigation or footer") for f in chrome.flaws)
+    article = guard(Candidate("trafilatura", "\n\n".join([*PROSE, about[0]])), index)
+    assert article.usable
+
+
+def test_a_short_jsonld_body_does_not_cut_the_rest_of_the_page() -> None:
+    # a forum thread whose JSON-LD holds only the opening post: the staff replies under it
+    # are on the page and stay in the body
+    opening = [
+        *PROSE,
+        "The ministers are to report to their parliaments before the next round of talks.",
+    ]
+    replies = [
+        "First reply from the team: the talks are covered live in our chat tonight, with the "
+        "reporters in Almaty answering questions about the commission from eight o'clock.",
+        "Another reply from the moderators: the earlier thread about the previous round has "
+        "been closed, and its most useful answers have been copied into this one.",
+        "Update from the team: the border commission will publish its minutes next week, and "
+        "the maps discussed in Almaty will be attached to them for everyone to read.",
+        "A second note from the moderators: please keep questions about visas in the other "
+        "thread, this one is only for news about the negotiations and the commission.",
+        "Final update for today: both delegations have confirmed the date of the next round, "
+        "which will again take place in Almaty at the beginning of the autumn.",
+        "One more correction to the earlier post: the number of border sections discussed was "
+        "twelve, not ten, as the ministry's statement made clear this evening.",
+    ]
+    ld = json.dumps(
+        {
+            "@type": "DiscussionForumPosting",
+            "headline": "Ministers agree",
+            "articleBody": " ".join(opening),
+        }
+    )
+    posts = "".join(f"<div class='post'><p>{p}</p></div>" for p in [*opening, *replies])
+    page = _page(
+        f"<main><h1>Ministers agree</h1>{posts}</main>",
+        f'<title>Ministers agree</title><script type="application/ld+json">{ld}</script>',
+    )
+    found = extract(page, "https://forum.example/t/ministers-agree")
+    assert all(reply in found.text for reply in replies)

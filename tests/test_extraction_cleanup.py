@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
-from newswatch.crawler.extraction.cleanup import keep_confirmed, trim_furniture
+from newswatch.crawler.extraction import extract
+from newswatch.crawler.extraction.cleanup import drop_server_errors, keep_confirmed, trim_furniture
 
 ARTICLE = [
     "The delegations met for seven hours and agreed to continue the talks next month.",
@@ -129,3 +131,46 @@ def test_a_newsletter_prompt_is_dropped_and_what_follows_kept() -> None:
 )
 def test_more_edge_furniture_is_dropped(line: str) -> None:
     assert trim_furniture("\n\n".join([*ARTICLE, line])) == "\n\n".join(ARTICLE)
+
+
+def _php_warning(constant: str) -> str:
+    return (
+        f"<br /><b>Warning</b>:  Use of undefined constant {constant} - assumed '{constant}' "
+        "(this will throw an Error in a future version of PHP) in <b>/homepages/15/d3932/htdocs"
+        "/kittens.example/wp-content/plugins/get-recent-comments/get-recent-comments.php</b> on "
+        "line <b>928</b><br />"
+    )
+
+
+def test_php_warnings_printed_into_the_page_are_not_the_body() -> None:
+    # a short post and a sidebar widget that prints PHP warnings: extractors took the
+    # warnings for the article's text
+    post = (
+        "<div class='post'><h2 class='posttitle'><a href='/second-kitten/'>The second kitten"
+        "</a></h2><p class='postmeta'>3 August 2015 &#183; Filed under <a href='/c/private/'>"
+        "private</a></p><div class='postentry'><p>Some weeks after <a href='/first/'>the first "
+        "one</a>, the second kitten arrived on Sunday, small and very loud.</p><p>Here is how "
+        "they met for the first time, under the kitchen table:</p></div></div>"
+    )
+    sidebar = "<ul><li><h2>Recent comments</h2><ul>" + "".join(
+        _php_warning(c) for c in ("comments", "comments", "trackbacks", "trackbacks")
+    )
+    page = (
+        "<html><head><title>The second kitten | kitten diary</title></head><body>"
+        "<div id='header'><ul class='menu'><li><a href='/'>Home</a></li></ul>"
+        "<h1><a href='/'>kitten diary</a></h1></div>"
+        f"<div id='content'>{post}</div><div id='sidebar'>{sidebar}</ul></li></ul></div>"
+        "</body></html>"
+    )
+    found = extract(page, "https://kittens.example/second-kitten/")
+    assert "on line" not in found.text
+    assert "the second kitten arrived on Sunday" in found.text
+
+
+def test_a_php_warning_quoted_in_a_tutorial_stays() -> None:
+    root = html.fromstring(
+        "<html><body><pre>" + _php_warning("foo") + "</pre><p>That message means the "
+        "constant was never defined.</p></body></html>"
+    )
+    drop_server_errors(root)
+    assert "on line 928" in root.text_content()

@@ -11,8 +11,8 @@ from lxml import html
 from .agree import TextIndex
 from .boilerplate import drop_boilerplate
 from .chooser import Candidate, Choice, contains, coverage, decide, find_lead, tokens
-from .cleanup import keep_confirmed, trim_furniture
-from .landmarks import Landmarks, find_heading_holding, find_landmarks
+from .cleanup import drop_server_errors, keep_confirmed, trim_furniture
+from .landmarks import Landmarks, find_heading, find_heading_holding, find_landmarks
 from .nodes import ZWNJ, ZWNJ_STAND_IN, protect_zwnj
 from .standfirst import restore_standfirst
 from .structured import PageSignals, jsonld_text
@@ -22,6 +22,9 @@ MIN_JSONLD = 300
 SHORT_BODY = 300  # characters: an extracted body this short is a teaser or a label
 MISSED = 0.6  # below this share of the publisher's words in the text, the publisher's body wins
 SAME_WORDS = 0.98
+MIN_CONFIRMED = 0.5  # share of the extracted text that trimming to the publisher's body keeps
+# some templates (news plugins, old themes) set the headline as a minor heading
+MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
 PAGE_AGREEMENT = 0.8  # share of the JSON-LD body's words that must be visible on the page
 _VISIBLE = (
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
@@ -91,6 +94,7 @@ def choose_body(
     landmarks: Landmarks | None = None,
 ) -> Choice:
     """The body as plain text with blank-line paragraphs, its source and the reason."""
+    drop_server_errors(tree)  # after title and dates, which read the page as it is
     marks = landmarks or find_landmarks(tree, title)
     protected = ZWNJ in text and protect_zwnj(tree)
     if protected and marks.scope is not None:
@@ -98,6 +102,8 @@ def choose_body(
     index = TextIndex(tree)
     choice = _choose(tree, url, signals, marks, index)
     heading = marks.heading if marks.heading is not None else find_heading_holding(tree, title)
+    if heading is None:
+        heading = find_heading(tree, title, MINOR_HEADINGS)
     body = restore_standfirst(choice.text, tree, heading, index)
     if body != choice.text:
         choice.reason += "; the standfirst between the headline and the body was put back"
@@ -167,7 +173,13 @@ def _with_publisher(choice: Choice, publisher: str, tree: html.HtmlElement) -> N
         # both agree on the body: keep the extractor's layout, drop what the publisher
         # does not count as article text (captions, teasers, bios)
         confirmed = keep_confirmed(main, publisher)
-        if confirmed != main and coverage(pub_tokens, tokens(confirmed)) >= 0.85:
+        # leaving less than half the text, the publisher's body is the first part (a forum's
+        # opening post, a body cut at a sentence), not a list of the article's paragraphs
+        if (
+            confirmed != main
+            and len(confirmed) >= MIN_CONFIRMED * len(main)
+            and coverage(pub_tokens, tokens(confirmed)) >= 0.85
+        ):
             choice.text = confirmed
             choice.source = f"{choice.source}+jsonld"
             choice.reason += "; paragraphs the publisher's body does not hold were dropped"

@@ -1,6 +1,7 @@
 """Drop boilerplate that extractors keep inside the article: boxes the page marks as such
-(newsletter sign-ups, disclaimers, credits), "read also" teaser lines, section labels of
-link rails, and the reader-directed appeals (follow us, get the app, support us) at the end.
+(newsletter sign-ups, disclaimers, credits, related stories, author cards, dialogs), "read
+also" teaser lines, section labels of link rails, and the reader-directed appeals (follow us,
+get the app, support us) at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from .nodes import hidden_by_markup, marker, norm
 # which tells it apart from a wrapper that happens to carry such a word ("share-wrapper")
 _BOX = re.compile(
     r"newsletter|disclaimer|disclosure|copyright|credit|paywall|content-?blocker|cookie|consent"
-    r"|read-?more|more-about|link-?list|sidebar|(?:^|[\s_-])cta(?:$|[\s_-])",
+    r"|read-?more|more-about|link-?list|sidebar|(?:^|[\s_-])cta(?:$|[\s_-])"
+    # rails of related and next stories, share and like widgets, affiliate notes
+    r"|related|next-?(?:post|story|article)|sharedaddy|affiliate"
+    # the author's card with a biography
+    r"|author-?(?:bio|box|info|card|desc)|about-?the-?author|saboxplugin"
+    # dialogs the page opens over the article (sign-up, donation, login)
+    r"|(?:^|[\s_-])(?:modal|popup|popmake)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 BOX_DEPTH = 6  # ancestors looked at above the paragraph's own element
@@ -166,7 +173,7 @@ def _hidden_part(paragraphs: list[str], index: TextIndex, body_chars: int) -> se
     elements hold much of the body (a gallery that shows its parts one at a time)."""
     hidden = set()
     for i, paragraph in enumerate(paragraphs):
-        el = index.find(paragraph)
+        el = index.find(paragraph, bare_divs=True)
         ancestors = [] if el is None else [el, *el.iterancestors()][: BOX_DEPTH + 1]
         if any(_is_hidden(node) for node in ancestors):
             hidden.add(i)
@@ -296,7 +303,7 @@ def drop_boilerplate(text: str, index: TextIndex) -> str:
             continue
         if i >= tail and _is_appeal(paragraph):
             continue
-        el = index.find(paragraph)
+        el = index.find(paragraph, bare_divs=True)
         if el is not None and _in_box(el, body_chars, seen):
             continue
         kept.append(paragraph)

@@ -35,6 +35,21 @@ SHORT_DEFAULT = 500  # characters: a default this short may have missed the arti
 _COMMENT_BLOCK = re.compile(
     r"comment|respond|reply|disqus|discussion|kommentar|forum", re.IGNORECASE
 )
+# the box presenting the author (name, photo, a paragraph of biography): on a page whose
+# article is rendered by script it is the only prose near the headline, never the article
+_AUTHOR_BOX = re.compile(
+    r"author-?(?:bio|box|info|card|desc|profile)|about-?the-?author|byline|saboxplugin"
+    r"|(?:^|[\s_-])bio(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+AUTHOR_DEPTH = 6  # ancestors looked at above a paragraph's own element
+MAX_AUTHOR_SHARE = 0.5  # share of located text inside an author box
+# the page's navigation and footer (menus with descriptions, the imprint, the site's address);
+# by element and role only, as widget ids like "nav_menu-8" end up around the article when a
+# page leaves its sidebar's <div>s open
+_CHROME_TAGS = ("nav", "footer")
+_CHROME_ROLES = ("navigation", "contentinfo")
+MAX_CHROME_SHARE = 0.5  # share of located text inside the navigation or footer
 _COMMENT_LINE = re.compile(
     r"^(?:reply|antworten|répondre|responder|rispondi|report|melden)\W*$"
     r"|\b(?:says|sagt|schreibt|wrote|a écrit|dice):\s*$",
@@ -87,12 +102,24 @@ class Choice:
         }
 
 
-def _ancestry_matches(el: html.HtmlElement, pattern: re.Pattern[str]) -> bool:
-    for node in [el, *el.iterancestors()]:
-        if node.tag in ("body", "html"):
+def _ancestry_matches(
+    el: html.HtmlElement, pattern: re.Pattern[str], depth: int | None = None
+) -> bool:
+    for i, node in enumerate([el, *el.iterancestors()]):
+        if node.tag in ("body", "html") or (depth is not None and i > depth):
             return False
         marks = marker(node)
         if marks.strip() and pattern.search(marks):
+            return True
+    return False
+
+
+def _in_chrome(el: html.HtmlElement) -> bool:
+    """True when el sits in the page's navigation or footer."""
+    for node in [el, *el.iterancestors()]:
+        if node.tag in ("body", "html"):
+            return False
+        if node.tag in _CHROME_TAGS or node.get("role") in _CHROME_ROLES:
             return True
     return False
 
@@ -118,7 +145,7 @@ def guard(candidate: Candidate, index: TextIndex) -> Candidate:
         candidate.flaws.append(f"short ({len(text)} chars)")
         return candidate
     paragraphs = text.split("\n\n")
-    located = linked = in_comments = 0.0
+    located = linked = in_comments = in_author_box = in_chrome = 0.0
     comment_lines = comment_paragraphs = 0
     for paragraph in paragraphs:
         if _COMMENT_LINE.search(paragraph.strip()):
@@ -132,10 +159,18 @@ def guard(candidate: Candidate, index: TextIndex) -> Candidate:
         if _ancestry_matches(el, _COMMENT_BLOCK):
             in_comments += size
             comment_paragraphs += 1
+        if _ancestry_matches(el, _AUTHOR_BOX, AUTHOR_DEPTH):
+            in_author_box += size
+        if _in_chrome(el):
+            in_chrome += size
     if located and linked / located > MAX_LINK_SHARE:
         candidate.flaws.append(f"link-dense ({linked / located:.0%} of text in links)")
     # a thread is several comments; one paragraph echoed in a comment form is not one
     thread = comment_paragraphs >= MIN_COMMENTS and in_comments / located > MAX_COMMENT_SHARE
+    if located and in_author_box / located > MAX_AUTHOR_SHARE:
+        candidate.flaws.append("author box")
+    if located and in_chrome / located > MAX_CHROME_SHARE:
+        candidate.flaws.append(f"navigation or footer ({in_chrome / located:.0%} of text)")
     if thread or (comment_lines >= 2 and comment_lines / len(paragraphs) > 0.1):
         candidate.flaws.append("comment-like")
     return candidate

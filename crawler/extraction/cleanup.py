@@ -7,6 +7,7 @@ import re
 import warnings
 
 from dateutil import parser as dateparser
+from lxml import html
 
 _WORD = re.compile(r"\w+")
 # labels that introduce a rail of links to other articles ("read also", "related")
@@ -138,3 +139,31 @@ def keep_confirmed(text: str, reference: str, threshold: float = 0.5) -> str:
         if share >= threshold:
             kept.append(paragraph)
     return "\n\n".join(kept)
+
+
+# the diagnostics PHP prints into a page ("<b>Warning</b>: ... in <b>/path/file.php</b> on line
+# <b>928</b>"): never the article, and on a short post an extractor can take them for its text
+_PHP_LABELS = frozenset(
+    {"warning", "notice", "deprecated", "fatal error", "parse error", "strict standards"}
+)
+_PHP_MESSAGE = re.compile(r"^:\s.+\bon line\s*\d+$", re.IGNORECASE)
+PHP_PARTS = 8  # elements a message spans at most (the bold file name and line number)
+
+
+def drop_server_errors(root: html.HtmlElement) -> None:
+    """Remove the PHP warnings and notices a broken page prints into its markup."""
+    for label in list(root.iter("b", "strong")):
+        name = " ".join(label.text_content().split()).lower()
+        if name not in _PHP_LABELS or label.getparent() is None:
+            continue
+        if any(a.tag in ("pre", "code") for a in label.iterancestors()):
+            continue  # a tutorial quoting the message
+        run, text = [label], label.tail or ""
+        sibling = label.getnext()
+        while sibling is not None and sibling.tag != "br" and len(run) < PHP_PARTS:
+            run.append(sibling)
+            text += sibling.text_content() + (sibling.tail or "")
+            sibling = sibling.getnext()
+        if _PHP_MESSAGE.match(" ".join(text.split())):
+            for el in run:
+                el.getparent().remove(el)  # with its tail, the message's own text
