@@ -162,3 +162,14 @@ def test_last_seen_is_no_last_edit() -> None:
     page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
     seen = "<footer><p>Der Hund wurde zuletzt am 20. Januar 2021 im Park gesehen.</p></footer>"
     assert _day(page.replace("</body>", f"{seen}</body>")) == date(2021, 2, 3)
+
+
+def test_a_dateline_below_the_headline_of_a_page_without_an_article_block() -> None:
+    lead = " ".join(["Der Gemeinderat hat lange über die neue Brücke gestritten."] * 8)
+    page = (
+        "<html><head><title>Neue Brücke im Tal</title></head><body>"
+        "<div class='kopf'><h1>Neue Brücke im Tal</h1></div>"
+        f"<div class='inhalt'><p>{lead}</p><p>12. März 2021 – {_FILLER}</p></div>"
+        f"<div class='rand'><p>{_FILLER}</p></div></body></html>"
+    )
+    assert _day(page, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 12)

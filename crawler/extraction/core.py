@@ -22,7 +22,7 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import datelines, labelled_dates, page_lines, shown_dates
+from .shown_date import datelines, datelines_below, labelled_dates, page_lines, shown_dates
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -41,6 +41,8 @@ def _printed(
         return printed, updates
     if scope is None:  # no headline to find the article by: the page's <article> or <main>
         scope = next(iter(root.xpath("//article | //main")), None)
+    if scope is None:  # nor an <article>: the paragraphs below the headline
+        return datelines_below(heading), updates
     return datelines(scope), updates
 
 

@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from lxml import etree, html
 
-__all__ = ["datelines", "labelled_dates", "page_lines", "shown_dates", "text_date"]
+__all__ = [
+    "datelines",
+    "datelines_below",
+    "labelled_dates",
+    "page_lines",
+    "shown_dates",
+    "text_date",
+]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
@@ -306,8 +314,20 @@ def datelines(scope: html.HtmlElement | None) -> list[datetime]:
     """Dates opening the article's first paragraphs (a dateline or a byline with its day)."""
     if scope is None:
         return []
+    return _opening(scope.iter("p"))
+
+
+def datelines_below(heading: html.HtmlElement | None) -> list[datetime]:
+    """Dates opening the first paragraphs below the headline, for a page without an article
+    block around it."""
+    if heading is None:
+        return []
+    return _opening(heading.xpath(f"following::p[position() <= {_DATELINE_PARAGRAPHS}]"))
+
+
+def _opening(found: Iterable[html.HtmlElement]) -> list[datetime]:
     out: list[datetime] = []
-    paragraphs = (" ".join(p.text_content().split()) for p in scope.iter("p"))
+    paragraphs = (" ".join(p.text_content().split()) for p in found)
     for text in [t for t in paragraphs if t][:_DATELINE_PARAGRAPHS]:
         short = len(text) <= _LINE
         for start, day in text_date(text):
