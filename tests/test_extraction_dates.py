@@ -173,3 +173,26 @@ def test_a_dateline_below_the_headline_of_a_page_without_an_article_block() -> N
         f"<div class='rand'><p>{_FILLER}</p></div></body></html>"
     )
     assert _day(page, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 12)
+
+
+def test_the_sites_teaser_for_the_page_itself_dates_it() -> None:
+    def teaser(path: str, name: str, day: str) -> str:
+        return (
+            f"<li><div class='item'><a href='{path}'><img src='x.jpg' alt=''></a>"
+            f"<span><a href='{path}'>{name}</a></span><span>{day}</span></div></li>"
+        )
+
+    box = (
+        "<ul class='neueste'>"
+        + teaser("/meldung/17/", "Ein anderer Bericht aus dem Dorf", "21.11.2022")
+        + teaser("/meldung/12/", "Neue Brücke im Tal", "29.11.2022")
+        + "</ul>"
+    )
+    page = (
+        "<html><head><title>Kreisblatt</title></head><body>"
+        f"<nav>{box}<a href='http://[einstellungen]/'>Datenschutz</a></nav><div class='inhalt'><p>{_FILLER}</p><p>{_FILLER}</p></div>"
+        "</body></html>"
+    )
+    assert _day(page, "https://www.example.org/meldung/12/") == date(2022, 11, 29)
+    # the same box on another article's page says nothing of that one's date
+    assert _day(page, "https://www.example.org/meldung/99/") != date(2022, 11, 29)

@@ -22,7 +22,14 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import datelines, datelines_below, labelled_dates, page_lines, shown_dates
+from .shown_date import (
+    datelines,
+    datelines_below,
+    labelled_dates,
+    own_teaser_dates,
+    page_lines,
+    shown_dates,
+)
 from .structured import clean_space, read_signals
 from .titles import choose_title
 
@@ -119,6 +126,7 @@ def _extract(
         _printed(root, heading, marks.scope),
         labelled_dates(root, lines),
         last_edited(root, lines),
+        own_teaser_dates(root, (url, canonical)),
     )
     published = as_utc(local) if local is not None else None
     try:

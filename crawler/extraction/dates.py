@@ -1,6 +1,7 @@
 """Choose the publication date: feed > a date labelled as the publication's > the date printed
 beside the headline (or a dateline) > JSON-LD (or meta when they disagree) > meta > <time> >
-htmldate; a disagreeing URL date wins over the page's metadata; never 'now'."""
+htmldate (the date the site's own teaser for the page prints comes before htmldate's guess);
+a disagreeing URL date wins over the page's metadata; never 'now'."""
 
 from __future__ import annotations
 
@@ -154,6 +155,7 @@ def choose_date(
     shown: tuple[list[datetime], list[datetime]] = ([], []),
     labelled: list[datetime] | None = None,
     edited: datetime | None = None,
+    teaser: list[datetime] | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -186,6 +188,9 @@ def choose_date(
         return in_url, "url"
     if printed:
         return printed[0], "shown"
+    # the site's own teaser for the page gives its date where only a guess would otherwise
+    if teaser and in_url is None and (found is None or source == "htmldate"):
+        return teaser[0], "teaser"
     if updates and found is None and in_url is None:
         return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):

@@ -8,6 +8,7 @@ import re
 from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
@@ -400,3 +401,49 @@ def _tail(lines: deque[tuple[str, int]]) -> list[str]:
         if length <= _LINE:
             out.append(line)
     return out[::-1]
+
+
+_TEASER_LEVELS = 4  # from the link up to the teaser box that holds its date
+_TEASER_TEXT = 300  # characters: a teaser's title, kicker and date, not a list of them
+
+
+def own_teaser_dates(root: html.HtmlElement, urls: Iterable[str | None]) -> list[datetime]:
+    """Dates printed in a teaser that links to the page itself (its entry in the site's
+    "latest news" box): the box gives each article's date, this one's included."""
+    given = [url for url in urls if url]
+    targets = {key for url in given if (key := _link_key(url, None))}
+    if not targets:
+        return []
+    base = given[0]
+    for link in root.iter("a"):
+        href = link.get("href")
+        if not href or _link_key(href, base) not in targets:
+            continue
+        box = link
+        for _ in range(_TEASER_LEVELS):
+            box = box.getparent()
+            if box is None:
+                break
+            text = " ".join(box.text_content().split())
+            if len(text) > _TEASER_TEXT:
+                break
+            keys = {_link_key(a.get("href") or "", base) for a in box.iter("a")}
+            if keys - targets:
+                break  # the box holds other articles' links: a list, not one teaser
+            found = [day for _, day in text_date(text)]
+            if found:
+                return found
+    return []
+
+
+def _link_key(href: str, base: str | None) -> str | None:
+    """A link's address without scheme, www., query, fragment and trailing slash or dot."""
+    try:
+        parts = urlsplit(urljoin(base or "", href.strip()))
+    except ValueError:  # a malformed address ("http://[name]/") links nowhere
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/.") or "/"
+    return host + path
