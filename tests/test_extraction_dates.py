@@ -196,3 +196,12 @@ def test_the_sites_teaser_for_the_page_itself_dates_it() -> None:
     assert _day(page, "https://www.example.org/meldung/12/") == date(2022, 11, 29)
     # the same box on another article's page says nothing of that one's date
     assert _day(page, "https://www.example.org/meldung/99/") != date(2022, 11, 29)
+
+
+def test_a_day_and_month_by_the_headline_take_the_year_of_the_pages_other_date() -> None:
+    footer = "<footer><p>Seite erzeugt am 15.06.2022</p></footer>"
+    page = _page(title="30.11. | Buch der Woche").replace("</body>", f"{footer}</body>")
+    assert _day(page) == date(2022, 11, 30)
+    footer = "<footer><p>Seite erzeugt am 19.06.2019</p></footer>"
+    page = _page(after="<p>[06月24日 09時15分]</p>").replace("</body>", f"{footer}</body>")
+    assert _day(page) == date(2019, 6, 24)

@@ -29,6 +29,7 @@ from .shown_date import (
     own_teaser_dates,
     page_lines,
     shown_dates,
+    yearless_dates,
 )
 from .structured import clean_space, read_signals
 from .titles import choose_title
@@ -127,6 +128,7 @@ def _extract(
         labelled_dates(root, lines),
         last_edited(root, lines),
         own_teaser_dates(root, (url, canonical)),
+        yearless_dates(root, heading),
     )
     published = as_utc(local) if local is not None else None
     try:

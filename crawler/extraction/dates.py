@@ -156,6 +156,7 @@ def choose_date(
     labelled: list[datetime] | None = None,
     edited: datetime | None = None,
     teaser: list[datetime] | None = None,
+    yearless: list[tuple[int, int]] | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -191,6 +192,12 @@ def choose_date(
     # the site's own teaser for the page gives its date where only a guess would otherwise
     if teaser and in_url is None and (found is None or source == "htmldate"):
         return teaser[0], "teaser"
+    # a day and month printed by the headline without its year ("30.11.", "6月24日") in the
+    # year that puts it nearest htmldate's guess, which it outranks
+    if yearless and found is not None and source == "htmldate" and in_url is None:
+        near = _nearest_year(yearless[0], found)
+        if near is not None:
+            return near, "shown"
     if updates and found is None and in_url is None:
         return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):
@@ -314,3 +321,16 @@ def _day_first(signals: PageSignals) -> bool:
     but American English does (a bare "en" is taken as American)."""
     lang = (signals.html_lang or "").strip().lower().replace("_", "-")
     return bool(lang) and lang not in ("en", "en-us")
+
+
+def _nearest_year(month_day: tuple[int, int], near: datetime) -> datetime | None:
+    """The day of month_day in the year that puts it nearest near (None if no such day)."""
+    month, day = month_day
+    options = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            options.append(datetime(year, month, day, tzinfo=UTC))
+        except ValueError:
+            continue
+    local = near.replace(tzinfo=UTC)
+    return min(options, key=lambda value: abs(value - local)) if options else None

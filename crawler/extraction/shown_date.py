@@ -447,3 +447,35 @@ def _link_key(href: str, base: str | None) -> str | None:
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/.") or "/"
     return host + path
+
+
+# a day and month without the year: "30.11. | Buch der Woche", "[06月24日 11時30分]"
+_YEARLESS = re.compile(
+    r"(?<![\d.])(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?![\d.]|\s?(?:19|20)?\d\d\b)"
+    r"|(?<!\d)(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*日"
+)
+
+
+def yearless_dates(
+    root: html.HtmlElement, heading: html.HtmlElement | None
+) -> list[tuple[int, int]]:
+    """(month, day) of the dates without a year in the headline and on the short lines
+    next to it, nearest first; without a headline, in the first paragraphs of the page's
+    <article> or <main>."""
+    if heading is not None:
+        before, after = _lines_around(root, heading)
+        lines = [" ".join(heading.text_content().split()), *after, *before[::-1]]
+    else:
+        block = next(iter(root.xpath("//article | //main")), None)
+        paragraphs = [] if block is None else list(block.iter("p"))[:_DATELINE_PARAGRAPHS]
+        lines = [" ".join(p.text_content().split()) for p in paragraphs]
+    out: list[tuple[int, int]] = []
+    for line in (line for line in lines if len(line) <= _LINE):
+        if text_date(line):
+            continue  # a full date on the line is read as one
+        for match in _YEARLESS.finditer(line):
+            month = int(match.group("dm") or match.group("cm"))
+            day = int(match.group("dd") or match.group("cd"))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                out.append((month, day))
+    return out
