@@ -205,3 +205,11 @@ def test_a_day_and_month_by_the_headline_take_the_year_of_the_pages_other_date()
     footer = "<footer><p>Seite erzeugt am 19.06.2019</p></footer>"
     page = _page(after="<p>[06月24日 09時15分]</p>").replace("</body>", f"{footer}</body>")
     assert _day(page) == date(2019, 6, 24)
+
+
+def test_dates_in_arabic_indic_persian_and_full_width_digits_are_read() -> None:
+    head = '<meta property="article:published_time" content="2023-11-05T08:00:00+02:00">'
+    for printed in ("٦ نوفمبر، ٢٠٢٣", "۲۰۲۳-۱۱-۰۶", "２０２３年１１月６日"):
+        assert _day(_page(head, after=f"<p>{printed}</p>")) == date(2023, 11, 6), printed
+    # a year of the Persian calendar is no Gregorian one
+    assert _day(_page(head, after="<p>۱۴۰۲/۰۸/۱۵</p>")) == date(2023, 11, 5)

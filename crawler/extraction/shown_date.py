@@ -25,7 +25,8 @@ __all__ = [
 # the kicker and dateline above it, the standfirst, byline and date line below it
 _BEFORE, _AFTER = 120, 400
 
-# month names (and their usual abbreviations) of the languages most of the web is written in;
+# month names (and their usual abbreviations) of the languages most of the web is written in
+# (Arabic: the Gregorian names of Egypt and the Gulf);
 # a name is matched whole, so "mar" never reads "Marseille"
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: (
@@ -45,6 +46,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "styczeń",
         "stycznia",
         "ocak",
+        "يناير",
     ),
     2: (
         "february",
@@ -61,6 +63,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "helmikuuta",
         "lutego",
         "şubat",
+        "فبراير",
     ),
     3: (
         "march",
@@ -75,9 +78,33 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "maaliskuuta",
         "marca",
         "mart",
+        "مارس",
     ),
-    4: ("april", "apr", "avril", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "nisan"),
-    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "toukokuuta", "maja", "mayıs"),
+    4: (
+        "april",
+        "apr",
+        "avril",
+        "abril",
+        "abr",
+        "aprile",
+        "huhtikuuta",
+        "kwietnia",
+        "nisan",
+        "أبريل",
+    ),
+    5: (
+        "may",
+        "mai",
+        "mayo",
+        "maggio",
+        "mag",
+        "maio",
+        "mei",
+        "toukokuuta",
+        "maja",
+        "mayıs",
+        "مايو",
+    ),
     6: (
         "june",
         "jun",
@@ -90,6 +117,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "kesäkuuta",
         "czerwca",
         "haziran",
+        "يونيو",
     ),
     7: (
         "july",
@@ -104,6 +132,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "heinäkuuta",
         "lipca",
         "temmuz",
+        "يوليو",
     ),
     8: (
         "august",
@@ -116,6 +145,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "elokuuta",
         "sierpnia",
         "ağustos",
+        "أغسطس",
     ),
     9: (
         "september",
@@ -130,6 +160,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "syyskuuta",
         "września",
         "eylül",
+        "سبتمبر",
     ),
     10: (
         "october",
@@ -145,6 +176,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "lokakuuta",
         "października",
         "ekim",
+        "أكتوبر",
     ),
     11: (
         "november",
@@ -155,6 +187,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "marraskuuta",
         "listopada",
         "kasım",
+        "نوفمبر",
     ),
     12: (
         "december",
@@ -171,6 +204,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "joulukuuta",
         "grudnia",
         "aralık",
+        "ديسمبر",
     ),
 }
 _MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names}
@@ -186,7 +220,7 @@ _DATE = re.compile(
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
     rf"|(?<![\d/])(?P<sa>{_NUM})/(?P<sb>{_NUM})/(?P<sy>(?:19|20)\d\d)(?![\d/])"
     # 5. März 2021, 5 mars 2021, 5 de marzo de 2021 (del 2021), 5th of March, 2021
-    rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?,?"
+    rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?[,،]?"
     rf"\s+(?:del?\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
     # March 5, 2021 / Mar. 5 2021
     rf"|(?<!\w)(?P<mm>{_NAME})\.?\s+(?P<md>{_NUM})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)",
@@ -194,11 +228,23 @@ _DATE = re.compile(
 )
 
 
+# digits other scripts write a Gregorian date in: Arabic-Indic, Persian and full-width
+# (Japanese, Chinese); one character for one, so positions keep. A year of another calendar
+# (Persian 1402, Thai Buddhist 2566) does not look like 19xx/20xx and is not misread.
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + n): str(n) for n in range(10)},
+        **{chr(0x06F0 + n): str(n) for n in range(10)},
+        **{chr(0xFF10 + n): str(n) for n in range(10)},
+    }
+)
+
+
 def text_date(text: str) -> list[tuple[int, datetime]]:
     """Every full calendar date written in text, with its position; a slashed date whose
     order of day and month depends on the country (5/3/2021) is left out."""
     found: list[tuple[int, datetime]] = []
-    for match in _DATE.finditer(text):
+    for match in _DATE.finditer(text.translate(_DIGITS)):
         g = match.groupdict()
         try:
             if g["iy"]:
@@ -473,7 +519,7 @@ def yearless_dates(
     for line in (line for line in lines if len(line) <= _LINE):
         if text_date(line):
             continue  # a full date on the line is read as one
-        for match in _YEARLESS.finditer(line):
+        for match in _YEARLESS.finditer(line.translate(_DIGITS)):
             month = int(match.group("dm") or match.group("cm"))
             day = int(match.group("dd") or match.group("cd"))
             if 1 <= month <= 12 and 1 <= day <= 31:
