@@ -213,3 +213,10 @@ def test_dates_in_arabic_indic_persian_and_full_width_digits_are_read() -> None:
         assert _day(_page(head, after=f"<p>{printed}</p>")) == date(2023, 11, 6), printed
     # a year of the Persian calendar is no Gregorian one
     assert _day(_page(head, after="<p>۱۴۰۲/۰۸/۱۵</p>")) == date(2023, 11, 5)
+
+
+def test_an_edited_on_line_by_the_headline_is_no_publication_date() -> None:
+    head = '<meta property="article:published_time" content="2019-10-16T17:05:00+02:00">'
+    for label in ("Editiert am", "Bearbeitet:", "Edited", "Zaktualizowano"):
+        page = _page(head, after=f"<p>{label} 19.10.2019, 19:08</p>")
+        assert _day(page) == date(2019, 10, 16), label

@@ -290,7 +290,8 @@ def shown_dates(
 
 _UPDATE = re.compile(
     r"(updated?|modified|aktualisiert|geändert|änderung|mis à jour|mise à jour|modifié"
-    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|päivitetty)"
+    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|päivitetty"
+    r"|editiert|bearbeitet|edited|revised|zaktualizowano|güncellendi|更新)"
     r"\W*(?:(?:am|on|le|el|il|em|op)\W*)?$",
     re.IGNORECASE,
 )
