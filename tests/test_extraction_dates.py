@@ -173,6 +173,9 @@ def test_a_dateline_below_the_headline_of_a_page_without_an_article_block() -> N
         f"<div class='rand'><p>{_FILLER}</p></div></body></html>"
     )
     assert _day(page, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 12)
+    # a date the opening sentence tells of is no dateline there
+    told = page.replace("12. März 2021 – ", "Wir haben am 12. März 2021 gefeiert, ")
+    assert _day(told, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 10)
 
 
 def test_the_sites_teaser_for_the_page_itself_dates_it() -> None:

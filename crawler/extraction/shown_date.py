@@ -370,10 +370,19 @@ def datelines_below(heading: html.HtmlElement | None) -> list[datetime]:
     block around it."""
     if heading is None:
         return []
-    return _opening(heading.xpath(f"following::p[position() <= {_DATELINE_PARAGRAPHS}]"))
+    paragraphs = heading.xpath(f"following::p[position() <= {_DATELINE_PARAGRAPHS}]")
+    return _opening(paragraphs, set_off=True)
 
 
-def _opening(found: Iterable[html.HtmlElement]) -> list[datetime]:
+# after a dateline's date: its time, then a dash, colon, bar or bracket (or nothing)
+_SET_OFF = re.compile(
+    r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d\d(?:\s*(?:uhr|h))?)?\s*(?:[–—\-:|)]|$)", re.I
+)
+
+
+def _opening(found: Iterable[html.HtmlElement], set_off: bool = False) -> list[datetime]:
+    """set_off: only a date the text sets off as a dateline ("29.11.2022 – ..."), for
+    paragraphs not known to be the article's."""
     out: list[datetime] = []
     paragraphs = (" ".join(p.text_content().split()) for p in found)
     for text in [t for t in paragraphs if t][:_DATELINE_PARAGRAPHS]:
@@ -382,9 +391,16 @@ def _opening(found: Iterable[html.HtmlElement]) -> list[datetime]:
             before = text[:start].strip()
             if not short and len(before.split()) > _DATELINE_WORDS:
                 continue  # a date inside a sentence is what the article is about
+            if set_off and not _set_off(text, start):
+                continue
             if not _UPDATE.search(before[-40:]):
                 out.append(day)
     return out
+
+
+def _set_off(text: str, start: int) -> bool:
+    date = _DATE.match(text.translate(_DIGITS), start)
+    return date is not None and _SET_OFF.match(text, date.end()) is not None
 
 
 def page_lines(root: html.HtmlElement) -> list[str]:
