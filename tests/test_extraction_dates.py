@@ -223,3 +223,11 @@ def test_an_edited_on_line_by_the_headline_is_no_publication_date() -> None:
     for label in ("Editiert am", "Bearbeitet:", "Edited", "Zaktualizowano"):
         page = _page(head, after=f"<p>{label} 19.10.2019, 19:08</p>")
         assert _day(page) == date(2019, 10, 16), label
+
+
+def test_the_date_in_the_pages_canonical_address_counts_like_one_in_its_url() -> None:
+    head = (
+        '<link rel="canonical" href="https://example.org/2021/03/05/bruecke/">'
+        '<meta property="article:published_time" content="2021-03-07T09:00:00+01:00">'
+    )
+    assert _day(_page(head), "https://example.org/amp/bruecke") == date(2021, 3, 5)

@@ -170,7 +170,10 @@ def choose_date(
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     found, source = _from_page(signals, text, url, scope)
     found = in_country_zone(found, url)
-    in_url = _from_url(url)
+    # the page's own address for itself keeps the date a fetched one (an AMP copy, a
+    # redirect or tracking link) may lack
+    own = signals.canonical or signals.first_meta("og:url")
+    in_url = _from_url(url) or _from_url(own)
     # the date printed beside the headline is the one the publisher shows as the article's:
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
