@@ -231,3 +231,21 @@ def test_the_date_in_the_pages_canonical_address_counts_like_one_in_its_url() ->
         '<meta property="article:published_time" content="2021-03-07T09:00:00+01:00">'
     )
     assert _day(_page(head), "https://example.org/amp/bruecke") == date(2021, 3, 5)
+
+
+def test_a_teaser_is_the_pages_own_only_when_its_query_names_the_same_article() -> None:
+    def teaser(path: str, name: str, day: str) -> str:
+        return f"<li><div><a href='{path}'>{name}</a> <span>{day}</span></div></li>"
+
+    box = (
+        "<ul>"
+        + teaser("meldung.php?id=17", "Ein anderer Bericht aus dem Dorf", "21.11.2022")
+        + teaser("meldung.php?id=12&utm_source=start", "Neue Brücke im Tal", "29.11.2022")
+        + "</ul>"
+    )
+    page = (
+        "<html><head><title>Kreisblatt</title></head><body>"
+        f"<nav>{box}</nav><div class='inhalt'><p>{_FILLER}</p><p>{_FILLER}</p></div>"
+        "</body></html>"
+    )
+    assert _day(page, "https://example.org/meldung.php?id=12") == date(2022, 11, 29)

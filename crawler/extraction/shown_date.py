@@ -500,7 +500,8 @@ def own_teaser_dates(root: html.HtmlElement, urls: Iterable[str | None]) -> list
 
 
 def _link_key(href: str, base: str | None) -> str | None:
-    """A link's address without scheme, www., query, fragment and trailing slash or dot."""
+    """A link's address without scheme, www., fragment, tracking tags and trailing slash or
+    dot."""
     try:
         parts = urlsplit(urljoin(base or "", href.strip()))
     except ValueError:  # a malformed address ("http://[name]/") links nowhere
@@ -509,7 +510,14 @@ def _link_key(href: str, base: str | None) -> str | None:
         return None
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/.") or "/"
-    return host + path
+    # the query names the article on many sites (detail.php?id=765); tracking tags do not
+    query = "&".join(
+        sorted(part for part in parts.query.split("&") if part and not _TRACKING.match(part))
+    )
+    return f"{host}{path}?{query}" if query else host + path
+
+
+_TRACKING = re.compile(r"(?:utm_\w*|fbclid|gclid|mc_cid|mc_eid|ref|source)=", re.IGNORECASE)
 
 
 # a day and month without the year: "30.11. | Buch der Woche", "[06月24日 11時30分]"
