@@ -478,9 +478,12 @@ def own_teaser_dates(root: html.HtmlElement, urls: Iterable[str | None]) -> list
     if not targets:
         return []
     base = given[0]
-    for link in root.iter("a"):
-        href = link.get("href")
-        if not href or _link_key(href, base) not in targets:
+    # the last step of the page's path, which a link to it must hold (a cheap first test)
+    tails = {key.split("?")[0].rsplit("/", 1)[-1] for key in targets}
+    for href, link in ((link.get("href"), link) for link in root.iter("a")):
+        if not href or not any(tail in href for tail in tails):
+            continue
+        if _link_key(href, base) not in targets:
             continue
         box = link
         for _ in range(_TEASER_LEVELS):
