@@ -272,13 +272,14 @@ def text_date(text: str) -> list[tuple[int, datetime]]:
 def shown_dates(
     root: html.HtmlElement,
     heading: html.HtmlElement | None,
+    around: tuple[list[str], list[str]] | None = None,
 ) -> tuple[list[datetime], list[datetime]]:
     """The dates printed on short lines next to the headline element, nearest first (those
     below it, the dateline or byline, before those above it): (dates, those labelled as
-    updates)."""
+    updates). around: the headline's lines_around, when the caller has them already."""
     if heading is None:
         return [], []
-    before, after = _lines_around(root, heading)
+    before, after = around or lines_around(root, heading)
     below = _dated(after)
     above = _dated(before)[::-1]
     ordered = below + above
@@ -422,7 +423,7 @@ _LINE = 80
 _SKIP = frozenset({"script", "style", "noscript", "template", "select", "option", "button"})
 
 
-def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
+def lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
     """Short text lines within _BEFORE characters above and _AFTER characters below the
     headline, in page order."""
     before: deque[tuple[str, int]] = deque(maxlen=_BEFORE)  # at least one character a line
@@ -531,13 +532,15 @@ _YEARLESS = re.compile(
 
 
 def yearless_dates(
-    root: html.HtmlElement, heading: html.HtmlElement | None
+    root: html.HtmlElement,
+    heading: html.HtmlElement | None,
+    around: tuple[list[str], list[str]] | None = None,
 ) -> list[tuple[int, int]]:
     """(month, day) of the dates without a year in the headline and on the short lines
     next to it, nearest first; without a headline, in the first paragraphs of the page's
-    <article> or <main>."""
+    <article> or <main> (around: the headline's lines_around, when the caller has them)."""
     if heading is not None:
-        before, after = _lines_around(root, heading)
+        before, after = around or lines_around(root, heading)
         lines = [" ".join(heading.text_content().split()), *after, *before[::-1]]
     else:
         block = next(iter(root.xpath("//article | //main")), None)
