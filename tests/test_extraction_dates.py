@@ -162,3 +162,90 @@ def test_last_seen_is_no_last_edit() -> None:
     page = _page(after="<p>Nächstes Treffen: Mi. 3. Februar 2021</p>")
     seen = "<footer><p>Der Hund wurde zuletzt am 20. Januar 2021 im Park gesehen.</p></footer>"
     assert _day(page.replace("</body>", f"{seen}</body>")) == date(2021, 2, 3)
+
+
+def test_a_dateline_below_the_headline_of_a_page_without_an_article_block() -> None:
+    lead = " ".join(["Der Gemeinderat hat lange über die neue Brücke gestritten."] * 8)
+    page = (
+        "<html><head><title>Neue Brücke im Tal</title></head><body>"
+        "<div class='kopf'><h1>Neue Brücke im Tal</h1></div>"
+        f"<div class='inhalt'><p>{lead}</p><p>12. März 2021 – {_FILLER}</p></div>"
+        f"<div class='rand'><p>{_FILLER}</p></div></body></html>"
+    )
+    assert _day(page, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 12)
+    # a date the opening sentence tells of is no dateline there
+    told = page.replace("12. März 2021 – ", "Wir haben am 12. März 2021 gefeiert, ")
+    assert _day(told, "https://example.org/2021/03/10/bruecke") == date(2021, 3, 10)
+
+
+def test_the_sites_teaser_for_the_page_itself_dates_it() -> None:
+    def teaser(path: str, name: str, day: str) -> str:
+        return (
+            f"<li><div class='item'><a href='{path}'><img src='x.jpg' alt=''></a>"
+            f"<span><a href='{path}'>{name}</a></span><span>{day}</span></div></li>"
+        )
+
+    box = (
+        "<ul class='neueste'>"
+        + teaser("/meldung/17/", "Ein anderer Bericht aus dem Dorf", "21.11.2022")
+        + teaser("/meldung/12/", "Neue Brücke im Tal", "29.11.2022")
+        + "</ul>"
+    )
+    page = (
+        "<html><head><title>Kreisblatt</title></head><body>"
+        f"<nav>{box}<a href='http://[einstellungen]/'>Datenschutz</a></nav><div class='inhalt'><p>{_FILLER}</p><p>{_FILLER}</p></div>"
+        "</body></html>"
+    )
+    assert _day(page, "https://www.example.org/meldung/12/") == date(2022, 11, 29)
+    # the same box on another article's page says nothing of that one's date
+    assert _day(page, "https://www.example.org/meldung/99/") != date(2022, 11, 29)
+
+
+def test_a_day_and_month_by_the_headline_take_the_year_of_the_pages_other_date() -> None:
+    footer = "<footer><p>Seite erzeugt am 15.06.2022</p></footer>"
+    page = _page(title="30.11. | Buch der Woche").replace("</body>", f"{footer}</body>")
+    assert _day(page) == date(2022, 11, 30)
+    footer = "<footer><p>Seite erzeugt am 19.06.2019</p></footer>"
+    page = _page(after="<p>[06月24日 09時15分]</p>").replace("</body>", f"{footer}</body>")
+    assert _day(page) == date(2019, 6, 24)
+
+
+def test_dates_in_arabic_indic_persian_and_full_width_digits_are_read() -> None:
+    head = '<meta property="article:published_time" content="2023-11-05T08:00:00+02:00">'
+    for printed in ("٦ نوفمبر، ٢٠٢٣", "۲۰۲۳-۱۱-۰۶", "２０２３年１１月６日"):
+        assert _day(_page(head, after=f"<p>{printed}</p>")) == date(2023, 11, 6), printed
+    # a year of the Persian calendar is no Gregorian one
+    assert _day(_page(head, after="<p>۱۴۰۲/۰۸/۱۵</p>")) == date(2023, 11, 5)
+
+
+def test_an_edited_on_line_by_the_headline_is_no_publication_date() -> None:
+    head = '<meta property="article:published_time" content="2019-10-16T17:05:00+02:00">'
+    for label in ("Editiert am", "Bearbeitet:", "Edited", "Zaktualizowano"):
+        page = _page(head, after=f"<p>{label} 19.10.2019, 19:08</p>")
+        assert _day(page) == date(2019, 10, 16), label
+
+
+def test_the_date_in_the_pages_canonical_address_counts_like_one_in_its_url() -> None:
+    head = (
+        '<link rel="canonical" href="https://example.org/2021/03/05/bruecke/">'
+        '<meta property="article:published_time" content="2021-03-07T09:00:00+01:00">'
+    )
+    assert _day(_page(head), "https://example.org/amp/bruecke") == date(2021, 3, 5)
+
+
+def test_a_teaser_is_the_pages_own_only_when_its_query_names_the_same_article() -> None:
+    def teaser(path: str, name: str, day: str) -> str:
+        return f"<li><div><a href='{path}'>{name}</a> <span>{day}</span></div></li>"
+
+    box = (
+        "<ul>"
+        + teaser("meldung.php?id=17", "Ein anderer Bericht aus dem Dorf", "21.11.2022")
+        + teaser("meldung.php?id=12&utm_source=start", "Neue Brücke im Tal", "29.11.2022")
+        + "</ul>"
+    )
+    page = (
+        "<html><head><title>Kreisblatt</title></head><body>"
+        f"<nav>{box}</nav><div class='inhalt'><p>{_FILLER}</p><p>{_FILLER}</p></div>"
+        "</body></html>"
+    )
+    assert _day(page, "https://example.org/meldung.php?id=12") == date(2022, 11, 29)

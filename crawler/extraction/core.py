@@ -22,7 +22,16 @@ from .landmarks import (
 )
 from .language import choose_language
 from .model import Extracted
-from .shown_date import datelines, labelled_dates, page_lines, shown_dates
+from .shown_date import (
+    datelines,
+    datelines_below,
+    labelled_dates,
+    lines_around,
+    own_teaser_dates,
+    page_lines,
+    shown_dates,
+    yearless_dates,
+)
 from .structured import clean_space, read_signals
 from .titles import choose_headline
 
@@ -33,14 +42,19 @@ _MINOR_HEADINGS = ("h3", "h4", "h5", "h6")
 
 
 def _printed(
-    root: html.HtmlElement, heading: html.HtmlElement | None, scope: html.HtmlElement | None
+    root: html.HtmlElement,
+    heading: html.HtmlElement | None,
+    scope: html.HtmlElement | None,
+    around: tuple[list[str], list[str]] | None = None,
 ) -> tuple[list[datetime], list[datetime]]:
     """The dates printed by the headline, else those opening the article's first paragraphs."""
-    printed, updates = shown_dates(root, heading)
+    printed, updates = shown_dates(root, heading, around)
     if printed:
         return printed, updates
     if scope is None:  # no headline to find the article by: the page's <article> or <main>
         scope = next(iter(root.xpath("//article | //main")), None)
+    if scope is None:  # nor an <article>: the paragraphs below the headline
+        return datelines_below(heading), updates
     return datelines(scope), updates
 
 
@@ -112,15 +126,18 @@ def _extract(
     if heading is None:  # some templates set the headline as a minor heading
         heading = find_heading(root, heading_text, _MINOR_HEADINGS)
     lines = page_lines(root)
+    around = lines_around(root, heading) if heading is not None else None
     local, published_source = choose_date(
         signals,
         text,
         url,
         feed_published,
         marks.scope,
-        _printed(root, heading, marks.scope),
+        _printed(root, heading, marks.scope, around),
         labelled_dates(root, lines),
         last_edited(root, lines),
+        own_teaser_dates(root, (url, canonical)),
+        yearless_dates(root, heading, around),
     )
     published = as_utc(local) if local is not None else None
     try:

@@ -1,6 +1,7 @@
 """Choose the publication date: feed > a date labelled as the publication's > the date printed
 beside the headline (or a dateline) > JSON-LD (or meta when they disagree) > meta > <time> >
-htmldate; a disagreeing URL date wins over the page's metadata; never 'now'."""
+htmldate (the date the site's own teaser for the page prints comes before htmldate's guess);
+a disagreeing URL date wins over the page's metadata; never 'now'."""
 
 from __future__ import annotations
 
@@ -154,6 +155,8 @@ def choose_date(
     shown: tuple[list[datetime], list[datetime]] = ([], []),
     labelled: list[datetime] | None = None,
     edited: datetime | None = None,
+    teaser: list[datetime] | None = None,
+    yearless: list[tuple[int, int]] | None = None,
 ) -> tuple[datetime | None, str | None]:
     """Return (published in the source's own offset, source) following the documented precedence.
 
@@ -167,7 +170,10 @@ def choose_date(
         return (feed_published if feed_published.tzinfo else as_utc(feed_published)), "feed"
     found, source = _from_page(signals, text, url, scope)
     found = in_country_zone(found, url)
-    in_url = _from_url(url)
+    # the page's own address for itself keeps the date a fetched one (an AMP copy, a
+    # redirect or tracking link) may lack
+    own = signals.canonical or signals.first_meta("og:url")
+    in_url = _from_url(url) or _from_url(own)
     # the date printed beside the headline is the one the publisher shows as the article's:
     # metadata or a URL day that agrees with a printed date keeps its time, otherwise the
     # printed one wins; a date labelled as an update only when nothing else dates the page
@@ -186,6 +192,15 @@ def choose_date(
         return in_url, "url"
     if printed:
         return printed[0], "shown"
+    # the site's own teaser for the page gives its date where only a guess would otherwise
+    if teaser and in_url is None and (found is None or source == "htmldate"):
+        return teaser[0], "teaser"
+    # a day and month printed by the headline without its year ("30.11.", "6月24日") in the
+    # year that puts it nearest htmldate's guess, which it outranks
+    if yearless and found is not None and source == "htmldate" and in_url is None:
+        near = _nearest_year(yearless[0], found)
+        if near is not None:
+            return near, "shown"
     if updates and found is None and in_url is None:
         return updates[0], "shown"
     if in_url is not None and (found is None or found.date() != in_url.date()):
@@ -309,3 +324,16 @@ def _day_first(signals: PageSignals) -> bool:
     but American English does (a bare "en" is taken as American)."""
     lang = (signals.html_lang or "").strip().lower().replace("_", "-")
     return bool(lang) and lang not in ("en", "en-us")
+
+
+def _nearest_year(month_day: tuple[int, int], near: datetime) -> datetime | None:
+    """The day of month_day in the year that puts it nearest near (None if no such day)."""
+    month, day = month_day
+    options = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            options.append(datetime(year, month, day, tzinfo=UTC))
+        except ValueError:
+            continue
+    local = near.replace(tzinfo=UTC)
+    return min(options, key=lambda value: abs(value - local)) if options else None

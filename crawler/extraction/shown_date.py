@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
 
-__all__ = ["datelines", "labelled_dates", "page_lines", "shown_dates", "text_date"]
+__all__ = [
+    "datelines",
+    "datelines_below",
+    "labelled_dates",
+    "page_lines",
+    "shown_dates",
+    "text_date",
+]
 
 # how far from the headline a printed date still belongs to it (characters of page text):
 # the kicker and dateline above it, the standfirst, byline and date line below it
 _BEFORE, _AFTER = 120, 400
 
-# month names (and their usual abbreviations) of the languages most of the web is written in;
+# month names (and their usual abbreviations) of the languages most of the web is written in
+# (Arabic: the Gregorian names of Egypt and the Gulf);
 # a name is matched whole, so "mar" never reads "Marseille"
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: (
@@ -36,6 +46,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "styczeń",
         "stycznia",
         "ocak",
+        "يناير",
     ),
     2: (
         "february",
@@ -52,6 +63,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "helmikuuta",
         "lutego",
         "şubat",
+        "فبراير",
     ),
     3: (
         "march",
@@ -66,9 +78,33 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "maaliskuuta",
         "marca",
         "mart",
+        "مارس",
     ),
-    4: ("april", "apr", "avril", "abril", "abr", "aprile", "huhtikuuta", "kwietnia", "nisan"),
-    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "toukokuuta", "maja", "mayıs"),
+    4: (
+        "april",
+        "apr",
+        "avril",
+        "abril",
+        "abr",
+        "aprile",
+        "huhtikuuta",
+        "kwietnia",
+        "nisan",
+        "أبريل",
+    ),
+    5: (
+        "may",
+        "mai",
+        "mayo",
+        "maggio",
+        "mag",
+        "maio",
+        "mei",
+        "toukokuuta",
+        "maja",
+        "mayıs",
+        "مايو",
+    ),
     6: (
         "june",
         "jun",
@@ -81,6 +117,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "kesäkuuta",
         "czerwca",
         "haziran",
+        "يونيو",
     ),
     7: (
         "july",
@@ -95,6 +132,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "heinäkuuta",
         "lipca",
         "temmuz",
+        "يوليو",
     ),
     8: (
         "august",
@@ -107,6 +145,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "elokuuta",
         "sierpnia",
         "ağustos",
+        "أغسطس",
     ),
     9: (
         "september",
@@ -121,6 +160,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "syyskuuta",
         "września",
         "eylül",
+        "سبتمبر",
     ),
     10: (
         "october",
@@ -136,6 +176,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "lokakuuta",
         "października",
         "ekim",
+        "أكتوبر",
     ),
     11: (
         "november",
@@ -146,6 +187,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "marraskuuta",
         "listopada",
         "kasım",
+        "نوفمبر",
     ),
     12: (
         "december",
@@ -162,6 +204,7 @@ _MONTHS: dict[int, tuple[str, ...]] = {
         "joulukuuta",
         "grudnia",
         "aralık",
+        "ديسمبر",
     ),
 }
 _MONTH_OF = {name: number for number, names in _MONTHS.items() for name in names}
@@ -177,7 +220,7 @@ _DATE = re.compile(
     # 26/12/2021 (used only when the day is over 12, so the order is certain)
     rf"|(?<![\d/])(?P<sa>{_NUM})/(?P<sb>{_NUM})/(?P<sy>(?:19|20)\d\d)(?![\d/])"
     # 5. März 2021, 5 mars 2021, 5 de marzo de 2021 (del 2021), 5th of March, 2021
-    rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?,?"
+    rf"|(?<![\w.])(?P<nd>{_NUM})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<nm>{_NAME})\.?[,،]?"
     rf"\s+(?:del?\s+)?(?P<ny>(?:19|20)\d\d)(?!\d)"
     # March 5, 2021 / Mar. 5 2021
     rf"|(?<!\w)(?P<mm>{_NAME})\.?\s+(?P<md>{_NUM})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)",
@@ -185,11 +228,23 @@ _DATE = re.compile(
 )
 
 
+# digits other scripts write a Gregorian date in: Arabic-Indic, Persian and full-width
+# (Japanese, Chinese); one character for one, so positions keep. A year of another calendar
+# (Persian 1402, Thai Buddhist 2566) does not look like 19xx/20xx and is not misread.
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + n): str(n) for n in range(10)},
+        **{chr(0x06F0 + n): str(n) for n in range(10)},
+        **{chr(0xFF10 + n): str(n) for n in range(10)},
+    }
+)
+
+
 def text_date(text: str) -> list[tuple[int, datetime]]:
     """Every full calendar date written in text, with its position; a slashed date whose
     order of day and month depends on the country (5/3/2021) is left out."""
     found: list[tuple[int, datetime]] = []
-    for match in _DATE.finditer(text):
+    for match in _DATE.finditer(text.translate(_DIGITS)):
         g = match.groupdict()
         try:
             if g["iy"]:
@@ -217,13 +272,14 @@ def text_date(text: str) -> list[tuple[int, datetime]]:
 def shown_dates(
     root: html.HtmlElement,
     heading: html.HtmlElement | None,
+    around: tuple[list[str], list[str]] | None = None,
 ) -> tuple[list[datetime], list[datetime]]:
     """The dates printed on short lines next to the headline element, nearest first (those
     below it, the dateline or byline, before those above it): (dates, those labelled as
-    updates)."""
+    updates). around: the headline's lines_around, when the caller has them already."""
     if heading is None:
         return [], []
-    before, after = _lines_around(root, heading)
+    before, after = around or lines_around(root, heading)
     below = _dated(after)
     above = _dated(before)[::-1]
     ordered = below + above
@@ -235,7 +291,8 @@ def shown_dates(
 
 _UPDATE = re.compile(
     r"(updated?|modified|aktualisiert|geändert|änderung|mis à jour|mise à jour|modifié"
-    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|päivitetty)"
+    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|päivitetty"
+    r"|editiert|bearbeitet|edited|revised|zaktualizowano|güncellendi|更新)"
     r"\W*(?:(?:am|on|le|el|il|em|op)\W*)?$",
     re.IGNORECASE,
 )
@@ -306,17 +363,45 @@ def datelines(scope: html.HtmlElement | None) -> list[datetime]:
     """Dates opening the article's first paragraphs (a dateline or a byline with its day)."""
     if scope is None:
         return []
+    return _opening(scope.iter("p"))
+
+
+def datelines_below(heading: html.HtmlElement | None) -> list[datetime]:
+    """Dates opening the first paragraphs below the headline, for a page without an article
+    block around it."""
+    if heading is None:
+        return []
+    paragraphs = heading.xpath(f"following::p[position() <= {_DATELINE_PARAGRAPHS}]")
+    return _opening(paragraphs, set_off=True)
+
+
+# after a dateline's date: its time, then a dash, colon, bar or bracket (or nothing)
+_SET_OFF = re.compile(
+    r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d\d(?:\s*(?:uhr|h))?)?\s*(?:[–—\-:|)]|$)", re.I
+)
+
+
+def _opening(found: Iterable[html.HtmlElement], set_off: bool = False) -> list[datetime]:
+    """set_off: only a date the text sets off as a dateline ("29.11.2022 – ..."), for
+    paragraphs not known to be the article's."""
     out: list[datetime] = []
-    paragraphs = (" ".join(p.text_content().split()) for p in scope.iter("p"))
+    paragraphs = (" ".join(p.text_content().split()) for p in found)
     for text in [t for t in paragraphs if t][:_DATELINE_PARAGRAPHS]:
         short = len(text) <= _LINE
         for start, day in text_date(text):
             before = text[:start].strip()
             if not short and len(before.split()) > _DATELINE_WORDS:
                 continue  # a date inside a sentence is what the article is about
+            if set_off and not _set_off(text, start):
+                continue
             if not _UPDATE.search(before[-40:]):
                 out.append(day)
     return out
+
+
+def _set_off(text: str, start: int) -> bool:
+    date = _DATE.match(text.translate(_DIGITS), start)
+    return date is not None and _SET_OFF.match(text, date.end()) is not None
 
 
 def page_lines(root: html.HtmlElement) -> list[str]:
@@ -338,7 +423,7 @@ _LINE = 80
 _SKIP = frozenset({"script", "style", "noscript", "template", "select", "option", "button"})
 
 
-def _lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
+def lines_around(root: html.HtmlElement, heading: html.HtmlElement) -> tuple[list[str], list[str]]:
     """Short text lines within _BEFORE characters above and _AFTER characters below the
     headline, in page order."""
     before: deque[tuple[str, int]] = deque(maxlen=_BEFORE)  # at least one character a line
@@ -380,3 +465,94 @@ def _tail(lines: deque[tuple[str, int]]) -> list[str]:
         if length <= _LINE:
             out.append(line)
     return out[::-1]
+
+
+_TEASER_LEVELS = 4  # from the link up to the teaser box that holds its date
+_TEASER_TEXT = 300  # characters: a teaser's title, kicker and date, not a list of them
+
+
+def own_teaser_dates(root: html.HtmlElement, urls: Iterable[str | None]) -> list[datetime]:
+    """Dates printed in a teaser that links to the page itself (its entry in the site's
+    "latest news" box): the box gives each article's date, this one's included."""
+    given = [url for url in urls if url]
+    targets = {key for url in given if (key := _link_key(url, None))}
+    if not targets:
+        return []
+    base = given[0]
+    # the last step of the page's path, which a link to it must hold (a cheap first test)
+    tails = {key.split("?")[0].rsplit("/", 1)[-1] for key in targets}
+    for href, link in ((link.get("href"), link) for link in root.iter("a")):
+        if not href or not any(tail in href for tail in tails):
+            continue
+        if _link_key(href, base) not in targets:
+            continue
+        box = link
+        for _ in range(_TEASER_LEVELS):
+            box = box.getparent()
+            if box is None:
+                break
+            text = " ".join(box.text_content().split())
+            if len(text) > _TEASER_TEXT:
+                break
+            keys = {_link_key(a.get("href") or "", base) for a in box.iter("a")}
+            if keys - targets:
+                break  # the box holds other articles' links: a list, not one teaser
+            found = [day for _, day in text_date(text)]
+            if found:
+                return found
+    return []
+
+
+def _link_key(href: str, base: str | None) -> str | None:
+    """A link's address without scheme, www., fragment, tracking tags and trailing slash or
+    dot."""
+    try:
+        parts = urlsplit(urljoin(base or "", href.strip()))
+    except ValueError:  # a malformed address ("http://[name]/") links nowhere
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/.") or "/"
+    # the query names the article on many sites (detail.php?id=765); tracking tags do not
+    query = "&".join(
+        sorted(part for part in parts.query.split("&") if part and not _TRACKING.match(part))
+    )
+    return f"{host}{path}?{query}" if query else host + path
+
+
+_TRACKING = re.compile(r"(?:utm_\w*|fbclid|gclid|mc_cid|mc_eid|ref|source)=", re.IGNORECASE)
+
+
+# a day and month without the year: "30.11. | Buch der Woche", "[06月24日 11時30分]"
+_YEARLESS = re.compile(
+    r"(?<![\d.])(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?![\d.]|\s?(?:19|20)?\d\d\b)"
+    r"|(?<!\d)(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*日"
+)
+
+
+def yearless_dates(
+    root: html.HtmlElement,
+    heading: html.HtmlElement | None,
+    around: tuple[list[str], list[str]] | None = None,
+) -> list[tuple[int, int]]:
+    """(month, day) of the dates without a year in the headline and on the short lines
+    next to it, nearest first; without a headline, in the first paragraphs of the page's
+    <article> or <main> (around: the headline's lines_around, when the caller has them)."""
+    if heading is not None:
+        before, after = around or lines_around(root, heading)
+        lines = [" ".join(heading.text_content().split()), *after, *before[::-1]]
+    else:
+        block = next(iter(root.xpath("//article | //main")), None)
+        paragraphs = [] if block is None else list(block.iter("p"))[:_DATELINE_PARAGRAPHS]
+        lines = [" ".join(p.text_content().split()) for p in paragraphs]
+    out: list[tuple[int, int]] = []
+    for line in (line for line in lines if len(line) <= _LINE):
+        if text_date(line):
+            continue  # a full date on the line is read as one
+        for match in _YEARLESS.finditer(line.translate(_DIGITS)):
+            month = int(match.group("dm") or match.group("cm"))
+            day = int(match.group("dd") or match.group("cd"))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                out.append((month, day))
+    return out
