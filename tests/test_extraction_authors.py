@@ -218,3 +218,12 @@ def test_site_name_repeated_with_more_words_is_still_the_site() -> None:
     body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Tove Rask Monday</p>")
     jsonld = _ld({"@type": "Article", "headline": "Ferry line stays open", "author": "Tove Rask"})
     assert extract(_page(body, head + jsonld)).authors == ["Tove Rask"]
+
+
+def test_head_meta_tags_of_several_co_authors_are_read_in_one_walk() -> None:
+    head = (
+        '<meta name="Author" content="Maren Holt">'
+        '<meta property="author" name="AUTHOR" content="Jonas Wirth">'  # one value, not two
+        '<meta name="author" content="  ">'
+    )
+    assert extract(_page(head=head)).authors == ["Maren Holt", "Jonas Wirth"]

@@ -25,16 +25,29 @@ _MAX_REL = 5
 _COMPANY = re.compile(r"\b(?:GmbH|AG|e\.\s?V|Verlag|Ltd|Inc|LLC|S\.A|SAS|S\.p\.A)\b\.?")
 
 
-def _head_meta(root: html.HtmlElement, key: str) -> list[str]:
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _head_metas(root: html.HtmlElement) -> list[tuple[str, str | None, str]]:
+    """(name in ASCII lower case, property, content) of each <meta> right under <head>: one
+    walk of the page for all author keys."""
+    found = []
+    for head in root.getroottree().iter("head"):
+        for meta in head:
+            content = meta.get("content") if meta.tag == "meta" else None
+            if content is not None:
+                name = meta.get("name")
+                lowered = name.translate(_ASCII_LOWER) if name is not None else ""
+                found.append((lowered, meta.get("property"), content))
+    return found
+
+
+def _head_meta(metas: list[tuple[str, str | None, str]], key: str) -> list[str]:
     """The contents of several <meta> tags named key in <head>; [] for one or none."""
     values = [
-        clean_space(v)
-        for v in root.xpath(
-            "//head/meta[translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-            "'abcdefghijklmnopqrstuvwxyz') = $key or @property = $key]/@content",
-            key=key,
-        )
-        if v.strip()
+        clean_space(content)
+        for name, prop, content in metas
+        if (name == key or prop == key) and content.strip()
     ]
     return values if len(values) > 1 else []
 
@@ -175,10 +188,11 @@ def _sources(
 ) -> Iterator[tuple[list[str], bool]]:
     """Each source's names, the most explicit first, and whether it is the page's metadata."""
     yield _jsonld_authors(signals), True
+    metas = _head_metas(root)
     for key in _META_KEYS:
         # the first tag only: more of them usually belong to teasers of other articles,
         # unless all of them sit in <head>, where they name this article's co-authors
-        values = _head_meta(root, key) or [
+        values = _head_meta(metas, key) or [
             next((v for v in signals.meta.get(key, []) if v.strip()), "")
         ]
         yield names_from([part for value in values for part in _meta_parts(value, site)]), True
