@@ -227,3 +227,64 @@ def test_head_meta_tags_of_several_co_authors_are_read_in_one_walk() -> None:
         '<meta name="author" content="  ">'
     )
     assert extract(_page(head=head)).authors == ["Maren Holt", "Jonas Wirth"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Pressemitteilung von Tove Berg", "Tove Berg"),
+        ("A guest post by Ida Lund", "Ida Lund"),
+        ("Edited by Ida Lund", "Ida Lund"),
+        ("Ida LundUpdated 3 hours ago", "Ida Lund"),
+        ("Ida LundHace 2 horas", "Ida Lund"),
+        ("Artikel von", None),
+        ("Story by", None),
+        ("Ida Lund said", None),  # a commenter
+        ("Datum", None),
+        ("Quelle", None),
+    ],
+)
+def test_labels_around_a_name_are_cut(raw: str, name: str | None) -> None:
+    assert clean_name(raw) == name
+
+
+def test_co_authors_joined_by_y_or_e_are_split_but_a_compound_surname_is_not() -> None:
+    head = '<meta name="author" content="Lucía Pardo y José Miguel Ortiz">'
+    assert extract(_page(head=head)).authors == ["Lucía Pardo", "José Miguel Ortiz"]
+    head = '<meta name="author" content="Mario Rossi e Luca Bianchi">'
+    assert extract(_page(head=head)).authors == ["Mario Rossi", "Luca Bianchi"]
+    head = '<meta name="author" content="José Ortega y Gasset">'
+    assert extract(_page(head=head)).authors == ["José Ortega y Gasset"]
+
+
+def test_site_name_and_staff_after_a_person_are_cut() -> None:
+    head = (
+        '<meta property="og:site_name" content="HarborVoice">'
+        '<meta name="author" content="Maren Holt HarborVoice Staff">'
+    )
+    assert extract(_page(head=head)).authors == ["Maren Holt"]
+    # a desk keeps the site's name it bears
+    head = head.replace("Maren Holt HarborVoice Staff", "Redacción Diario HarborVoice")
+    assert extract(_page(head=head)).authors == ["Redacción Diario HarborVoice"]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["class='writer'", "class='screenname'", "data-component='StoryByline'", "class='username'"],
+)
+def test_trafilatura_byline_expressions_still_run_where_their_marks_are(mark: str) -> None:
+    body = ARTICLE.replace("</h1>", f"</h1><span {mark}>Maren Holt</span>")
+    assert extract(_page(body)).authors == ["Maren Holt"]
+
+
+def test_page_without_any_byline_mark_has_no_author() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><span class='credit'>Maren Holt</span>")
+    assert extract(_page(body)).authors == []
+
+
+def test_interview_byline_names_both_people_and_a_sponsor_label_is_no_author() -> None:
+    body = ARTICLE.replace(
+        "</h1>", "</h1><div class='author'>Tove Berg im Gespräch mit Jonas Wirth</div>"
+    )
+    assert extract(_page(body)).authors == ["Tove Berg", "Jonas Wirth"]
+    assert clean_name("Gesponserte Inhalte") is None

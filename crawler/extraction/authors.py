@@ -52,8 +52,33 @@ def _head_meta(metas: list[tuple[str, str | None, str]], key: str) -> list[str]:
     return values if len(values) > 1 else []
 
 
+# what trafilatura's author expressions look for, in class or id (case aside, so more)
+_TRAFILATURA_CUE = re.compile(
+    r"author|byl|bbl|username|screenname|writer|channel-name|zuozhe|bianji|xiaobian"
+    r"|submitted-by|posted-by|journalist-name",
+    re.IGNORECASE,
+)
+
+
+def _may_have_byline(root: html.HtmlElement) -> bool:
+    """Whether any element is one trafilatura's author expressions could match: one walk,
+    where they copy and prune the whole page before their own walks."""
+    for el in root.getroottree().iter():
+        if el.tag in ("author", "rel") or el.get("rel") == "author":
+            return True
+        if "author" in (el.get("itemprop") or "") or "Byline" in (el.get("data-component") or ""):
+            return True
+        if el.get("data-testid") in ("AuthorCard", "AuthorURL"):
+            return True
+        if _TRAFILATURA_CUE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            return True
+    return False
+
+
 def _byline(root: html.HtmlElement) -> str | None:
     """The visible byline, found with trafilatura's author expressions."""
+    if not _may_have_byline(root):
+        return None
     try:
         from trafilatura.metadata import extract_author
 
@@ -138,12 +163,36 @@ def _choose(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     site = _site_keys(signals)
     fallback: list[str] = []
     for names, metadata in _sources(signals, root, site):
+        names = list(dict.fromkeys(_without_site_tail(name, site) for name in names))
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
             people = _spelled_out(people, root)
             return _with_co_authors(people, root, site) if metadata else people
         fallback = fallback or names
     return fallback
+
+
+# the desk's word after the site's name that follows a person's ("Ana Lind Example News Staff")
+_DESK_WORDS = {"staff", "team", "redaktion", "editors", "reporter", "writer"}
+# a desk's name holds the site's name as its own: "Redacción Diario Example", "Editorial Team X"
+_DESK = re.compile(r"redak|redac|rédac|redaz|editor|staff|team|desk|newsroom", re.IGNORECASE)
+
+
+def _without_site_tail(name: str, site: tuple[set[str], set[str]]) -> str:
+    """A person's name without the site's name (and "Staff") written after it."""
+    words = name.split()
+    names, hosts = site
+    for start in range(2, len(words)):
+        tail = words[start:]
+        if tail[-1].casefold() in _DESK_WORDS:
+            tail = tail[:-1]
+        if (
+            tail
+            and _key(" ".join(tail)) in names | hosts
+            and not _DESK.search(" ".join(words[:start]))
+        ):
+            return " ".join(words[:start])
+    return name
 
 
 def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
