@@ -288,3 +288,61 @@ def test_interview_byline_names_both_people_and_a_sponsor_label_is_no_author() -
     )
     assert extract(_page(body)).authors == ["Tove Berg", "Jonas Wirth"]
     assert clean_name("Gesponserte Inhalte") is None
+
+
+def test_lone_first_name_spelled_out_by_the_persons_own_description() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "Article", "headline": "Ferry line stays open", "author": {"@id": "#p"}},
+            {
+                "@type": "Person",
+                "@id": "#p",
+                "name": "Tove",
+                "description": "Tove Lindqvist schreibt seit 2009 über Fähren.",
+            },
+        ]
+    }
+    assert extract(_page(head=_ld(graph))).authors == ["Tove Lindqvist"]
+    # a description that does not start with the name spells out nothing
+    graph["@graph"][1]["description"] = "Sie schreibt über Fähren."
+    assert extract(_page(head=_ld(graph))).authors == ["Tove"]
+
+
+def test_lone_first_name_spelled_out_by_a_personal_sites_name() -> None:
+    head = '<meta property="og:site_name" content="Dr. Ida Marklund"><meta name="author" content="Ida">'
+    assert extract(_page(head=head)).authors == ["Ida Marklund"]
+
+
+def test_byline_in_a_column_that_has_a_sidebar_is_not_in_the_sidebar() -> None:
+    body = (
+        "<div class='layout has-sidebar'><div class='page-wrapper__with-sidebar'>"
+        + ARTICLE.replace("</h1>", "</h1><div class='meta-author'>Maren Holt</div>")
+        + "</div></div>"
+    )
+    assert extract(_page(body)).authors == ["Maren Holt"]
+    # the sidebar itself still names other texts' authors
+    body = ARTICLE + "<div class='sidebar'><div class='meta-author'>Jonas Wirth</div></div>"
+    assert extract(_page(body)).authors == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted on May 3, 2021 by Tove Berg",
+        "Am 3. Mai 2021 von Tove Berg",
+        "03/05/2021 by Tove Berg",
+    ],
+)
+def test_name_after_the_date_that_opens_a_byline(line: str) -> None:
+    body = ARTICLE.replace("</h1>", f"</h1><div class='post-author'>{line}</div>")
+    assert extract(_page(body)).authors == ["Tove Berg"]
+
+
+def test_author_label_in_an_element_of_its_own_names_the_next_text() -> None:
+    body = ARTICLE.replace(
+        f"<p>{TEXT}</p></article>",
+        f"<p>{TEXT}</p><p><b>Autor:</b> <a href='/p/1'>Jonas Wirth</a></p></article>",
+    )
+    assert extract(_page(body)).authors == ["Jonas Wirth"]
+    # what follows the label must be written like a name
+    assert extract(_page(body.replace("Jonas Wirth", "alle Beiträge"))).authors == []

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .bylines import line_after_headline, marked_bylines
-from .names import before_date, clean_name, looks_like_name, names_from, split_names
+from .bylines import labelled_bylines, line_after_headline, marked_bylines
+from .names import after_dated_by, before_date, clean_name, looks_like_name, names_from, split_names
 from .structured import PageSignals, clean_space, person_names
 
 log = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def _choose(signals: PageSignals, root: html.HtmlElement) -> list[str]:
         names = list(dict.fromkeys(_without_site_tail(name, site) for name in names))
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
-            people = _spelled_out(people, root)
+            people = _spelled_out(people, root, signals)
             return _with_co_authors(people, root, site) if metadata else people
         fallback = fallback or names
     return fallback
@@ -195,9 +195,10 @@ def _without_site_tail(name: str, site: tuple[set[str], set[str]]) -> str:
     return name
 
 
-def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
+def _spelled_out(people: list[str], root: html.HtmlElement, signals: PageSignals) -> list[str]:
     """A lone first name or user name ("Todd", "arianschlichenmayer") as the byline under the
-    headline spells it out ("Todd Bates", "Arian Schlichenmayer")."""
+    headline spells it out ("Todd Bates", "Arian Schlichenmayer"), or the author's own
+    description ("Todd Bates writes about..."), or a personal site's name ("Dr. Todd Bates")."""
     if len(people) != 1 or " " in people[0]:
         return people
     line = line_after_headline(root)
@@ -206,7 +207,31 @@ def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
         short, long = _folded(people[0]), _folded(fuller)
         if long == short or fuller.split()[0].casefold() == people[0].casefold():
             return [fuller]
+    for text in _self_descriptions(people[0], signals):
+        match = _LEADING_NAME.match(text)
+        words = match.group(0).split() if match else []
+        if len(words) >= 2 and words[0] == people[0]:
+            return [" ".join(words)]
     return people
+
+
+# a name's words at the start of a text: "Todd Bates ist Autor", "Dr. Todd Bates"
+_TITLE = re.compile(r"^(?:(?:dr|prof|mag|dipl)\.[ -]?)+\s*", re.IGNORECASE)
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2}(?=[\s,.:;–—-]|$)")
+
+
+def _self_descriptions(name: str, signals: PageSignals) -> Iterator[str]:
+    """Texts that may begin with the person's full name: the description of the JSON-LD
+    person so named, and the site's name (without a title) on a personal site."""
+    for node in signals.ld_nodes:
+        if "Person" in _kinds(node) and node.get("name") == name:
+            description = node.get("description")
+            if isinstance(description, str):
+                yield clean_space(description)
+    for site_name in signals.site_names:
+        text = _TITLE.sub("", clean_space(site_name))
+        if len(text.split()) <= 3 and looks_like_name(text):
+            yield text
 
 
 def _folded(name: str) -> str:
@@ -254,6 +279,12 @@ def _sources(
     yield names_from(byline.split(";") if byline else [], written_as_name=True), False
     line = line_after_headline(root)
     yield names_from([line] if line else [], written_as_name=True), False
+    # "Autor:" in an element of its own, the name in the next: the last resort, a walk of all text
+    for text in labelled_bylines(root):
+        names = names_from([text], written_as_name=True)
+        if names:
+            yield names, False
+            break
 
 
 def _meta_parts(value: str, site: tuple[set[str], set[str]]) -> list[str]:
@@ -285,7 +316,7 @@ def _rel_authors(root: html.HtmlElement) -> list[str]:
 def _marked(root: html.HtmlElement) -> list[str]:
     """The first marked byline that holds a name."""
     for text, card in marked_bylines(root):
-        names = names_from(split_names(before_date(text)), written_as_name=not card)
+        names = names_from(split_names(before_date(after_dated_by(text))), written_as_name=not card)
         if names:
             # "Von Ana Lind, Berlin": a single capitalised word after a full name is the
             # dateline's place; an agency or desk is written in capitals ("NDR") or small ("dpa")

@@ -96,9 +96,21 @@ _LABEL_END = re.compile(
 _LABELS = {"name", "author", "autor", "profile", "profil", "more", "weiter", "mehr"}
 
 
+# "Posted on May 3, 2020 by Ana Lind", "3. Mai 2020 von Ana Lind": the name after the date
+_BY_AFTER_DATE = re.compile(
+    r"^\D{0,25}\d[^|·•]*?\s(?:by|von|par|por)\s+(?=[^\W\d_])", re.IGNORECASE
+)
+
+
+def after_dated_by(text: str) -> str:
+    """The byline after a date that opens it: "Posted on May 3, 2020 by Ana Lind"."""
+    return _BY_AFTER_DATE.sub("", clean_space(text), count=1)
+
+
 def clean_name(raw: str) -> str | None:
     """A person's (or desk's) name from a byline: no "By", dates, roles, e-mail or web address."""
     name = clean_space(unescape(raw))  # "Redacci&oacute;n" escaped twice by the page
+    name = after_dated_by(name)
     name = _HANDLE.sub(" ", name).strip(" ©")  # "Ana Lind @analind", "© Ana Lind"
     name = _GLUED_LABEL.sub("", name)
     # "10. Mai 2019 · von Ana Lind · in News": the segment the "von" opens holds the name
@@ -187,7 +199,8 @@ def looks_like_name(name: str) -> bool:
 def names_from(raw: list[str], *, written_as_name: bool = False) -> list[str]:
     seen: dict[str, None] = {}
     for value in raw:
-        value = before_date(unescape(value))  # "Ana Lind Monday, February 3, 2014": one name
+        value = after_dated_by(unescape(value))
+        value = before_date(value)  # "Ana Lind Monday, February 3, 2014": one name
         for part in split_names(value) if len(value) > 40 else [value]:
             name = clean_name(part)
             if name and (not written_as_name or looks_like_name(name)):
