@@ -346,3 +346,17 @@ def test_author_label_in_an_element_of_its_own_names_the_next_text() -> None:
     assert extract(_page(body)).authors == ["Jonas Wirth"]
     # what follows the label must be written like a name
     assert extract(_page(body.replace("Jonas Wirth", "alle Beiträge"))).authors == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Tove Berg/dpa", "Tove Berg"),
+        ("Tove Berg / AFP-X", "Tove Berg"),
+        ("dpa/lno", "dpa/lno"),  # a desk's mark is all there is
+        ("Rechtsanwalt", None),
+        ("Rechtsanwältin Tove Berg", "Tove Berg"),
+    ],
+)
+def test_agency_after_a_name_and_a_role_alone(raw: str, name: str | None) -> None:
+    assert clean_name(raw) == name

@@ -23,7 +23,8 @@ _PREFIX = re.compile(
 _ROLE = re.compile(
     r"\b(?:reporter|editor|correspondent|journalist|staff writer|contributor|columnist"
     r"|photographer|redakteur(?:in)?|korrespondent(?:in)?|rédacteur|rédactrice|chefredakteur"
-    r"|editor-in-chief|senior|writer|producer|kolumnist(?:in)?|chroniqueur|chroniqueuse)\b",
+    r"|editor-in-chief|senior|writer|producer|kolumnist(?:in)?|chroniqueur|chroniqueuse"
+    r"|rechtsanwalt|rechtsanwältin|anwalt|anwältin|lawyer|attorney|pressesprecher(?:in)?)\b",
     re.IGNORECASE,
 )
 # a user name keeps its digits ("freeman1984"); elsewhere a digit starts the date
@@ -32,7 +33,8 @@ _SEGMENT = re.compile(r"\s+[|·•]\s+")
 # a role written as one word before the name: "FOCUS-Online-Experte Ana Lind", "Redakteurin Ana Lind"
 _ROLE_WORD = re.compile(
     r"^\S*(?:experte|expertin|expert|redakteur|redakteurin|reporter|reporterin|autorin"
-    r"|korrespondent|korrespondentin|editor|columnist|kolumnist|kolumnistin)\s+(?=\S+\s+\S)",
+    r"|korrespondent|korrespondentin|editor|columnist|kolumnist|kolumnistin|rechtsanwalt"
+    r"|rechtsanwältin|anwalt|anwältin|attorney|lawyer|pressesprecher|pressesprecherin)\s+(?=\S+\s+\S)",
     re.IGNORECASE,
 )
 # an interview's two names: "Ana Lind im Gespräch mit Jan Koch"
@@ -124,6 +126,10 @@ def clean_name(raw: str) -> str | None:
     parts = [p for p in parts if not _ROLE.search(p)]
     name = clean_space(parts[0]) if parts else ""
     name = name.strip(" :-–—|·•,./")
+    # "Ana Lind/dpa", "Ana Lind/SP-X": the agency written after a person's full name
+    person, slash, agency = name.rpartition("/")
+    if slash and len(person.split()) >= 2 and re.fullmatch(r"[\w-]{1,8}", agency.strip()):
+        name = person.strip()
     if not name or _CONTACT.search(name) or not any(ch.isalpha() for ch in name):
         return None
     if _LABEL_END.search(name):
