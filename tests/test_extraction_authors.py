@@ -218,3 +218,145 @@ def test_site_name_repeated_with_more_words_is_still_the_site() -> None:
     body = ARTICLE.replace("</h1>", "</h1><p class='byline'>Tove Rask Monday</p>")
     jsonld = _ld({"@type": "Article", "headline": "Ferry line stays open", "author": "Tove Rask"})
     assert extract(_page(body, head + jsonld)).authors == ["Tove Rask"]
+
+
+def test_head_meta_tags_of_several_co_authors_are_read_in_one_walk() -> None:
+    head = (
+        '<meta name="Author" content="Maren Holt">'
+        '<meta property="author" name="AUTHOR" content="Jonas Wirth">'  # one value, not two
+        '<meta name="author" content="  ">'
+    )
+    assert extract(_page(head=head)).authors == ["Maren Holt", "Jonas Wirth"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Pressemitteilung von Tove Berg", "Tove Berg"),
+        ("A guest post by Ida Lund", "Ida Lund"),
+        ("Edited by Ida Lund", "Ida Lund"),
+        ("Ida LundUpdated 3 hours ago", "Ida Lund"),
+        ("Ida LundHace 2 horas", "Ida Lund"),
+        ("Artikel von", None),
+        ("Story by", None),
+        ("Ida Lund said", None),  # a commenter
+        ("Datum", None),
+        ("Quelle", None),
+    ],
+)
+def test_labels_around_a_name_are_cut(raw: str, name: str | None) -> None:
+    assert clean_name(raw) == name
+
+
+def test_co_authors_joined_by_y_or_e_are_split_but_a_compound_surname_is_not() -> None:
+    head = '<meta name="author" content="Lucía Pardo y José Miguel Ortiz">'
+    assert extract(_page(head=head)).authors == ["Lucía Pardo", "José Miguel Ortiz"]
+    head = '<meta name="author" content="Mario Rossi e Luca Bianchi">'
+    assert extract(_page(head=head)).authors == ["Mario Rossi", "Luca Bianchi"]
+    head = '<meta name="author" content="José Ortega y Gasset">'
+    assert extract(_page(head=head)).authors == ["José Ortega y Gasset"]
+
+
+def test_site_name_and_staff_after_a_person_are_cut() -> None:
+    head = (
+        '<meta property="og:site_name" content="HarborVoice">'
+        '<meta name="author" content="Maren Holt HarborVoice Staff">'
+    )
+    assert extract(_page(head=head)).authors == ["Maren Holt"]
+    # a desk keeps the site's name it bears
+    head = head.replace("Maren Holt HarborVoice Staff", "Redacción Diario HarborVoice")
+    assert extract(_page(head=head)).authors == ["Redacción Diario HarborVoice"]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["class='writer'", "class='screenname'", "data-component='StoryByline'", "class='username'"],
+)
+def test_trafilatura_byline_expressions_still_run_where_their_marks_are(mark: str) -> None:
+    body = ARTICLE.replace("</h1>", f"</h1><span {mark}>Maren Holt</span>")
+    assert extract(_page(body)).authors == ["Maren Holt"]
+
+
+def test_page_without_any_byline_mark_has_no_author() -> None:
+    body = ARTICLE.replace("</h1>", "</h1><span class='credit'>Maren Holt</span>")
+    assert extract(_page(body)).authors == []
+
+
+def test_interview_byline_names_both_people_and_a_sponsor_label_is_no_author() -> None:
+    body = ARTICLE.replace(
+        "</h1>", "</h1><div class='author'>Tove Berg im Gespräch mit Jonas Wirth</div>"
+    )
+    assert extract(_page(body)).authors == ["Tove Berg", "Jonas Wirth"]
+    assert clean_name("Gesponserte Inhalte") is None
+
+
+def test_lone_first_name_spelled_out_by_the_persons_own_description() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "Article", "headline": "Ferry line stays open", "author": {"@id": "#p"}},
+            {
+                "@type": "Person",
+                "@id": "#p",
+                "name": "Tove",
+                "description": "Tove Lindqvist schreibt seit 2009 über Fähren.",
+            },
+        ]
+    }
+    assert extract(_page(head=_ld(graph))).authors == ["Tove Lindqvist"]
+    # a description that does not start with the name spells out nothing
+    graph["@graph"][1]["description"] = "Sie schreibt über Fähren."
+    assert extract(_page(head=_ld(graph))).authors == ["Tove"]
+
+
+def test_lone_first_name_spelled_out_by_a_personal_sites_name() -> None:
+    head = '<meta property="og:site_name" content="Dr. Ida Marklund"><meta name="author" content="Ida">'
+    assert extract(_page(head=head)).authors == ["Ida Marklund"]
+
+
+def test_byline_in_a_column_that_has_a_sidebar_is_not_in_the_sidebar() -> None:
+    body = (
+        "<div class='layout has-sidebar'><div class='page-wrapper__with-sidebar'>"
+        + ARTICLE.replace("</h1>", "</h1><div class='meta-author'>Maren Holt</div>")
+        + "</div></div>"
+    )
+    assert extract(_page(body)).authors == ["Maren Holt"]
+    # the sidebar itself still names other texts' authors
+    body = ARTICLE + "<div class='sidebar'><div class='meta-author'>Jonas Wirth</div></div>"
+    assert extract(_page(body)).authors == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted on May 3, 2021 by Tove Berg",
+        "Am 3. Mai 2021 von Tove Berg",
+        "03/05/2021 by Tove Berg",
+    ],
+)
+def test_name_after_the_date_that_opens_a_byline(line: str) -> None:
+    body = ARTICLE.replace("</h1>", f"</h1><div class='post-author'>{line}</div>")
+    assert extract(_page(body)).authors == ["Tove Berg"]
+
+
+def test_author_label_in_an_element_of_its_own_names_the_next_text() -> None:
+    body = ARTICLE.replace(
+        f"<p>{TEXT}</p></article>",
+        f"<p>{TEXT}</p><p><b>Autor:</b> <a href='/p/1'>Jonas Wirth</a></p></article>",
+    )
+    assert extract(_page(body)).authors == ["Jonas Wirth"]
+    # what follows the label must be written like a name
+    assert extract(_page(body.replace("Jonas Wirth", "alle Beiträge"))).authors == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Tove Berg/dpa", "Tove Berg"),
+        ("Tove Berg / AFP-X", "Tove Berg"),
+        ("dpa/lno", "dpa/lno"),  # a desk's mark is all there is
+        ("Rechtsanwalt", None),
+        ("Rechtsanwältin Tove Berg", "Tove Berg"),
+    ],
+)
+def test_agency_after_a_name_and_a_role_alone(raw: str, name: str | None) -> None:
+    assert clean_name(raw) == name

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .bylines import line_after_headline, marked_bylines
-from .names import before_date, clean_name, looks_like_name, names_from, split_names
+from .bylines import labelled_bylines, line_after_headline, marked_bylines
+from .names import after_dated_by, before_date, clean_name, looks_like_name, names_from, split_names
 from .structured import PageSignals, clean_space, person_names
 
 log = logging.getLogger(__name__)
@@ -25,22 +25,60 @@ _MAX_REL = 5
 _COMPANY = re.compile(r"\b(?:GmbH|AG|e\.\s?V|Verlag|Ltd|Inc|LLC|S\.A|SAS|S\.p\.A)\b\.?")
 
 
-def _head_meta(root: html.HtmlElement, key: str) -> list[str]:
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _head_metas(root: html.HtmlElement) -> list[tuple[str, str | None, str]]:
+    """(name in ASCII lower case, property, content) of each <meta> right under <head>: one
+    walk of the page for all author keys."""
+    found = []
+    for head in root.getroottree().iter("head"):
+        for meta in head:
+            content = meta.get("content") if meta.tag == "meta" else None
+            if content is not None:
+                name = meta.get("name")
+                lowered = name.translate(_ASCII_LOWER) if name is not None else ""
+                found.append((lowered, meta.get("property"), content))
+    return found
+
+
+def _head_meta(metas: list[tuple[str, str | None, str]], key: str) -> list[str]:
     """The contents of several <meta> tags named key in <head>; [] for one or none."""
     values = [
-        clean_space(v)
-        for v in root.xpath(
-            "//head/meta[translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-            "'abcdefghijklmnopqrstuvwxyz') = $key or @property = $key]/@content",
-            key=key,
-        )
-        if v.strip()
+        clean_space(content)
+        for name, prop, content in metas
+        if (name == key or prop == key) and content.strip()
     ]
     return values if len(values) > 1 else []
 
 
+# what trafilatura's author expressions look for, in class or id (case aside, so more)
+_TRAFILATURA_CUE = re.compile(
+    r"author|byl|bbl|username|screenname|writer|channel-name|zuozhe|bianji|xiaobian"
+    r"|submitted-by|posted-by|journalist-name",
+    re.IGNORECASE,
+)
+
+
+def _may_have_byline(root: html.HtmlElement) -> bool:
+    """Whether any element is one trafilatura's author expressions could match: one walk,
+    where they copy and prune the whole page before their own walks."""
+    for el in root.getroottree().iter():
+        if el.tag in ("author", "rel") or el.get("rel") == "author":
+            return True
+        if "author" in (el.get("itemprop") or "") or "Byline" in (el.get("data-component") or ""):
+            return True
+        if el.get("data-testid") in ("AuthorCard", "AuthorURL"):
+            return True
+        if _TRAFILATURA_CUE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            return True
+    return False
+
+
 def _byline(root: html.HtmlElement) -> str | None:
     """The visible byline, found with trafilatura's author expressions."""
+    if not _may_have_byline(root):
+        return None
     try:
         from trafilatura.metadata import extract_author
 
@@ -125,17 +163,42 @@ def _choose(signals: PageSignals, root: html.HtmlElement) -> list[str]:
     site = _site_keys(signals)
     fallback: list[str] = []
     for names, metadata in _sources(signals, root, site):
+        names = list(dict.fromkeys(_without_site_tail(name, site) for name in names))
         people = [name for name in names if not _is_site(_key(name), site)]
         if people and not _shorter(people, fallback):
-            people = _spelled_out(people, root)
+            people = _spelled_out(people, root, signals)
             return _with_co_authors(people, root, site) if metadata else people
         fallback = fallback or names
     return fallback
 
 
-def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
+# the desk's word after the site's name that follows a person's ("Ana Lind Example News Staff")
+_DESK_WORDS = {"staff", "team", "redaktion", "editors", "reporter", "writer"}
+# a desk's name holds the site's name as its own: "Redacción Diario Example", "Editorial Team X"
+_DESK = re.compile(r"redak|redac|rédac|redaz|editor|staff|team|desk|newsroom", re.IGNORECASE)
+
+
+def _without_site_tail(name: str, site: tuple[set[str], set[str]]) -> str:
+    """A person's name without the site's name (and "Staff") written after it."""
+    words = name.split()
+    names, hosts = site
+    for start in range(2, len(words)):
+        tail = words[start:]
+        if tail[-1].casefold() in _DESK_WORDS:
+            tail = tail[:-1]
+        if (
+            tail
+            and _key(" ".join(tail)) in names | hosts
+            and not _DESK.search(" ".join(words[:start]))
+        ):
+            return " ".join(words[:start])
+    return name
+
+
+def _spelled_out(people: list[str], root: html.HtmlElement, signals: PageSignals) -> list[str]:
     """A lone first name or user name ("Todd", "arianschlichenmayer") as the byline under the
-    headline spells it out ("Todd Bates", "Arian Schlichenmayer")."""
+    headline spells it out ("Todd Bates", "Arian Schlichenmayer"), or the author's own
+    description ("Todd Bates writes about..."), or a personal site's name ("Dr. Todd Bates")."""
     if len(people) != 1 or " " in people[0]:
         return people
     line = line_after_headline(root)
@@ -144,7 +207,31 @@ def _spelled_out(people: list[str], root: html.HtmlElement) -> list[str]:
         short, long = _folded(people[0]), _folded(fuller)
         if long == short or fuller.split()[0].casefold() == people[0].casefold():
             return [fuller]
+    for text in _self_descriptions(people[0], signals):
+        match = _LEADING_NAME.match(text)
+        words = match.group(0).split() if match else []
+        if len(words) >= 2 and words[0] == people[0]:
+            return [" ".join(words)]
     return people
+
+
+# a name's words at the start of a text: "Todd Bates ist Autor", "Dr. Todd Bates"
+_TITLE = re.compile(r"^(?:(?:dr|prof|mag|dipl)\.[ -]?)+\s*", re.IGNORECASE)
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2}(?=[\s,.:;–—-]|$)")
+
+
+def _self_descriptions(name: str, signals: PageSignals) -> Iterator[str]:
+    """Texts that may begin with the person's full name: the description of the JSON-LD
+    person so named, and the site's name (without a title) on a personal site."""
+    for node in signals.ld_nodes:
+        if "Person" in _kinds(node) and node.get("name") == name:
+            description = node.get("description")
+            if isinstance(description, str):
+                yield clean_space(description)
+    for site_name in signals.site_names:
+        text = _TITLE.sub("", clean_space(site_name))
+        if len(text.split()) <= 3 and looks_like_name(text):
+            yield text
 
 
 def _folded(name: str) -> str:
@@ -175,10 +262,11 @@ def _sources(
 ) -> Iterator[tuple[list[str], bool]]:
     """Each source's names, the most explicit first, and whether it is the page's metadata."""
     yield _jsonld_authors(signals), True
+    metas = _head_metas(root)
     for key in _META_KEYS:
         # the first tag only: more of them usually belong to teasers of other articles,
         # unless all of them sit in <head>, where they name this article's co-authors
-        values = _head_meta(root, key) or [
+        values = _head_meta(metas, key) or [
             next((v for v in signals.meta.get(key, []) if v.strip()), "")
         ]
         yield names_from([part for value in values for part in _meta_parts(value, site)]), True
@@ -191,6 +279,12 @@ def _sources(
     yield names_from(byline.split(";") if byline else [], written_as_name=True), False
     line = line_after_headline(root)
     yield names_from([line] if line else [], written_as_name=True), False
+    # "Autor:" in an element of its own, the name in the next: the last resort, a walk of all text
+    for text in labelled_bylines(root):
+        names = names_from([text], written_as_name=True)
+        if names:
+            yield names, False
+            break
 
 
 def _meta_parts(value: str, site: tuple[set[str], set[str]]) -> list[str]:
@@ -222,7 +316,7 @@ def _rel_authors(root: html.HtmlElement) -> list[str]:
 def _marked(root: html.HtmlElement) -> list[str]:
     """The first marked byline that holds a name."""
     for text, card in marked_bylines(root):
-        names = names_from(split_names(before_date(text)), written_as_name=not card)
+        names = names_from(split_names(before_date(after_dated_by(text))), written_as_name=not card)
         if names:
             # "Von Ana Lind, Berlin": a single capitalised word after a full name is the
             # dateline's place; an agency or desk is written in capitals ("NDR") or small ("dpa")

@@ -22,6 +22,9 @@ _ELSEWHERE = re.compile(
     r"|social|share|follow|newsletter|login",
     re.IGNORECASE,
 )
+# a class that says what a part holds ("has-sidebar", "wrapper__with-sidebar", "no-comments"):
+# the part itself is the page's main column
+_LAYOUT = re.compile(r"(?:^|(?<=[\s_-]))(?:has|with|without|no)[-_][\w-]*", re.IGNORECASE)
 # an author's picture or biography: its text is a description, not a name
 _NOT_NAME = re.compile(r"avatar|image|img|photo|\bbio|desc", re.IGNORECASE)
 _MAX_CHARS = 90  # a byline is short; a longer text is a box that holds more than the name
@@ -49,7 +52,7 @@ def _elsewhere(el: html.HtmlElement) -> bool:
             break  # a blog's <body> class names its layout ("right-sidebar"), not a part
         if node.tag in ("aside", "footer", "nav", "form"):
             return True
-        if _ELSEWHERE.search(_attributes(node)):
+        if _ELSEWHERE.search(_LAYOUT.sub(" ", _attributes(node))):
             return True
     return False
 
@@ -101,3 +104,31 @@ def line_after_headline(root: html.HtmlElement) -> str | None:
         if match:
             return match.group("name")
     return None
+
+
+# a label in an element of its own, the name in the next: "<b>Autor:</b> <a>Ana Lind</a>"
+_LABEL_ALONE = re.compile(
+    r"^(?:autor(?:in|en|innen)?|authors?|auteur(?:e|s|\(s\))?|autore|autori|verfasser(?:in)?"
+    r"|text|texte)\s*:$|^(?:autor(?:in|en)?|authors?|auteur(?:s|\(s\))?)$",
+    re.IGNORECASE,
+)
+_MAX_LABELS = 5
+_MAX_LABEL_CHARS = 60
+
+
+def labelled_bylines(root: html.HtmlElement) -> list[str]:
+    """The texts after an author's label standing alone ("Autor:", "Author"), in page order."""
+    texts = root.xpath(
+        "//text()[not(ancestor::script) and not(ancestor::style)][normalize-space()]"
+    )
+    found: list[str] = []
+    for number, text in enumerate(texts[:-1]):
+        if len(text) > _MAX_LABEL_CHARS or not _LABEL_ALONE.match(clean_space(str(text))):
+            continue
+        holder = text.getparent()
+        if holder is None or _elsewhere(holder):
+            continue
+        found.append(clean_space(str(texts[number + 1])))
+        if len(found) >= _MAX_LABELS:
+            break
+    return found
