@@ -237,7 +237,7 @@ def test_jsonld_body_markup_keeps_paragraphs_apart() -> None:
     ],
 )
 def test_text_date(text: str, expected: datetime | None) -> None:
-    from newswatch.crawler.extraction.shown_date import text_date
+    from newswatch.crawler.extraction.datetext import text_date
 
     found = text_date(text)
     assert (found[0][1] if found else None) == expected

@@ -166,4 +166,6 @@ def drop_server_errors(root: html.HtmlElement) -> None:
             sibling = sibling.getnext()
         if _PHP_MESSAGE.match(" ".join(text.split())):
             for el in run:
-                el.getparent().remove(el)  # with its tail, the message's own text
+                parent = el.getparent()
+                if parent is not None:
+                    parent.remove(el)  # with its tail, the message's own text

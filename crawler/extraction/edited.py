@@ -9,7 +9,8 @@ from datetime import datetime
 
 from lxml import html
 
-from .shown_date import page_lines, text_date
+from .datetext import text_date
+from .shown_date import page_lines
 
 __all__ = ["last_edited"]
 
