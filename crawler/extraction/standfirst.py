@@ -153,6 +153,7 @@ def _leaf_divs(root: html.HtmlElement) -> dict[str, html.HtmlElement]:
 
 
 TRIED = 3  # located paragraphs tried as the body's first one after the headline
+MAX_LEADING_LINES = 8  # short lines above the headline (breadcrumb, kicker) not counted as tried
 
 
 def _between(
@@ -163,17 +164,23 @@ def _between(
     divs: dict[str, html.HtmlElement] | None = None
     for i, paragraph in enumerate(paragraphs):
         el = index.find(paragraph)
-        if el is None and i < TRIED:
+        if el is None and i < MAX_LEADING_LINES:
             # some pages set their paragraphs as bare <div>s, which the index leaves out
             if divs is None:
                 divs = _leaf_divs(root)
             el = divs.get(norm(paragraph))
+            if el is None:
+                el = index.opening(paragraph)
         if el is None:
             continue
+        if el is heading or any(a is heading for a in el.iterancestors()):
+            continue  # the headline repeated as the body's first line
         blocks, before = _leaf_blocks(root, heading, el)
         if not before:
             return (i, blocks) if blocks else None
-        tried += 1
+        # a breadcrumb or kicker above the headline is not a paragraph of the body
+        if len(_WORD.findall(paragraph)) >= MIN_WORDS or i >= MAX_LEADING_LINES:
+            tried += 1
         if tried == TRIED:
             return None
     return None
