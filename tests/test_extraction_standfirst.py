@@ -145,3 +145,9 @@ def test_standfirst_is_found_when_the_body_is_one_paragraph_split_at_double_brea
     root = html.fromstring(page)
     text = restore_standfirst("\n\n".join(BODY), root, root.find(".//h1"), TextIndex(root))
     assert text.split("\n\n") == [STANDFIRST, *BODY]
+
+
+def test_a_teaser_set_as_a_quotation_is_put_back_but_a_bare_pull_quote_is_not() -> None:
+    quoted = f"<div class='teaser-text'><blockquote><p>{STANDFIRST}</p></blockquote></div>"
+    assert _restore(quoted).split("\n\n") == [STANDFIRST, *BODY]
+    assert _restore(f"<blockquote><p>{STANDFIRST}</p></blockquote>").split("\n\n") == BODY

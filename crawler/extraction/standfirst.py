@@ -54,6 +54,7 @@ _SKIP_MARK = re.compile(
     r"|kicker|dachzeile|overline|rubric|category|label",
     re.IGNORECASE,
 )
+_INTRO_MARK = re.compile(r"teaser|intro|lead|standfirst|excerpt|chapo", re.I)
 _SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
 
 
@@ -94,7 +95,7 @@ def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
     for node in [el, *el.iterancestors()]:
         if node in stop:
             break
-        if node.tag in _SKIP_TAGS:
+        if node.tag in _SKIP_TAGS and not (node.tag == "blockquote" and _in_intro(node, stop)):
             return True
         if _marked(node) and (node is el or _small(node, size)):
             return True
@@ -104,6 +105,17 @@ def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
         for d in el.iterdescendants()
         if isinstance(d.tag, str)
     )
+
+
+def _in_intro(node: html.HtmlElement, stop: set[html.HtmlElement]) -> bool:
+    """True when a wrapper named as the article's intro holds the node: a teaser set as a
+    quotation is still the standfirst, unlike a pull quote standing on its own."""
+    for wrapper in node.iterancestors():
+        if wrapper in stop:
+            return False
+        if _INTRO_MARK.search(marker(wrapper)):
+            return True
+    return False
 
 
 def _small(node: html.HtmlElement, size: int) -> bool:
