@@ -117,3 +117,37 @@ def test_a_subtitle_right_under_the_headline_is_put_back() -> None:
 )
 def test_other_short_lines_under_the_headline_stay_out(header: str) -> None:
     assert _restore(header).split("\n\n") == BODY
+
+
+def test_breadcrumb_and_headline_lines_above_the_body_do_not_hide_the_standfirst() -> None:
+    # the body opens with the breadcrumb and the headline (above the <h1> in the page, or the
+    # <h1> itself) before its first paragraph, which sits after the standfirst
+    crumbs = ["Home ›", "News ›", "Transport"]
+    page = (
+        "<html><body><ul class='crumbs'>"
+        + "".join(f"<li>{c}</li>" for c in crumbs)
+        + "</ul><article><h1>Council approves tram line</h1>"
+        f"<div class='teaser-text'><p>{STANDFIRST}</p></div>"
+        f"<div class='text'>{''.join(f'<p>{p}</p>' for p in BODY)}</div></article></body></html>"
+    )
+    root = html.fromstring(page)
+    body = [*crumbs, "Council approves tram line", *BODY]
+    text = restore_standfirst("\n\n".join(body), root, root.find(".//h1"), TextIndex(root))
+    assert text.split("\n\n") == [*crumbs, "Council approves tram line", STANDFIRST, *BODY]
+
+
+def test_standfirst_is_found_when_the_body_is_one_paragraph_split_at_double_breaks() -> None:
+    page = (
+        "<html><body><article><h1>Council approves tram line</h1>"
+        f"<p class='teaser'>{STANDFIRST}</p>"
+        f"<p>{'<br><br>'.join(BODY)}</p></article></body></html>"
+    )
+    root = html.fromstring(page)
+    text = restore_standfirst("\n\n".join(BODY), root, root.find(".//h1"), TextIndex(root))
+    assert text.split("\n\n") == [STANDFIRST, *BODY]
+
+
+def test_a_teaser_set_as_a_quotation_is_put_back_but_a_bare_pull_quote_is_not() -> None:
+    quoted = f"<div class='teaser-text'><blockquote><p>{STANDFIRST}</p></blockquote></div>"
+    assert _restore(quoted).split("\n\n") == [STANDFIRST, *BODY]
+    assert _restore(f"<blockquote><p>{STANDFIRST}</p></blockquote>").split("\n\n") == BODY

@@ -24,6 +24,7 @@ _LEAVES = (
 )
 
 MIN_DIV_WORDS = 4
+MIN_OPENING_WORDS = 10  # fewer words open too many paragraphs to tell which one
 
 
 def _leaf_divs(root: html.HtmlElement) -> dict[str, html.HtmlElement | None]:
@@ -71,3 +72,13 @@ class TextIndex:
         if self._divs is None:
             self._divs = _leaf_divs(self._root)
         return self._divs.get(key)
+
+    def opening(self, paragraph: str) -> html.HtmlElement | None:
+        """The paragraph-like element whose text starts with the paragraph: text split at
+        <br><br> inside one <p> comes out as several paragraphs, the first of them its start."""
+        key = norm(paragraph)
+        if self._root is None or len(key.split()) < MIN_OPENING_WORDS:
+            return None
+        self.find(paragraph)  # builds the index
+        assert self._index is not None
+        return next((el for text, el in self._index.items() if text.startswith(key)), None)

@@ -54,6 +54,7 @@ _SKIP_MARK = re.compile(
     r"|kicker|dachzeile|overline|rubric|category|label",
     re.IGNORECASE,
 )
+_INTRO_MARK = re.compile(r"teaser|intro|lead|standfirst|excerpt|chapo", re.I)
 _SENTENCE_END = (".", "!", "?", "…", '"', "“", "”", "»", "«", ")", ":")
 
 
@@ -94,7 +95,7 @@ def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
     for node in [el, *el.iterancestors()]:
         if node in stop:
             break
-        if node.tag in _SKIP_TAGS:
+        if node.tag in _SKIP_TAGS and not (node.tag == "blockquote" and _in_intro(node, stop)):
             return True
         if _marked(node) and (node is el or _small(node, size)):
             return True
@@ -104,6 +105,17 @@ def _skipped(el: html.HtmlElement, heading: html.HtmlElement) -> bool:
         for d in el.iterdescendants()
         if isinstance(d.tag, str)
     )
+
+
+def _in_intro(node: html.HtmlElement, stop: set[html.HtmlElement]) -> bool:
+    """True when a wrapper named as the article's intro holds the node: a teaser set as a
+    quotation is still the standfirst, unlike a pull quote standing on its own."""
+    for wrapper in node.iterancestors():
+        if wrapper in stop:
+            return False
+        if _INTRO_MARK.search(marker(wrapper)):
+            return True
+    return False
 
 
 def _small(node: html.HtmlElement, size: int) -> bool:
@@ -153,6 +165,7 @@ def _leaf_divs(root: html.HtmlElement) -> dict[str, html.HtmlElement]:
 
 
 TRIED = 3  # located paragraphs tried as the body's first one after the headline
+MAX_LEADING_LINES = 8  # short lines above the headline (breadcrumb, kicker) not counted as tried
 
 
 def _between(
@@ -163,17 +176,23 @@ def _between(
     divs: dict[str, html.HtmlElement] | None = None
     for i, paragraph in enumerate(paragraphs):
         el = index.find(paragraph)
-        if el is None and i < TRIED:
+        if el is None and i < MAX_LEADING_LINES:
             # some pages set their paragraphs as bare <div>s, which the index leaves out
             if divs is None:
                 divs = _leaf_divs(root)
             el = divs.get(norm(paragraph))
+            if el is None:
+                el = index.opening(paragraph)
         if el is None:
             continue
+        if el is heading or any(a is heading for a in el.iterancestors()):
+            continue  # the headline repeated as the body's first line
         blocks, before = _leaf_blocks(root, heading, el)
         if not before:
             return (i, blocks) if blocks else None
-        tried += 1
+        # a breadcrumb or kicker above the headline is not a paragraph of the body
+        if len(_WORD.findall(paragraph)) >= MIN_WORDS or i >= MAX_LEADING_LINES:
+            tried += 1
         if tried == TRIED:
             return None
     return None
