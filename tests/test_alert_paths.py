@@ -265,7 +265,9 @@ def test_two_workers_on_one_story_send_one_alert(
         pg_url,
         json_receiver,
         feeds=[{"name": f"outlet-{f}", "url": u} for f, u in enumerate(urls)],
-        service={"redis_url": redis_url, "role": "scheduler", "worker_concurrency": 16},
+        # two requests in flight per worker: neither can take the whole queue before the other
+        # looks at it (with 16, one worker once fetched all 32 pages and the race went untested)
+        service={"redis_url": redis_url, "role": "scheduler", "worker_concurrency": 2},
         # a loaded machine answers a local page slowly; a timed-out page waits for the next poll
         crawl={**FAST_CRAWL, "obey_robots": False, "timeout": 15},
     )
