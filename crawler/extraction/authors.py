@@ -52,27 +52,13 @@ def _head_meta(metas: list[tuple[str, str | None, str]], key: str) -> list[str]:
     return values if len(values) > 1 else []
 
 
-# what trafilatura's author expressions look for, in class or id (case aside, so more)
-_TRAFILATURA_CUE = re.compile(
-    r"author|byl|bbl|username|screenname|writer|channel-name|zuozhe|bianji|xiaobian"
-    r"|submitted-by|posted-by|journalist-name",
-    re.IGNORECASE,
-)
-
-
 def _may_have_byline(root: html.HtmlElement) -> bool:
-    """Whether any element is one trafilatura's author expressions could match: one walk,
-    where they copy and prune the whole page before their own walks."""
-    for el in root.getroottree().iter():
-        if el.tag in ("author", "rel") or el.get("rel") == "author":
-            return True
-        if "author" in (el.get("itemprop") or "") or "Byline" in (el.get("data-component") or ""):
-            return True
-        if el.get("data-testid") in ("AuthorCard", "AuthorURL"):
-            return True
-        if _TRAFILATURA_CUE.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            return True
-    return False
+    """Whether any of trafilatura's author expressions matches the page: it copies and prunes
+    the whole page before running them, and pruning only removes, so no match here means none
+    there."""
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    return any(expression(root) for expression in AUTHOR_XPATHS)
 
 
 def _byline(root: html.HtmlElement) -> str | None:
